@@ -1,0 +1,70 @@
+//! Linear: out = x @ weight (+ bias); x (B, n_in), weight (n_in, n_out), bias (n_out),
+//! out (B, n_out). Backward: dweight = x^T @ dout, dbias = sum_b dout, dx = dout @ weight^T.
+
+use super::{ensure_len, Param};
+use crate::kernels;
+
+#[derive(Clone, Debug)]
+pub struct Linear {
+    pub weight: Param,
+    pub bias: Option<Param>,
+    pub n_in: usize,
+    pub n_out: usize,
+    pub out: Vec<f32>,
+    pub dout: Vec<f32>,
+}
+
+impl Linear {
+    pub fn new(weight: Param, bias: Option<Param>) -> Linear {
+        let (n_in, n_out) = (weight.shape[0], weight.shape[1]);
+        if let Some(b) = &bias {
+            assert_eq!(b.numel(), n_out);
+        }
+        Linear {
+            weight,
+            bias,
+            n_in,
+            n_out,
+            out: Vec::new(),
+            dout: Vec::new(),
+        }
+    }
+
+    pub fn forward(&mut self, inp: &[f32], batch: usize) {
+        ensure_len(&mut self.out, batch * self.n_out);
+        let bias = self.bias.as_ref().map(|b| b.data.as_slice());
+        kernels::matmul(
+            &mut self.out,
+            inp,
+            &self.weight.data,
+            bias,
+            batch,
+            self.n_in,
+            self.n_out,
+        );
+    }
+
+    pub fn backward(&mut self, inp: &[f32], dinp: Option<&mut [f32]>, batch: usize) {
+        kernels::matmul_at_b(
+            &mut self.weight.grad,
+            inp,
+            &self.dout,
+            batch,
+            self.n_in,
+            self.n_out,
+        );
+        if let Some(b) = &mut self.bias {
+            kernels::col_sum(&mut b.grad, &self.dout, batch, self.n_out);
+        }
+        if let Some(dinp) = dinp {
+            kernels::matmul_a_bt(
+                dinp,
+                &self.dout,
+                &self.weight.data,
+                batch,
+                self.n_in,
+                self.n_out,
+            );
+        }
+    }
+}

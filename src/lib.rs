@@ -1,0 +1,14 @@
+//! makemore-lab: a character-level MLP on names, trained step by step, with the diagnostics of
+//! makemore part 3. The core (everything but `web`) knows nothing of the web; `web` (wasm32 only)
+//! is the thin glue for the page and its worker.
+
+pub mod data;
+pub mod diagnostics;
+pub mod kernels;
+pub mod layers;
+pub mod loss;
+pub mod model;
+pub mod presets;
+pub mod rng;
+pub mod sample;
+pub mod train;

@@ -1,0 +1,317 @@
+//! The MLP of the lesson: embedding table C, then `n_layers` blocks of
+//! [Linear, (BatchNorm1d), Tanh], then the output Linear (and, in the deep model, a last
+//! BatchNorm1d). One forward/backward/SGD step works on a mini-batch; `eval_loss` runs a whole
+//! split in eval mode, in chunks.
+
+use crate::layers::{BatchNorm1d, BnStat, Embedding, Layer, Linear, Param, Tanh};
+use crate::loss;
+use crate::rng::Rng;
+
+/// How a Linear weight is initialised.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum WeightInit {
+    /// `torch.randn(n_in, n_out) * scale` (the naive init is scale 1).
+    Randn(f32),
+    /// `torch.randn(n_in, n_out) * gain / sqrt(n_in)` (Kaiming; the lesson's gain for tanh is 5/3).
+    Kaiming(f32),
+}
+
+impl WeightInit {
+    pub fn scale(self, n_in: usize) -> f32 {
+        match self {
+            WeightInit::Randn(s) => s,
+            WeightInit::Kaiming(g) => g / (n_in as f32).sqrt(),
+        }
+    }
+}
+
+/// BatchNorm settings (see `layers::batchnorm` for the two variants).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BnConfig {
+    pub stat: BnStat,
+    pub eps: f32,
+    pub momentum: f32,
+}
+
+impl BnConfig {
+    /// The notebook's `BatchNorm1D` class: running variance, eps 1e-5, momentum 0.1.
+    pub const CLASS: BnConfig = BnConfig {
+        stat: BnStat::Var,
+        eps: 1e-5,
+        momentum: 0.1,
+    };
+    /// The notebook's first BatchNorm cell: std with no eps, running std, momentum 1e-3.
+    pub const FIRST_CELL: BnConfig = BnConfig {
+        stat: BnStat::Std,
+        eps: 0.0,
+        momentum: 1e-3,
+    };
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelConfig {
+    pub vocab_size: usize,
+    pub block_size: usize,
+    pub n_embd: usize,
+    pub n_hidden: usize,
+    /// Number of hidden [Linear, (BN), Tanh] blocks: 1 for the notebook's first MLPs, 5 for the deep one.
+    pub n_layers: usize,
+    /// BatchNorm after every hidden Linear.
+    pub batchnorm: Option<BnConfig>,
+    /// A BatchNorm after the output Linear too (the deep model); uses `batchnorm`'s settings.
+    pub output_bn: bool,
+    pub hidden_bias: bool,
+    pub output_bias: bool,
+    pub hidden_init: WeightInit,
+    /// The hidden biases are `randn * hidden_bias_scale`.
+    pub hidden_bias_scale: f32,
+    pub output_init: WeightInit,
+    pub output_bias_scale: f32,
+    /// The last BatchNorm's gamma starts at this value (0.1 in the deep model: "not too confident").
+    pub last_gamma: f32,
+}
+
+impl ModelConfig {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.n_embd == 0 || self.n_hidden == 0 || self.block_size == 0 || self.vocab_size < 2 {
+            return Err("n_embd, n_hidden and block_size must be at least 1".into());
+        }
+        if self.n_layers == 0 || self.n_layers > 8 {
+            return Err("the number of hidden layers must be between 1 and 8".into());
+        }
+        if self.output_bn && self.batchnorm.is_none() {
+            return Err("an output BatchNorm needs BatchNorm settings".into());
+        }
+        if self.n_embd > 64 || self.n_hidden > 1024 || self.block_size > 16 {
+            return Err(
+                "n_embd <= 64, n_hidden <= 1024 and block_size <= 16 keep the page responsive"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The model: C and the layer stack, with scratch buffers reused every step.
+#[derive(Clone, Debug)]
+pub struct Mlp {
+    pub config: ModelConfig,
+    pub emb: Embedding,
+    pub layers: Vec<Layer>,
+    pub training: bool,
+    scratch: Vec<f32>,
+}
+
+impl Mlp {
+    /// Draws the initial weights from `rng` in the notebook's order: C, then each layer's weight
+    /// and bias. Scaled-to-zero biases are still drawn, as `torch.randn(n) * 0` draws.
+    pub fn new(config: &ModelConfig, rng: &mut Rng) -> Mlp {
+        let c = config;
+        let mut randn = |shape: &[usize], scale: f32, name: String| {
+            let mut data = vec![0.0; shape.iter().product()];
+            rng.fill_normal(&mut data, scale);
+            Param::new(name, shape, data)
+        };
+        let emb = Embedding::new(
+            randn(&[c.vocab_size, c.n_embd], 1.0, "C".into()),
+            c.block_size,
+        );
+        let mut layers = Vec::new();
+        let mut n_in = c.block_size * c.n_embd;
+        for _ in 0..c.n_layers {
+            let i = layers.len();
+            let w = randn(
+                &[n_in, c.n_hidden],
+                c.hidden_init.scale(n_in),
+                format!("layers.{i}.weight"),
+            );
+            let b = c.hidden_bias.then(|| {
+                randn(
+                    &[c.n_hidden],
+                    c.hidden_bias_scale,
+                    format!("layers.{i}.bias"),
+                )
+            });
+            layers.push(Layer::Linear(Linear::new(w, b)));
+            if let Some(bn) = c.batchnorm {
+                let name = format!("layers.{}", layers.len());
+                layers.push(Layer::BatchNorm1d(BatchNorm1d::new(
+                    &name,
+                    c.n_hidden,
+                    bn.eps,
+                    bn.momentum,
+                    bn.stat,
+                )));
+            }
+            layers.push(Layer::Tanh(Tanh::new(c.n_hidden)));
+            n_in = c.n_hidden;
+        }
+        let i = layers.len();
+        let w = randn(
+            &[n_in, c.vocab_size],
+            c.output_init.scale(n_in),
+            format!("layers.{i}.weight"),
+        );
+        let b = c.output_bias.then(|| {
+            randn(
+                &[c.vocab_size],
+                c.output_bias_scale,
+                format!("layers.{i}.bias"),
+            )
+        });
+        layers.push(Layer::Linear(Linear::new(w, b)));
+        if c.output_bn {
+            let bn = c.batchnorm.expect("validated");
+            let name = format!("layers.{}", layers.len());
+            let mut layer = BatchNorm1d::new(&name, c.vocab_size, bn.eps, bn.momentum, bn.stat);
+            layer.gamma.data.iter_mut().for_each(|g| *g = c.last_gamma);
+            layers.push(Layer::BatchNorm1d(layer));
+        }
+        Mlp {
+            config: config.clone(),
+            emb,
+            layers,
+            training: true,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// A model from given parts (the fixture tests load PyTorch's weights this way).
+    pub fn from_parts(config: ModelConfig, emb: Embedding, layers: Vec<Layer>) -> Mlp {
+        Mlp {
+            config,
+            emb,
+            layers,
+            training: true,
+            scratch: Vec::new(),
+        }
+    }
+
+    pub fn vocab_size(&self) -> usize {
+        self.config.vocab_size
+    }
+
+    /// Every parameter in the notebook's order: C, then the layers' (weight, bias; gamma, beta).
+    pub fn params(&self) -> Vec<&Param> {
+        std::iter::once(&self.emb.weight)
+            .chain(self.layers.iter().flat_map(|l| l.params()))
+            .collect()
+    }
+
+    pub fn params_mut(&mut self) -> Vec<&mut Param> {
+        std::iter::once(&mut self.emb.weight)
+            .chain(self.layers.iter_mut().flat_map(|l| l.params_mut()))
+            .collect()
+    }
+
+    pub fn n_params(&self) -> usize {
+        self.params().iter().map(|p| p.numel()).sum()
+    }
+
+    /// The logits of the last forward pass, (batch, vocab).
+    pub fn logits(&self) -> &[f32] {
+        self.layers.last().expect("at least one layer").out()
+    }
+
+    /// Forward pass over x (batch, block_size); leaves the logits in `self.logits()`.
+    pub fn forward(&mut self, x: &[u32], batch: usize) {
+        self.emb.forward(x, batch);
+        for i in 0..self.layers.len() {
+            let (before, rest) = self.layers.split_at_mut(i);
+            let inp = match before.last() {
+                Some(prev) => prev.out(),
+                None => &self.emb.out,
+            };
+            rest[0].forward(inp, batch, self.training);
+        }
+    }
+
+    /// Forward + loss + backward for one mini-batch; returns the loss. Parameter gradients are
+    /// set (not accumulated). The gradients of every layer output stay in the layers.
+    pub fn forward_backward(&mut self, x: &[u32], y: &[u32]) -> f32 {
+        let batch = y.len();
+        self.forward(x, batch);
+        let vocab = self.vocab_size();
+        let n = self.layers.len();
+        let last = &mut self.layers[n - 1];
+        let mut dlogits = std::mem::take(last.dout_mut());
+        dlogits.resize(batch * vocab, 0.0);
+        let loss = loss::cross_entropy(last.out(), y, vocab, Some(&mut dlogits));
+        *last.dout_mut() = dlogits;
+        self.backward(x, batch);
+        loss
+    }
+
+    fn backward(&mut self, x: &[u32], batch: usize) {
+        for i in (0..self.layers.len()).rev() {
+            let (before, rest) = self.layers.split_at_mut(i);
+            let layer = &mut rest[0];
+            match before.last_mut() {
+                Some(prev) => {
+                    // The previous layer's output is this layer's input; its dout is our dinp.
+                    let mut dinp = std::mem::take(prev.dout_mut());
+                    dinp.resize(batch * prev.n_out(), 0.0);
+                    layer.backward(prev.out(), Some(&mut dinp), batch);
+                    *prev.dout_mut() = dinp;
+                }
+                None => {
+                    let mut dinp = std::mem::take(&mut self.emb.dout);
+                    dinp.resize(batch * self.emb.n_out(), 0.0);
+                    layer.backward(&self.emb.out, Some(&mut dinp), batch);
+                    self.emb.dout = dinp;
+                }
+            }
+        }
+        self.emb.backward(x);
+    }
+
+    /// `param.data -= lr * param.grad` for every parameter, unless that would make any weight
+    /// non-finite: then nothing changes and `false` is returned (the last good weights stay).
+    pub fn sgd_step(&mut self, lr: f32) -> bool {
+        let finite = self.params().iter().all(|p| {
+            p.data
+                .iter()
+                .zip(&p.grad)
+                .all(|(&w, &g)| (w - lr * g).is_finite())
+        });
+        if !finite {
+            return false;
+        }
+        for p in self.params_mut() {
+            for (w, &g) in p.data.iter_mut().zip(&p.grad) {
+                *w -= lr * g;
+            }
+        }
+        true
+    }
+
+    /// Mean loss over a whole split in eval mode (BatchNorm uses its running statistics),
+    /// in chunks of `chunk` examples, accumulated in f64. Restores the training flag.
+    pub fn eval_loss(&mut self, x: &[u32], y: &[u32], chunk: usize) -> f32 {
+        let bs = self.config.block_size;
+        let was = self.training;
+        self.training = false;
+        let mut total = 0.0f64;
+        for (xc, yc) in x.chunks(chunk * bs).zip(y.chunks(chunk)) {
+            self.forward(xc, yc.len());
+            let l = loss::cross_entropy(self.logits(), yc, self.vocab_size(), None);
+            total += l as f64 * yc.len() as f64;
+        }
+        self.training = was;
+        (total / y.len().max(1) as f64) as f32
+    }
+
+    /// Next-character probabilities for one context, in eval mode, at a temperature.
+    pub fn predict(&mut self, context: &[u32], temperature: f32, probs: &mut Vec<f32>) {
+        let was = self.training;
+        self.training = false;
+        self.forward(context, 1);
+        self.training = was;
+        let mut p = std::mem::take(&mut self.scratch);
+        p.resize(self.vocab_size(), 0.0);
+        loss::softmax(self.logits(), temperature, &mut p);
+        probs.clear();
+        probs.extend_from_slice(&p);
+        self.scratch = p;
+    }
+}
