@@ -1,0 +1,274 @@
+//! The headless runner: runs a preset (or custom settings) of the lesson natively and prints the
+//! notebook's log lines and the final train/val loss.
+//!
+//! cargo run --release -- run --preset NAME [--steps N] [--seed S] [--json] [custom settings]
+
+use makemore_lab::data::{default_words, parse_names, Dataset};
+use makemore_lab::diagnostics;
+use makemore_lab::model::BnConfig;
+use makemore_lab::presets;
+use makemore_lab::rng::Rng;
+use makemore_lab::sample::{sample, Seen};
+use makemore_lab::train::{Schedule, Split, Trainer};
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "usage: makemore-lab run --preset NAME [options]
+
+  --preset NAME       one of: lr-finder, embed-2d, naive, fix-softmax, fix-tanh, kaiming, batchnorm, deep
+  --steps N           training steps (default: the notebook's; embed-2d counts the finder's 1000 too)
+  --seed S            seed of the run (default 42)
+  --json              print one JSON line instead of the log
+  --names FILE        a names file instead of the built-in 32k names
+custom settings (change the preset):
+  --n-embd N  --n-hidden N  --layers N  --batch-size N  --lr X (constant)  --batchnorm on|off
+  --samples N         names to sample at the end (default 10)";
+
+struct Args {
+    preset: String,
+    steps: Option<usize>,
+    seed: u64,
+    json: bool,
+    names: Option<String>,
+    n_embd: Option<usize>,
+    n_hidden: Option<usize>,
+    layers: Option<usize>,
+    batch_size: Option<usize>,
+    lr: Option<f32>,
+    batchnorm: Option<bool>,
+    samples: usize,
+}
+
+fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
+    match it.next().as_deref() {
+        Some("run") => {}
+        Some("--help") | Some("-h") => return Err(String::new()),
+        Some(other) => return Err(format!("unknown command '{other}'")),
+        None => return Err("missing command 'run'".into()),
+    }
+    let mut a = Args {
+        preset: String::new(),
+        steps: None,
+        seed: 42,
+        json: false,
+        names: None,
+        n_embd: None,
+        n_hidden: None,
+        layers: None,
+        batch_size: None,
+        lr: None,
+        batchnorm: None,
+        samples: 10,
+    };
+    fn num<T: std::str::FromStr>(flag: &str, v: Option<String>) -> Result<T, String> {
+        let v = v.ok_or_else(|| format!("{flag} needs a value"))?;
+        v.parse()
+            .map_err(|_| format!("{flag}: '{v}' is not a valid number"))
+    }
+    while let Some(flag) = it.next() {
+        match flag.as_str() {
+            "--preset" => a.preset = it.next().ok_or("--preset needs a name")?,
+            "--steps" => a.steps = Some(num("--steps", it.next())?),
+            "--seed" => a.seed = num("--seed", it.next())?,
+            "--json" => a.json = true,
+            "--names" => a.names = Some(it.next().ok_or("--names needs a file")?),
+            "--n-embd" => a.n_embd = Some(num("--n-embd", it.next())?),
+            "--n-hidden" => a.n_hidden = Some(num("--n-hidden", it.next())?),
+            "--layers" => a.layers = Some(num("--layers", it.next())?),
+            "--batch-size" => a.batch_size = Some(num("--batch-size", it.next())?),
+            "--lr" => a.lr = Some(num("--lr", it.next())?),
+            "--samples" => a.samples = num("--samples", it.next())?,
+            "--batchnorm" => {
+                a.batchnorm = Some(match it.next().as_deref() {
+                    Some("on") => true,
+                    Some("off") => false,
+                    _ => return Err("--batchnorm takes on or off".into()),
+                })
+            }
+            "--help" | "-h" => return Err(String::new()),
+            other => return Err(format!("unknown option '{other}'")),
+        }
+    }
+    if a.preset.is_empty() {
+        return Err("--preset is required".into());
+    }
+    if presets::preset(&a.preset).is_none() {
+        return Err(format!("unknown preset '{}'", a.preset));
+    }
+    Ok(a)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(a) => a,
+        Err(msg) => {
+            if !msg.is_empty() {
+                eprintln!("error: {msg}\n");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn json_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn run(a: &Args) -> Result<(), String> {
+    let mut p = presets::preset(&a.preset).expect("checked by parse_args");
+    let words = match &a.names {
+        None => default_words(),
+        Some(f) => {
+            let bytes = std::fs::read(f).map_err(|e| format!("{f}: {e}"))?;
+            parse_names(&bytes).map_err(|e| format!("{f}: {e}"))?
+        }
+    };
+    if let Some(s) = a.steps {
+        p.train.steps = s;
+    }
+    p.train.seed = a.seed;
+    if let Some(v) = a.n_embd {
+        p.model.n_embd = v;
+    }
+    if let Some(v) = a.n_hidden {
+        p.model.n_hidden = v;
+    }
+    if let Some(v) = a.layers {
+        p.model.n_layers = v;
+    }
+    if let Some(v) = a.batch_size {
+        p.train.batch_size = v;
+    }
+    if let Some(lr) = a.lr {
+        p.train.schedule = Schedule::Constant(lr);
+    }
+    match a.batchnorm {
+        Some(true) if p.model.batchnorm.is_none() => {
+            p.model.batchnorm = Some(BnConfig::CLASS);
+            p.model.hidden_bias = false;
+        }
+        Some(false) => {
+            p.model.batchnorm = None;
+            p.model.output_bn = false;
+        }
+        _ => {}
+    }
+    let data = Dataset::new(&words, p.model.block_size, p.train.seed);
+    let (n_train, n_val) = (data.train.len(), data.val.len());
+    let vocab_str = data.vocab.as_string();
+    let vocab_size = data.vocab.size();
+    let mut t = Trainer::new(data, p.model.clone(), p.train.clone())?;
+    let params = t.model.n_params();
+    let steps = t.train.steps;
+    if !a.json {
+        println!("preset {} (seed {}): {}", p.name, p.train.seed, p.title);
+        println!("names {} | vocab {vocab_size} '{vocab_str}' | train {n_train} examples | val {n_val} examples", words.len());
+        println!("Model parameters: {params}");
+    }
+    let start = Instant::now();
+    let mut initial_loss = f32::NAN;
+    let mut first_layer = None;
+    let mut diverged = None;
+    let log_every = (steps / 10).max(1);
+    for i in 0..steps {
+        let loss = match t.step() {
+            Ok(l) => l,
+            Err(e) => {
+                diverged = Some(e.to_string());
+                break;
+            }
+        };
+        if i == 0 {
+            initial_loss = loss;
+            first_layer =
+                diagnostics::first_layer(&t.model, t.train.batch_size, p.saturation_threshold, 50);
+        }
+        if !a.json && (i % log_every == 0 || i == steps - 1) {
+            println!("Iteration {i:2} | Loss (Mini-Batch): {loss:.4}");
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let (train_loss, val_loss) = (t.split_loss(Split::Train), t.split_loss(Split::Val));
+    let done = t.step;
+    let sat = first_layer.as_ref().map_or(f32::NAN, |f| f.map.fraction);
+    let suggestion = if matches!(p.train.schedule, Schedule::ExpSweep { .. }) {
+        diagnostics::lr_suggestion(&t.lrs, &t.losses)
+    } else {
+        None
+    };
+    let mut rng = Rng::new(a.seed ^ 0x5A3D_1E55);
+    let seen = Seen::new(&t.data.train_words, &t.data.val_words);
+    let samples = sample(
+        &mut t.model,
+        &t.data.vocab,
+        &seen,
+        &mut rng,
+        a.samples,
+        1.0,
+        50,
+    );
+    if a.json {
+        let mut extra = String::new();
+        if let Some((i, lr, l)) = suggestion {
+            extra.push_str(&format!(
+                ",\"lr_suggestion\":{{\"step\":{i},\"lr\":{lr},\"smoothed_loss\":{l}}}"
+            ));
+        }
+        if let Some(d) = &diverged {
+            extra.push_str(&format!(",\"diverged\":{}", json_str(d)));
+        }
+        let names: Vec<String> = samples.iter().map(|s| json_str(&s.name)).collect();
+        println!(
+            "{{\"preset\":{},\"steps\":{done},\"seed\":{},\"params\":{params},\"initial_loss\":{initial_loss},\"train_loss\":{train_loss},\"val_loss\":{val_loss},\"saturation_at_init\":{},\"final_minibatch_loss\":{},\"seconds\":{secs:.3},\"steps_per_s\":{:.1},\"samples\":[{}]{extra}}}",
+            json_str(p.name),
+            a.seed,
+            if sat.is_nan() { "null".into() } else { sat.to_string() },
+            t.losses.last().copied().unwrap_or(f32::NAN),
+            done as f64 / secs.max(1e-9),
+            names.join(",")
+        );
+    } else {
+        if let Some(d) = &diverged {
+            println!("{d}");
+        }
+        println!(
+            "first loss {initial_loss:.4} (a uniform guess: -ln(1/{vocab_size}) = {:.4}); |h| > {} at init: {:.1}%",
+            (vocab_size as f32).ln(),
+            p.saturation_threshold,
+            sat * 100.0
+        );
+        if let Some((i, lr, l)) = suggestion {
+            println!(
+                "LR finder: lowest smoothed loss {l:.4} at step {i}, lr {lr:.4} (10^{:.2})",
+                lr.log10()
+            );
+        }
+        println!(
+            "{done} steps in {secs:.1} s ({:.0} steps/s)",
+            done as f64 / secs.max(1e-9)
+        );
+        println!("Train loss: {train_loss:.4} | Val loss: {val_loss:.4}");
+        for s in &samples {
+            println!("{}. ({})", s.name, s.novelty.as_str());
+        }
+    }
+    Ok(())
+}
