@@ -287,6 +287,37 @@ pub fn embedding_2d(table: &[f32], rows: usize, cols: usize) -> (Vec<[f32; 2]>, 
     (pts, true)
 }
 
+/// How the vowels cluster in a 2-D embedding: the mean distance between two vowels (a e i o u),
+/// between a vowel and a consonant, and between two consonants ('.' is neither). `None` when the
+/// vocabulary lacks vowels or consonants.
+pub fn vowel_distances(points: &[[f32; 2]], itos: &[char]) -> Option<(f32, f32, f32)> {
+    let is_vowel = |c: char| "aeiou".contains(c);
+    let letters: Vec<(bool, [f32; 2])> = itos
+        .iter()
+        .zip(points)
+        .filter(|(c, _)| c.is_alphabetic())
+        .map(|(&c, &p)| (is_vowel(c.to_ascii_lowercase()), p))
+        .collect();
+    let mut sums = [(0.0f64, 0usize); 3]; // vowel-vowel, vowel-consonant, consonant-consonant
+    for (i, (vi, pi)) in letters.iter().enumerate() {
+        for (vj, pj) in &letters[i + 1..] {
+            let d = ((pi[0] - pj[0]).powi(2) + (pi[1] - pj[1]).powi(2)).sqrt() as f64;
+            let k = match (vi, vj) {
+                (true, true) => 0,
+                (false, false) => 2,
+                _ => 1,
+            };
+            sums[k].0 += d;
+            sums[k].1 += 1;
+        }
+    }
+    if sums.iter().any(|s| s.1 == 0) {
+        return None;
+    }
+    let m = |k: usize| (sums[k].0 / sums[k].1 as f64) as f32;
+    Some((m(0), m(1), m(2)))
+}
+
 /// Centred moving average with the window truncated at the ends (the reference's smoothing).
 pub fn moving_average(xs: &[f32], window: usize) -> Vec<f32> {
     let half = window / 2;
@@ -362,6 +393,16 @@ mod tests {
         let spread1 = stats(&pts.iter().map(|p| p[1]).collect::<Vec<_>>(), None).std;
         assert!(spread0 > 50.0 * spread1, "{spread0} {spread1}");
         assert!((spread1 - 0.1026).abs() < 0.01, "{spread1}");
+    }
+
+    #[test]
+    fn vowel_distances_separate_the_groups() {
+        let itos = ['.', 'a', 'b', 'c', 'e'];
+        let pts = [[9.0, 9.0], [0.0, 0.0], [10.0, 0.0], [10.0, 1.0], [0.0, 1.0]];
+        let (vv, vc, cc) = vowel_distances(&pts, &itos).unwrap();
+        assert_eq!((vv, cc), (1.0, 1.0));
+        assert!(vc > 9.9 && vc < 10.1, "{vc}");
+        assert!(vowel_distances(&pts[..3], &itos[..3]).is_none());
     }
 
     #[test]

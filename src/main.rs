@@ -214,6 +214,13 @@ fn run(a: &Args) -> Result<(), String> {
     } else {
         None
     };
+    let emb = &t.model.emb;
+    let (points, _) = diagnostics::embedding_2d(&emb.weight.data, emb.vocab_size, emb.n_embd);
+    let clusters = if emb.n_embd == 2 {
+        diagnostics::vowel_distances(&points, &t.data.vocab.itos)
+    } else {
+        None
+    };
     let mut rng = Rng::new(a.seed ^ 0x5A3D_1E55);
     let seen = Seen::new(&t.data.train_words, &t.data.val_words);
     let samples = sample(
@@ -234,6 +241,9 @@ fn run(a: &Args) -> Result<(), String> {
         }
         if let Some(d) = &diverged {
             extra.push_str(&format!(",\"diverged\":{}", json_str(d)));
+        }
+        if let Some((vv, vc, cc)) = clusters {
+            extra.push_str(&format!(",\"embedding_distances\":{{\"vowel_vowel\":{vv},\"vowel_consonant\":{vc},\"consonant_consonant\":{cc}}}"));
         }
         let names: Vec<String> = samples.iter().map(|s| json_str(&s.name)).collect();
         println!(
