@@ -12,3 +12,4 @@ pub mod presets;
 pub mod rng;
 pub mod sample;
 pub mod train;
+pub mod charts;

@@ -1,0 +1,92 @@
+//! Histograms: several distributions as lines through the bin centres (the notebook's
+//! `hy, hx = torch.histogram(t, density=True); plt.plot(hx[:-1], hy)` per layer), or as bars
+//! (`plt.hist`); and two histograms side by side (the Kaiming demo, pre-activation/activation).
+
+use super::common::*;
+use super::prep::{finite_bounds, nice_range};
+use super::{series_color, ChartError, HistSeries, HistogramData, HistogramPairData};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Bin `k`'s edges and value, for the bins whose value is finite.
+fn bins<'a>(s: &'a HistSeries<'a>) -> impl Iterator<Item = (f64, f64, f64)> + 'a {
+    let (lo, hi) = (s.lo as f64, s.hi as f64);
+    let width = (hi - lo) / s.values.len().max(1) as f64;
+    s.values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite())
+        .map(move |(k, &v)| (lo + k as f64 * width, lo + (k + 1) as f64 * width, v as f64))
+}
+
+fn usable(s: &HistSeries) -> bool {
+    s.lo.is_finite() && s.hi.is_finite() && s.lo < s.hi && s.values.iter().any(|v| v.is_finite())
+}
+
+/// Draws the histograms of `data` (see [`HistogramData`]) into `root`.
+pub fn draw_histograms<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &HistogramData,
+) -> Result<(), ChartError> {
+    if let Some(r) = too_small(root, data.title) {
+        return r;
+    }
+    // Series keep their index (and so their colour) even when others are skipped.
+    let series: Vec<(usize, &HistSeries)> = data
+        .series
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| usable(s))
+        .collect();
+    let x_bounds = finite_bounds(series.iter().flat_map(|(_, s)| [s.lo as f64, s.hi as f64]));
+    let y_bounds = finite_bounds(
+        series
+            .iter()
+            .flat_map(|(_, s)| bins(s).map(|b| b.2))
+            .chain([0.0]),
+    );
+    let (Some(xb), Some(yb)) = (x_bounds, y_bounds) else {
+        return draw_message(root, data.title, NO_DATA);
+    };
+
+    let theme = Theme::for_backend::<DB>();
+    let x = nice_range(xb.0, xb.1);
+    let y = nice_range(yb.0, yb.1 * 1.05);
+    let mut chart = build_chart(root, &theme, data.title, x, y)?;
+    draw_axes(&mut chart, &theme, data.x_label, data.y_label, true)?;
+
+    let alpha = if series.len() == 1 { 0.7 } else { 0.4 };
+    for &(i, s) in &series {
+        let color = series_color(i);
+        if data.bars {
+            let fill = color.mix(alpha).filled();
+            let base = 0f64.clamp(y.0, y.1);
+            let anno = chart.draw_series(
+                bins(s).map(|(x0, x1, v)| Rectangle::new([(x0, base), (x1, v)], fill)),
+            )?;
+            if !s.label.is_empty() {
+                anno.label(s.label)
+                    .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], fill));
+            }
+        } else {
+            let points = bins(s).map(|(x0, x1, v)| ((x0 + x1) / 2.0, v)).collect();
+            let label = (!s.label.is_empty()).then_some(s.label);
+            draw_line(&mut chart, points, color.stroke_width(LINE_PX), label)?;
+        }
+    }
+    if series.iter().any(|(_, s)| !s.label.is_empty()) {
+        draw_legend(&mut chart, &theme, SeriesLabelPosition::UpperRight)?;
+    }
+    Ok(())
+}
+
+/// Draws `data.left` and `data.right` side by side in `root` (each with its own axes).
+pub fn draw_histogram_pair<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &HistogramPairData,
+) -> Result<(), ChartError> {
+    root.fill(&WHITE)?;
+    let (left, right) = root.split_horizontally(root.dim_in_pixel().0 / 2);
+    draw_histograms(&left, &data.left)?;
+    draw_histograms(&right, &data.right)
+}

@@ -1,0 +1,123 @@
+//! The loss curve: log10(mini-batch loss) vs step (the lecture's `lossi`), its trailing moving
+//! average, full-split train/val losses as markers, and earlier runs as faded smoothed lines.
+//! Long series are min/max-decimated to two points per pixel column before drawing.
+
+use super::common::*;
+use super::prep::{decimate, finite_bounds, moving_average, nice_range, padded_nice_range, Align};
+use super::{series_color, ChartError, LossData};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+fn log10_or_nan(v: f32) -> f32 {
+    if v > 0.0 && v.is_finite() {
+        v.log10()
+    } else {
+        f32::NAN
+    }
+}
+
+fn log_points(points: &[(usize, f32)]) -> Vec<(f64, f64)> {
+    points
+        .iter()
+        .map(|&(s, v)| (s as f64, log10_or_nan(v) as f64))
+        .filter(|p| p.1.is_finite())
+        .collect()
+}
+
+fn smoothed(log: &[f32], window: usize) -> Vec<f32> {
+    moving_average(log, window, Align::Trailing)
+}
+
+fn line(values: &[f32], buckets: usize) -> Vec<(f64, f64)> {
+    decimate(values, buckets)
+        .into_iter()
+        .map(|(i, v)| (i as f64, v as f64))
+        .collect()
+}
+
+/// Draws the loss chart of `data` (see [`LossData`]) into `root`.
+pub fn draw_loss<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &LossData,
+) -> Result<(), ChartError> {
+    if let Some(r) = too_small(root, data.title) {
+        return r;
+    }
+    let window = data.smooth_window;
+    let raw: Vec<f32> = data.losses.iter().map(|&v| log10_or_nan(v)).collect();
+    let smooth = (window > 1).then(|| smoothed(&raw, window));
+    let earlier: Vec<(&str, Vec<f32>)> = data
+        .earlier_runs
+        .iter()
+        .map(|run| {
+            let log: Vec<f32> = run.values.iter().map(|&v| log10_or_nan(v)).collect();
+            let log = if window > 1 {
+                smoothed(&log, window)
+            } else {
+                log
+            };
+            (run.label, log)
+        })
+        .collect();
+    let train = log_points(data.train_points);
+    let val = log_points(data.val_points);
+
+    let curves = std::iter::once(&raw)
+        .chain(smooth.as_ref())
+        .chain(earlier.iter().map(|(_, v)| v));
+    let y_values = curves
+        .clone()
+        .flat_map(|c| c.iter().map(|&v| v as f64))
+        .chain(train.iter().chain(&val).map(|p| p.1));
+    let Some((y_lo, y_hi)) = finite_bounds(y_values) else {
+        return draw_message(root, data.title, NO_DATA);
+    };
+    let last_step = curves
+        .map(|c| c.len().saturating_sub(1) as f64)
+        .chain(train.iter().chain(&val).map(|p| p.0))
+        .fold(1.0, f64::max);
+
+    let theme = Theme::for_backend::<DB>();
+    let x = nice_range(0.0, last_step);
+    let y = padded_nice_range(y_lo, y_hi, 0.02);
+    let mut chart = build_chart(root, &theme, data.title, x, y)?;
+    draw_axes(&mut chart, &theme, "step", "log10(loss)", true)?;
+    let buckets = plot_width(&chart);
+
+    // The faded raw curve at the bottom, earlier runs over it, this run's average on top.
+    let label = if data.label.is_empty() {
+        "mini-batch"
+    } else {
+        data.label
+    };
+    let raw_style = if smooth.is_some() {
+        series_color(0).mix(0.3).stroke_width(1)
+    } else {
+        series_color(0).stroke_width(2)
+    };
+    draw_line(&mut chart, line(&raw, buckets), raw_style, Some(label))?;
+    for (i, (label, log)) in earlier.iter().enumerate() {
+        let style = series_color(3 + i).mix(0.45).stroke_width(2);
+        draw_line(&mut chart, line(log, buckets), style, Some(label))?;
+    }
+    if let Some(smooth) = &smooth {
+        let style = series_color(0).stroke_width(LINE_PX);
+        let label = format!("{label}, mean of {window}");
+        draw_line(&mut chart, line(smooth, buckets), style, Some(&label))?;
+    }
+    if let Some(&(_, last)) = train.last() {
+        let style = series_color(1).filled();
+        chart
+            .draw_series(train.iter().map(|&p| Circle::new(p, 6, style)))?
+            .label(format!("train {:.3}", 10f64.powf(last)))
+            .legend(move |(x, y)| Circle::new((x + 12, y), 6, style));
+    }
+    if let Some(&(_, last)) = val.last() {
+        let style = series_color(2).filled();
+        chart
+            .draw_series(val.iter().map(|&p| TriangleMarker::new(p, 8, style)))?
+            .label(format!("val {:.3}", 10f64.powf(last)))
+            .legend(move |(x, y)| TriangleMarker::new((x + 12, y), 8, style));
+    }
+    draw_legend(&mut chart, &theme, SeriesLabelPosition::UpperRight)
+}

@@ -1,0 +1,86 @@
+//! The saturation map: a boolean matrix (examples x neurons, `|h| > 0.99`) as a grid of pixels,
+//! true white and false black, row 0 at the top (the notebook's
+//! `plt.imshow(h.abs() > 0.99, cmap='gray')`; an all-white column is a dead neuron).
+//! Drawn as one black rectangle plus one white rectangle per run of trues in a row.
+
+use super::common::*;
+use super::{ChartError, SaturationData};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Draws the saturation map of `data` (see [`SaturationData`]) into `root`.
+/// Returns `ChartError::InvalidData` if `data.values.len() != rows * cols`.
+pub fn draw_saturation_map<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &SaturationData,
+) -> Result<(), ChartError> {
+    let (rows, cols) = (data.rows, data.cols);
+    if rows.checked_mul(cols) != Some(data.values.len()) {
+        return Err(ChartError::InvalidData(format!(
+            "saturation map: {} values for {} x {}",
+            data.values.len(),
+            rows,
+            cols
+        )));
+    }
+    if let Some(r) = too_small(root, data.title) {
+        return r;
+    }
+    if data.values.is_empty() {
+        return draw_message(root, data.title, NO_DATA);
+    }
+
+    let theme = Theme::for_backend::<DB>();
+    let (w, h) = (cols as f64, rows as f64);
+    // The y range runs from `rows` at the bottom to 0 at the top: row r occupies [r, r + 1].
+    let mut chart = build_chart(root, &theme, data.title, (0.0, w), (h, 0.0))?;
+    draw_axes(&mut chart, &theme, data.x_label, data.y_label, false)?;
+
+    chart.draw_series(std::iter::once(Rectangle::new(
+        [(0.0, 0.0), (w, h)],
+        BLACK.filled(),
+    )))?;
+    let white = WHITE.filled();
+    let runs = data.values.chunks(cols).enumerate().flat_map(|(r, row)| {
+        let r = r as f64;
+        true_runs(row)
+            .map(move |(c0, c1)| Rectangle::new([(c0 as f64, r), (c1 as f64, r + 1.0)], white))
+    });
+    chart.draw_series(runs)?;
+    Ok(())
+}
+
+/// The maximal runs `[start, end)` of `true` in `row`.
+fn true_runs(row: &[bool]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut c = 0;
+    std::iter::from_fn(move || {
+        while c < row.len() && !row[c] {
+            c += 1;
+        }
+        if c == row.len() {
+            return None;
+        }
+        let start = c;
+        while c < row.len() && row[c] {
+            c += 1;
+        }
+        Some((start, c))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::true_runs;
+
+    #[test]
+    fn runs_of_trues() {
+        let row = [true, true, false, true, false, false, true];
+        assert_eq!(
+            true_runs(&row).collect::<Vec<_>>(),
+            [(0, 2), (3, 4), (6, 7)]
+        );
+        assert_eq!(true_runs(&[false, false]).count(), 0);
+        assert_eq!(true_runs(&[]).count(), 0);
+        assert_eq!(true_runs(&[true; 4]).collect::<Vec<_>>(), [(0, 4)]);
+    }
+}

@@ -1,0 +1,56 @@
+//! Update:data ratios: log10(std(lr * grad) / std(param)) vs step, one line per parameter, and
+//! the lecture's black reference line at -3 (updates about 1/1000 of the values).
+
+use super::common::*;
+use super::prep::{decimate, finite_bounds, nice_range, padded_nice_range};
+use super::{series_color, ChartError, UpdateRatioData};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// The reference level, log10(1e-3).
+pub const REFERENCE: f64 = -3.0;
+
+/// Draws the update-ratio chart of `data` (see [`UpdateRatioData`]) into `root`.
+pub fn draw_update_ratios<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &UpdateRatioData,
+) -> Result<(), ChartError> {
+    if let Some(r) = too_small(root, data.title) {
+        return r;
+    }
+    let values = data
+        .series
+        .iter()
+        .flat_map(|s| s.values.iter().map(|&v| v as f64));
+    let Some((lo, hi)) = finite_bounds(values) else {
+        return draw_message(root, data.title, NO_DATA);
+    };
+    let last_step = data
+        .series
+        .iter()
+        .map(|s| s.values.len().saturating_sub(1) as f64)
+        .fold(1.0, f64::max);
+
+    let theme = Theme::for_backend::<DB>();
+    let x = nice_range(0.0, last_step);
+    let y = padded_nice_range(lo.min(REFERENCE), hi.max(REFERENCE), 0.02);
+    let mut chart = build_chart(root, &theme, data.title, x, y)?;
+    draw_axes(&mut chart, &theme, "step", "log10(update / data)", true)?;
+    let buckets = plot_width(&chart);
+
+    for (i, s) in data.series.iter().enumerate() {
+        let points = decimate(s.values, buckets)
+            .into_iter()
+            .map(|(i, v)| (i as f64, v as f64))
+            .collect();
+        let label = (!s.label.is_empty()).then_some(s.label);
+        draw_line(&mut chart, points, series_color(i).stroke_width(2), label)?;
+    }
+    draw_line(
+        &mut chart,
+        vec![(x.0, REFERENCE), (x.1, REFERENCE)],
+        BLACK.stroke_width(2),
+        Some("1e-3 (reference)"),
+    )?;
+    draw_legend(&mut chart, &theme, SeriesLabelPosition::UpperRight)
+}
