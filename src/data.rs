@@ -196,6 +196,10 @@ pub fn build_dataset(words: &[String], vocab: &Vocab, block_size: usize) -> Exam
     ex
 }
 
+/// The seed of the 90/10 split. It is fixed, not the run's seed, so that runs with other seeds
+/// (other initial weights and batches) are compared on the same validation names.
+pub const SPLIT_SEED: u64 = 42;
+
 /// The data of one run: the vocabulary, the shuffled names split 90/10, and their examples.
 #[derive(Debug, Clone)]
 pub struct Dataset {

@@ -13,3 +13,6 @@ pub mod rng;
 pub mod sample;
 pub mod train;
 pub mod charts;
+pub mod session;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,279 @@
+// The page end to end, in one browser session: the default data, training, every chart, the
+// controls, sampling, the learning rate, NaN handling, long tasks, and the screenshot.
+// Needs www/pkg/ (`cargo xtask build`); `cargo xtask test` runs it.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { WWW } from './harness.mjs';
+import {
+  openLab, state, losses, until, chooseChapter, setBudget, pause, trainTo, canvas, canvases, text, mean,
+} from './lab.mjs';
+
+const DIAG_CHARTS = ['embedding', 'preact', 'map', 'acts', 'grads'];
+const num = (s) => Number(s.replace(/,/g, ''));
+let app;
+let page;
+
+before(async () => {
+  app = await openLab();
+  page = app.page;
+});
+
+after(async () => {
+  await app?.close();
+});
+
+test('loads without errors and shows the default data', async () => {
+  const names = readFileSync(`${WWW}/names.txt`, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  const vocab = new Set(names.join(''));
+  assert.equal(num(await text(page, '#data-names')), names.length);
+  assert.equal(names.length, 32033);
+  assert.equal(num(await text(page, '#data-vocab-size')), vocab.size + 1, "the letters and '.'");
+  assert.equal(await text(page, '#data-vocab'), '.' + [...vocab].sort().join(''));
+  // Every name gives (letters + 1) examples; the page's split must account for all of them.
+  const total = names.reduce((s, n) => s + [...n].length + 1, 0);
+  const train = num(await text(page, '#data-train'));
+  const val = num(await text(page, '#data-val'));
+  assert.equal(train + val, total);
+  const split = await page.getAttribute('#data-stats', 'title');
+  const [trainNames, valNames] = split.match(/\d[\d,]*/g).map(num);
+  assert.equal(trainNames, Math.floor(0.9 * names.length));
+  assert.equal(trainNames + valNames, names.length);
+  assert.ok(Math.abs(val / total - valNames / names.length) < 0.01, `val share ${val / total}`);
+  assert.equal((await state(page)).step, 0);
+  assert.deepEqual(app.errors(), []);
+});
+
+test('the Kaiming demo is drawn for the run and follows the settings', async () => {
+  const a = await canvas(page, 'kaiming');
+  assert.ok(a.inked > 2000, `inked ${a.inked}`);
+  await chooseChapter(page, 'kaiming'); // n_embd 10: fan_in 30 instead of 6
+  const b = await canvas(page, 'kaiming');
+  assert.notEqual(a.hash, b.hash);
+  assert.match(await text(page, 'figure[data-chart="kaiming"] .readout'), /sqrt\(30\)/);
+});
+
+test('training runs, the loss falls, and every chart is drawn and changes', async () => {
+  // The chapter's own budget (100k steps) is far more than the test trains.
+  const empty = await canvases(page, ['loss', 'ratios', ...DIAG_CHARTS]);
+  await page.click('#train');
+  await until(page, () => window.__lab.p.step >= 300 && window.__lab.diag?.step > 0);
+  const mid = await canvases(page, ['loss', 'ratios', ...DIAG_CHARTS]);
+  const midStep = (await state(page)).step;
+  await until(page, (s) => window.__lab.diag?.step > s + 300 && window.__lab.p.step > s + 300, midStep);
+  const late = await canvases(page, ['loss', 'ratios', ...DIAG_CHARTS]);
+  await pause(page);
+  for (const name of Object.keys(mid)) {
+    assert.ok(mid[name].inked > 1500, `${name} is drawn (${mid[name].inked} pixels)`);
+    assert.notEqual(mid[name].hash, empty[name].hash, `${name} changed from before training`);
+    assert.notEqual(late[name].hash, mid[name].hash, `${name} changed while training`);
+  }
+  const l = await losses(page);
+  assert.ok(l.length > 600);
+  const first = mean(l.slice(0, 20));
+  const last = mean(l.slice(-100));
+  assert.ok(last < first - 0.5, `loss fell: ${first.toFixed(3)} -> ${last.toFixed(3)}`);
+  // Key numbers as text too.
+  assert.match(await text(page, 'figure[data-chart="acts"] .readout'), /layer 1 \(Tanh\): mean [+-]\d\.\d\d, std \d\.\d\d, saturated \d+\.\d%/);
+  assert.match(await text(page, 'figure[data-chart="map"] .readout'), /dead neurons/);
+  assert.match(await text(page, 'figure[data-chart="ratios"] .readout'), /C \(27, 10\): 10\^-\d\.\d\d/);
+});
+
+test('pause stops the steps and Step does exactly one', async () => {
+  await page.click('#train');
+  await until(page, (s) => window.__lab.p.step > s + 100, (await state(page)).step);
+  await pause(page);
+  const s0 = (await state(page)).step;
+  await page.waitForTimeout(600);
+  assert.equal((await state(page)).step, s0, 'no steps while paused');
+  await page.click('#step');
+  await until(page, (s) => window.__lab.p.step === s + 1, s0);
+  await page.waitForTimeout(400);
+  const s1 = await state(page);
+  assert.equal(s1.step, s0 + 1);
+  assert.equal(s1.nLosses, s0 + 1);
+  assert.equal(s1.running, false);
+});
+
+test('keyboard: space trains and pauses', async () => {
+  await page.locator('#charts').click({ position: { x: 5, y: 5 } });
+  const s0 = (await state(page)).step;
+  await page.keyboard.press(' ');
+  await until(page, (s) => window.__lab.p.running && window.__lab.p.step > s + 20, s0);
+  await page.keyboard.press(' ');
+  await until(page, () => !window.__lab.p.running);
+});
+
+test('reset gives the same first loss; a new seed another one', async () => {
+  const firstLoss = (await losses(page))[0];
+  const seed = await text(page, '#seed');
+  await page.click('#reset');
+  await until(page, () => window.__lab.p.step === 0 && window.__lab.losses.length === 0);
+  assert.equal(await text(page, '#seed'), seed);
+  await page.click('#step');
+  await until(page, () => window.__lab.losses.length === 1);
+  assert.equal((await losses(page))[0], firstLoss);
+  // The run before stays on the loss chart, faded, until cleared.
+  assert.equal(await page.evaluate(() => window.__lab.runs.length), 1);
+  assert.match(await text(page, 'figure[data-chart="loss"] .readout'), /earlier runs/);
+  await page.click('#new-seed');
+  await until(page, (s) => document.getElementById('seed').textContent !== s, seed);
+  await page.click('#step');
+  await until(page, () => window.__lab.losses.length === 1);
+  assert.notEqual((await losses(page))[0], firstLoss);
+  const before = await canvas(page, 'loss');
+  await page.click('#clear-runs');
+  assert.equal(await page.evaluate(() => window.__lab.runs.length), 0);
+  assert.notEqual((await canvas(page, 'loss')).hash, before.hash);
+});
+
+test('sampling shows names, even mid-training', async () => {
+  await page.fill('#sample-n', '12');
+  await page.click('#train');
+  await until(page, (s) => window.__lab.p.step > 200, null);
+  await page.click('#sample');
+  await until(page, () => document.querySelectorAll('#samples li').length === 12);
+  const st = await state(page);
+  assert.ok(st.running, 'training went on');
+  const items = await page.$$eval('#samples li', (lis) => lis.map((li) => ({
+    name: li.querySelector('.name').textContent,
+    tag: li.querySelector('.tag').textContent,
+  })));
+  for (const { name, tag } of items) {
+    assert.match(name, /^[a-z]*…?$/, name);
+    assert.ok(['new', 'in train', 'in val'].includes(tag), tag);
+  }
+  assert.ok(items.some(({ name }) => name.length > 1));
+  assert.match(await text(page, '#sample-msg'), /12 names at step/);
+  await pause(page);
+});
+
+test('the learning rate changes while paused; lr 100 stops with a message', async () => {
+  const s0 = (await state(page)).step;
+  await page.fill('#lr', '0.05');
+  await page.click('#lr-set');
+  await until(page, () => window.__lab.p.lrOverride === Math.fround(0.05));
+  await page.click('#step');
+  await until(page, (s) => window.__lab.p.step === s + 1, s0);
+  assert.equal(await page.evaluate(() => window.__lab.lrs.view().at(-1)), Math.fround(0.05));
+
+  await page.fill('#lr', '100');
+  await page.click('#lr-set');
+  await until(page, () => window.__lab.p.lrOverride === 100);
+  const good = (await losses(page)).length;
+  await page.click('#train');
+  await until(page, () => /learning rate is too high/.test(document.getElementById('notice').textContent));
+  const st = await state(page);
+  assert.equal(st.running, false, 'training stopped');
+  assert.ok(st.step <= good, `the last good weights: step ${st.step} <= ${good}`);
+  const l = await losses(page);
+  assert.equal(l.length, st.step);
+  assert.ok(l.every((x) => Number.isFinite(x) && x < 10), 'no exploded loss kept');
+  // A sane rate trains on from there.
+  await page.fill('#lr', '0.1');
+  await page.click('#lr-set');
+  await until(page, () => window.__lab.p.lrOverride === Math.fround(0.1));
+  await page.click('#step');
+  await until(page, (s) => window.__lab.p.step === s + 1, st.step);
+  assert.ok((await losses(page)).at(-1) < 5);
+  await page.click('#lr-schedule');
+  await until(page, () => window.__lab.p.lrOverride === null);
+});
+
+test('full train/val losses on demand and at the end of the budget', async () => {
+  await page.click('#evaluate');
+  await until(page, () => window.__lab.evals.length === 1, null, 30_000);
+  const e = await page.evaluate(() => window.__lab.evals[0]);
+  assert.ok(e.train > 1.5 && e.train < 4 && e.val > 1.5 && e.val < 4, JSON.stringify(e));
+  assert.match(await text(page, 'figure[data-chart="loss"] .readout'), /full splits at step [\d,]+: train \d\.\d{3}, val \d\.\d{3}/);
+  const s = (await state(page)).step;
+  await setBudget(page, s + 150);
+  await page.click('#train');
+  await until(page, (n) => window.__lab.p.finished && window.__lab.evals.some((x) => x.step === n), s + 150, 30_000);
+  assert.match(await text(page, '#notice'), /finished/);
+  assert.equal(await page.isDisabled('#train'), true);
+});
+
+test('custom settings: every knob in a form; a bad value is refused and changes nothing', async () => {
+  await page.click('#custom summary');
+  const knobs = await page.$$eval('#custom-form [data-key]', (xs) => xs.map((x) => x.dataset.key));
+  assert.ok(knobs.length >= 20, `${knobs.length} knobs`);
+  for (const k of ['n_embd', 'n_hidden', 'n_layers', 'batchnorm', 'hidden_init', 'batch_size', 'schedule', 'lr', 'seed']) {
+    assert.ok(knobs.includes(k), k);
+  }
+  const run = (await state(page)).run;
+  await page.fill('#knob-n_layers', '99');
+  await page.click('#custom-apply');
+  await until(page, () => /not applied/.test(document.getElementById('custom-msg').textContent));
+  assert.match(await text(page, '#custom-msg'), /between 1 and 8/);
+  assert.equal((await state(page)).run, run, 'the run in use stays');
+  await page.fill('#knob-n_layers', '2');
+  await page.fill('#knob-n_hidden', '64');
+  await page.selectOption('#knob-batchnorm', 'class');
+  await page.click('#custom-apply');
+  await until(page, (r) => window.__lab.run.run > r, run);
+  assert.match(await text(page, '#run-title'), /^custom \(from /);
+  assert.match(await text(page, '#run-arch'), /2 x \[Linear no bias|2 x \[Linear with bias/);
+  await page.click('#step');
+  await until(page, () => window.__lab.diag?.actLines.length === 2);
+  await page.click('#custom summary');
+});
+
+test('the lr finder draws its sweep and marks the suggested rate', async () => {
+  await chooseChapter(page, 'lr-finder');
+  await setBudget(page, 400);
+  const before = await canvas(page, 'lr');
+  await trainTo(page, 400);
+  await until(page, () => window.__lab.diag?.lrSuggestion && window.__lab.diag.step === 400);
+  const after = await canvas(page, 'lr');
+  assert.notEqual(after.hash, before.hash);
+  assert.ok(after.inked > 3000);
+  const r = await text(page, 'figure[data-chart="lr"] .readout');
+  const m = r.match(/suggested learning rate ([\d.e-]+)/);
+  assert.ok(m, r);
+  const lr = Number(m[1]);
+  assert.ok(lr > 1e-3 && lr < 1, r);
+  // The finder's run uses a 2-D embedding: plain axes, no principal components.
+  assert.match(await text(page, 'figure[data-chart="embedding"] figcaption'), /n_embd = 2/);
+});
+
+test('no main-thread task over 50 ms while training; screenshot mid-training', async () => {
+  await chooseChapter(page, 'embed-2d');
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, ms: e.duration });
+    }).observe({ type: 'longtask' });
+    window.__lab.longestDrawMs = 0;
+  });
+  const t0 = await page.evaluate(() => performance.now());
+  await page.click('#train');
+  await until(page, () => window.__lab.p.step >= 5000, null, 40_000);
+  await page.click('#sample');
+  await until(page, () => document.querySelectorAll('#samples li').length > 0);
+  await page.evaluate(() => { window.scrollTo(0, 0); document.getElementById('side').scrollTop = 0; });
+  await page.waitForTimeout(1200);
+  // The measurement ends here: taking the screenshot is itself a long task of the page.
+  const { tasks, draw, slow } = await page.evaluate((start) => ({
+    tasks: window.__longTasks.filter((t) => t.start >= start),
+    draw: window.__lab.longestDrawMs,
+    slow: window.__lab.slow.filter((s) => s[0] >= start),
+  }), t0);
+  const shotDir = fileURLToPath(new URL('../../docs/', import.meta.url));
+  mkdirSync(shotDir, { recursive: true });
+  await page.screenshot({ path: `${shotDir}screenshot.png` });
+  assert.ok((await state(page)).running, 'the screenshot is mid-training');
+  await pause(page);
+  if (tasks.length) console.log(`# long tasks ${JSON.stringify(tasks)}; slow frames/messages ${JSON.stringify(slow)}`);
+  const longest = Math.max(0, ...tasks.map((t) => t.ms));
+  console.log(`# longest main-thread task while training: ${longest ? `${longest.toFixed(0)} ms` : 'none over 50 ms'}; longest chart draw ${draw.toFixed(1)} ms`);
+  assert.deepEqual(tasks, [], 'long tasks while training');
+});
+
+test('no console errors and no request outside the origin', () => {
+  assert.deepEqual(app.errors(), []);
+  assert.deepEqual(app.foreignRequests(), []);
+  assert.ok(app.requests.some((u) => u.endsWith('/names.txt')));
+});
