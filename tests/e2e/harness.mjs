@@ -1,0 +1,128 @@
+// Helpers for the end-to-end tests: a static server for www/ on a free port, Debian's headless
+// Chromium driven by playwright-core (no browser download), and a log of everything the page
+// did that a test may want to assert on (console errors, page errors, every request URL).
+//
+//   const app = await openApp();            // serves www/, opens index.html
+//   await app.page.waitForFunction(() => document.body.dataset.ready === '1');
+//   assert.deepEqual(app.errors(), []);
+//   assert.deepEqual(app.foreignRequests(), []);
+//   await app.close();
+//
+// www/pkg/ must have been built first (`cargo xtask build`; `cargo xtask test` does it).
+
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const WWW = fileURLToPath(new URL('../../www/', import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+};
+
+/** Serves `root` on 127.0.0.1 at a free port. Resolves to { url, close() }. */
+export async function startServer(root = WWW, { isolate = false } = {}) {
+  const base = resolve(root);
+  const server = createServer(async (req, res) => {
+    let file;
+    try {
+      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      file = resolve(join(base, path));
+      if (file !== base && !file.startsWith(base + sep)) throw new Error('outside root');
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      const body = await readFile(file);
+      const headers = {
+        'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+        'Content-Length': body.length,
+        'Cache-Control': 'no-cache',
+      };
+      if (isolate) {
+        headers['Cross-Origin-Opener-Policy'] = 'same-origin';
+        headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+      }
+      res.writeHead(200, headers);
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found\n');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  return {
+    url,
+    close: () => new Promise((ok) => { server.closeAllConnections(); server.close(ok); }),
+  };
+}
+
+/** Launches Debian's Chromium headless. playwright-core never downloads a browser. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // No --user-data-dir: playwright refuses it here; launch() already uses a fresh profile.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * Starts the server for `root` (default www/) and the browser, opens `path` (default: index.html)
+ * and records what happens.
+ * Returns { page, browser, url, consoleErrors, pageErrors, requests, errors(), foreignRequests(),
+ * close() }. Requests made by workers go through the same context, so they are recorded too.
+ */
+export async function openApp(path = '', { root = WWW, isolate = false, viewport } = {}) {
+  const server = await startServer(root, { isolate });
+  let browser;
+  try {
+    browser = await launchBrowser();
+    const context = await browser.newContext(viewport ? { viewport } : {});
+    const page = await context.newPage();
+    const consoleErrors = [];
+    const pageErrors = [];
+    const requests = [];
+    // Worker console messages arrive here too (msg.worker() is set), so one listener suffices.
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push((msg.worker() ? '[worker] ' : '') + msg.text());
+    });
+    page.on('pageerror', (err) => pageErrors.push(String(err?.stack ?? err)));
+    context.on('request', (req) => requests.push(req.url()));
+    await page.goto(server.url + path);
+    const origin = new URL(server.url).origin;
+    return {
+      page,
+      browser,
+      url: server.url,
+      consoleErrors,
+      pageErrors,
+      requests,
+      /** Console errors and uncaught page errors, in one list (empty when all is well). */
+      errors: () => [...consoleErrors, ...pageErrors],
+      /** Requests that left the origin (data: and blob: URLs are local and not counted). */
+      foreignRequests: () => requests.filter((u) => {
+        const { protocol } = new URL(u);
+        return protocol !== 'data:' && protocol !== 'blob:' && new URL(u).origin !== origin;
+      }),
+      close: async () => {
+        await browser.close();
+        await server.close();
+      },
+    };
+  } catch (e) {
+    await browser?.close();
+    await server.close();
+    throw e;
+  }
+}
