@@ -10,7 +10,7 @@ import json, sys
 
 # preset: (train, val, first loss) from ../shared/reference/pytorch.md
 PYTORCH = {
-    "embed-2d": (2.3538, 2.3594, 24.7498)  # first loss: the sweep's step 0, as ours counts the sweep,
+    "embed-2d": (2.3538, 2.3594, 24.7498),  # first loss: the sweep's step 0, as ours counts the sweep
     "naive": (2.3190, 2.3356, 32.5382),
     "fix-softmax": (2.2093, 2.2605, 3.2887),
     "fix-tanh": (2.1327, 2.1874, 3.2808),
