@@ -19,9 +19,14 @@ use crate::presets;
 use crate::session::{self, Diagnostics, Progress, RunInfo, Session, KNOBS};
 use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array};
 use plotters::prelude::IntoDrawingArea;
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+};
 use plotters_canvas::CanvasBackend;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
-use web_sys::HtmlCanvasElement;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 // ---------------------------------------------------------------------------------------------
 // Panics
@@ -202,16 +207,174 @@ pub fn format_count(v: f64) -> String {
 // ---------------------------------------------------------------------------------------------
 // Main thread: charts on a canvas
 
+/// A `CanvasBackend` that measures text with the canvas (`measureText`) and caches the sizes.
+/// plotters itself measures a text by adding a `<span>` to the document and reading its size,
+/// which forces a style and layout pass of the whole page each time (1 ms and more while the page
+/// has new text, in the middle of a frame). Here only the height of a font comes from the DOM,
+/// once per font (the span's height is the font's line height, whatever the text); widths come
+/// from `measureText`, which needs no layout. Everything else goes straight to the backend.
+struct CachedTextCanvas {
+    backend: CanvasBackend,
+    context: Option<CanvasRenderingContext2d>,
+}
+
+/// At most this many measurements are kept (then the cache starts again).
+const TEXT_CACHE_MAX: usize = 4096;
+
+thread_local! {
+    /// (CSS font, text) -> (width, height) in pixels.
+    static TEXT_SIZES: RefCell<HashMap<(String, String), (u32, u32)>> = RefCell::new(HashMap::new());
+    /// CSS font -> the height plotters measured through the DOM.
+    static FONT_HEIGHTS: RefCell<HashMap<String, u32>> = RefCell::new(HashMap::new());
+}
+
+impl DrawingBackend for CachedTextCanvas {
+    type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.backend.get_size()
+    }
+
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.backend.ensure_prepared()
+    }
+
+    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.backend.present()
+    }
+
+    fn draw_pixel(
+        &mut self,
+        point: BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.backend.draw_pixel(point, color)
+    }
+
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.backend.draw_line(from, to, style)
+    }
+
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.backend
+            .draw_rect(upper_left, bottom_right, style, fill)
+    }
+
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.backend.draw_path(path, style)
+    }
+
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.backend.draw_circle(center, radius, style, fill)
+    }
+
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.backend.fill_polygon(vert, style)
+    }
+
+    fn draw_text<TStyle: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &TStyle,
+        pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.backend.draw_text(text, style, pos)
+    }
+
+    fn estimate_text_size<TStyle: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &TStyle,
+    ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
+        // The font as plotters-canvas sets it for `fillText`.
+        let font = format!(
+            "{} {}px {}",
+            style.style().as_str(),
+            style.size(),
+            style.family().as_str()
+        );
+        let key = (font, text.to_string());
+        if let Some(size) = TEXT_SIZES.with(|c| c.borrow().get(&key).copied()) {
+            return Ok(size);
+        }
+        let Some(ctx) = &self.context else {
+            return self.backend.estimate_text_size(text, style);
+        };
+        let height = match FONT_HEIGHTS.with(|c| c.borrow().get(&key.0).copied()) {
+            Some(h) => h,
+            None => {
+                let (_, h) = self.backend.estimate_text_size("Mg", style)?;
+                FONT_HEIGHTS.with(|c| c.borrow_mut().insert(key.0.clone(), h));
+                h
+            }
+        };
+        ctx.set_font(&key.0);
+        let width = match ctx.measure_text(text) {
+            Ok(m) => m.width().round().max(0.0) as u32,
+            Err(_) => return self.backend.estimate_text_size(text, style),
+        };
+        let size = (width, height);
+        TEXT_SIZES.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() >= TEXT_CACHE_MAX {
+                c.clear();
+            }
+            c.insert(key, size);
+        });
+        Ok(size)
+    }
+
+    fn blit_bitmap(
+        &mut self,
+        pos: BackendCoord,
+        size: (u32, u32),
+        src: &[u8],
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.backend.blit_bitmap(pos, size, src)
+    }
+}
+
 fn draw_on(
     canvas: HtmlCanvasElement,
     f: impl FnOnce(
-        &plotters::drawing::DrawingArea<CanvasBackend, plotters::coord::Shift>,
+        &plotters::drawing::DrawingArea<CachedTextCanvas, plotters::coord::Shift>,
     ) -> Result<(), charts::ChartError>,
 ) -> Result<(), JsError> {
     init_panic_hook();
+    // The same context object the backend draws with (its font is set before every fillText).
+    let context = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
     let backend = CanvasBackend::with_canvas_object(canvas)
         .ok_or_else(|| JsError::new("this canvas has no 2-D context"))?;
-    let root = backend.into_drawing_area();
+    let root = CachedTextCanvas { backend, context }.into_drawing_area();
     f(&root).map_err(err)?;
     root.present().map_err(err)
 }

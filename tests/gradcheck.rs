@@ -51,7 +51,7 @@ fn check(cfg: ModelConfig, seed: u64) {
             (p.name.clone(), p.grad.clone(), p.numel())
         };
         let gmax = grad.iter().fold(0.0f32, |m, g| m.max(g.abs())) as f64;
-        for k in 0..len {
+        for (k, &analytic) in grad.iter().enumerate().take(len) {
             let orig = probe.params()[pi].data[k];
             probe.params_mut()[pi].data[k] = orig + h;
             let lp = probe.forward_backward(&x, &y) as f64;

@@ -55,7 +55,17 @@ function el(tag, props = {}, text) {
   return e;
 }
 function setLines(node, lines) {
+  // Unchanged text is not touched: new nodes would need style, layout and paint again.
+  const key = lines.join('\n');
+  if (shownText.get(node) === key) {
+    pendingText.delete(node);
+    return;
+  }
   pendingText.set(node, lines);
+}
+/** Sets a text only when it changed (a write of the same text still invalidates layout). */
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
 }
 /** `text` ending in a full stop (core messages may end in '?' or '.'). */
 const sentence = (text) => (/[.?!]$/.test(text) ? text : `${text}.`);
@@ -114,9 +124,9 @@ function markDirty(...names) {
   }
 }
 
-// Text for the readouts, applied after the frame's drawing: plotters measures text through the
-// DOM, and a layout made dirty by new text would have to be redone for each measurement.
+// Text for the readouts, applied after the frame's drawing, and only where it changed.
 const pendingText = new Map();
+const shownText = new WeakMap(); // node -> the lines it shows, joined
 
 function noteSlow(t0, what) {
   const ms = performance.now() - t0;
@@ -149,10 +159,17 @@ function frame() {
     drawn.push(name);
     nextChart = (ORDER.indexOf(name) + 1) % ORDER.length;
   }
-  for (const [node, lines] of pendingText) node.replaceChildren(...lines.map((l) => el('p', {}, l)));
-  pendingText.clear();
+  applyText();
   noteSlow(t0, `frame: ${drawn.join(' ')}`);
   if (dirty.size) markDirty();
+}
+
+function applyText() {
+  for (const [node, lines] of pendingText) {
+    node.replaceChildren(...lines.map((l) => el('p', {}, l)));
+    shownText.set(node, lines.join('\n'));
+  }
+  pendingText.clear();
 }
 
 // Charts off screen are not drawn; they stay dirty and are drawn when they scroll into view.
@@ -169,8 +186,15 @@ const io = new IntersectionObserver((entries) => {
 for (const fig of document.querySelectorAll('figure[data-chart]')) io.observe(fig);
 let nextChart = 0;
 
+// Canvas widths, read when the layout changes (in the ResizeObserver callback, where layout is
+// clean): reading clientWidth in a frame would force a layout after the readouts' new text.
+const canvasWidth = new Map();
+function measureCanvases() {
+  for (const ch of Object.values(charts)) canvasWidth.set(ch.canvas, ch.canvas.clientWidth);
+}
+
 function fitCanvas(c) {
-  const w = Math.max(200, Math.round(c.clientWidth));
+  const w = Math.max(200, Math.round(canvasWidth.get(c) ?? c.clientWidth));
   if (c.width !== w) c.width = w;
 }
 
@@ -272,9 +296,9 @@ const DRAW = {
       setLines(ch.readout, []);
       return;
     }
-    ch.caption.textContent = e.pca
+    setText(ch.caption, e.pca
       ? `Character embedding C: the first two principal components of n_embd = ${S.run?.settings.n_embd}`
-      : 'Character embedding C (n_embd = 2)';
+      : 'Character embedding C (n_embd = 2)');
     paint(ch, wasm.draw_embedding, { ...e, title: '' });
     const pts = [...e.chars].map((c, i) => `${c} (${fmt(e.xs[i], 2)}, ${fmt(e.ys[i], 2)})`);
     setLines(ch.readout, [pts.join('  ')]);
@@ -343,7 +367,7 @@ const DRAW = {
   },
 };
 
-new ResizeObserver(() => markDirty(...ORDER)).observe($('charts'));
+new ResizeObserver(() => { measureCanvases(); markDirty(...ORDER); }).observe($('charts'));
 
 // ---- controls ----------------------------------------------------------------------------
 
@@ -364,16 +388,17 @@ function updateControls() {
   $('lr-set').disabled = !paused;
   $('lr-schedule').disabled = !paused || p.lrOverride == null;
   $('budget').disabled = !ok;
-  if (document.activeElement !== $('lr') || p.running) $('lr').value = fmtLr(p.lr);
-  $('lr-note').textContent = p.lrOverride != null
+  if ((document.activeElement !== $('lr') || p.running) && $('lr').value !== fmtLr(p.lr)) $('lr').value = fmtLr(p.lr);
+  setText($('lr-note'), p.lrOverride != null
     ? `your rate (${fmtLr(p.lrOverride)}) replaces the schedule until you press Schedule`
-    : (p.running ? 'pause to change the learning rate' : '');
-  $('progress').max = Math.max(1, p.steps);
-  $('progress').value = p.step;
-  $('step-count').textContent = `step ${fmtCount(p.step)} of ${fmtCount(p.steps)}`;
-  $('itps').textContent = p.running && p.itps > 0 ? `${fmtCount(p.itps)} it/s` : '';
-  $('eta').textContent = p.running && p.itps > 0 ? `${fmtDuration((p.steps - p.step) / p.itps)} left` : (busyEval ? `evaluating the full splits… ${Math.round(p.evaluating * 100)}%` : '');
-  if (document.activeElement !== $('budget')) $('budget').value = p.steps;
+    : (p.running ? 'pause to change the learning rate' : ''));
+  const max = Math.max(1, p.steps);
+  if ($('progress').max !== max) $('progress').max = max;
+  if ($('progress').value !== p.step) $('progress').value = p.step;
+  setText($('step-count'), `step ${fmtCount(p.step)} of ${fmtCount(p.steps)}`);
+  setText($('itps'), p.running && p.itps > 0 ? `${fmtCount(p.itps)} it/s` : '');
+  setText($('eta'), p.running && p.itps > 0 ? `${fmtDuration((p.steps - p.step) / p.itps)} left` : (busyEval ? `evaluating the full splits… ${Math.round(p.evaluating * 100)}%` : ''));
+  if (document.activeElement !== $('budget') && $('budget').value !== String(p.steps)) $('budget').value = p.steps;
 }
 
 function post(msg, transfer) {

@@ -7,6 +7,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::cell::RefCell;
 
 /// Caption size in pixels (on the canvas; the SVG backend writes `size / 1.24`).
 pub const CAPTION_PX: f64 = 20.0;
@@ -136,6 +137,7 @@ pub fn build_chart<'a, DB: DrawingBackend>(
     y: (f64, f64),
 ) -> Result<Chart<'a, DB>, ChartError> {
     root.fill(&WHITE)?;
+    LEGEND.with(|l| l.borrow_mut().clear());
     let mut builder = ChartBuilder::on(root);
     builder
         .margin(12)
@@ -224,6 +226,30 @@ pub fn format_sig2(v: f64) -> String {
     format!("{:.*}", decimals, v)
 }
 
+/// How a legend entry shows its series, drawn left of the label.
+#[derive(Debug, Clone, Copy)]
+pub enum Swatch {
+    /// A short line.
+    Line(ShapeStyle),
+    /// A circle marker of this radius.
+    Circle(ShapeStyle, u32),
+    /// A triangle marker of this size.
+    Triangle(ShapeStyle, u32),
+    /// A bar (a filled rectangle).
+    Bar(ShapeStyle),
+}
+
+thread_local! {
+    /// The legend entries of the chart being drawn: `build_chart` clears them, `draw_line` and
+    /// `add_legend_entry` add to them, `draw_legend` draws and takes them.
+    static LEGEND: RefCell<Vec<(String, Swatch)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Adds an entry to the legend of the chart being drawn (see [`draw_legend`]).
+pub fn add_legend_entry(label: &str, swatch: Swatch) {
+    LEGEND.with(|l| l.borrow_mut().push((label.to_string(), swatch)));
+}
+
 /// Draws `points` as one line; with a label, adds a legend entry showing the line.
 pub fn draw_line<'a, DB: DrawingBackend + 'a>(
     chart: &mut Chart<'a, DB>,
@@ -231,37 +257,85 @@ pub fn draw_line<'a, DB: DrawingBackend + 'a>(
     style: ShapeStyle,
     label: Option<&str>,
 ) -> Result<(), ChartError> {
-    let anno = chart.draw_series(std::iter::once(PathElement::new(points, style)))?;
+    chart.draw_series(std::iter::once(PathElement::new(points, style)))?;
     if let Some(label) = label {
         // Thin faded lines still get a legend swatch one can see.
-        let swatch = style.stroke_width(style.stroke_width.max(3));
-        anno.label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], swatch));
+        add_legend_entry(
+            label,
+            Swatch::Line(style.stroke_width(style.stroke_width.max(3))),
+        );
     }
     Ok(())
 }
 
-/// The legend box (only call it when some series has a label).
+/// The legend box of the entries added since `build_chart` (nothing if there are none), laid
+/// out as plotters' series labels. Text sizes are asked of the backend (not of the font, as
+/// plotters' own legend does), so a backend can answer them without a DOM layout (see web.rs).
 pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
     chart: &mut Chart<'a, DB>,
     theme: &Theme,
     position: SeriesLabelPosition,
 ) -> Result<(), ChartError> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .margin(10)
-        .legend_area_size(30)
-        .label_font(theme.label())
-        .background_style(WHITE.mix(0.85))
-        .border_style(MUTED)
-        .draw()?;
+    use SeriesLabelPosition::*;
+    const MARGIN: i32 = 10;
+    const SWATCH_AREA: i32 = 30;
+    const LINE_HEIGHT: f64 = 1.25;
+    let entries = LEGEND.with(|l| std::mem::take(&mut *l.borrow_mut()));
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let area = chart.plotting_area().strip_coord_spec();
+    let font = theme.label();
+    let mut boxes = Vec::with_capacity(entries.len());
+    let (mut w, mut h) = (0, 0);
+    for (i, (label, _)) in entries.iter().enumerate() {
+        let (tw, th) = area.estimate_text_size(label, &font)?;
+        let y = (i as f64 * LABEL_PX * LINE_HEIGHT).round() as i32;
+        boxes.push((y, th as i32));
+        w = w.max(tw as i32);
+        h = h.max(y + th as i32);
+    }
+    let (w, h) = (w + SWATCH_AREA + 2 * MARGIN, h + 2 * MARGIN);
+    let (aw, ah) = area.dim_in_pixel();
+    let (aw, ah) = (aw as i32, ah as i32);
+    let x0 = match position {
+        UpperLeft | MiddleLeft | LowerLeft => 5,
+        UpperMiddle | MiddleMiddle | LowerMiddle => (aw - w) / 2,
+        UpperRight | MiddleRight | LowerRight => aw - w - 5,
+        Coordinate(x, _) => x,
+    };
+    let y0 = match position {
+        UpperLeft | UpperMiddle | UpperRight => 5,
+        MiddleLeft | MiddleMiddle | MiddleRight => (ah - h) / 2,
+        LowerLeft | LowerMiddle | LowerRight => ah - h - 5,
+        Coordinate(_, y) => y,
+    };
+    let corners = [(x0, y0), (x0 + w, y0 + h)];
+    area.draw(&Rectangle::new(corners, WHITE.mix(0.85).filled()))?;
+    area.draw(&Rectangle::new(corners, ShapeStyle::from(&MUTED)))?;
+    for ((label, swatch), (dy, th)) in entries.into_iter().zip(boxes) {
+        let y = y0 + MARGIN + dy;
+        area.draw(&Text::new(
+            label,
+            (x0 + MARGIN + SWATCH_AREA, y),
+            font.clone(),
+        ))?;
+        let (x, y) = (x0 + MARGIN, y + th / 2);
+        match swatch {
+            Swatch::Line(s) => area.draw(&PathElement::new(vec![(x, y), (x + 24, y)], s))?,
+            Swatch::Circle(s, r) => area.draw(&Circle::new((x + 12, y), r, s))?,
+            Swatch::Triangle(s, r) => area.draw(&TriangleMarker::new((x + 12, y), r, s))?,
+            Swatch::Bar(s) => area.draw(&Rectangle::new([(x, y - 7), (x + 24, y + 7)], s))?,
+        }
+    }
     Ok(())
 }
 
-/// Pixel width of the plotting area: the number of decimation buckets.
-pub fn plot_width<DB: DrawingBackend>(chart: &Chart<'_, DB>) -> usize {
-    (chart.plotting_area().dim_in_pixel().0 as usize).max(1)
+/// The number of decimation buckets for the lines of a chart: one per two pixel columns of the
+/// plotting area, so a long series becomes at most one point per pixel column (its min and max
+/// every two columns). More points look the same but cost the canvas more to stroke.
+pub fn line_buckets<DB: DrawingBackend>(chart: &Chart<'_, DB>) -> usize {
+    (chart.plotting_area().dim_in_pixel().0 as usize / 2).max(1)
 }
 
 #[cfg(test)]

@@ -61,12 +61,11 @@ pub fn draw_histograms<DB: DrawingBackend>(
         if data.bars {
             let fill = color.mix(alpha).filled();
             let base = 0f64.clamp(y.0, y.1);
-            let anno = chart.draw_series(
+            chart.draw_series(
                 bins(s).map(|(x0, x1, v)| Rectangle::new([(x0, base), (x1, v)], fill)),
             )?;
             if !s.label.is_empty() {
-                anno.label(s.label)
-                    .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 24, y + 7)], fill));
+                add_legend_entry(s.label, Swatch::Bar(fill));
             }
         } else {
             let points = bins(s).map(|(x0, x1, v)| ((x0 + x1) / 2.0, v)).collect();

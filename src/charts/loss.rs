@@ -1,6 +1,6 @@
 //! The loss curve: log10(mini-batch loss) vs step (the lecture's `lossi`), its trailing moving
 //! average, full-split train/val losses as markers, and earlier runs as faded smoothed lines.
-//! Long series are min/max-decimated to two points per pixel column before drawing.
+//! Long series are min/max-decimated to one point per pixel column before drawing.
 
 use super::common::*;
 use super::prep::{decimate, finite_bounds, moving_average, nice_range, padded_nice_range, Align};
@@ -82,7 +82,7 @@ pub fn draw_loss<DB: DrawingBackend>(
     let y = padded_nice_range(y_lo, y_hi, 0.02);
     let mut chart = build_chart(root, &theme, data.title, x, y)?;
     draw_axes(&mut chart, &theme, "step", "log10(loss)", true)?;
-    let buckets = plot_width(&chart);
+    let buckets = line_buckets(&chart);
 
     // The faded raw curve at the bottom, earlier runs over it, this run's average on top.
     let label = if data.label.is_empty() {
@@ -107,17 +107,15 @@ pub fn draw_loss<DB: DrawingBackend>(
     }
     if let Some(&(_, last)) = train.last() {
         let style = series_color(1).filled();
-        chart
-            .draw_series(train.iter().map(|&p| Circle::new(p, 6, style)))?
-            .label(format!("train {:.3}", 10f64.powf(last)))
-            .legend(move |(x, y)| Circle::new((x + 12, y), 6, style));
+        chart.draw_series(train.iter().map(|&p| Circle::new(p, 6, style)))?;
+        let label = format!("train {:.3}", 10f64.powf(last));
+        add_legend_entry(&label, Swatch::Circle(style, 6));
     }
     if let Some(&(_, last)) = val.last() {
         let style = series_color(2).filled();
-        chart
-            .draw_series(val.iter().map(|&p| TriangleMarker::new(p, 8, style)))?
-            .label(format!("val {:.3}", 10f64.powf(last)))
-            .legend(move |(x, y)| TriangleMarker::new((x + 12, y), 8, style));
+        chart.draw_series(val.iter().map(|&p| TriangleMarker::new(p, 8, style)))?;
+        let label = format!("val {:.3}", 10f64.powf(last));
+        add_legend_entry(&label, Swatch::Triangle(style, 8));
     }
     draw_legend(&mut chart, &theme, SeriesLabelPosition::UpperRight)
 }

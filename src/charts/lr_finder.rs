@@ -62,7 +62,7 @@ pub fn draw_lr_finder<DB: DrawingBackend>(
     let y = padded_nice_range(y_lo, cap, 0.02);
     let mut chart = build_chart(root, &theme, data.title, x, y)?;
     draw_axes(&mut chart, &theme, "log10(learning rate)", "loss", true)?;
-    let buckets = plot_width(&chart);
+    let buckets = line_buckets(&chart);
     let to_points = |values: &[f32]| -> Vec<(f64, f64)> {
         decimate(values, buckets)
             .into_iter()

@@ -36,7 +36,7 @@ pub fn draw_update_ratios<DB: DrawingBackend>(
     let y = padded_nice_range(lo.min(REFERENCE), hi.max(REFERENCE), 0.02);
     let mut chart = build_chart(root, &theme, data.title, x, y)?;
     draw_axes(&mut chart, &theme, "step", "log10(update / data)", true)?;
-    let buckets = plot_width(&chart);
+    let buckets = line_buckets(&chart);
 
     for (i, s) in data.series.iter().enumerate() {
         let points = decimate(s.values, buckets)
