@@ -366,7 +366,7 @@ mod tests {
         let width = (h.hi - h.lo) / 50.0;
         let area: f32 = h.density.iter().map(|d| d * width).sum();
         assert!((area - 1.0).abs() < 1e-4);
-        assert_eq!(h.counts[49] > 0, true, "the max lands in the last bin");
+        assert!(h.counts[49] > 0, "the max lands in the last bin");
     }
 
     #[test]

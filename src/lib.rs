@@ -2,6 +2,7 @@
 //! makemore part 3. The core (everything but `web`) knows nothing of the web; `web` (wasm32 only)
 //! is the thin glue for the page and its worker.
 
+pub mod charts;
 pub mod data;
 pub mod diagnostics;
 pub mod kernels;
@@ -11,8 +12,7 @@ pub mod model;
 pub mod presets;
 pub mod rng;
 pub mod sample;
-pub mod train;
-pub mod charts;
 pub mod session;
+pub mod train;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -1,6 +1,8 @@
 //! Softmax cross-entropy, fused: logits (B, V), targets (B). The loss is the mean of
-//! logsumexp(row) - row[target]; its gradient is dlogits = (softmax(row) - onehot(target)) / B.
+//! `logsumexp(row) - row[target]`; its gradient is `dlogits = (softmax(row) - onehot(target)) / B`.
 //! Rows are shifted by their max first, so large logits neither overflow nor lose precision.
+
+use crate::kernels;
 
 /// Returns the mean loss (accumulated in f64) and, when `dlogits` is given, writes its gradient.
 pub fn cross_entropy(
@@ -10,44 +12,22 @@ pub fn cross_entropy(
     dlogits: Option<&mut [f32]>,
 ) -> f32 {
     let batch = targets.len();
-    debug_assert_eq!(logits.len(), batch * vocab);
-    let mut total = 0.0f64;
-    match dlogits {
-        Some(d) => {
-            let scale = 1.0 / batch as f32;
-            for ((row, drow), &t) in logits
-                .chunks_exact(vocab)
-                .zip(d.chunks_exact_mut(vocab))
-                .zip(targets)
-            {
-                let max = row.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-                let mut sum = 0.0f32;
-                for (dv, &v) in drow.iter_mut().zip(row) {
-                    let e = (v - max).exp();
-                    *dv = e;
-                    sum += e;
-                }
-                let inv = 1.0 / sum;
-                for dv in drow.iter_mut() {
-                    *dv *= inv * scale;
-                }
-                drow[t as usize] -= scale;
-                total += (sum.ln() - (row[t as usize] - max)) as f64;
-            }
-        }
-        None => {
-            for (row, &t) in logits.chunks_exact(vocab).zip(targets) {
-                total += row_nll(row, t as usize) as f64;
-            }
-        }
-    }
+    assert_eq!(logits.len(), batch * vocab, "logits and targets disagree");
+    assert!(
+        targets.iter().all(|&t| (t as usize) < vocab),
+        "a target is not in the vocabulary"
+    );
+    let total = match dlogits {
+        Some(d) => kernels::softmax_xent(logits, targets, vocab, &mut d[..batch * vocab], true),
+        None => kernels::softmax_xent(logits, targets, vocab, &mut [], false),
+    };
     (total / batch as f64) as f32
 }
 
-/// -log softmax(row)[target]
+/// `-log softmax(row)[target]`
 pub fn row_nll(row: &[f32], target: usize) -> f32 {
-    let max = row.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-    let sum: f32 = row.iter().map(|&v| (v - max).exp()).sum();
+    let max = kernels::row_max(row);
+    let sum = kernels::sum_exp(row, max);
     sum.ln() - (row[target] - max)
 }
 

@@ -3,6 +3,7 @@
 //! BatchNorm1d). One forward/backward/SGD step works on a mini-batch; `eval_loss` runs a whole
 //! split in eval mode, in chunks.
 
+use crate::kernels;
 use crate::layers::{BatchNorm1d, BnStat, Embedding, Layer, Linear, Param, Tanh};
 use crate::loss;
 use crate::rng::Rng;
@@ -265,23 +266,36 @@ impl Mlp {
         self.emb.backward(x);
     }
 
+    /// Calls `f` on every parameter in `params()` order, without collecting them (no allocation).
+    fn visit_params(&mut self, mut f: impl FnMut(&mut Param)) {
+        f(&mut self.emb.weight);
+        for layer in &mut self.layers {
+            match layer {
+                Layer::Linear(l) => {
+                    f(&mut l.weight);
+                    if let Some(b) = &mut l.bias {
+                        f(b);
+                    }
+                }
+                Layer::BatchNorm1d(l) => {
+                    f(&mut l.gamma);
+                    f(&mut l.beta);
+                }
+                Layer::Tanh(_) => {}
+            }
+        }
+    }
+
     /// `param.data -= lr * param.grad` for every parameter, unless that would make any weight
     /// non-finite: then nothing changes and `false` is returned (the last good weights stay).
+    /// Two vectorised passes: a read-only check of every new weight, then the update.
     pub fn sgd_step(&mut self, lr: f32) -> bool {
-        let finite = self.params().iter().all(|p| {
-            p.data
-                .iter()
-                .zip(&p.grad)
-                .all(|(&w, &g)| (w - lr * g).is_finite())
-        });
+        let mut finite = true;
+        self.visit_params(|p| finite &= kernels::sgd_finite(&p.data, &p.grad, lr));
         if !finite {
             return false;
         }
-        for p in self.params_mut() {
-            for (w, &g) in p.data.iter_mut().zip(&p.grad) {
-                *w -= lr * g;
-            }
-        }
+        self.visit_params(|p| kernels::sgd_apply(&mut p.data, &p.grad, lr));
         true
     }
 

@@ -10,6 +10,7 @@
 //! with dxhat = dout * gamma and s = sqrt(var + eps).
 
 use super::{ensure_len, Param};
+use crate::kernels;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum BnStat {
@@ -35,6 +36,13 @@ pub struct BatchNorm1d {
     xhat: Vec<f32>,
     inv_s: Vec<f32>,
     mean: Vec<f32>,
+    /// Per-column scratch, allocated once: f64 sums for the batch statistics, and the folded
+    /// coefficients of the eval-mode forward and of the backward.
+    sum: Vec<f64>,
+    sumsq: Vec<f64>,
+    c1: Vec<f32>,
+    c2: Vec<f32>,
+    c3: Vec<f32>,
 }
 
 impl BatchNorm1d {
@@ -53,96 +61,93 @@ impl BatchNorm1d {
             xhat: Vec::new(),
             inv_s: vec![0.0; dim],
             mean: vec![0.0; dim],
+            sum: vec![0.0; dim],
+            sumsq: vec![0.0; dim],
+            c1: vec![0.0; dim],
+            c2: vec![0.0; dim],
+            c3: vec![0.0; dim],
         }
     }
 
     /// Training mode needs batch >= 2 (the unbiased variance divides by B - 1).
+    /// Training: three passes over the batch (sum, centred sum of squares, normalise), each a
+    /// loop along the row that vectorises. Eval: one pass, `out = x * scale + shift` with the
+    /// running statistics folded into `scale` and `shift`; the training cache is left alone.
     pub fn forward(&mut self, inp: &[f32], batch: usize, training: bool) {
         let n = self.dim;
+        let inp = &inp[..batch * n];
         ensure_len(&mut self.out, batch * n);
-        ensure_len(&mut self.xhat, batch * n);
-        if training {
-            // Mean and unbiased variance per column, accumulated in f64 for the variance's sake.
-            let mut sum = vec![0.0f64; n];
-            for row in inp.chunks_exact(n) {
-                for (s, &v) in sum.iter_mut().zip(row) {
-                    *s += v as f64;
-                }
-            }
-            for (m, s) in self.mean.iter_mut().zip(&sum) {
-                *m = (*s / batch as f64) as f32;
-            }
-            let mut ss = vec![0.0f64; n];
-            for row in inp.chunks_exact(n) {
-                for ((s, &v), &m) in ss.iter_mut().zip(row).zip(&self.mean) {
-                    let d = (v - m) as f64;
-                    *s += d * d;
-                }
-            }
-            let mom = self.momentum;
-            for j in 0..n {
-                let var = (ss[j] / (batch as f64 - 1.0)) as f32;
-                self.inv_s[j] = 1.0 / (var + self.eps).sqrt();
-                let batch_spread = match self.stat {
-                    BnStat::Var => var,
-                    BnStat::Std => var.sqrt(),
-                };
-                self.running_mean[j] = (1.0 - mom) * self.running_mean[j] + mom * self.mean[j];
-                self.running_spread[j] = (1.0 - mom) * self.running_spread[j] + mom * batch_spread;
-            }
-        } else {
-            self.mean.copy_from_slice(&self.running_mean);
+        if !training {
             for j in 0..n {
                 let s = match self.stat {
                     BnStat::Var => (self.running_spread[j] + self.eps).sqrt(),
                     BnStat::Std => self.running_spread[j],
                 };
-                self.inv_s[j] = 1.0 / s;
+                let scale = self.gamma.data[j] / s;
+                self.c1[j] = scale;
+                self.c2[j] = self.beta.data[j] - self.running_mean[j] * scale;
             }
+            kernels::scale_shift(&mut self.out, inp, &self.c1, &self.c2);
+            return;
         }
-        let (g, b) = (&self.gamma.data, &self.beta.data);
-        for ((orow, xrow), irow) in self
-            .out
-            .chunks_exact_mut(n)
-            .zip(self.xhat.chunks_exact_mut(n))
-            .zip(inp.chunks_exact(n))
-        {
-            for j in 0..n {
-                let xh = (irow[j] - self.mean[j]) * self.inv_s[j];
-                xrow[j] = xh;
-                orow[j] = g[j] * xh + b[j];
-            }
+        ensure_len(&mut self.xhat, batch * n);
+        // Mean and unbiased variance per column (totals in f64 for the variance's sake).
+        kernels::bn_stats(
+            inp,
+            n,
+            &mut self.sum,
+            &mut self.mean,
+            &mut self.sumsq,
+            &mut self.c3,
+        );
+        let mom = self.momentum;
+        for j in 0..n {
+            let var = (self.sumsq[j] / (batch as f64 - 1.0)) as f32;
+            self.inv_s[j] = 1.0 / (var + self.eps).sqrt();
+            let batch_spread = match self.stat {
+                BnStat::Var => var,
+                BnStat::Std => var.sqrt(),
+            };
+            self.running_mean[j] = (1.0 - mom) * self.running_mean[j] + mom * self.mean[j];
+            self.running_spread[j] = (1.0 - mom) * self.running_spread[j] + mom * batch_spread;
         }
+        kernels::bn_normalize(
+            &mut self.out,
+            &mut self.xhat,
+            inp,
+            &self.mean,
+            &self.inv_s,
+            &self.gamma.data,
+            &self.beta.data,
+        );
     }
 
-    /// Reads `self.dout` and the last training-mode forward's cache.
+    /// Reads `self.dout` and the last training-mode forward's cache. Two passes: the column sums
+    /// (dgamma, dbeta), then dinp = dout * c1 - c2 - xhat * c3 with per-column coefficients.
     pub fn backward(&mut self, dinp: Option<&mut [f32]>, batch: usize) {
         let n = self.dim;
-        let dgamma = &mut self.gamma.grad;
-        let dbeta = &mut self.beta.grad;
-        dgamma.fill(0.0);
-        dbeta.fill(0.0);
-        for (drow, xrow) in self.dout.chunks_exact(n).zip(self.xhat.chunks_exact(n)) {
-            for j in 0..n {
-                dgamma[j] += drow[j] * xrow[j];
-                dbeta[j] += drow[j];
-            }
-        }
+        let dout = &self.dout[..batch * n];
+        let xhat = &self.xhat[..batch * n];
+        kernels::bn_grad_sums(&mut self.gamma.grad, &mut self.beta.grad, dout, xhat);
         if let Some(dinp) = dinp {
-            // sum(dxhat) = gamma * dbeta and sum(dxhat * xhat) = gamma * dgamma.
+            // dx = (dxhat - mean(dxhat) - xhat * sum(dxhat * xhat) / (B - 1)) / s with
+            // dxhat = dout * gamma, sum(dxhat) = gamma * dbeta, sum(dxhat * xhat) = gamma * dgamma.
             let b = batch as f32;
-            for (dirow, (drow, xrow)) in dinp
-                .chunks_exact_mut(n)
-                .zip(self.dout.chunks_exact(n).zip(self.xhat.chunks_exact(n)))
-            {
-                for j in 0..n {
-                    let g = self.gamma.data[j];
-                    let dxhat = drow[j] * g;
-                    let mean_dxhat = g * dbeta[j] / b;
-                    let proj = g * dgamma[j] / (b - 1.0);
-                    dirow[j] = (dxhat - mean_dxhat - xrow[j] * proj) * self.inv_s[j];
-                }
+            for j in 0..n {
+                let g = self.gamma.data[j];
+                let inv_s = self.inv_s[j];
+                self.c1[j] = g * inv_s;
+                self.c2[j] = g * self.beta.grad[j] / b * inv_s;
+                self.c3[j] = g * self.gamma.grad[j] / (b - 1.0) * inv_s;
             }
+            kernels::bn_dinp(
+                &mut dinp[..batch * n],
+                dout,
+                xhat,
+                &self.c1,
+                &self.c2,
+                &self.c3,
+            );
         }
     }
 }

@@ -12,6 +12,8 @@ pub struct Linear {
     pub n_out: usize,
     pub out: Vec<f32>,
     pub dout: Vec<f32>,
+    /// Scratch for weight^T (the input gradient of a layer with few outputs).
+    wt: Vec<f32>,
 }
 
 impl Linear {
@@ -27,6 +29,7 @@ impl Linear {
             n_out,
             out: Vec::new(),
             dout: Vec::new(),
+            wt: Vec::new(),
         }
     }
 
@@ -57,14 +60,27 @@ impl Linear {
             kernels::col_sum(&mut b.grad, &self.dout, batch, self.n_out);
         }
         if let Some(dinp) = dinp {
-            kernels::matmul_a_bt(
-                dinp,
-                &self.dout,
-                &self.weight.data,
-                batch,
-                self.n_in,
-                self.n_out,
-            );
+            if self.n_out < kernels::SHORT_DOT {
+                ensure_len(&mut self.wt, self.n_in * self.n_out);
+                kernels::matmul_a_bt_short(
+                    dinp,
+                    &self.dout,
+                    &self.weight.data,
+                    &mut self.wt,
+                    batch,
+                    self.n_in,
+                    self.n_out,
+                );
+            } else {
+                kernels::matmul_a_bt(
+                    dinp,
+                    &self.dout,
+                    &self.weight.data,
+                    batch,
+                    self.n_in,
+                    self.n_out,
+                );
+            }
         }
     }
 }

@@ -42,6 +42,9 @@ impl Param {
 }
 
 /// One layer of the stack after the embedding.
+// BatchNorm1d is the largest variant (its per-column scratch vectors); a model has a few dozen
+// layers at most, so boxing would only add an indirection to every forward pass.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum Layer {
     Linear(Linear),

@@ -9,6 +9,7 @@
 //! std only, plus wasm-bindgen-cli-support and wasm-bindgen-cli used as libraries, pinned to the
 //! same version as the `wasm-bindgen` crate, so nothing has to be installed with `cargo install`.
 
+mod bench;
 mod serve;
 
 use std::env;
@@ -44,10 +45,7 @@ fn main() -> ExitCode {
         "build" => build(flags.iter().any(|f| f == "--debug")),
         "serve" => serve_cmd(flags),
         "test" => test(flags.iter().any(|f| f == "--native")),
-        "bench" => {
-            eprintln!("cargo xtask bench: not yet");
-            return ExitCode::from(2);
-        }
+        "bench" => bench::bench(flags),
         _ => Err(USAGE.to_string()),
     };
     match result {

@@ -1,0 +1,365 @@
+//! Native speed measurements of the training core, printed as one JSON line (or a table) for
+//! `cargo xtask bench`, which combines them with the browser and PyTorch numbers.
+//!
+//!   cargo run --release --bin bench -- [--json] [--quick] [--reps N]
+//!
+//! - peak: 12 independent vector multiply-add chains on registers (FMA on AVX2), one core;
+//! - the matrix products of one deep-model step at batch 32, each and together, in GFLOP/s;
+//! - training steps per second (sampling, forward, backward, SGD with its finite check; no
+//!   diagnostics) for the small MLP (`fix-tanh`: n_embd 10, n_hidden 200) and the deep model;
+//! - the deep model's full-split train loss in eval mode (205,280 examples).
+//!
+//! Speeds (steps/s, eval time) are the median of `--reps` repetitions; the two capability
+//! figures, the peak and the matrix products' GFLOP/s, are the best repetition of each (the
+//! least disturbed by other load), so their ratio compares like with like.
+
+use makemore_lab::data::{default_words, Dataset};
+use makemore_lab::kernels;
+use makemore_lab::layers::Layer;
+use makemore_lab::model::Mlp;
+use makemore_lab::presets;
+use makemore_lab::rng::Rng;
+use makemore_lab::train::{Split, Trainer};
+use std::hint::black_box;
+use std::time::Instant;
+
+const BATCH: usize = 32;
+
+struct Opts {
+    json: bool,
+    quick: bool,
+    reps: usize,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let n = v.len();
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// Runs `f(iters)` until it takes about `secs`, then returns seconds per iteration.
+fn time_per_iter(secs: f64, mut f: impl FnMut(usize)) -> f64 {
+    let mut iters = 1usize;
+    loop {
+        let t = Instant::now();
+        f(iters);
+        let dt = t.elapsed().as_secs_f64();
+        if dt >= secs || iters >= 1 << 30 {
+            return dt / iters as f64;
+        }
+        let want = (iters as f64 * secs / dt.max(1e-6) * 1.1).ceil() as usize;
+        iters = want.clamp(iters + 1, iters * 100);
+    }
+}
+
+fn peak_gflops(o: &Opts) -> f64 {
+    let flops = kernels::peak_flops_per_iter() as f64;
+    let secs = if o.quick { 0.1 } else { 0.25 };
+    (0..o.reps.max(3))
+        .map(|_| {
+            let s = time_per_iter(secs, |n| {
+                black_box(kernels::peak_probe(n, black_box(1.0)));
+            });
+            flops / s / 1e9
+        })
+        .fold(0.0, f64::max)
+}
+
+/// The Linear shapes (n_in, n_out) of a model.
+fn linear_shapes(m: &Mlp) -> Vec<(usize, usize)> {
+    m.layers
+        .iter()
+        .filter_map(|l| match l {
+            Layer::Linear(l) => Some((l.n_in, l.n_out)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Flops of one training step's matrix products: forward, weight gradient, input gradient.
+fn step_flops(m: &Mlp, batch: usize) -> f64 {
+    linear_shapes(m)
+        .iter()
+        .map(|&(k, n)| 3.0 * 2.0 * (batch * k * n) as f64)
+        .sum()
+}
+
+struct MatmulResult {
+    total_gflops: f64,
+    parts: Vec<(String, f64)>,
+}
+
+/// GFLOP/s of the matrix products of one training step at `shapes`, each kind alone and all of
+/// them in the order of a step.
+fn matmul_bench(shapes: &[(usize, usize)], o: &Opts) -> MatmulResult {
+    let mut rng = Rng::new(1);
+    let m = BATCH;
+    let bufs: Vec<_> = shapes
+        .iter()
+        .map(|&(k, n)| {
+            let mut a = vec![0.0f32; m * k];
+            let mut w = vec![0.0f32; k * n];
+            let mut d = vec![0.0f32; m * n];
+            rng.fill_normal(&mut a, 1.0);
+            rng.fill_normal(&mut w, 0.1);
+            rng.fill_normal(&mut d, 0.1);
+            (
+                k,
+                n,
+                a,
+                w,
+                d,
+                vec![0.0f32; m * n],
+                vec![0.0f32; k * n],
+                vec![0.0f32; m * k],
+            )
+        })
+        .collect();
+    let secs = if o.quick { 0.1 } else { 0.25 };
+    let flops1: f64 = shapes.iter().map(|&(k, n)| 2.0 * (m * k * n) as f64).sum();
+    let mut kinds: Vec<(String, Vec<f64>)> = [
+        "forward a@W",
+        "weight grad a^T@d",
+        "input grad d@W^T",
+        "all",
+    ]
+    .iter()
+    .map(|s| (s.to_string(), Vec::new()))
+    .collect();
+    let mut bufs = bufs;
+    for _ in 0..o.reps {
+        for (kind, results) in kinds.iter_mut() {
+            let s = time_per_iter(secs, |iters| {
+                for _ in 0..iters {
+                    for (k, n, a, w, d, out, dw, da) in bufs.iter_mut() {
+                        let (k, n) = (*k, *n);
+                        match kind.as_str() {
+                            "forward a@W" => kernels::matmul(out, a, w, None, m, k, n),
+                            "weight grad a^T@d" => kernels::matmul_at_b(dw, a, d, m, k, n),
+                            "input grad d@W^T" => kernels::matmul_a_bt(da, d, w, m, k, n),
+                            _ => {
+                                kernels::matmul(out, a, w, None, m, k, n);
+                                kernels::matmul_at_b(dw, a, d, m, k, n);
+                                kernels::matmul_a_bt(da, d, w, m, k, n);
+                            }
+                        }
+                        black_box(&out[0]);
+                    }
+                }
+            });
+            let f = if kind == "all" { 3.0 * flops1 } else { flops1 };
+            results.push(f / s / 1e9);
+        }
+    }
+    let best = |v: Vec<f64>| v.into_iter().fold(0.0, f64::max);
+    let mut parts: Vec<(String, f64)> = kinds.into_iter().map(|(k, v)| (k, best(v))).collect();
+    let total = parts.pop().expect("all").1;
+    MatmulResult {
+        total_gflops: total,
+        parts,
+    }
+}
+
+fn trainer(preset: &str, words: &[String]) -> Trainer {
+    let mut p = presets::preset(preset).expect("preset");
+    // A long run keeps the schedule at its first rate; the bench never finishes it.
+    p.train.steps = usize::MAX / 2;
+    let data = Dataset::new(words, p.model.block_size, p.train.seed);
+    Trainer::new(data, p.model, p.train).expect("trainer")
+}
+
+struct StepResult {
+    steps_per_s: f64,
+    all: Vec<f64>,
+    /// Median microseconds of: forward only, forward + backward, SGD (check + update).
+    forward_us: f64,
+    fwd_bwd_us: f64,
+    sgd_us: f64,
+}
+
+fn steps_bench(t: &mut Trainer, o: &Opts) -> StepResult {
+    let warm = if o.quick { 100 } else { 500 };
+    for _ in 0..warm {
+        t.step().expect("step");
+    }
+    let secs = if o.quick { 0.2 } else { 1.0 };
+    let mut all = Vec::new();
+    for _ in 0..o.reps {
+        let s = time_per_iter(secs, |n| {
+            for _ in 0..n {
+                t.step().expect("step");
+            }
+        });
+        all.push(1.0 / s);
+    }
+    // Breakdown on the last batch (no SGD in the forward/backward timings: weights stay put).
+    let (xb, yb) = {
+        let (x, y) = t.last_batch();
+        (x.to_vec(), y.to_vec())
+    };
+    let mut f = Vec::new();
+    let mut fb = Vec::new();
+    let mut sgd = Vec::new();
+    let short = secs / 4.0;
+    for _ in 0..o.reps {
+        f.push(
+            1e6 * time_per_iter(short, |n| {
+                for _ in 0..n {
+                    t.model.forward(&xb, BATCH);
+                }
+            }),
+        );
+        fb.push(
+            1e6 * time_per_iter(short, |n| {
+                for _ in 0..n {
+                    black_box(t.model.forward_backward(&xb, &yb));
+                }
+            }),
+        );
+        sgd.push(
+            1e6 * time_per_iter(short, |n| {
+                for _ in 0..n {
+                    // lr 0: the weights do not move.
+                    black_box(t.model.sgd_step(0.0));
+                }
+            }),
+        );
+    }
+    StepResult {
+        steps_per_s: median(all.clone()),
+        all,
+        forward_us: median(f),
+        fwd_bwd_us: median(fb),
+        sgd_us: median(sgd),
+    }
+}
+
+fn eval_bench(t: &mut Trainer, o: &Opts) -> (f64, usize, f32) {
+    let n = t.examples(Split::Train).len();
+    let reps = if o.quick { 1 } else { o.reps.min(3) };
+    let mut times = Vec::new();
+    let mut loss = 0.0;
+    for _ in 0..reps {
+        let s = Instant::now();
+        loss = t.split_loss(Split::Train);
+        times.push(s.elapsed().as_secs_f64());
+    }
+    (median(times), n, loss)
+}
+
+fn main() {
+    let mut o = Opts {
+        json: false,
+        quick: false,
+        reps: 5,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--json" => o.json = true,
+            "--quick" => {
+                o.quick = true;
+                o.reps = 3;
+            }
+            "--reps" => {
+                o.reps = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&r| r > 0)
+                    .unwrap_or_else(|| {
+                        eprintln!("--reps needs a positive number");
+                        std::process::exit(2)
+                    })
+            }
+            _ => {
+                eprintln!("usage: bench [--json] [--quick] [--reps N]");
+                std::process::exit(2);
+            }
+        }
+    }
+    let words = default_words();
+    let peak = peak_gflops(&o);
+
+    let mut mlp = trainer("fix-tanh", &words);
+    let mut deep = trainer("deep", &words);
+    let deep_shapes = linear_shapes(&deep.model);
+    let mm = matmul_bench(&deep_shapes, &o);
+    let mlp_r = steps_bench(&mut mlp, &o);
+    let deep_r = steps_bench(&mut deep, &o);
+    let (eval_s, eval_n, eval_loss) = eval_bench(&mut deep, &o);
+    let mlp_flops = step_flops(&mlp.model, BATCH);
+    let deep_flops = step_flops(&deep.model, BATCH);
+    let eval_flops = step_flops(&deep.model, eval_n) / 3.0;
+    let backend = kernels::backend();
+
+    if o.json {
+        let parts: Vec<String> = mm
+            .parts
+            .iter()
+            .map(|(k, v)| format!("\"{k}\":{v:.2}"))
+            .collect();
+        let list = |v: &[f64]| {
+            v.iter()
+                .map(|x| format!("{x:.1}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        println!(
+            "{{\"backend\":\"{backend}\",\"lanes\":{},\"peak_gflops\":{peak:.2},\
+             \"matmul_deep_gflops\":{:.2},\"matmul_deep_parts\":{{{}}},\
+             \"mlp_steps_per_s\":{:.1},\"mlp_steps_per_s_all\":[{}],\"mlp_step_mflop\":{:.3},\
+             \"mlp_us\":{{\"forward\":{:.1},\"forward_backward\":{:.1},\"sgd\":{:.1}}},\
+             \"deep_steps_per_s\":{:.1},\"deep_steps_per_s_all\":[{}],\"deep_step_mflop\":{:.3},\
+             \"deep_us\":{{\"forward\":{:.1},\"forward_backward\":{:.1},\"sgd\":{:.1}}},\
+             \"deep_eval_train_s\":{eval_s:.3},\"deep_eval_examples\":{eval_n},\"deep_eval_loss\":{eval_loss},\
+             \"deep_eval_gflops\":{:.2}}}",
+            kernels::lanes(),
+            mm.total_gflops,
+            parts.join(","),
+            mlp_r.steps_per_s,
+            list(&mlp_r.all),
+            mlp_flops / 1e6,
+            mlp_r.forward_us,
+            mlp_r.fwd_bwd_us,
+            mlp_r.sgd_us,
+            deep_r.steps_per_s,
+            list(&deep_r.all),
+            deep_flops / 1e6,
+            deep_r.forward_us,
+            deep_r.fwd_bwd_us,
+            deep_r.sgd_us,
+            eval_flops / eval_s / 1e9,
+        );
+    } else {
+        println!("backend: {backend}");
+        println!("peak (register FMA loop, 1 core): {peak:.1} GFLOP/s");
+        println!(
+            "deep-step matrix products: {:.1} GFLOP/s ({:.0}% of peak)",
+            mm.total_gflops,
+            100.0 * mm.total_gflops / peak
+        );
+        for (k, v) in &mm.parts {
+            println!("  {k:<20} {v:.1} GFLOP/s");
+        }
+        for (name, r, f) in [("mlp", &mlp_r, mlp_flops), ("deep", &deep_r, deep_flops)] {
+            println!(
+                "{name}: {:.0} steps/s ({:.1} GFLOP/s in its products); forward {:.1} us, forward+backward {:.1} us, sgd {:.1} us",
+                r.steps_per_s,
+                f * r.steps_per_s / 1e9,
+                r.forward_us,
+                r.fwd_bwd_us,
+                r.sgd_us
+            );
+        }
+        println!(
+            "deep full-split train loss: {eval_loss:.4} over {eval_n} examples in {eval_s:.3} s ({:.1} GFLOP/s)",
+            eval_flops / eval_s / 1e9
+        );
+    }
+}
