@@ -9,9 +9,9 @@
 //!   diagnostics) for the small MLP (`fix-tanh`: n_embd 10, n_hidden 200) and the deep model;
 //! - the deep model's full-split train loss in eval mode (205,280 examples).
 //!
-//! Speeds (steps/s, eval time) are the median of `--reps` repetitions; the two capability
-//! figures, the peak and the matrix products' GFLOP/s, are the best repetition of each (the
-//! least disturbed by other load), so their ratio compares like with like.
+//! Speeds (steps/s, eval time) are the median of `--reps` repetitions. The peak and the matrix
+//! products' GFLOP/s are the best repetition of each (the least disturbed by other load); their
+//! ratio is the median of ratios of pairs measured back to back.
 
 use makemore_lab::data::{default_words, Dataset};
 use makemore_lab::kernels;
@@ -58,17 +58,13 @@ fn time_per_iter(secs: f64, mut f: impl FnMut(usize)) -> f64 {
     }
 }
 
-fn peak_gflops(o: &Opts) -> f64 {
+/// One measurement of the FMA peak (GFLOP/s) over about `secs`.
+fn peak_once(secs: f64) -> f64 {
     let flops = kernels::peak_flops_per_iter() as f64;
-    let secs = if o.quick { 0.1 } else { 0.25 };
-    (0..o.reps.max(3))
-        .map(|_| {
-            let s = time_per_iter(secs, |n| {
-                black_box(kernels::peak_probe(n, black_box(1.0)));
-            });
-            flops / s / 1e9
-        })
-        .fold(0.0, f64::max)
+    let s = time_per_iter(secs, |n| {
+        black_box(kernels::peak_probe(n, black_box(1.0)));
+    });
+    flops / s / 1e9
 }
 
 /// The Linear shapes (n_in, n_out) of a model.
@@ -91,12 +87,18 @@ fn step_flops(m: &Mlp, batch: usize) -> f64 {
 }
 
 struct MatmulResult {
+    /// Best repetition of all the products of a step, and of the peak.
     total_gflops: f64,
+    peak_gflops: f64,
+    /// Median over repetitions of (products / peak), each pair measured back to back, so that a
+    /// burst of other load does not land on one of them only.
+    fraction: f64,
     parts: Vec<(String, f64)>,
 }
 
-/// GFLOP/s of the matrix products of one training step at `shapes`, each kind alone and all of
-/// them in the order of a step.
+/// GFLOP/s of the matrix products of one training step at `shapes` (as the Linear layers call
+/// them), each kind alone and all of them in the order of a step, and the FMA peak measured
+/// right before each repetition.
 fn matmul_bench(shapes: &[(usize, usize)], o: &Opts) -> MatmulResult {
     let mut rng = Rng::new(1);
     let m = BATCH;
@@ -118,6 +120,7 @@ fn matmul_bench(shapes: &[(usize, usize)], o: &Opts) -> MatmulResult {
                 vec![0.0f32; m * n],
                 vec![0.0f32; k * n],
                 vec![0.0f32; m * k],
+                vec![0.0f32; k * n],
             )
         })
         .collect();
@@ -133,20 +136,32 @@ fn matmul_bench(shapes: &[(usize, usize)], o: &Opts) -> MatmulResult {
     .map(|s| (s.to_string(), Vec::new()))
     .collect();
     let mut bufs = bufs;
-    for _ in 0..o.reps {
+    let mut peaks = Vec::new();
+    let mut fractions = Vec::new();
+    for _ in 0..o.reps.max(3) {
+        let peak = peak_once(secs);
+        peaks.push(peak);
         for (kind, results) in kinds.iter_mut() {
             let s = time_per_iter(secs, |iters| {
                 for _ in 0..iters {
-                    for (k, n, a, w, d, out, dw, da) in bufs.iter_mut() {
+                    for (k, n, a, w, d, out, dw, da, wt) in bufs.iter_mut() {
                         let (k, n) = (*k, *n);
+                        // The input gradient as Linear::backward computes it.
+                        let mut input_grad = |da: &mut [f32]| {
+                            if n < kernels::SHORT_DOT {
+                                kernels::matmul_a_bt_short(da, d, w, wt, m, k, n)
+                            } else {
+                                kernels::matmul_a_bt(da, d, w, m, k, n)
+                            }
+                        };
                         match kind.as_str() {
                             "forward a@W" => kernels::matmul(out, a, w, None, m, k, n),
                             "weight grad a^T@d" => kernels::matmul_at_b(dw, a, d, m, k, n),
-                            "input grad d@W^T" => kernels::matmul_a_bt(da, d, w, m, k, n),
+                            "input grad d@W^T" => input_grad(da),
                             _ => {
                                 kernels::matmul(out, a, w, None, m, k, n);
                                 kernels::matmul_at_b(dw, a, d, m, k, n);
-                                kernels::matmul_a_bt(da, d, w, m, k, n);
+                                input_grad(da);
                             }
                         }
                         black_box(&out[0]);
@@ -155,6 +170,9 @@ fn matmul_bench(shapes: &[(usize, usize)], o: &Opts) -> MatmulResult {
             });
             let f = if kind == "all" { 3.0 * flops1 } else { flops1 };
             results.push(f / s / 1e9);
+            if kind == "all" {
+                fractions.push(f / s / 1e9 / peak);
+            }
         }
     }
     let best = |v: Vec<f64>| v.into_iter().fold(0.0, f64::max);
@@ -162,6 +180,8 @@ fn matmul_bench(shapes: &[(usize, usize)], o: &Opts) -> MatmulResult {
     let total = parts.pop().expect("all").1;
     MatmulResult {
         total_gflops: total,
+        peak_gflops: best(peaks),
+        fraction: median(fractions),
         parts,
     }
 }
@@ -284,12 +304,12 @@ fn main() {
         }
     }
     let words = default_words();
-    let peak = peak_gflops(&o);
 
     let mut mlp = trainer("fix-tanh", &words);
     let mut deep = trainer("deep", &words);
     let deep_shapes = linear_shapes(&deep.model);
     let mm = matmul_bench(&deep_shapes, &o);
+    let peak = mm.peak_gflops;
     let mlp_r = steps_bench(&mut mlp, &o);
     let deep_r = steps_bench(&mut deep, &o);
     let (eval_s, eval_n, eval_loss) = eval_bench(&mut deep, &o);
@@ -312,7 +332,7 @@ fn main() {
         };
         println!(
             "{{\"backend\":\"{backend}\",\"lanes\":{},\"peak_gflops\":{peak:.2},\
-             \"matmul_deep_gflops\":{:.2},\"matmul_deep_parts\":{{{}}},\
+             \"matmul_deep_gflops\":{:.2},\"matmul_deep_fraction\":{:.3},\"matmul_deep_parts\":{{{}}},\
              \"mlp_steps_per_s\":{:.1},\"mlp_steps_per_s_all\":[{}],\"mlp_step_mflop\":{:.3},\
              \"mlp_us\":{{\"forward\":{:.1},\"forward_backward\":{:.1},\"sgd\":{:.1}}},\
              \"deep_steps_per_s\":{:.1},\"deep_steps_per_s_all\":[{}],\"deep_step_mflop\":{:.3},\
@@ -321,6 +341,7 @@ fn main() {
              \"deep_eval_gflops\":{:.2}}}",
             kernels::lanes(),
             mm.total_gflops,
+            mm.fraction,
             parts.join(","),
             mlp_r.steps_per_s,
             list(&mlp_r.all),
@@ -340,9 +361,9 @@ fn main() {
         println!("backend: {backend}");
         println!("peak (register FMA loop, 1 core): {peak:.1} GFLOP/s");
         println!(
-            "deep-step matrix products: {:.1} GFLOP/s ({:.0}% of peak)",
+            "deep-step matrix products: {:.1} GFLOP/s (median of paired ratios: {:.0}% of peak)",
             mm.total_gflops,
-            100.0 * mm.total_gflops / peak
+            100.0 * mm.fraction
         );
         for (k, v) in &mm.parts {
             println!("  {k:<20} {v:.1} GFLOP/s");

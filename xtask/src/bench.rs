@@ -415,19 +415,30 @@ fn run_pytorch(model: &str, imp: &str, threads: u32) -> Result<Json> {
     last_json(&out).ok_or_else(|| format!("{what}: no JSON line in its output"))
 }
 
-struct Samples(BTreeMap<String, Vec<f64>>);
+/// Every measurement, by key, with the round it was taken in.
+struct Samples(BTreeMap<String, Vec<(usize, f64)>>);
 
 impl Samples {
-    fn push(&mut self, key: impl Into<String>, v: Option<f64>) {
+    fn push(&mut self, key: impl Into<String>, round: usize, v: Option<f64>) {
         if let Some(v) = v.filter(|v| v.is_finite()) {
-            self.0.entry(key.into()).or_default().push(v);
+            self.0.entry(key.into()).or_default().push((round, v));
         }
     }
     fn med(&self, key: &str) -> Option<f64> {
-        self.0.get(key).and_then(|v| median(v.clone()))
+        self.0
+            .get(key)
+            .and_then(|v| median(v.iter().map(|x| x.1).collect()))
     }
     fn all(&self, key: &str) -> Vec<f64> {
-        self.0.get(key).cloned().unwrap_or_default()
+        self.0
+            .get(key)
+            .map(|v| v.iter().map(|x| x.1).collect())
+            .unwrap_or_default()
+    }
+    fn at(&self, key: &str, round: usize) -> Option<f64> {
+        self.0
+            .get(key)
+            .and_then(|v| v.iter().find(|x| x.0 == round).map(|x| x.1))
     }
 }
 
@@ -505,6 +516,7 @@ pub fn bench(flags: &[String]) -> Result {
         for k in [
             "peak_gflops",
             "matmul_deep_gflops",
+            "matmul_deep_fraction",
             "mlp_steps_per_s",
             "deep_steps_per_s",
             "mlp_step_mflop",
@@ -512,13 +524,13 @@ pub fn bench(flags: &[String]) -> Result {
             "deep_eval_train_s",
             "deep_eval_examples",
         ] {
-            s.push(format!("native.{k}"), n.get(k).num());
+            s.push(format!("native.{k}"), round, n.get(k).num());
         }
         // Browser.
         if o.browser {
             let mut cmd = Command::new("node");
             cmd.arg(root().join("tests/bench/browser.mjs"))
-                .args(["--rounds", "1"]);
+                .args(["--rounds", if o.quick { "1" } else { "2" }]);
             match capture(
                 &mut cmd,
                 "browser bench",
@@ -540,7 +552,7 @@ pub fn bench(flags: &[String]) -> Result {
                         "main_busy_pct",
                         "peak_gflops",
                     ] {
-                        s.push(format!("browser.{k}"), b.get(k).num());
+                        s.push(format!("browser.{k}"), round, b.get(k).num());
                     }
                     for e in b.get("errors").arr() {
                         errors.push(format!("page: {}", e.str().unwrap_or("?")));
@@ -559,8 +571,16 @@ pub fn bench(flags: &[String]) -> Result {
                 match run_pytorch(model, imp, threads) {
                     Ok(j) => {
                         let key = format!("torch.{model}.{imp}.{threads}");
-                        s.push(format!("{key}.it_per_s"), j.get("it_per_s_median").num());
-                        s.push(format!("{key}.eval_ms"), j.get("eval_ms_median").num());
+                        s.push(
+                            format!("{key}.it_per_s"),
+                            round,
+                            j.get("it_per_s_median").num(),
+                        );
+                        s.push(
+                            format!("{key}.eval_ms"),
+                            round,
+                            j.get("eval_ms_median").num(),
+                        );
                     }
                     Err(e) => errors.push(e),
                 }
@@ -610,6 +630,22 @@ pub fn bench(flags: &[String]) -> Result {
         (Some(a), Some((b, _))) if *b > 0.0 => Some(a / b),
         _ => None,
     };
+    // Ours over PyTorch's best eager speed of the same round, median over rounds: the two were
+    // measured minutes apart rather than a whole run apart.
+    let round_ratio = |ours_key: &str, model: &str| -> Option<f64> {
+        let ratios: Vec<f64> = (0..o.rounds)
+            .filter_map(|r| {
+                let ours = s.at(ours_key, r)?;
+                let best = ["notebook", "nn_sgd"]
+                    .iter()
+                    .flat_map(|imp| [1, 2].map(|t| format!("torch.{model}.{imp}.{t}.it_per_s")))
+                    .filter_map(|k| s.at(&k, r))
+                    .fold(f64::NAN, f64::max);
+                (best > 0.0).then(|| ours / best)
+            })
+            .collect();
+        median(ratios)
+    };
 
     struct Row {
         key: &'static str,
@@ -637,11 +673,11 @@ pub fn bench(flags: &[String]) -> Result {
         ours: mlp_nat,
         unit: "",
         reference: fmt_ref(mlp_best.as_ref(), "it/s"),
-        ratio: ratio(mlp_nat, mlp_best.as_ref()),
+        ratio: round_ratio("native.mlp_steps_per_s", "mlp"),
         target: "",
         met: None,
     });
-    let r = ratio(mlp_br, mlp_best.as_ref());
+    let r = round_ratio("browser.mlp_steps_per_s", "mlp");
     rows.push(Row {
         key: "browser.mlp_steps_per_s",
         what: "mlp steps/s, browser (page, diagnostics on)".into(),
@@ -658,11 +694,11 @@ pub fn bench(flags: &[String]) -> Result {
         ours: br("worker_only_mlp_steps_per_s"),
         unit: "",
         reference: String::new(),
-        ratio: ratio(br("worker_only_mlp_steps_per_s"), mlp_best.as_ref()),
+        ratio: round_ratio("browser.worker_only_mlp_steps_per_s", "mlp"),
         target: "",
         met: None,
     });
-    let r = ratio(deep_nat, deep_best.as_ref());
+    let r = round_ratio("native.deep_steps_per_s", "deep");
     rows.push(Row {
         key: "native.deep_steps_per_s",
         what: "deep steps/s, native".into(),
@@ -673,7 +709,7 @@ pub fn bench(flags: &[String]) -> Result {
         target: ">= 1.5x eager best",
         met: r.map(|r| r >= 1.5),
     });
-    let r = ratio(deep_br, deep_best.as_ref());
+    let r = round_ratio("browser.deep_steps_per_s", "deep");
     rows.push(Row {
         key: "browser.deep_steps_per_s",
         what: "deep steps/s, browser (page, diagnostics on)".into(),
@@ -690,7 +726,7 @@ pub fn bench(flags: &[String]) -> Result {
         ours: br("worker_only_deep_steps_per_s"),
         unit: "",
         reference: String::new(),
-        ratio: ratio(br("worker_only_deep_steps_per_s"), deep_best.as_ref()),
+        ratio: round_ratio("browser.worker_only_deep_steps_per_s", "deep"),
         target: "",
         met: None,
     });
@@ -728,10 +764,7 @@ pub fn bench(flags: &[String]) -> Result {
     });
     let peak = nat("peak_gflops");
     let mm = nat("matmul_deep_gflops");
-    let frac = match (mm, peak) {
-        (Some(a), Some(b)) if b > 0.0 => Some(a / b),
-        _ => None,
-    };
+    let frac = nat("matmul_deep_fraction");
     rows.push(Row {
         key: "native.matmul_deep_gflops",
         what: format!("matmul at deep shapes, GFLOP/s ({backend})"),
@@ -829,7 +862,7 @@ pub fn bench(flags: &[String]) -> Result {
         let torch_obj =
             s.0.iter()
                 .filter(|(k, _)| k.starts_with("torch."))
-                .map(|(k, v)| format!("\"{}\":{}", &k[6..], f(median(v.clone()))))
+                .map(|(k, _)| format!("\"{}\":{}", &k[6..], f(s.med(k))))
                 .collect::<Vec<_>>()
                 .join(",");
         let targets = rows
@@ -884,6 +917,10 @@ pub fn bench(flags: &[String]) -> Result {
     println!(
         "native kernels: {backend}; browser: headless Chromium {}; {torch_note}",
         if chromium.is_empty() { "-" } else { &chromium }
+    );
+    println!(
+        "ratio: speeds, the median over rounds of ours / PyTorch's best eager of the same round; \
+         eval, PyTorch's best median / ours; matmul, the median of back-to-back pairs"
     );
     println!();
     let w0 = rows.iter().map(|r| r.what.len()).max().unwrap_or(10).max(6);
