@@ -3,7 +3,7 @@
 //! - `build [--debug]`          wasm build of the lib + wasm-bindgen (`--target web`) into www/pkg/
 //! - `serve [--port N] [--isolate]`  build, then serve www/ at http://127.0.0.1:8000/
 //! - `test [--native]`          every check and test, in order; the first failure stops the run
-//! - `bench`                    not written yet
+//! - `bench [--json] [--quick]`  speed: native, the page in Chromium, PyTorch side by side (xtask/src/bench.rs)
 //! - `wasm-test-runner ARGS..`  internal: cargo's runner for wasm32 tests (wasm-bindgen-test-runner)
 //!
 //! std only, plus wasm-bindgen-cli-support and wasm-bindgen-cli used as libraries, pinned to the
