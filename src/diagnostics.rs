@@ -318,26 +318,11 @@ pub fn vowel_distances(points: &[[f32; 2]], itos: &[char]) -> Option<(f32, f32, 
     Some((m(0), m(1), m(2)))
 }
 
-/// Centred moving average with the window truncated at the ends (the reference's smoothing).
-pub fn moving_average(xs: &[f32], window: usize) -> Vec<f32> {
-    let half = window / 2;
-    let mut prefix = vec![0.0f64; xs.len() + 1];
-    for (i, &x) in xs.iter().enumerate() {
-        prefix[i + 1] = prefix[i] + x as f64;
-    }
-    (0..xs.len())
-        .map(|i| {
-            let lo = i.saturating_sub(half);
-            let hi = (i + half + 1).min(xs.len());
-            ((prefix[hi] - prefix[lo]) / (hi - lo) as f64) as f32
-        })
-        .collect()
-}
-
-/// The LR finder's pick: the step where the smoothed loss (window 51) is lowest.
-/// Returns (step, learning rate, smoothed loss).
+/// The LR finder's pick: the step where the smoothed loss (a centred window of 51, truncated at
+/// the ends, as the reference smooths) is lowest. The smoothing is the LR-finder chart's own, so
+/// the marked rate sits at the minimum of the curve drawn. Returns (step, learning rate, smoothed loss).
 pub fn lr_suggestion(lrs: &[f32], losses: &[f32]) -> Option<(usize, f32, f32)> {
-    let smooth = moving_average(losses, 51);
+    let smooth = crate::charts::moving_average(losses, 51, crate::charts::Align::Centred);
     let (i, &l) = smooth
         .iter()
         .enumerate()
