@@ -252,14 +252,16 @@ mod wasm {
     use super::Simd;
     use core::arch::wasm32::*;
 
-    /// simd128, 4 lanes. There is no fused multiply-add without relaxed-simd, so `madd` is a
-    /// multiply then an add.
+    /// simd128, 4 lanes. Plain simd128 has no fused multiply-add, so `madd` is a multiply then an
+    /// add; the relaxed-simd build (`-C target-feature=+relaxed-simd`, loaded by the worker where
+    /// the browser has it) uses `f32x4.relaxed_madd`, which V8 compiles to an FMA.
     #[derive(Clone, Copy)]
     pub(crate) struct Wasm(v128);
 
     impl Simd for Wasm {
         const W: usize = 4;
-        // V8 keeps about 15 SIMD registers and needs one for each product (no FMA).
+        // V8 keeps about 15 SIMD registers and, without FMA, needs one for each product. The
+        // relaxed-simd build measured no better with larger tiles (5 or 6 rows, 3 vectors).
         const MR: usize = 4;
         const NV: usize = 2;
         const DR: usize = 2;
@@ -303,7 +305,14 @@ mod wasm {
         }
         #[inline(always)]
         unsafe fn madd(self, a: Self, b: Self) -> Self {
-            Wasm(f32x4_add(self.0, f32x4_mul(a.0, b.0)))
+            #[cfg(target_feature = "relaxed-simd")]
+            {
+                Wasm(f32x4_relaxed_madd(a.0, b.0, self.0))
+            }
+            #[cfg(not(target_feature = "relaxed-simd"))]
+            {
+                Wasm(f32x4_add(self.0, f32x4_mul(a.0, b.0)))
+            }
         }
         #[inline(always)]
         unsafe fn hsum4(a: Self, b: Self, c: Self, d: Self, out: *mut f32) {
@@ -346,9 +355,13 @@ pub fn backend() -> &'static str {
             "sse (portable, 4 lanes)"
         }
     }
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(target_arch = "wasm32", not(target_feature = "relaxed-simd")))]
     {
         "simd128 (4 lanes, mul+add)"
+    }
+    #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
+    {
+        "simd128 + relaxed-simd (4 lanes, relaxed FMA)"
     }
     #[cfg(not(any(target_arch = "x86_64", target_arch = "wasm32")))]
     {
@@ -1353,6 +1366,121 @@ pub fn lanes() -> usize {
     #[cfg(not(any(target_arch = "x86_64", target_arch = "wasm32")))]
     {
         8
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A benchmark workload
+
+/// The matrix products of one training step at given Linear shapes, as `Linear` calls them:
+/// for benchmarks (the native bench binary and the wasm build's `KernelBench`).
+pub struct MatmulWorkload {
+    batch: usize,
+    /// Per Linear: (n_in, n_out, a, w, d, out, dw, da, wt).
+    #[allow(clippy::type_complexity)]
+    bufs: Vec<(usize, usize, Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>)>,
+}
+
+/// Which products `MatmulWorkload::run` does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatmulKind {
+    /// out = a @ W
+    Forward,
+    /// dW = a^T @ d
+    WeightGrad,
+    /// da = d @ W^T
+    InputGrad,
+    /// all three, in a step's order
+    All,
+}
+
+impl MatmulKind {
+    pub const ALL: [MatmulKind; 4] = [
+        MatmulKind::Forward,
+        MatmulKind::WeightGrad,
+        MatmulKind::InputGrad,
+        MatmulKind::All,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MatmulKind::Forward => "forward a@W",
+            MatmulKind::WeightGrad => "weight grad a^T@d",
+            MatmulKind::InputGrad => "input grad d@W^T",
+            MatmulKind::All => "all",
+        }
+    }
+}
+
+impl MatmulWorkload {
+    /// Buffers for `shapes` (n_in, n_out) at `batch` rows, filled with normal numbers.
+    pub fn new(shapes: &[(usize, usize)], batch: usize) -> MatmulWorkload {
+        let mut rng = crate::rng::Rng::new(1);
+        let m = batch;
+        let bufs = shapes
+            .iter()
+            .map(|&(k, n)| {
+                let mut a = vec![0.0f32; m * k];
+                let mut w = vec![0.0f32; k * n];
+                let mut d = vec![0.0f32; m * n];
+                rng.fill_normal(&mut a, 1.0);
+                rng.fill_normal(&mut w, 0.1);
+                rng.fill_normal(&mut d, 0.1);
+                let z = |len| vec![0.0f32; len];
+                (k, n, a, w, d, z(m * n), z(k * n), z(m * k), z(k * n))
+            })
+            .collect();
+        MatmulWorkload { batch, bufs }
+    }
+
+    /// The deep model's Linear shapes (n_embd 10, block 3, n_hidden 200, vocab 27).
+    pub fn deep_shapes() -> Vec<(usize, usize)> {
+        vec![(30, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 27)]
+    }
+
+    /// Flops of one `run` iteration of `kind`.
+    pub fn flops(&self, kind: MatmulKind) -> f64 {
+        let one: f64 = self
+            .bufs
+            .iter()
+            .map(|&(k, n, ..)| 2.0 * (self.batch * k * n) as f64)
+            .sum();
+        if kind == MatmulKind::All {
+            3.0 * one
+        } else {
+            one
+        }
+    }
+
+    /// `iters` times the products of `kind`; returns a number that depends on the results.
+    pub fn run(&mut self, kind: MatmulKind, iters: usize) -> f32 {
+        let m = self.batch;
+        let mut keep = 0.0;
+        for _ in 0..iters {
+            for (k, n, a, w, d, out, dw, da, wt) in self.bufs.iter_mut() {
+                let (k, n) = (*k, *n);
+                // The input gradient as Linear::backward computes it.
+                let mut input_grad = |da: &mut [f32]| {
+                    if n < SHORT_DOT {
+                        matmul_a_bt_short(da, d, w, wt, m, k, n)
+                    } else {
+                        matmul_a_bt(da, d, w, m, k, n)
+                    }
+                };
+                match kind {
+                    MatmulKind::Forward => matmul(out, a, w, None, m, k, n),
+                    MatmulKind::WeightGrad => matmul_at_b(dw, a, d, m, k, n),
+                    MatmulKind::InputGrad => input_grad(da),
+                    MatmulKind::All => {
+                        matmul(out, a, w, None, m, k, n);
+                        matmul_at_b(dw, a, d, m, k, n);
+                        input_grad(da);
+                    }
+                }
+                keep += out[0] + dw[0] + da[0];
+            }
+        }
+        keep
     }
 }
 

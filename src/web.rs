@@ -932,6 +932,11 @@ impl WorkerLab {
         self.session.busy()
     }
 
+    /// The kernels this build trains with (e.g. "simd128 + relaxed-simd (4 lanes, relaxed FMA)").
+    pub fn kernels(&self) -> String {
+        crate::kernels::backend().to_string()
+    }
+
     /// Works (trains, or evaluates in pieces) for about `budget_ms`; returns the steps done.
     pub fn work(&mut self, budget_ms: f64) -> u32 {
         let t0 = js_sys::Date::now();
@@ -984,5 +989,59 @@ impl WorkerLab {
     /// For the end-to-end test of the page's panic handling.
     pub fn panic_for_test(&self) {
         panic!("a panic asked for by the test");
+    }
+}
+
+/// The deep model's matrix products and the multiply-add peak probe of this build, for the
+/// benchmark (`tests/bench/`): JS times the calls.
+#[wasm_bindgen]
+pub struct KernelBench {
+    work: crate::kernels::MatmulWorkload,
+}
+
+#[wasm_bindgen]
+impl KernelBench {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> KernelBench {
+        use crate::kernels::MatmulWorkload;
+        KernelBench {
+            work: MatmulWorkload::new(&MatmulWorkload::deep_shapes(), 32),
+        }
+    }
+
+    fn kind(kind: u32) -> crate::kernels::MatmulKind {
+        use crate::kernels::MatmulKind;
+        MatmulKind::ALL[(kind as usize).min(MatmulKind::ALL.len() - 1)]
+    }
+
+    /// Flops of one iteration of `kind` (0 forward, 1 weight grad, 2 input grad, 3 all).
+    pub fn flops(&self, kind: u32) -> f64 {
+        self.work.flops(Self::kind(kind))
+    }
+
+    /// `iters` iterations of `kind`.
+    pub fn run(&mut self, kind: u32, iters: u32) -> f32 {
+        self.work.run(Self::kind(kind), iters as usize)
+    }
+
+    /// `iters` iterations of the register-only multiply-add probe (`kernels::peak_probe`).
+    pub fn peak(&self, iters: u32) -> f32 {
+        crate::kernels::peak_probe(iters as usize, 1.0)
+    }
+
+    /// Flops of one iteration of `peak`.
+    pub fn peak_flops(&self) -> f64 {
+        crate::kernels::peak_flops_per_iter() as f64
+    }
+
+    /// Which kernels this build runs ("wasm simd128" or with "+ relaxed-simd FMA").
+    pub fn backend(&self) -> String {
+        crate::kernels::backend().to_string()
+    }
+}
+
+impl Default for KernelBench {
+    fn default() -> Self {
+        Self::new()
     }
 }

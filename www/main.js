@@ -659,6 +659,8 @@ function handleMessage(m) {
   switch (m.type) {
     case 'ready':
       S.ready = true;
+      S.kernels = m.kernels;
+      setText($('kernels'), `kernels: wasm ${m.kernels}`);
       showSummary(m.summary);
       document.body.dataset.ready = '1';
       break;
@@ -714,13 +716,20 @@ function showFatal(message, pageBroken) {
   $('restart').focus();
 }
 
+// Messages that arrive before the page's own wasm module is ready wait here.
+let pageReady = false;
+const early = [];
+
 function startWorker() {
   const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  w.onmessage = onMessage;
+  w.onmessage = (e) => (pageReady ? onMessage(e) : early.push(e));
   w.onerror = (e) => { e.preventDefault(); showFatal(`The trainer failed: ${e.message || 'an error in the worker'}.`, false); };
   w.onmessageerror = () => showFatal('A message from the trainer could not be read.', false);
   S.worker = w;
   const msg = { type: 'init' };
+  // ?simd=plain forces the plain simd128 build (to compare, or if relaxed SIMD misbehaves).
+  const simd = new URLSearchParams(location.search).get('simd');
+  if (simd) msg.simd = simd;
   if (S.dataBytes) {
     msg.bytes = S.dataBytes.slice(0);
     msg.name = S.dataName;
@@ -751,9 +760,12 @@ window.addEventListener('unhandledrejection', (e) => {
 
 // ---- start ---------------------------------------------------------------------------------
 
+// The worker starts first: its wasm compile, names and model set-up overlap the page's own.
+startWorker();
 await init();
 wasm.init_panic_hook();
 buildChapters();
 buildCustomForm();
 updateControls();
-startWorker();
+pageReady = true;
+for (const e of early.splice(0)) onMessage(e);

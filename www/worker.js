@@ -1,7 +1,9 @@
 // The trainer: a module worker holding the wasm `WorkerLab` (a `session::Session`).
 //
 // Protocol (page -> worker; every message has a `type`):
-//   init {bytes?, name?}        load the names (default: fetch ./names.txt) and start at chapter 1
+//   init {bytes?, name?, simd?} load the names (default: fetch ./names.txt) and start at chapter 1;
+//                               simd 'plain' forces the simd128 build (default: the fastest the
+//                               browser runs)
 //   train | pause | step | reset | newSeed | evaluate
 //   chapter {name}              a chapter of the lesson, with its own settings
 //   settings {values}           custom settings, {knob: text}
@@ -11,7 +13,7 @@
 //   load {bytes, name}          a names file (checked here by the core's parser)
 //   panicForTest                a Rust panic, to test the page's error handling
 // Worker -> page:
-//   ready {summary}             the data in use
+//   ready {summary, kernels}    the data in use, and which wasm build trains
 //   run {info}                  a new run began (reset, seed, chapter, settings, data)
 //   progress {...}              new losses/lrs/ratios since the last one, step, lr, it/s, events
 //   diag {...}                  chart specs and text of the last step (about 3 per second)
@@ -22,7 +24,29 @@
 // Training runs in slices of SLICE_MS; between slices the worker yields through a MessageChannel
 // so the page's messages (Pause, Step, lr) are handled within one slice.
 
-import init, { WorkerLab } from './pkg/makemore_lab.js';
+// Two builds of the same code (`cargo xtask build`): ./pkg/ is plain simd128, ./pkg/relaxed/ adds
+// relaxed SIMD, whose f32x4.relaxed_madd V8 compiles to a fused multiply-add: the matrix kernels
+// need half the instructions. A tiny module using relaxed_madd validates only where the browser
+// has it (Chromium 114 on); elsewhere the plain build runs. Results agree to rounding.
+const RELAXED_MADD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, // \0asm, version 1
+  1, 5, 1, 96, 0, 1, 123, // types: () -> v128
+  3, 2, 1, 0, // one function of type 0
+  10, 19, 1, 17, 0, // code: one body of 17 bytes, no locals
+  65, 1, 253, 15, 65, 2, 253, 15, 65, 3, 253, 15, // three i8x16.splat(i32.const n)
+  253, 133, 2, // f32x4.relaxed_madd
+  11, // end
+]);
+
+function hasRelaxedSimd() {
+  try {
+    return WebAssembly.validate(RELAXED_MADD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+let WorkerLab = null;
 
 const SLICE_MS = 40;
 const PROGRESS_MS = 250;
@@ -220,7 +244,10 @@ function handle(msg) {
 
 async function start(msg) {
   try {
-    await init();
+    const relaxed = msg.simd !== 'plain' && hasRelaxedSimd();
+    const pkg = await import(relaxed ? './pkg/relaxed/makemore_lab.js' : './pkg/makemore_lab.js');
+    await pkg.default();
+    WorkerLab = pkg.WorkerLab;
     let bytes;
     let name;
     if (msg.bytes) {
@@ -233,7 +260,7 @@ async function start(msg) {
       name = 'names.txt, the default 32k names';
     }
     lab = new WorkerLab(bytes, name);
-    postMessage({ type: 'ready', summary: lab.summary() });
+    postMessage({ type: 'ready', summary: lab.summary(), kernels: lab.kernels() });
     postRun();
     for (const m of queue.splice(0)) handle(m);
   } catch (e) {

@@ -14,11 +14,10 @@
 //! ratio is the median of ratios of pairs measured back to back.
 
 use makemore_lab::data::{default_words, Dataset};
-use makemore_lab::kernels;
+use makemore_lab::kernels::{self, MatmulKind, MatmulWorkload};
 use makemore_lab::layers::Layer;
 use makemore_lab::model::Mlp;
 use makemore_lab::presets;
-use makemore_lab::rng::Rng;
 use makemore_lab::train::{Split, Trainer};
 use std::hint::black_box;
 use std::time::Instant;
@@ -100,42 +99,10 @@ struct MatmulResult {
 /// them), each kind alone and all of them in the order of a step, and the FMA peak measured
 /// right before each repetition.
 fn matmul_bench(shapes: &[(usize, usize)], o: &Opts) -> MatmulResult {
-    let mut rng = Rng::new(1);
-    let m = BATCH;
-    let bufs: Vec<_> = shapes
-        .iter()
-        .map(|&(k, n)| {
-            let mut a = vec![0.0f32; m * k];
-            let mut w = vec![0.0f32; k * n];
-            let mut d = vec![0.0f32; m * n];
-            rng.fill_normal(&mut a, 1.0);
-            rng.fill_normal(&mut w, 0.1);
-            rng.fill_normal(&mut d, 0.1);
-            (
-                k,
-                n,
-                a,
-                w,
-                d,
-                vec![0.0f32; m * n],
-                vec![0.0f32; k * n],
-                vec![0.0f32; m * k],
-                vec![0.0f32; k * n],
-            )
-        })
-        .collect();
+    let mut work = MatmulWorkload::new(shapes, BATCH);
     let secs = if o.quick { 0.1 } else { 0.25 };
-    let flops1: f64 = shapes.iter().map(|&(k, n)| 2.0 * (m * k * n) as f64).sum();
-    let mut kinds: Vec<(String, Vec<f64>)> = [
-        "forward a@W",
-        "weight grad a^T@d",
-        "input grad d@W^T",
-        "all",
-    ]
-    .iter()
-    .map(|s| (s.to_string(), Vec::new()))
-    .collect();
-    let mut bufs = bufs;
+    let mut kinds: Vec<(MatmulKind, Vec<f64>)> =
+        MatmulKind::ALL.iter().map(|&k| (k, Vec::new())).collect();
     let mut peaks = Vec::new();
     let mut fractions = Vec::new();
     for _ in 0..o.reps.max(3) {
@@ -143,40 +110,20 @@ fn matmul_bench(shapes: &[(usize, usize)], o: &Opts) -> MatmulResult {
         peaks.push(peak);
         for (kind, results) in kinds.iter_mut() {
             let s = time_per_iter(secs, |iters| {
-                for _ in 0..iters {
-                    for (k, n, a, w, d, out, dw, da, wt) in bufs.iter_mut() {
-                        let (k, n) = (*k, *n);
-                        // The input gradient as Linear::backward computes it.
-                        let mut input_grad = |da: &mut [f32]| {
-                            if n < kernels::SHORT_DOT {
-                                kernels::matmul_a_bt_short(da, d, w, wt, m, k, n)
-                            } else {
-                                kernels::matmul_a_bt(da, d, w, m, k, n)
-                            }
-                        };
-                        match kind.as_str() {
-                            "forward a@W" => kernels::matmul(out, a, w, None, m, k, n),
-                            "weight grad a^T@d" => kernels::matmul_at_b(dw, a, d, m, k, n),
-                            "input grad d@W^T" => input_grad(da),
-                            _ => {
-                                kernels::matmul(out, a, w, None, m, k, n);
-                                kernels::matmul_at_b(dw, a, d, m, k, n);
-                                input_grad(da);
-                            }
-                        }
-                        black_box(&out[0]);
-                    }
-                }
+                black_box(work.run(*kind, iters));
             });
-            let f = if kind == "all" { 3.0 * flops1 } else { flops1 };
-            results.push(f / s / 1e9);
-            if kind == "all" {
-                fractions.push(f / s / 1e9 / peak);
+            let gflops = work.flops(*kind) / s / 1e9;
+            results.push(gflops);
+            if *kind == MatmulKind::All {
+                fractions.push(gflops / peak);
             }
         }
     }
     let best = |v: Vec<f64>| v.into_iter().fold(0.0, f64::max);
-    let mut parts: Vec<(String, f64)> = kinds.into_iter().map(|(k, v)| (k, best(v))).collect();
+    let mut parts: Vec<(String, f64)> = kinds
+        .into_iter()
+        .map(|(k, v)| (k.label().to_string(), best(v)))
+        .collect();
     let total = parts.pop().expect("all").1;
     MatmulResult {
         total_gflops: total,

@@ -5,9 +5,9 @@ import { openApp } from './harness.mjs';
 
 export const VIEWPORT = { width: 1366, height: 768 };
 
-/** Opens the page at 1366x768 and waits until the worker has the default data. */
-export async function openLab() {
-  const app = await openApp('', { viewport: VIEWPORT });
+/** Opens the page (at `path`, e.g. '?simd=plain') at 1366x768 and waits until the worker has the default data. */
+export async function openLab(path = '') {
+  const app = await openApp(path, { viewport: VIEWPORT });
   try {
     await app.page.waitForFunction(() => document.body.dataset.ready === '1' && window.__lab?.run, null, { timeout: 30_000 });
   } catch (e) {

@@ -1,0 +1,64 @@
+// The worker's two wasm builds: Chromium has relaxed SIMD, so the page trains with the
+// relaxed-simd build (fused multiply-add); `?simd=plain` forces the plain simd128 build. Both
+// must train the same model: the same seed gives the same losses up to rounding.
+
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chooseChapter, losses, openLab, setBudget, trainTo } from './lab.mjs';
+
+const STEPS = 40;
+const runs = {};
+
+/** Opens the page at `path`, trains the deep chapter (BatchNorm, every kernel) for STEPS steps. */
+async function deepRun(path) {
+  const app = await openLab(path);
+  try {
+    await chooseChapter(app.page, 'deep');
+    await setBudget(app.page, STEPS);
+    await trainTo(app.page, STEPS);
+    return {
+      kernels: await app.page.evaluate(() => window.__lab.kernels),
+      shown: await app.page.locator('#kernels').innerText(),
+      losses: (await losses(app.page)).slice(0, STEPS),
+      wasm: app.requests.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname),
+      errors: app.errors(),
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+before(async () => {
+  runs.relaxed = await deepRun('');
+  runs.plain = await deepRun('?simd=plain');
+});
+
+test('Chromium trains with the relaxed-simd build, and the page says so', () => {
+  const r = runs.relaxed;
+  assert.deepEqual(r.errors, []);
+  assert.match(r.kernels, /relaxed-simd/);
+  assert.match(r.shown, /relaxed-simd/);
+  assert.ok(r.wasm.includes('/pkg/relaxed/makemore_lab_bg.wasm'), `fetched: ${r.wasm}`);
+});
+
+test('?simd=plain trains with the plain simd128 build', () => {
+  const p = runs.plain;
+  assert.deepEqual(p.errors, []);
+  assert.match(p.kernels, /^simd128 \(/);
+  assert.doesNotMatch(p.kernels, /relaxed/);
+  assert.ok(!p.wasm.includes('/pkg/relaxed/makemore_lab_bg.wasm'), `fetched: ${p.wasm}`);
+});
+
+test('both builds train the same model: the same losses up to rounding', (t) => {
+  const a = runs.relaxed.losses;
+  const b = runs.plain.losses;
+  assert.equal(a.length, STEPS);
+  assert.equal(b.length, STEPS);
+  let worst = 0;
+  for (let i = 0; i < STEPS; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.abs(b[i]));
+  // The first loss is the same forward pass; 40 SGD steps later rounding has grown, but stays far
+  // below the step-to-step change of the loss (about 1e-2).
+  t.diagnostic(`largest relative difference ${worst} (0 would mean the builds ran the same arithmetic)`);
+  assert.ok(worst < 1e-4, `largest relative difference ${worst}`);
+  assert.ok(a[0] > 3 && a[0] < 3.6, `first loss ${a[0]} (ln 27 = 3.30)`);
+});
