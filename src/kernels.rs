@@ -261,7 +261,8 @@ mod wasm {
     impl Simd for Wasm {
         const W: usize = 4;
         // V8 keeps about 15 SIMD registers and, without FMA, needs one for each product. The
-        // relaxed-simd build measured no better with larger tiles (5 or 6 rows, 3 vectors).
+        // relaxed-simd build measured no clear gain from other tiles (3x12, 5x8, 6x8) within this
+        // machine's noise.
         const MR: usize = 4;
         const NV: usize = 2;
         const DR: usize = 2;
@@ -1090,6 +1091,42 @@ dispatch! {
     pub fn col_sum(out: &mut [f32], x: &[f32], m: usize, n: usize) => col_sum_g
 }
 
+#[inline(always)]
+unsafe fn sum_sumsq_g<V: Simd>(xs: &[f32]) -> (f64, f64) {
+    let w = V::W;
+    let (mut sum, mut sumsq) = (0.0f64, 0.0f64);
+    // f32 vector accumulators over blocks of 256, added up in f64.
+    for block in xs.chunks(256) {
+        let p = block.as_ptr();
+        let full = block.len() / (2 * w) * (2 * w);
+        let (mut s0, mut s1, mut q0, mut q1) = (V::zero(), V::zero(), V::zero(), V::zero());
+        let mut i = 0;
+        while i < full {
+            let a = V::load(p.add(i));
+            let b = V::load(p.add(i + w));
+            s0 = s0.add(a);
+            s1 = s1.add(b);
+            q0 = q0.madd(a, a);
+            q1 = q1.madd(b, b);
+            i += 2 * w;
+        }
+        let mut bs = s0.add(s1).hsum() as f64;
+        let mut bq = q0.add(q1).hsum() as f64;
+        for &x in &block[full..] {
+            bs += x as f64;
+            bq += x as f64 * x as f64;
+        }
+        sum += bs;
+        sumsq += bq;
+    }
+    (sum, sumsq)
+}
+
+dispatch! {
+    /// (sum of x, sum of x^2), in f32 vectors over blocks of 256 elements, totalled in f64.
+    pub fn sum_sumsq(xs: &[f32]) -> (f64, f64) => sum_sumsq_g
+}
+
 // ---------------------------------------------------------------------------------------------
 // BatchNorm passes, along rows (the feature dimension is contiguous, so every loop vectorises)
 
@@ -1378,7 +1415,17 @@ pub struct MatmulWorkload {
     batch: usize,
     /// Per Linear: (n_in, n_out, a, w, d, out, dw, da, wt).
     #[allow(clippy::type_complexity)]
-    bufs: Vec<(usize, usize, Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>, Vec<f32>)>,
+    bufs: Vec<(
+        usize,
+        usize,
+        Vec<f32>,
+        Vec<f32>,
+        Vec<f32>,
+        Vec<f32>,
+        Vec<f32>,
+        Vec<f32>,
+        Vec<f32>,
+    )>,
 }
 
 /// Which products `MatmulWorkload::run` does.
@@ -1435,7 +1482,14 @@ impl MatmulWorkload {
 
     /// The deep model's Linear shapes (n_embd 10, block 3, n_hidden 200, vocab 27).
     pub fn deep_shapes() -> Vec<(usize, usize)> {
-        vec![(30, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 27)]
+        vec![
+            (30, 200),
+            (200, 200),
+            (200, 200),
+            (200, 200),
+            (200, 200),
+            (200, 27),
+        ]
     }
 
     /// Flops of one `run` iteration of `kind`.
