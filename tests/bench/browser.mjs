@@ -3,7 +3,7 @@
 // wasm package in www/pkg) in Debian's headless Chromium, driven through its own buttons.
 //
 //   node tests/bench/browser.mjs [--rounds N] [--window-ms MS] [--warmup-ms MS]
-//                                [--mlp-chapter NAME] [--deep-chapter NAME] [--no-peak]
+//                                [--mlp-chapter NAME] [--deep-chapter NAME] [--no-kernels]
 //
 // Prints one JSON line:
 //   first_step_ms     navigation start -> the page has the result of the first training step
@@ -19,7 +19,12 @@
 //   longest_task_ms   the longest main-thread task while training: the longer of the Long Tasks
 //                     API's longest entry (tasks >= 50 ms) and the largest lateness of a 10-ms
 //                     interval timer on the page (which catches shorter tasks)
-//   peak_gflops       simd128 peak of one core in a Web Worker (peak.wat: f32x4 mul + add)
+//   kernels           per wasm build ({plain, relaxed}), in a Web Worker: the build's own
+//                     register-only multiply-add probe (`kernels::peak_probe`: mul + add on plain
+//                     simd128, relaxed_madd on the relaxed build), the deep model's matrix
+//                     products at batch 32 (`kernels::MatmulWorkload`) in GFLOP/s, best of the
+//                     rounds, and their ratio as the median of back-to-back pairs
+//   page_kernels      the build the page's worker chose (it reports `kernels::backend()`)
 //   main_busy_pct     share of the training windows the page's main thread spent in tasks
 //                     (Chrome's TaskDuration metric), i.e. drawing the charts
 //   worker_only_*     the same worker.js (session, diagnostics every 330 ms) driven by a bare
@@ -30,7 +35,6 @@
 // build`; `cargo xtask bench` does it).
 
 import { startServer, launchBrowser, WWW } from '../e2e/harness.mjs';
-import { PEAK_WORKER_SOURCE } from './peak.mjs';
 
 const opts = {
   rounds: 2,
@@ -38,7 +42,7 @@ const opts = {
   warmupMs: 1500,
   mlpChapter: 'fix-tanh',
   deepChapter: 'deep',
-  peak: true,
+  kernels: true,
 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
@@ -53,7 +57,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--warmup-ms') opts.warmupMs = num();
   else if (a === '--mlp-chapter') opts.mlpChapter = argv[++i];
   else if (a === '--deep-chapter') opts.deepChapter = argv[++i];
-  else if (a === '--no-peak') opts.peak = false;
+  else if (a === '--no-kernels') opts.kernels = false;
   else throw new Error(`unknown option ${a}`);
 }
 
@@ -73,6 +77,7 @@ const INIT = `(() => {
           if (d.type === 'progress') { m.step = d.step; m.running = d.running; }
           if (d.type === 'run') m.chapter = d.info && d.info.chapter;
           B.msgs.push(m);
+          if (d.type === 'ready') B.kernels = d.kernels;
           if (d.type === 'ready' && !B.stepped) {
             // After the page's own handler has enabled the controls: press Step at once.
             B.stepped = true;
@@ -129,6 +134,7 @@ try {
   const all = await msgs();
   const ready = all.find((m) => m.type === 'ready');
   const first = all.find((m) => m.type === 'progress' && m.step >= 1);
+  const pageKernels = await page.evaluate(() => window.__bench.kernels);
   const chapters = await page.evaluate(
     () => [...document.querySelectorAll('#chapter-list button')].map((b) => b.dataset.chapter));
 
@@ -208,15 +214,56 @@ try {
   await page.close();
   const bare = await workerOnly(opts.rounds);
 
-  let peak = null;
-  if (opts.peak) {
+  // The kernels of each wasm build, in a module worker of the page's origin.
+  const KERNEL_WORKER = (base) => `
+    import init, { KernelBench } from '${base}makemore_lab.js';
+    await init();
+    const kb = new KernelBench();
+    // Seconds per iteration of f, run for about ms (the first short calls let V8 tier up).
+    function perIter(f, ms) {
+      let it = 1;
+      for (;;) {
+        const t = performance.now();
+        f(it);
+        const dt = performance.now() - t;
+        if (dt > ms) return dt / 1000 / it;
+        it *= 2;
+      }
+    }
+    const peakIters = 1000;
+    const peakRate = () => (kb.peak_flops() * peakIters) / perIter((n) => kb.peak(n * peakIters), 150) / 1e9;
+    const rate = (k) => kb.flops(k) / perIter((n) => kb.run(k, n), 150) / 1e9;
+    const best = { peak: 0, parts: [0, 0, 0], all: 0 };
+    const fractions = [];
+    for (let r = 0; r < 7; r++) {
+      const p = peakRate();
+      const a = rate(3);
+      best.peak = Math.max(best.peak, p);
+      best.all = Math.max(best.all, a);
+      fractions.push(a / p);
+      for (const k of [0, 1, 2]) best.parts[k] = Math.max(best.parts[k], rate(k));
+    }
+    fractions.sort((x, y) => x - y);
+    postMessage({
+      backend: kb.backend(),
+      peak_gflops: best.peak,
+      matmul_gflops: best.all,
+      matmul_fraction: fractions[(fractions.length - 1) / 2],
+      parts: { forward: best.parts[0], weight_grad: best.parts[1], input_grad: best.parts[2] },
+    });`;
+  let kernels = null;
+  if (opts.kernels) {
     const p = await context.newPage();
     await p.goto(server.url + 'names.txt');
-    peak = await p.evaluate((src) => new Promise((resolve, reject) => {
-      const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
-      w.onmessage = (e) => { resolve(e.data); w.terminate(); };
-      w.onerror = (e) => reject(new Error(e.message));
-    }), PEAK_WORKER_SOURCE);
+    kernels = {};
+    for (const [name, dir] of [['plain', 'pkg/'], ['relaxed', 'pkg/relaxed/']]) {
+      kernels[name] = await p.evaluate((src) => new Promise((resolve, reject) => {
+        const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })), { type: 'module' });
+        w.onmessage = (e) => { resolve(e.data); w.terminate(); };
+        w.onerror = (e) => reject(new Error(e.message));
+      }), KERNEL_WORKER(server.url + dir));
+    }
+    await p.close();
   }
 
   const windows = [...mlp, ...deep];
@@ -224,6 +271,7 @@ try {
   const longtaskMax = Math.max(...windows.map((w) => w.longtask));
   result = {
     chromium: browser.version(),
+    page_kernels: pageKernels,
     first_step_ms: first.t,
     ready_ms: ready ? ready.t : null,
     mlp_chapter: opts.mlpChapter,
@@ -241,8 +289,7 @@ try {
     longtask_api_max_ms: longtaskMax,
     timer_lateness_max_ms: probeMax,
     window_ms: opts.windowMs,
-    peak_gflops: peak ? Math.max(peak.mixed, peak.chain) : null,
-    peak,
+    kernels,
     errors,
   };
 } finally {

@@ -3,7 +3,7 @@
 //! One table (or, with `--json`, one JSON line) of this machine's speeds, measured side by side:
 //! every round runs the native bench (`src/bin/bench.rs`: the training core, its matrix products
 //! and the machine's FMA peak), the browser bench (`tests/bench/browser.mjs`: the real page in
-//! headless Chromium, training in its Web Worker, plus the simd128 peak), and, when `import
+//! headless Chromium, training in its Web Worker, plus both wasm builds' kernels and peaks), and, when `import
 //! torch` works, PyTorch's `bench_pytorch.py` (eager `notebook` and `nn_sgd` at 1 and 2 threads;
 //! `nn_compile` for the deep model once). Medians over rounds; PyTorch's "eager best" is the best
 //! eager median of either thread count. The machine is shared, so the load average is printed
@@ -493,6 +493,7 @@ pub fn bench(flags: &[String]) -> Result {
     let mut s = Samples(BTreeMap::new());
     let mut chromium = String::new();
     let mut backend = String::new();
+    let mut page_kernels = String::new();
     let mut errors: Vec<String> = Vec::new();
     let mut loads = vec![load_start.clone()];
     for round in 0..o.rounds {
@@ -550,9 +551,15 @@ pub fn bench(flags: &[String]) -> Result {
                         "ready_ms",
                         "longest_task_ms",
                         "main_busy_pct",
-                        "peak_gflops",
                     ] {
                         s.push(format!("browser.{k}"), round, b.get(k).num());
+                    }
+                    page_kernels = b.get("page_kernels").str().unwrap_or("?").to_string();
+                    for build in ["plain", "relaxed"] {
+                        let kb = b.get("kernels").get(build);
+                        for k in ["peak_gflops", "matmul_gflops", "matmul_fraction"] {
+                            s.push(format!("browser.{build}.{k}"), round, kb.get(k).num());
+                        }
                     }
                     for e in b.get("errors").arr() {
                         errors.push(format!("page: {}", e.str().unwrap_or("?")));
@@ -794,7 +801,34 @@ pub fn bench(flags: &[String]) -> Result {
             met: None,
         });
     }
-    let wpeak = br("peak_gflops");
+    for (build, how) in [
+        ("relaxed", "relaxed-simd FMA"),
+        ("plain", "simd128 mul+add"),
+    ] {
+        let frac = br(&format!("{build}.matmul_fraction"));
+        rows.push(Row {
+            key: if build == "plain" {
+                "browser.plain.matmul_gflops"
+            } else {
+                "browser.relaxed.matmul_gflops"
+            },
+            what: format!("matmul at deep shapes, GFLOP/s wasm ({how})"),
+            ours: br(&format!("{build}.matmul_gflops")),
+            unit: "",
+            reference: br(&format!("{build}.peak_gflops"))
+                .map_or("-".into(), |p| format!("peak {} (same build)", num(p))),
+            ratio: frac,
+            target: "",
+            met: None,
+        });
+    }
+    // The page's worker uses the relaxed build where the browser has relaxed SIMD.
+    let page_build = if page_kernels.contains("relaxed") {
+        "relaxed"
+    } else {
+        "plain"
+    };
+    let wpeak = br(&format!("{page_build}.peak_gflops"));
     for (name, steps, mflop) in [
         ("mlp", br("worker_only_mlp_steps_per_s"), mlp_mflop),
         ("deep", br("worker_only_deep_steps_per_s"), deep_mflop),
@@ -809,7 +843,7 @@ pub fn bench(flags: &[String]) -> Result {
             what: format!("{name} training step, GFLOP/s wasm (worker only)"),
             ours: g,
             unit: "",
-            reference: wpeak.map_or("-".into(), |p| format!("simd128 peak {}", num(p))),
+            reference: wpeak.map_or("-".into(), |p| format!("{page_build} peak {}", num(p))),
             ratio: g.zip(wpeak).map(|(a, b)| a / b),
             target: "",
             met: None,
@@ -878,7 +912,7 @@ pub fn bench(flags: &[String]) -> Result {
         println!(
             "{{\"machine\":\"{}\",\"rounds\":{},\"load\":[{}],\"backend\":\"{backend}\",\"chromium\":\"{chromium}\",\
              \"native\":{{\"mlp_steps_per_s\":{},\"deep_steps_per_s\":{},\"deep_eval_train_s\":{},\"peak_gflops\":{},\"matmul_deep_gflops\":{},\"mlp_steps_per_s_all\":[{}],\"deep_steps_per_s_all\":[{}]}},\
-             \"browser\":{{\"mlp_steps_per_s\":{},\"deep_steps_per_s\":{},\"first_step_ms\":{},\"longest_task_ms\":{},\"worker_only_mlp_steps_per_s\":{},\"worker_only_deep_steps_per_s\":{},\"main_busy_pct\":{},\"peak_gflops\":{},\"mlp_steps_per_s_all\":[{}],\"deep_steps_per_s_all\":[{}]}},\
+             \"browser\":{{\"mlp_steps_per_s\":{},\"deep_steps_per_s\":{},\"first_step_ms\":{},\"longest_task_ms\":{},\"worker_only_mlp_steps_per_s\":{},\"worker_only_deep_steps_per_s\":{},\"main_busy_pct\":{},\"page_kernels\":\"{page_kernels}\",\"peak_gflops\":{},\"matmul_relaxed_gflops\":{},\"matmul_plain_gflops\":{},\"mlp_steps_per_s_all\":[{}],\"deep_steps_per_s_all\":[{}]}},\
              \"wasm_bytes\":{},\"wasm_gzip_bytes\":{},\"pytorch\":{{{torch_obj}}},\"pytorch_eager_best\":{{\"mlp\":{},\"deep\":{}}},\"targets\":{{{targets}}},\"errors\":[{errs}]}}",
             cpu_model(),
             o.rounds,
@@ -898,6 +932,8 @@ pub fn bench(flags: &[String]) -> Result {
             f(br("worker_only_deep_steps_per_s")),
             f(br("main_busy_pct")),
             f(wpeak),
+            f(br("relaxed.matmul_gflops")),
+            f(br("plain.matmul_gflops")),
             s.all("browser.mlp_steps_per_s").iter().map(|v| format!("{v:.0}")).collect::<Vec<_>>().join(","),
             s.all("browser.deep_steps_per_s").iter().map(|v| format!("{v:.0}")).collect::<Vec<_>>().join(","),
             wasm_raw.map_or("null".into(), |b| b.to_string()),
@@ -915,8 +951,9 @@ pub fn bench(flags: &[String]) -> Result {
         o.rounds
     );
     println!(
-        "native kernels: {backend}; browser: headless Chromium {}; {torch_note}",
-        if chromium.is_empty() { "-" } else { &chromium }
+        "native kernels: {backend}; browser: headless Chromium {}, page worker kernels {}; {torch_note}",
+        if chromium.is_empty() { "-" } else { &chromium },
+        if page_kernels.is_empty() { "-" } else { &page_kernels }
     );
     println!(
         "ratio: speeds, the median over rounds of ours / PyTorch's best eager of the same round; \
