@@ -1350,6 +1350,43 @@ dispatch! {
     pub fn sgd_apply(data: &mut [f32], grad: &[f32], lr: f32) => sgd_apply_g
 }
 
+#[inline(always)]
+unsafe fn sgd_into_g<V: Simd>(out: &mut [f32], data: &[f32], grad: &[f32], lr: f32) -> bool {
+    // sgd_apply into `out` and sgd_finite's check of what was written, in one pass.
+    let n = data.len().min(grad.len()).min(out.len());
+    let (o, d, g, w) = (out.as_mut_ptr(), data.as_ptr(), grad.as_ptr(), V::W);
+    let (nl, z) = (V::splat(-lr), V::zero());
+    let mut acc = [V::zero(); 4];
+    let mut i = 0;
+    while i + 4 * w <= n {
+        for (u, a) in acc.iter_mut().enumerate() {
+            let x = V::load(d.add(i + u * w)).madd(nl, V::load(g.add(i + u * w)));
+            x.store(o.add(i + u * w));
+            *a = a.madd(x, z);
+        }
+        i += 4 * w;
+    }
+    while i + w <= n {
+        let x = V::load(d.add(i)).madd(nl, V::load(g.add(i)));
+        x.store(o.add(i));
+        acc[0] = acc[0].madd(x, z);
+        i += w;
+    }
+    let mut tail = 0.0f32;
+    while i < n {
+        let x = V::fma(-lr, *g.add(i), *d.add(i));
+        *o.add(i) = x;
+        tail += x * 0.0;
+        i += 1;
+    }
+    (acc[0].add(acc[1])).add(acc[2].add(acc[3])).hsum() + tail == 0.0
+}
+
+dispatch! {
+    /// `out[i] = data[i] - lr * grad[i]` (rounded as `sgd_apply`); true when all of it is finite.
+    pub fn sgd_into(out: &mut [f32], data: &[f32], grad: &[f32], lr: f32) -> bool => sgd_into_g
+}
+
 // ---------------------------------------------------------------------------------------------
 // Peak probe
 

@@ -101,6 +101,11 @@ pub struct Mlp {
     pub layers: Vec<Layer>,
     pub training: bool,
     scratch: Vec<f32>,
+    /// Every parameter's values before the last `sgd_step` (in `params()` order), when
+    /// `prev_valid`: the update writes the new values here and swaps, so the old ones are kept
+    /// without a copy, for `undo_sgd_step`.
+    prev: Vec<Vec<f32>>,
+    prev_valid: bool,
 }
 
 impl Mlp {
@@ -174,6 +179,8 @@ impl Mlp {
             layers,
             training: true,
             scratch: Vec::new(),
+            prev: Vec::new(),
+            prev_valid: false,
         }
     }
 
@@ -185,6 +192,8 @@ impl Mlp {
             layers,
             training: true,
             scratch: Vec::new(),
+            prev: Vec::new(),
+            prev_valid: false,
         }
     }
 
@@ -199,7 +208,9 @@ impl Mlp {
             .collect()
     }
 
+    /// The parameters, to change: the step that `undo_sgd_step` would undo is forgotten.
     pub fn params_mut(&mut self) -> Vec<&mut Param> {
+        self.prev_valid = false;
         std::iter::once(&mut self.emb.weight)
             .chain(self.layers.iter_mut().flat_map(|l| l.params_mut()))
             .collect()
@@ -288,14 +299,49 @@ impl Mlp {
 
     /// `param.data -= lr * param.grad` for every parameter, unless that would make any weight
     /// non-finite: then nothing changes and `false` is returned (the last good weights stay).
-    /// Two vectorised passes: a read-only check of every new weight, then the update.
+    /// One vectorised pass writes the new values (and checks them) into a second buffer per
+    /// parameter; when all are finite the buffers are swapped, so the values from before the
+    /// step stay available to `undo_sgd_step` at no extra cost.
     pub fn sgd_step(&mut self, lr: f32) -> bool {
+        let mut prev = std::mem::take(&mut self.prev);
+        let mut i = 0;
         let mut finite = true;
-        self.visit_params(|p| finite &= kernels::sgd_finite(&p.data, &p.grad, lr));
-        if !finite {
+        self.visit_params(|p| {
+            if prev.len() == i {
+                prev.push(Vec::new());
+            }
+            let out = &mut prev[i];
+            out.resize(p.data.len(), 0.0);
+            finite &= kernels::sgd_into(out, &p.data, &p.grad, lr);
+            i += 1;
+        });
+        if finite {
+            let mut j = 0;
+            self.visit_params(|p| {
+                std::mem::swap(&mut p.data, &mut prev[j]);
+                j += 1;
+            });
+        }
+        self.prev = prev;
+        self.prev_valid = finite;
+        finite
+    }
+
+    /// Puts back the parameters from before the last successful `sgd_step`, exactly; false (and
+    /// nothing changes) when there is none to undo (no step yet, a refused step, or already
+    /// undone). BatchNorm running statistics are not parameters and are not restored here.
+    pub fn undo_sgd_step(&mut self) -> bool {
+        if !self.prev_valid {
             return false;
         }
-        self.visit_params(|p| kernels::sgd_apply(&mut p.data, &p.grad, lr));
+        let mut prev = std::mem::take(&mut self.prev);
+        let mut j = 0;
+        self.visit_params(|p| {
+            std::mem::swap(&mut p.data, &mut prev[j]);
+            j += 1;
+        });
+        self.prev = prev;
+        self.prev_valid = false;
         true
     }
 

@@ -903,29 +903,24 @@ pub struct Session {
     /// The layers' buffers hold the last training step (no sample or eval since).
     fresh: bool,
     step_diag: Option<StepDiag>,
-    /// The weights before the last step and before the one before it, to go back to when a
-    /// step's loss shows that the previous update blew the model up.
+    /// The BatchNorm running statistics before the last step and before the one before it, to
+    /// go back to (with the weights, see `rollback`) when a step's loss shows that the previous
+    /// update blew the model up.
     ckpt_last: Checkpoint,
     ckpt_prev: Checkpoint,
 }
 
-/// The parameters and BatchNorm running statistics of a model (buffers reused step to step).
+/// The BatchNorm running statistics of a model before a step (buffers reused step to step). The
+/// weights need no copy: `Mlp::sgd_step` keeps the previous ones for `Mlp::undo_sgd_step`.
 #[derive(Clone, Debug, Default)]
 struct Checkpoint {
     step: usize,
-    params: Vec<Vec<f32>>,
     running: Vec<(Vec<f32>, Vec<f32>)>,
 }
 
 impl Checkpoint {
     fn save(&mut self, m: &Mlp, step: usize) {
         self.step = step;
-        let params = m.params();
-        self.params.resize_with(params.len(), Vec::new);
-        for (dst, p) in self.params.iter_mut().zip(params) {
-            dst.clear();
-            dst.extend_from_slice(&p.data);
-        }
         let bns = m.layers.iter().filter_map(|l| match l {
             Layer::BatchNorm1d(b) => Some(b),
             _ => None,
@@ -941,9 +936,6 @@ impl Checkpoint {
     }
 
     fn restore(&self, m: &mut Mlp) {
-        for (p, src) in m.params_mut().into_iter().zip(&self.params) {
-            p.data.copy_from_slice(src);
-        }
         let bns = m.layers.iter_mut().filter_map(|l| match l {
             Layer::BatchNorm1d(b) => Some(b),
             _ => None,
@@ -1029,8 +1021,8 @@ impl Session {
         self.diverged = false;
         self.fresh = false;
         self.step_diag = None;
-        self.ckpt_last.params.clear();
-        self.ckpt_prev.params.clear();
+        self.ckpt_last = Checkpoint::default();
+        self.ckpt_prev = Checkpoint::default();
     }
 
     /// Replaces the trainer with a new run of `settings` on `data`; on error nothing changes.
@@ -1228,13 +1220,20 @@ impl Session {
     }
 
     /// One step at the current learning rate, recorded like the others. A NaN/inf loss or an
-    /// exploded one (see `EXPLODE_FACTOR`) stops with `StepError::Diverged` and puts back the
-    /// weights from before the update that did the damage.
+    /// exploded one (see `EXPLODE_FACTOR`) stops with `StepError::Diverged` before its own
+    /// update, and puts back the weights from before the update that did the damage.
     fn one_step(&mut self) -> Result<f32, StepError> {
         let lr = self.lr();
         std::mem::swap(&mut self.ckpt_last, &mut self.ckpt_prev);
         self.ckpt_last.save(&self.trainer.model, self.trainer.step);
-        let result = self.trainer.step_with_lr(self.lr_override);
+        let start = self
+            .trainer
+            .losses
+            .first()
+            .map_or(f32::INFINITY, |l| l.max(self.uniform_loss()));
+        let result = self
+            .trainer
+            .step_guarded(self.lr_override, EXPLODE_FACTOR * start);
         let n2d = self.ratio_labels.len();
         match result {
             Ok(loss) => {
@@ -1249,33 +1248,22 @@ impl Session {
                 } else {
                     self.ratios.extend(std::iter::repeat_n(f32::NAN, n2d));
                 }
-                let start = self.trainer.losses[0].max(self.uniform_loss());
-                if step > 0 && loss > EXPLODE_FACTOR * start {
-                    // This loss was computed with the weights of the previous update: undo both.
-                    let culprit = self.trainer.lrs[step - 1];
-                    self.rollback();
-                    return Err(StepError::Diverged {
-                        step,
-                        lr: culprit,
-                        loss,
-                    });
-                }
                 Ok(loss)
             }
-            Err(StepError::Diverged { step, lr, loss }) => {
-                // A NaN or exploded loss comes from the weights of the previous update: go back
-                // before it. (A sane loss whose update would overflow keeps the weights, as the
-                // core does.)
-                let start = self
-                    .trainer
-                    .losses
-                    .first()
-                    .map_or(f32::INFINITY, |l| l.max(self.uniform_loss()));
-                if step > 0 && (!loss.is_finite() || loss > EXPLODE_FACTOR * start) {
-                    self.rollback();
-                }
-                Err(StepError::Diverged { step, lr, loss })
+            Err(StepError::Diverged { step, lr, loss })
+                if step > 0 && (!loss.is_finite() || loss > EXPLODE_FACTOR * start) =>
+            {
+                // The loss was computed with the weights of the previous update, and this
+                // step's update was not made: undo the previous one.
+                let culprit = self.trainer.lrs.get(step - 1).copied().unwrap_or(lr);
+                self.rollback();
+                Err(StepError::Diverged {
+                    step,
+                    lr: culprit,
+                    loss,
+                })
             }
+            // A sane loss whose update would overflow keeps the weights, as the core does.
             Err(e) => Err(e),
         }
     }
@@ -1284,20 +1272,25 @@ impl Session {
         (self.data.vocab.size() as f32).ln()
     }
 
-    /// Puts back the weights from before the previous step and forgets the steps since.
+    /// After a step that stopped before its update: puts back the weights from before the
+    /// previous step (`Mlp::undo_sgd_step`, exact) with the BatchNorm running statistics of
+    /// then, and forgets that step. Without an update to undo, only the running statistics that
+    /// the stopped step's forward pass moved are put back.
     fn rollback(&mut self) {
-        let ck = &self.ckpt_prev;
-        if ck.params.is_empty() || ck.step >= self.trainer.step {
-            return;
-        }
-        ck.restore(&mut self.trainer.model);
         let t = &mut self.trainer;
-        t.step = ck.step;
-        t.losses.truncate(ck.step);
-        t.lrs.truncate(ck.step);
-        self.ratios.truncate(ck.step * self.ratio_labels.len());
-        self.sent_steps = self.sent_steps.min(ck.step);
-        self.ckpt_last = self.ckpt_prev.clone();
+        let prev_ok = self.ckpt_prev.step + 1 == t.step && self.ckpt_last.step == t.step;
+        if prev_ok && t.model.undo_sgd_step() {
+            self.ckpt_prev.restore(&mut t.model);
+            let step = self.ckpt_prev.step;
+            t.step = step;
+            t.losses.truncate(step);
+            t.lrs.truncate(step);
+            self.ratios.truncate(step * self.ratio_labels.len());
+            self.sent_steps = self.sent_steps.min(step);
+            self.ckpt_last = self.ckpt_prev.clone();
+        } else if self.ckpt_last.step == t.step {
+            self.ckpt_last.restore(&mut t.model);
+        }
     }
 
     fn on_step_error(&mut self, e: StepError) {

@@ -190,13 +190,24 @@ impl Trainer {
 
     /// One step at the schedule's rate, or at `lr_override` (the page's "change the rate while paused").
     pub fn step_with_lr(&mut self, lr_override: Option<f32>) -> Result<f32, StepError> {
+        self.step_guarded(lr_override, f32::INFINITY)
+    }
+
+    /// `step_with_lr`, except that a loss above `max_loss` (or not finite) stops the step before
+    /// its update, as `StepError::Diverged`: nothing is recorded and the weights stay (the
+    /// layers and BatchNorm's running statistics have seen the batch).
+    pub fn step_guarded(
+        &mut self,
+        lr_override: Option<f32>,
+        max_loss: f32,
+    ) -> Result<f32, StepError> {
         if self.finished() {
             return Err(StepError::Finished);
         }
         let lr = lr_override.unwrap_or_else(|| self.lr());
         self.sample_batch();
         let loss = self.model.forward_backward(&self.xb, &self.yb);
-        if !loss.is_finite() || !self.model.sgd_step(lr) {
+        if !loss.is_finite() || loss > max_loss || !self.model.sgd_step(lr) {
             return Err(StepError::Diverged {
                 step: self.step,
                 lr,

@@ -203,3 +203,50 @@ fn a_huge_learning_rate_stops_with_the_last_good_weights() {
         "{err}"
     );
 }
+
+fn params_of(t: &Trainer) -> Vec<Vec<f32>> {
+    t.model.params().iter().map(|p| p.data.clone()).collect()
+}
+
+#[test]
+fn an_sgd_step_can_be_undone_exactly_once() {
+    let (_, mut t) = trainer("deep", 5);
+    t.step().unwrap();
+    let before = params_of(&t);
+    t.step().unwrap();
+    let after = params_of(&t);
+    assert_ne!(before, after, "the step changed the weights");
+    assert!(t.model.undo_sgd_step());
+    assert_eq!(params_of(&t), before, "undo puts back the exact weights");
+    assert!(!t.model.undo_sgd_step(), "only the last step can be undone");
+    assert_eq!(params_of(&t), before);
+    // A refused update (it would overflow) changes nothing and leaves nothing to undo.
+    t.step().unwrap();
+    let good = params_of(&t);
+    assert!(!t.model.sgd_step(f32::INFINITY));
+    assert_eq!(params_of(&t), good);
+    assert!(!t.model.undo_sgd_step());
+    // Changing the weights by hand forgets the undo too.
+    t.step().unwrap();
+    t.model.params_mut()[0].data[0] += 1.0;
+    assert!(!t.model.undo_sgd_step());
+}
+
+#[test]
+fn a_guarded_step_stops_before_its_update() {
+    let (_, mut t) = trainer("fix-tanh", 6);
+    t.step().unwrap();
+    let w = params_of(&t);
+    let err = t.step_guarded(None, 0.5).unwrap_err();
+    assert!(err.to_string().contains("learning rate"), "{err}");
+    assert_eq!(params_of(&t), w, "no update");
+    assert_eq!(
+        (t.step, t.losses.len(), t.lrs.len()),
+        (1, 1, 1),
+        "nothing recorded"
+    );
+    let l = t.step_guarded(None, 100.0).unwrap();
+    assert!(l < 100.0);
+    assert_eq!(t.step, 2);
+    assert_ne!(params_of(&t), w);
+}

@@ -526,3 +526,33 @@ fn formatting_helpers() {
     assert_eq!(fmt_signed(-0.126), "-0.13");
     assert_eq!(fmt_signed(1.2e-5), "+1.2e-5");
 }
+
+fn running_stats(s: &Session) -> Vec<Vec<f32>> {
+    s.trainer()
+        .model
+        .layers
+        .iter()
+        .filter_map(|l| match l {
+            makemore_lab::layers::Layer::BatchNorm1d(b) => {
+                Some([b.running_mean.clone(), b.running_spread.clone()].concat())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_diverged_batchnorm_run_gets_back_its_weights_and_running_statistics() {
+    let mut s = small("batchnorm", 1000);
+    train_n(&mut s, 4);
+    let (good, good_stats) = (weights(&s), running_stats(&s));
+    assert!(!good_stats.is_empty());
+    s.set_lr(Some(1000.0)).unwrap();
+    s.start().unwrap();
+    s.train(200, || false);
+    assert!(!s.is_running(), "training stopped");
+    assert!(s.take_progress().diverged);
+    assert_eq!(s.trainer().step, 4, "the step at lr 1000 was undone");
+    assert_eq!(weights(&s), good);
+    assert_eq!(running_stats(&s), good_stats);
+}
