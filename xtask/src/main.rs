@@ -368,6 +368,14 @@ fn test_steps(native_only: bool, times: &mut Vec<(String, f64)>) -> Result {
                 .args(&wasm_tests)
                 .args(deny))
         })?;
+        // The relaxed-simd build compiles `cfg(target_feature = "relaxed-simd")` code too.
+        step(times, "cargo clippy (wasm32, relaxed-simd)", || {
+            let mut cmd = cargo();
+            cmd.args(["clippy", "-p", PACKAGE, "--target", WASM_TARGET, "--lib"])
+                .args(deny);
+            wasm_flags(&mut cmd, &VARIANTS[1]);
+            run(&mut cmd)
+        })?;
     }
     step(times, "cargo test (native)", || {
         // Not xtask: it has no tests, and a test build of it links ~190 crates for nothing.
