@@ -1,17 +1,105 @@
 //! Native tests of the charts: each chart is rendered to an SVG string (which keeps text, lines
 //! and shapes as elements we can inspect) and to an in-memory RGB bitmap (whose pixels we count;
-//! bitmap backends draw no text, see `charts` module docs).
+//! drawn through `NoText`, which drops text: plotters cannot rasterise it without a font).
 
 use makemore_lab::charts::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
+};
 use std::time::Instant;
 
 const W: u32 = 800;
 const H: u32 = 500;
 
 type SvgArea<'a> = DrawingArea<SVGBackend<'a>, Shift>;
-type BitmapArea<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+type BitmapArea<'a> = DrawingArea<NoText<BitMapBackend<'a>>, Shift>;
+
+/// A backend that draws everything but text, on `B`. Without a font feature (ttf or ab_glyph,
+/// which need system or embedded fonts) plotters cannot rasterise glyphs, and a bitmap backend
+/// would panic on the first label; the pixels tests count shapes and colours, so they drop text.
+struct NoText<B>(B);
+
+impl<B: DrawingBackend> DrawingBackend for NoText<B> {
+    type ErrorType = B::ErrorType;
+    fn get_size(&self) -> (u32, u32) {
+        self.0.get_size()
+    }
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.0.ensure_prepared()
+    }
+    fn present(&mut self) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.0.present()
+    }
+    fn draw_pixel(
+        &mut self,
+        point: BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.0.draw_pixel(point, color)
+    }
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.0.draw_line(from, to, style)
+    }
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.0.draw_rect(upper_left, bottom_right, style, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.0.draw_path(path, style)
+    }
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.0.draw_circle(center, radius, style, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.0.fill_polygon(vert, style)
+    }
+    fn draw_text<T: BackendTextStyle>(
+        &mut self,
+        _text: &str,
+        _style: &T,
+        _pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        Ok(())
+    }
+    fn blit_bitmap(
+        &mut self,
+        pos: BackendCoord,
+        size: (u32, u32),
+        src: &[u8],
+    ) -> Result<(), DrawingErrorKind<B::ErrorType>> {
+        self.0.blit_bitmap(pos, size, src)
+    }
+}
+
+fn bitmap_area(buf: &mut [u8], w: u32, h: u32) -> BitmapArea<'_> {
+    NoText(BitMapBackend::with_buffer(buf, (w, h))).into_drawing_area()
+}
 
 fn svg(w: u32, h: u32, draw: impl FnOnce(&SvgArea) -> Result<(), ChartError>) -> String {
     let mut out = String::new();
@@ -26,7 +114,7 @@ fn svg(w: u32, h: u32, draw: impl FnOnce(&SvgArea) -> Result<(), ChartError>) ->
 fn bitmap(w: u32, h: u32, draw: impl FnOnce(&BitmapArea) -> Result<(), ChartError>) -> Vec<u8> {
     let mut buf = vec![0u8; (w * h * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        let root = bitmap_area(&mut buf, w, h);
         draw(&root).expect("chart draws");
         root.present().expect("bitmap presents");
     }
@@ -955,7 +1043,7 @@ fn every_chart_survives_small_and_odd_sizes() {
             draw_all(&root, &loss, &lr, &emb, &hd, &pair, &sd, &ud);
         }
         let mut buf = vec![0u8; (w * h * 3) as usize];
-        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        let root = bitmap_area(&mut buf, w, h);
         draw_all(&root, &loss, &lr, &emb, &hd, &pair, &sd, &ud);
     }
 }

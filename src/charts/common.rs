@@ -28,35 +28,24 @@ pub const NO_DATA: &str = "no data yet";
 /// The chart type every chart draws on: f64 on both axes.
 pub type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// Whether `DB` can draw text. Without a font feature (ttf or ab_glyph, which need system or
-/// embedded fonts), plotters has no glyph rasteriser, and a bitmap backend, which draws text
-/// pixel by pixel through it, would panic ("The font implementation is unable to draw text").
-/// Backends that render text themselves (SVG writes `<text>`, the canvas calls `fillText`) are
-/// fine. So for `plotters_bitmap` backends the text is made transparent, which plotters skips
-/// before rasterising; everything else (including layout, which only estimates sizes) is drawn.
-pub fn text_supported<DB: DrawingBackend>() -> bool {
-    !std::any::type_name::<DB>().contains("plotters_bitmap")
-}
-
-/// Text styles for one backend (transparent where the backend cannot draw text).
+/// Text styles of the charts.
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     text: RGBAColor,
     muted: RGBAColor,
 }
 
+impl Default for Theme {
+    fn default() -> Self {
+        Theme::new()
+    }
+}
+
 impl Theme {
-    pub fn for_backend<DB: DrawingBackend>() -> Theme {
-        if text_supported::<DB>() {
-            Theme {
-                text: BLACK.to_rgba(),
-                muted: MUTED.to_rgba(),
-            }
-        } else {
-            Theme {
-                text: TRANSPARENT,
-                muted: TRANSPARENT,
-            }
+    pub fn new() -> Theme {
+        Theme {
+            text: BLACK.to_rgba(),
+            muted: MUTED.to_rgba(),
         }
     }
 
@@ -80,14 +69,9 @@ impl Theme {
         self.font(LABEL_PX, FontStyle::Normal, &self.muted)
     }
 
-    /// Bold text in `color` (made transparent if the backend cannot draw text).
+    /// Bold text in `color`.
     pub fn bold(&self, px: f64, color: RGBColor) -> TextStyle<'static> {
-        let c = if self.text.3 == 0.0 {
-            TRANSPARENT
-        } else {
-            color.to_rgba()
-        };
-        self.font(px, FontStyle::Bold, &c)
+        self.font(px, FontStyle::Bold, &color.to_rgba())
     }
 }
 
@@ -98,7 +82,7 @@ pub fn draw_message<DB: DrawingBackend>(
     title: &str,
     message: &str,
 ) -> Result<(), ChartError> {
-    let theme = Theme::for_backend::<DB>();
+    let theme = Theme::new();
     root.fill(&WHITE)?;
     let (w, h) = root.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
@@ -363,11 +347,5 @@ mod tests {
         assert_eq!(format_sig2(1.0), "1.0");
         assert_eq!(format_sig2(31.6), "32");
         assert_eq!(format_sig2(0.0), "0");
-    }
-
-    #[test]
-    fn bitmap_backends_draw_no_text() {
-        assert!(!text_supported::<plotters::backend::BitMapBackend<'static>>());
-        assert!(text_supported::<plotters::prelude::SVGBackend<'static>>());
     }
 }

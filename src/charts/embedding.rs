@@ -33,7 +33,7 @@ pub fn draw_embedding<DB: DrawingBackend>(
         return draw_message(root, data.title, NO_DATA);
     };
 
-    let theme = Theme::for_backend::<DB>();
+    let theme = Theme::new();
     // Room for the dots at the edges.
     let x = padded_nice_range(xb.0, xb.1, 0.08);
     let y = padded_nice_range(yb.0, yb.1, 0.08);

@@ -49,7 +49,7 @@ pub fn draw_histograms<DB: DrawingBackend>(
         return draw_message(root, data.title, NO_DATA);
     };
 
-    let theme = Theme::for_backend::<DB>();
+    let theme = Theme::new();
     let x = nice_range(xb.0, xb.1);
     let y = nice_range(yb.0, yb.1 * 1.05);
     let mut chart = build_chart(root, &theme, data.title, x, y)?;

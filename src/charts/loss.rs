@@ -77,7 +77,7 @@ pub fn draw_loss<DB: DrawingBackend>(
         .chain(train.iter().chain(&val).map(|p| p.0))
         .fold(1.0, f64::max);
 
-    let theme = Theme::for_backend::<DB>();
+    let theme = Theme::new();
     let x = nice_range(0.0, last_step);
     let y = padded_nice_range(y_lo, y_hi, 0.02);
     let mut chart = build_chart(root, &theme, data.title, x, y)?;

@@ -57,7 +57,7 @@ pub fn draw_lr_finder<DB: DrawingBackend>(
         return draw_message(root, data.title, NO_DATA);
     };
 
-    let theme = Theme::for_backend::<DB>();
+    let theme = Theme::new();
     let x = nice_range(x_lo, x_hi);
     let y = padded_nice_range(y_lo, cap, 0.02);
     let mut chart = build_chart(root, &theme, data.title, x, y)?;

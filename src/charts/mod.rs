@@ -10,8 +10,9 @@
 //! Text: on the page, plotters measures text through the DOM and the canvas draws it, so charts
 //! must be drawn on the main thread (plotters calls `window().unwrap()`), not in the worker.
 //! Natively the crate has no font feature: `SVGBackend` writes `<text>` elements (sizes are
-//! estimated), but a `BitMapBackend` cannot rasterise text at all (plotters would panic), so for
-//! bitmap backends the charts draw everything except text (see `common::text_supported`).
+//! estimated), but a `BitMapBackend` cannot rasterise text at all (plotters would panic), so the
+//! native tests draw bitmaps through a wrapper backend that drops text (`NoText` in
+//! tests/charts.rs).
 //!
 //! Colours: series `i` gets `series_color(i)` (matplotlib's ten-colour cycle), so a chart reads
 //! like the notebook's.

@@ -30,7 +30,7 @@ pub fn draw_saturation_map<DB: DrawingBackend>(
         return draw_message(root, data.title, NO_DATA);
     }
 
-    let theme = Theme::for_backend::<DB>();
+    let theme = Theme::new();
     let (w, h) = (cols as f64, rows as f64);
     // The y range runs from `rows` at the bottom to 0 at the top: row r occupies [r, r + 1].
     let mut chart = build_chart(root, &theme, data.title, (0.0, w), (h, 0.0))?;

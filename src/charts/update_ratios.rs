@@ -31,7 +31,7 @@ pub fn draw_update_ratios<DB: DrawingBackend>(
         .map(|s| s.values.len().saturating_sub(1) as f64)
         .fold(1.0, f64::max);
 
-    let theme = Theme::for_backend::<DB>();
+    let theme = Theme::new();
     let x = nice_range(0.0, last_step);
     let y = padded_nice_range(lo.min(REFERENCE), hi.max(REFERENCE), 0.02);
     let mut chart = build_chart(root, &theme, data.title, x, y)?;
