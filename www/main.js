@@ -5,7 +5,11 @@
 //
 // Every text that comes from a file or the model is inserted with textContent, never as HTML.
 
-import init, * as wasm from './pkg/makemore_lab.js';
+import { wasmModule } from './simd.js';
+
+// The wasm module (the same build the worker loads; see simd.js), set once it is ready.
+let wasm = null;
+const simdOption = new URLSearchParams(location.search).get('simd');
 
 const FRAME_BUDGET_MS = 0;
 const MAX_EARLIER_RUNS = 3;
@@ -521,6 +525,10 @@ $('custom-apply').onclick = applyCustom;
 async function loadFile(file) {
   if (!file) return;
   const name = file.name || 'the file';
+  if (!wasm) {
+    setMsg($('upload-msg'), `“${name}” was not loaded: the page is still starting; try again in a moment.`, 'warn');
+    return;
+  }
   if (file.size > wasm.max_file_bytes()) {
     // Refused without reading it.
     setMsg($('upload-msg'), `“${name}” was not loaded: ${sentence(wasm.too_large_message(file.size))} The data, model and plots in use are unchanged.`, 'bad');
@@ -728,8 +736,7 @@ function startWorker() {
   S.worker = w;
   const msg = { type: 'init' };
   // ?simd=plain forces the plain simd128 build (to compare, or if relaxed SIMD misbehaves).
-  const simd = new URLSearchParams(location.search).get('simd');
-  if (simd) msg.simd = simd;
+  if (simdOption) msg.simd = simdOption;
   if (S.dataBytes) {
     msg.bytes = S.dataBytes.slice(0);
     msg.name = S.dataName;
@@ -762,7 +769,9 @@ window.addEventListener('unhandledrejection', (e) => {
 
 // The worker starts first: its wasm compile, names and model set-up overlap the page's own.
 startWorker();
-await init();
+const module = await import(wasmModule(simdOption));
+await module.default();
+wasm = module;
 wasm.init_panic_hook();
 buildChapters();
 buildCustomForm();

@@ -24,27 +24,7 @@
 // Training runs in slices of SLICE_MS; between slices the worker yields through a MessageChannel
 // so the page's messages (Pause, Step, lr) are handled within one slice.
 
-// Two builds of the same code (`cargo xtask build`): ./pkg/ is plain simd128, ./pkg/relaxed/ adds
-// relaxed SIMD, whose f32x4.relaxed_madd V8 compiles to a fused multiply-add: the matrix kernels
-// need half the instructions. A tiny module using relaxed_madd validates only where the browser
-// has it (Chromium 114 on); elsewhere the plain build runs. Results agree to rounding.
-const RELAXED_MADD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, // \0asm, version 1
-  1, 5, 1, 96, 0, 1, 123, // types: () -> v128
-  3, 2, 1, 0, // one function of type 0
-  10, 19, 1, 17, 0, // code: one body of 17 bytes, no locals
-  65, 1, 253, 15, 65, 2, 253, 15, 65, 3, 253, 15, // three i8x16.splat(i32.const n)
-  253, 133, 2, // f32x4.relaxed_madd
-  11, // end
-]);
-
-function hasRelaxedSimd() {
-  try {
-    return WebAssembly.validate(RELAXED_MADD_PROBE);
-  } catch {
-    return false;
-  }
-}
+import { wasmModule } from './simd.js';
 
 let WorkerLab = null;
 
@@ -244,8 +224,7 @@ function handle(msg) {
 
 async function start(msg) {
   try {
-    const relaxed = msg.simd !== 'plain' && hasRelaxedSimd();
-    const pkg = await import(relaxed ? './pkg/relaxed/makemore_lab.js' : './pkg/makemore_lab.js');
+    const pkg = await import(wasmModule(msg.simd));
     await pkg.default();
     WorkerLab = pkg.WorkerLab;
     let bytes;

@@ -466,8 +466,15 @@ pub fn bench(flags: &[String]) -> Result {
         super::ensure_chromium()?;
         build(false)?;
         let wasm = root().join("www/pkg/makemore_lab_bg.wasm");
-        wasm_raw = std::fs::metadata(&wasm).ok().map(|m| m.len() as usize);
-        wasm_gz = gzip_len(&wasm);
+        // A browser loads one of the two builds (the page and its worker pick the same): the
+        // larger one is the figure.
+        for wasm in [wasm, root().join("www/pkg/relaxed/makemore_lab_bg.wasm")] {
+            let raw = std::fs::metadata(&wasm).ok().map(|m| m.len() as usize);
+            let gz = gzip_len(&wasm);
+            if gz > wasm_gz {
+                (wasm_raw, wasm_gz) = (raw, gz);
+            }
+        }
         if !root().join("node_modules/playwright-core").is_dir() {
             super::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))?;
         }
@@ -853,7 +860,7 @@ pub fn bench(flags: &[String]) -> Result {
     rows.push(Row {
         key: "wasm_gzip_bytes",
         what: format!(
-            "wasm size, KiB gzip -9 (raw {})",
+            "wasm size, KiB gzip -9 (raw {}; the larger of the two builds)",
             wasm_raw.map_or("?".into(), |b| format!("{:.0} KiB", kib(b)))
         ),
         ours: wasm_gz.map(kib),

@@ -1,0 +1,32 @@
+// Which wasm build to load; the page (for its charts) and the worker (for training) decide alike,
+// so a browser downloads one build.
+//
+// Two builds of the same code (`cargo xtask build`): ./pkg/ is plain simd128, ./pkg/relaxed/ adds
+// relaxed SIMD, whose f32x4.relaxed_madd V8 compiles to a fused multiply-add: the matrix kernels
+// need half the instructions. A tiny module using relaxed_madd validates only where the browser
+// has it (Chromium 114 on); elsewhere the plain build runs. Results agree to rounding.
+const RELAXED_MADD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, // \0asm, version 1
+  1, 5, 1, 96, 0, 1, 123, // types: () -> v128
+  3, 2, 1, 0, // one function of type 0
+  10, 19, 1, 17, 0, // code: one body of 17 bytes, no locals
+  65, 1, 253, 15, 65, 2, 253, 15, 65, 3, 253, 15, // three i8x16.splat(i32.const n)
+  253, 133, 2, // f32x4.relaxed_madd
+  11, // end
+]);
+
+export function hasRelaxedSimd() {
+  try {
+    return WebAssembly.validate(RELAXED_MADD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The module URL of the build to use, relative to www/: './pkg/relaxed/makemore_lab.js' where the
+ * browser has relaxed SIMD, else './pkg/makemore_lab.js'; `simd` 'plain' forces the plain one.
+ */
+export function wasmModule(simd) {
+  return simd !== 'plain' && hasRelaxedSimd() ? './pkg/relaxed/makemore_lab.js' : './pkg/makemore_lab.js';
+}
