@@ -222,8 +222,17 @@ function handle(msg) {
   }
 }
 
+async function fetchDefaultNames() {
+  const res = await fetch(new URL('./names.txt', import.meta.url));
+  if (!res.ok) throw new Error(`names.txt: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
 async function start(msg) {
   try {
+    // The names download overlaps the wasm module's download and compile.
+    const names = msg.bytes ? null : fetchDefaultNames();
+    names?.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
     const pkg = await import(wasmModule(msg.simd));
     await pkg.default();
     WorkerLab = pkg.WorkerLab;
@@ -233,9 +242,7 @@ async function start(msg) {
       bytes = new Uint8Array(msg.bytes);
       name = msg.name;
     } else {
-      const res = await fetch(new URL('./names.txt', import.meta.url));
-      if (!res.ok) throw new Error(`names.txt: HTTP ${res.status}`);
-      bytes = new Uint8Array(await res.arrayBuffer());
+      bytes = await names;
       name = 'names.txt, the default 32k names';
     }
     lab = new WorkerLab(bytes, name);
