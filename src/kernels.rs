@@ -1286,73 +1286,10 @@ dispatch! {
 // SGD
 
 #[inline(always)]
-unsafe fn sgd_finite_g<V: Simd>(data: &[f32], grad: &[f32], lr: f32) -> bool {
+unsafe fn sgd_into_g<V: Simd>(out: &mut [f32], data: &[f32], grad: &[f32], lr: f32) -> bool {
     // x * 0 is 0 for a finite x and NaN for inf or NaN, so the sum of them is 0 exactly when
     // every new weight is finite. Explicit vectors, 4 per iteration in 4 independent sums (no
     // long dependency chain, little loop overhead where LLVM does not unroll, as on wasm).
-    let n = data.len().min(grad.len());
-    let (d, g, w) = (data.as_ptr(), grad.as_ptr(), V::W);
-    let (nl, z) = (V::splat(-lr), V::zero());
-    let mut acc = [V::zero(); 4];
-    let mut i = 0;
-    while i + 4 * w <= n {
-        for (u, a) in acc.iter_mut().enumerate() {
-            let x = V::load(d.add(i + u * w)).madd(nl, V::load(g.add(i + u * w)));
-            *a = a.madd(x, z);
-        }
-        i += 4 * w;
-    }
-    while i + w <= n {
-        let x = V::load(d.add(i)).madd(nl, V::load(g.add(i)));
-        acc[0] = acc[0].madd(x, z);
-        i += w;
-    }
-    let mut tail = 0.0f32;
-    while i < n {
-        tail += V::fma(-lr, *g.add(i), *d.add(i)) * 0.0;
-        i += 1;
-    }
-    (acc[0].add(acc[1])).add(acc[2].add(acc[3])).hsum() + tail == 0.0
-}
-
-dispatch! {
-    /// True when every new weight `data[i] - lr * grad[i]` is finite.
-    pub fn sgd_finite(data: &[f32], grad: &[f32], lr: f32) -> bool => sgd_finite_g
-}
-
-#[inline(always)]
-unsafe fn sgd_apply_g<V: Simd>(data: &mut [f32], grad: &[f32], lr: f32) {
-    let n = data.len().min(grad.len());
-    let (d, g, w) = (data.as_mut_ptr(), grad.as_ptr(), V::W);
-    let nl = V::splat(-lr);
-    let mut i = 0;
-    while i + 4 * w <= n {
-        for u in 0..4 {
-            let p = d.add(i + u * w);
-            V::load(p).madd(nl, V::load(g.add(i + u * w))).store(p);
-        }
-        i += 4 * w;
-    }
-    while i + w <= n {
-        V::load(d.add(i))
-            .madd(nl, V::load(g.add(i)))
-            .store(d.add(i));
-        i += w;
-    }
-    while i < n {
-        *d.add(i) = V::fma(-lr, *g.add(i), *d.add(i));
-        i += 1;
-    }
-}
-
-dispatch! {
-    /// `data[i] -= lr * grad[i]`, rounded exactly as `sgd_finite` checks it.
-    pub fn sgd_apply(data: &mut [f32], grad: &[f32], lr: f32) => sgd_apply_g
-}
-
-#[inline(always)]
-unsafe fn sgd_into_g<V: Simd>(out: &mut [f32], data: &[f32], grad: &[f32], lr: f32) -> bool {
-    // sgd_apply into `out` and sgd_finite's check of what was written, in one pass.
     let n = data.len().min(grad.len()).min(out.len());
     let (o, d, g, w) = (out.as_mut_ptr(), data.as_ptr(), grad.as_ptr(), V::W);
     let (nl, z) = (V::splat(-lr), V::zero());
@@ -1383,7 +1320,8 @@ unsafe fn sgd_into_g<V: Simd>(out: &mut [f32], data: &[f32], grad: &[f32], lr: f
 }
 
 dispatch! {
-    /// `out[i] = data[i] - lr * grad[i]` (rounded as `sgd_apply`); true when all of it is finite.
+    /// `out[i] = data[i] - lr * grad[i]` (fused where the backend has FMA); true when every
+    /// `out[i]` is finite.
     pub fn sgd_into(out: &mut [f32], data: &[f32], grad: &[f32], lr: f32) -> bool => sgd_into_g
 }
 
@@ -1703,18 +1641,22 @@ mod tests {
     }
 
     #[test]
-    fn sgd_finite_catches_overflow_and_nan() {
+    fn sgd_into_updates_and_catches_overflow_and_nan() {
         let data = vec![1.0f32; 37];
         let mut grad = vec![0.5f32; 37];
-        assert!(sgd_finite(&data, &grad, 0.1));
+        let mut out = vec![0.0f32; 37];
+        assert!(sgd_into(&mut out, &data, &grad, 0.1));
+        assert!(out.iter().all(|&v| v == 0.95), "{out:?}");
         grad[36] = f32::NAN;
-        assert!(!sgd_finite(&data, &grad, 0.1));
+        assert!(!sgd_into(&mut out, &data, &grad, 0.1), "NaN in the tail");
         grad[36] = 0.0;
         grad[3] = -3e38;
-        assert!(!sgd_finite(&data, &grad, 10.0));
-        let mut d2 = data.clone();
-        sgd_apply(&mut d2, &[1.0; 37], 0.5);
-        assert!(d2.iter().all(|&v| v == 0.5));
+        assert!(
+            !sgd_into(&mut out, &data, &grad, 10.0),
+            "overflow in a full vector"
+        );
+        assert!(sgd_into(&mut out, &data, &[1.0; 37], 0.5));
+        assert!(out.iter().all(|&v| v == 0.5));
     }
 
     #[test]

@@ -315,16 +315,23 @@ impl Mlp {
             finite &= kernels::sgd_into(out, &p.data, &p.grad, lr);
             i += 1;
         });
-        if finite {
-            let mut j = 0;
-            self.visit_params(|p| {
-                std::mem::swap(&mut p.data, &mut prev[j]);
-                j += 1;
-            });
-        }
         self.prev = prev;
+        if finite {
+            self.swap_prev();
+        }
         self.prev_valid = finite;
         finite
+    }
+
+    /// Swaps every parameter's values with its buffer in `prev`.
+    fn swap_prev(&mut self) {
+        let mut prev = std::mem::take(&mut self.prev);
+        let mut j = 0;
+        self.visit_params(|p| {
+            std::mem::swap(&mut p.data, &mut prev[j]);
+            j += 1;
+        });
+        self.prev = prev;
     }
 
     /// Puts back the parameters from before the last successful `sgd_step`, exactly; false (and
@@ -334,13 +341,7 @@ impl Mlp {
         if !self.prev_valid {
             return false;
         }
-        let mut prev = std::mem::take(&mut self.prev);
-        let mut j = 0;
-        self.visit_params(|p| {
-            std::mem::swap(&mut p.data, &mut prev[j]);
-            j += 1;
-        });
-        self.prev = prev;
+        self.swap_prev();
         self.prev_valid = false;
         true
     }
