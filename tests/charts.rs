@@ -121,6 +121,25 @@ fn bitmap(w: u32, h: u32, draw: impl FnOnce(&BitmapArea) -> Result<(), ChartErro
     buf
 }
 
+/// `svg(w, h, draw)`, and with `CHARTS_GALLERY=<dir>` the chart is also written as
+/// `<dir>/<name>.svg` and, as the bitmap backend draws it (without text), `<dir>/<name>.bmp`, to
+/// look at: `CHARTS_GALLERY=/tmp/charts cargo test --test charts`, then open them in a browser.
+/// (A macro: the draw closure is generic over the backend, so it is written out once per backend.)
+macro_rules! shown {
+    ($name:expr, $w:expr, $h:expr, $draw:expr) => {{
+        let (name, w, h): (&str, u32, u32) = ($name, $w, $h);
+        let s = svg(w, h, $draw);
+        if let Some(dir) = std::env::var_os("CHARTS_GALLERY") {
+            let dir = std::path::PathBuf::from(dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(format!("{name}.svg")), &s).unwrap();
+            let rgb = bitmap(w, h, $draw);
+            std::fs::write(dir.join(format!("{name}.bmp")), bmp(&rgb, w, h)).unwrap();
+        }
+        s
+    }};
+}
+
 fn pixels(buf: &[u8]) -> impl Iterator<Item = [u8; 3]> + '_ {
     buf.chunks_exact(3).map(|p| [p[0], p[1], p[2]])
 }
@@ -236,7 +255,7 @@ fn loss_chart_has_lines_markers_and_legend() {
         val_points: &[(0, 3.31), (1500, 2.35), (2999, 2.251)],
         earlier_runs: &earlier,
     };
-    let s = svg(W, H, |r| draw_loss(r, &data));
+    let s = shown!("loss", W, H, |r| draw_loss(r, &data));
     for want in [
         "Loss",
         "run 2",
@@ -335,7 +354,7 @@ fn loss_chart_empty_and_nan() {
             val_points: &[],
             earlier_runs: &[],
         };
-        let s = svg(W, H, |r| draw_loss(r, &data));
+        let s = shown!("loss_empty", W, H, |r| draw_loss(r, &data));
         assert_no_data(&s);
         assert!(has_text(&s, "Loss"), "the caption stays");
         let b = bitmap(W, H, |r| draw_loss(r, &data));
@@ -396,7 +415,7 @@ fn lr_finder_marks_the_suggested_lr() {
         smooth_window: 25,
         suggested_exponent: Some(-1.0),
     };
-    let s = svg(W, H, |r| draw_lr_finder(r, &data));
+    let s = shown!("lr_finder", W, H, |r| draw_lr_finder(r, &data));
     for want in [
         "Learning-rate finder",
         "suggested lr 0.10 (10^-1.0)",
@@ -497,7 +516,7 @@ fn embedding_draws_every_letter_on_a_dot() {
         y_label: "dim 1",
         points: &points,
     };
-    let s = svg(W, H, |r| draw_embedding(r, &data));
+    let s = shown!("embedding", W, H, |r| draw_embedding(r, &data));
     for p in &points {
         assert!(has_text(&s, &p.ch.to_string()), "missing {:?}", p.ch);
     }
@@ -599,7 +618,7 @@ fn histograms_as_lines_with_legend() {
         series: &series,
         bars: false,
     };
-    let s = svg(1000, H, |r| draw_histograms(r, &data));
+    let s = shown!("histograms", 1000, H, |r| draw_histograms(r, &data));
     for want in series
         .iter()
         .map(|s| s.label)
@@ -659,7 +678,7 @@ fn histogram_bars_and_pair() {
             ..left
         },
     };
-    let s = svg(1200, H, |r| draw_histogram_pair(r, &pair));
+    let s = shown!("histogram_pair", 1200, H, |r| draw_histogram_pair(r, &pair));
     assert!(has_text(&s, "x") && has_text(&s, "y = x @ w"));
     assert!(has_text(&s, "y (mean=0.01, std=5.48)"));
     assert!(s.matches("<rect").count() >= 100);
@@ -815,7 +834,7 @@ fn saturation_map_pixels_match_the_matrix() {
     assert!((y0..=y1).all(|y| at(col17, y) == [255, 255, 255]));
     assert_eq!(at(x0 + 1, y0 + 1), [0, 0, 0]);
 
-    let s = svg(w, h, |r| draw_saturation_map(r, &data));
+    let s = shown!("saturation", w, h, |r| draw_saturation_map(r, &data));
     for want in ["|h| &gt; 0.99 (2 dead neurons)", "neuron", "example"] {
         assert!(has_text(&s, want), "missing {want:?} in {:?}", texts(&s));
     }
@@ -897,7 +916,7 @@ fn update_ratios_have_reference_line_and_legend() {
         title: "Update / data ratio",
         series: &series,
     };
-    let s = svg(W, H, |r| draw_update_ratios(r, &data));
+    let s = shown!("update_ratios", W, H, |r| draw_update_ratios(r, &data));
     for want in labels
         .iter()
         .copied()
@@ -1124,179 +1143,4 @@ fn bmp(rgb: &[u8], w: u32, h: u32) -> Vec<u8> {
         out.resize(out.len() + row - line.len(), 0);
     }
     out
-}
-
-/// With `CHARTS_GALLERY=<dir>`, writes every chart as `<dir>/<name>.svg` and, as the bitmap
-/// backend draws it (without text), `<dir>/<name>.bmp`; otherwise does nothing.
-/// (`CHARTS_GALLERY=/tmp/charts cargo test --test charts gallery`, then open them in a browser.)
-#[test]
-fn gallery() {
-    let Some(dir) = std::env::var_os("CHARTS_GALLERY") else {
-        return;
-    };
-    let dir = std::path::PathBuf::from(dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    // One closure per backend type, since the charts are generic over it.
-    macro_rules! save {
-        ($name:expr, $w:expr, $h:expr, $draw:expr) => {{
-            let (name, w, h): (&str, u32, u32) = ($name, $w, $h);
-            std::fs::write(dir.join(format!("{name}.svg")), svg(w, h, $draw)).unwrap();
-            let rgb = bitmap(w, h, $draw);
-            std::fs::write(dir.join(format!("{name}.bmp")), bmp(&rgb, w, h)).unwrap();
-        }};
-    }
-
-    let losses = fake_losses(20_000, 1);
-    let earlier_losses: Vec<f32> = fake_losses(20_000, 2).iter().map(|v| v + 0.15).collect();
-    let earlier = [NamedSeries {
-        label: "run 1 (default init)",
-        values: &earlier_losses,
-    }];
-    let loss = LossData {
-        title: "Loss",
-        label: "run 2 (kaiming init)",
-        losses: &losses,
-        smooth_window: 500,
-        train_points: &[(0, 3.3), (10_000, 2.31), (19_999, 2.2049)],
-        val_points: &[(0, 3.31), (10_000, 2.35), (19_999, 2.251)],
-        earlier_runs: &earlier,
-    };
-    save!("loss", 1000, 500, |r| draw_loss(r, &loss));
-    save!("loss_empty", 1000, 500, |r| {
-        draw_loss(
-            r,
-            &LossData {
-                losses: &[],
-                earlier_runs: &[],
-                train_points: &[],
-                val_points: &[],
-                ..loss
-            },
-        )
-    });
-
-    let (exps, lr_losses) = lr_sweep(1000);
-    let lr = LrFinderData {
-        title: "Learning-rate finder",
-        exponents: &exps,
-        losses: &lr_losses,
-        smooth_window: 25,
-        suggested_exponent: Some(-1.0),
-    };
-    save!("lr_finder", 1000, 500, |r| draw_lr_finder(r, &lr));
-
-    let points = alphabet_points();
-    let emb = EmbeddingData {
-        title: "Embedding C",
-        x_label: "dim 0",
-        y_label: "dim 1",
-        points: &points,
-    };
-    save!("embedding", 700, 700, |r| draw_embedding(r, &emb));
-
-    let (a, b, c) = (
-        tanh_hist(0.5, 100),
-        tanh_hist(1.0, 100),
-        tanh_hist(3.0, 100),
-    );
-    let series = [
-        HistSeries {
-            label: "layer 1 (Tanh) | mean -0.01 | std 0.43 | saturated 0.00%",
-            lo: -1.0,
-            hi: 1.0,
-            values: &a,
-        },
-        HistSeries {
-            label: "layer 3 (Tanh) | mean 0.00 | std 0.63 | saturated 2.10%",
-            lo: -1.0,
-            hi: 1.0,
-            values: &b,
-        },
-        HistSeries {
-            label: "layer 5 (Tanh) | mean 0.01 | std 0.90 | saturated 41.3%",
-            lo: -1.0,
-            hi: 1.0,
-            values: &c,
-        },
-    ];
-    let hd = HistogramData {
-        title: "Activation distribution",
-        x_label: "activation",
-        y_label: "density",
-        series: &series,
-        bars: false,
-    };
-    save!("histograms", 1200, 400, |r| draw_histograms(r, &hd));
-    let x = [HistSeries {
-        label: "x (mean=0.00, std=1.00)",
-        lo: -1.0,
-        hi: 1.0,
-        values: &a,
-    }];
-    let y = [HistSeries {
-        label: "y (mean=0.01, std=5.48)",
-        lo: -1.0,
-        hi: 1.0,
-        values: &c,
-    }];
-    let left = HistogramData {
-        title: "x",
-        x_label: "",
-        y_label: "density",
-        series: &x,
-        bars: true,
-    };
-    let pair = HistogramPairData {
-        left,
-        right: HistogramData {
-            title: "y = x @ w",
-            series: &y,
-            ..left
-        },
-    };
-    save!("kaiming_pair", 1200, 400, |r| draw_histogram_pair(r, &pair));
-
-    let (rows, cols) = (32, 200);
-    let mut rng = Lcg(13);
-    let mut values: Vec<bool> = (0..rows * cols).map(|_| rng.next() < 0.3).collect();
-    for r in 0..rows {
-        values[r * cols + 17] = true;
-    }
-    let sd = SaturationData {
-        title: "|h| > 0.99 (1 dead neuron)",
-        x_label: "neuron",
-        y_label: "example",
-        rows,
-        cols,
-        values: &values,
-    };
-    save!("saturation", 1200, 400, |r| draw_saturation_map(r, &sd));
-
-    let mut rng = Lcg(17);
-    let series_values: Vec<Vec<f32>> = (0..4)
-        .map(|p| {
-            (0..1000)
-                .map(|i| {
-                    -3.0 + 1.5 * (-(i as f32) / 150.0).exp() + 0.3 * p as f32 - 0.45
-                        + 0.2 * rng.next()
-                })
-                .collect()
-        })
-        .collect();
-    let labels = [
-        "C (27, 10)",
-        "W1 (30, 200)",
-        "W2 (200, 200)",
-        "W3 (200, 27)",
-    ];
-    let series: Vec<NamedSeries> = labels
-        .iter()
-        .zip(&series_values)
-        .map(|(label, values)| NamedSeries { label, values })
-        .collect();
-    let ud = UpdateRatioData {
-        title: "Update / data ratio",
-        series: &series,
-    };
-    save!("update_ratios", 1200, 400, |r| draw_update_ratios(r, &ud));
 }
