@@ -660,8 +660,8 @@ impl Settings {
 }
 
 /// The standard deviation (n - 1) in one pass (`kernels::sum_sumsq`: SIMD f32 sums over blocks
-/// of 256 values, the blocks summed in f64). Several times faster than `diagnostics::stats`, which this matches to
-/// about 1e-6 for the zero-centred weights and gradients it is used on.
+/// of 256 values, the blocks summed in f64). Several times faster than `diagnostics::stats`,
+/// which this matches to about 1e-6 for the zero-centred weights and gradients it is used on.
 pub fn fast_std(xs: &[f32]) -> f64 {
     let n = xs.len();
     if n < 2 {
