@@ -413,6 +413,18 @@ struct Mat {
     len: usize,
 }
 
+impl Mat {
+    /// `s` read with row stride `rs` and column stride `cs`.
+    fn new(s: &[f32], rs: usize, cs: usize) -> Mat {
+        Mat {
+            ptr: s.as_ptr(),
+            rs,
+            cs,
+            len: s.len(),
+        }
+    }
+}
+
 /// C[i0.., j0..] = bias + A(i, :) @ B(:, j) for an `R` x (`NVV` vectors) tile of C, where the last
 /// vector holds `last` (<= W) columns. A is broadcast one element at a time (any strides); B's
 /// rows are contiguous (`b.cs == 1`). B rows whose vector load would run past the end of B are
@@ -698,18 +710,8 @@ unsafe fn matmul_g<V: Simd>(
         }
         return;
     }
-    let am = Mat {
-        ptr: a.as_ptr(),
-        rs: k,
-        cs: 1,
-        len: a.len(),
-    };
-    let bm = Mat {
-        ptr: b.as_ptr(),
-        rs: n,
-        cs: 1,
-        len: b.len(),
-    };
+    let am = Mat::new(a, k, 1);
+    let bm = Mat::new(b, n, 1);
     let bias = bias.map_or(std::ptr::null(), |b| b.as_ptr());
     gemm::<V>(m, k, n, am, bm, bias, out.as_mut_ptr());
 }
@@ -734,18 +736,8 @@ unsafe fn matmul_at_b_g<V: Simd>(
         return;
     }
     // dw (k, n) = A' (k, m) @ d (m, n) with A'(p, r) = a[r * k + p].
-    let am = Mat {
-        ptr: a.as_ptr(),
-        rs: 1,
-        cs: k,
-        len: a.len(),
-    };
-    let dm = Mat {
-        ptr: d.as_ptr(),
-        rs: n,
-        cs: 1,
-        len: d.len(),
-    };
+    let am = Mat::new(a, 1, k);
+    let dm = Mat::new(d, n, 1);
     gemm::<V>(k, m, n, am, dm, std::ptr::null(), dw.as_mut_ptr());
 }
 
@@ -768,18 +760,8 @@ unsafe fn matmul_a_bt_g<V: Simd>(
         da[..m * k].fill(0.0);
         return;
     }
-    let dm = Mat {
-        ptr: d.as_ptr(),
-        rs: n,
-        cs: 1,
-        len: d.len(),
-    };
-    let wm = Mat {
-        ptr: w.as_ptr(),
-        rs: n,
-        cs: 1,
-        len: w.len(),
-    };
+    let dm = Mat::new(d, n, 1);
+    let wm = Mat::new(w, n, 1);
     gemm_dots::<V>(m, n, k, dm, wm, da.as_mut_ptr());
 }
 
@@ -842,18 +824,8 @@ unsafe fn dot_g<V: Simd>(a: &[f32], b: &[f32]) -> f32 {
     if n == 0 {
         return 0.0;
     }
-    let am = Mat {
-        ptr: a.as_ptr(),
-        rs: n,
-        cs: 1,
-        len: n,
-    };
-    let bm = Mat {
-        ptr: b.as_ptr(),
-        rs: n,
-        cs: 1,
-        len: n,
-    };
+    let am = Mat::new(&a[..n], n, 1);
+    let bm = Mat::new(&b[..n], n, 1);
     dot_tile::<V, 1, 1>(n, am, 0, bm, 0, &mut out as *mut f32, 1);
     out
 }
