@@ -996,21 +996,21 @@ impl WorkerLab {
 /// benchmark (`tests/bench/`): JS times the calls.
 #[wasm_bindgen]
 pub struct KernelBench {
-    work: crate::kernels::MatmulWorkload,
+    work: crate::benchkit::MatmulWorkload,
 }
 
 #[wasm_bindgen]
 impl KernelBench {
     #[wasm_bindgen(constructor)]
     pub fn new() -> KernelBench {
-        use crate::kernels::MatmulWorkload;
+        use crate::benchkit::MatmulWorkload;
         KernelBench {
             work: MatmulWorkload::new(&MatmulWorkload::deep_shapes(), 32),
         }
     }
 
-    fn kind(kind: u32) -> crate::kernels::MatmulKind {
-        use crate::kernels::MatmulKind;
+    fn kind(kind: u32) -> crate::benchkit::MatmulKind {
+        use crate::benchkit::MatmulKind;
         MatmulKind::ALL[(kind as usize).min(MatmulKind::ALL.len() - 1)]
     }
 
@@ -1024,14 +1024,14 @@ impl KernelBench {
         self.work.run(Self::kind(kind), iters as usize)
     }
 
-    /// `iters` iterations of the register-only multiply-add probe (`kernels::peak_probe`).
+    /// `iters` iterations of the register-only multiply-add probe (`benchkit::peak_probe`).
     pub fn peak(&self, iters: u32) -> f32 {
-        crate::kernels::peak_probe(iters as usize, 1.0)
+        crate::benchkit::peak_probe(iters as usize, 1.0)
     }
 
     /// Flops of one iteration of `peak`.
     pub fn peak_flops(&self) -> f64 {
-        crate::kernels::peak_flops_per_iter() as f64
+        crate::benchkit::peak_flops_per_iter() as f64
     }
 
     /// Which kernels this build runs ("wasm simd128" or with "+ relaxed-simd FMA").

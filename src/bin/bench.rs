@@ -13,8 +13,9 @@
 //! products' GFLOP/s are the best repetition of each (the least disturbed by other load); their
 //! ratio is the median of ratios of pairs measured back to back.
 
+use makemore_lab::benchkit::{self, MatmulKind, MatmulWorkload};
 use makemore_lab::data::{default_words, Dataset};
-use makemore_lab::kernels::{self, MatmulKind, MatmulWorkload};
+use makemore_lab::kernels;
 use makemore_lab::layers::Layer;
 use makemore_lab::model::Mlp;
 use makemore_lab::presets;
@@ -59,9 +60,9 @@ fn time_per_iter(secs: f64, mut f: impl FnMut(usize)) -> f64 {
 
 /// One measurement of the FMA peak (GFLOP/s) over about `secs`.
 fn peak_once(secs: f64) -> f64 {
-    let flops = kernels::peak_flops_per_iter() as f64;
+    let flops = benchkit::peak_flops_per_iter() as f64;
     let s = time_per_iter(secs, |n| {
-        black_box(kernels::peak_probe(n, black_box(1.0)));
+        black_box(benchkit::peak_probe(n, black_box(1.0)));
     });
     flops / s / 1e9
 }
@@ -286,7 +287,7 @@ fn main() {
              \"deep_us\":{{\"forward\":{:.1},\"forward_backward\":{:.1},\"sgd\":{:.1}}},\
              \"deep_eval_train_s\":{eval_s:.3},\"deep_eval_examples\":{eval_n},\"deep_eval_loss\":{eval_loss},\
              \"deep_eval_gflops\":{:.2}}}",
-            kernels::lanes(),
+            benchkit::lanes(),
             mm.total_gflops,
             mm.fraction,
             parts.join(","),

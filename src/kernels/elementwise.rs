@@ -1,0 +1,141 @@
+//! Elementwise passes: exp and tanh as branch-free approximations (one value, or a slice), and
+//! tanh's backward. Plain loops without cross-iteration dependencies, which LLVM vectorises with
+//! whatever width the enclosing backend allows.
+
+use super::{dispatch, Portable, Simd};
+
+/// exp(x) for x in [-87, 88] (no clamping): Cephes' expf, x = n ln2 + r with |r| <= ln2/2, a
+/// degree-7 polynomial for e^r, 2^n from the exponent bits. About 1 ulp; branch-free, so loops
+/// of it vectorise.
+#[inline(always)]
+pub(super) fn exp_core<V: Simd>(x: f32) -> f32 {
+    const MAGIC: f32 = 12_582_912.0; // 1.5 * 2^23: adding it rounds to an integer
+    let t = V::fma(x, std::f32::consts::LOG2_E, MAGIC);
+    let n = t - MAGIC;
+    let r = V::fma(n, -0.693_359_4, x);
+    let r = V::fma(n, 2.121_944_4e-4, r);
+    let p = V::fma(1.987_569_1e-4, r, 1.398_199_9e-3);
+    let p = V::fma(p, r, 8.333_452e-3);
+    let p = V::fma(p, r, 4.166_579_6e-2);
+    let p = V::fma(p, r, 0.166_666_65);
+    let p = V::fma(p, r, 0.5);
+    let y = V::fma(p, r * r, r) + 1.0;
+    let ni = (t.to_bits() as i32).wrapping_sub(MAGIC.to_bits() as i32);
+    y * f32::from_bits((ni.wrapping_add(127) as u32) << 23)
+}
+
+/// `x` limited to [lo, hi]; NaN stays NaN (both comparisons are false).
+#[inline(always)]
+pub(super) fn clamp_nan(x: f32, lo: f32, hi: f32) -> f32 {
+    let x = if x > hi { hi } else { x };
+    if x < lo {
+        lo
+    } else {
+        x
+    }
+}
+
+/// exp(x) to about 1 ulp, with x clamped to [-87, 88] so results stay normal numbers (exp(-87)
+/// is 1.6e-38 where the true value would be smaller); NaN stays NaN.
+#[inline(always)]
+pub fn exp_approx(x: f32) -> f32 {
+    exp_core::<Portable>(clamp_nan(x, -87.0, 88.0))
+}
+
+/// tanh(x) as a rational function, x * P(x^2) / Q(x^2) with P of degree 6 and Q of degree 3
+/// (Eigen's `generic_fast_tanh_float` coefficients), on x clamped to +-7.905311, where the
+/// function reaches 1.0f exactly. Within 3.3e-7 of tanh everywhere (a few ulps near +-1), odd,
+/// exactly +-1 when saturated, NaN for NaN; 10 multiply-adds and one division, so a loop of it
+/// vectorises into a handful of instructions per vector.
+#[inline(always)]
+fn tanh_g<V: Simd>(x: f32) -> f32 {
+    let x = clamp_nan(x, -7.905_311, 7.905_311);
+    let x2 = x * x;
+    let p = V::fma(x2, -2.760_768_5e-16, 2.000_188e-13);
+    let p = V::fma(p, x2, -8.604_672e-11);
+    let p = V::fma(p, x2, 5.122_297e-8);
+    let p = V::fma(p, x2, 1.485_722_4e-5);
+    let p = V::fma(p, x2, 6.372_619_3e-4);
+    let p = V::fma(p, x2, 4.893_524_6e-3);
+    let q = V::fma(x2, 1.198_258_4e-6, 1.185_347_1e-4);
+    let q = V::fma(q, x2, 2.268_434_6e-3);
+    let q = V::fma(q, x2, 4.893_525e-3);
+    x * p / q
+}
+
+/// tanh(x) (see `tanh_slice`), one value.
+#[inline(always)]
+pub fn tanh(x: f32) -> f32 {
+    tanh_g::<Portable>(x)
+}
+
+#[inline(always)]
+unsafe fn tanh_slice_g<V: Simd>(out: &mut [f32], inp: &[f32]) {
+    for (o, &x) in out.iter_mut().zip(inp) {
+        *o = tanh_g::<V>(x);
+    }
+}
+
+dispatch! {
+    /// `out[i] = tanh(inp[i])`, for the common length.
+    pub fn tanh_slice(out: &mut [f32], inp: &[f32]) => tanh_slice_g
+}
+
+#[inline(always)]
+unsafe fn tanh_backward_g<V: Simd>(dinp: &mut [f32], out: &[f32], dout: &[f32]) {
+    for ((d, &o), &g) in dinp.iter_mut().zip(out).zip(dout) {
+        *d = g * (1.0 - o * o);
+    }
+}
+
+dispatch! {
+    /// `dinp[i] = dout[i] * (1 - out[i]^2)`, the gradient through `out = tanh(x)`.
+    pub fn tanh_backward(dinp: &mut [f32], out: &[f32], dout: &[f32]) => tanh_backward_g
+}
+
+#[inline(always)]
+unsafe fn exp_slice_g<V: Simd>(out: &mut [f32], inp: &[f32], shift: f32) {
+    for (o, &x) in out.iter_mut().zip(inp) {
+        *o = exp_core::<V>(clamp_nan(x - shift, -87.0, 88.0));
+    }
+}
+
+dispatch! {
+    /// `out[i] = exp(inp[i] - shift)`.
+    pub fn exp_slice(out: &mut [f32], inp: &[f32], shift: f32) => exp_slice_g
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exp_and_tanh_are_accurate() {
+        let mut worst_exp = 0.0f64;
+        let mut x = -87.0f32;
+        while x < 88.0 {
+            let rel = ((exp_approx(x) as f64) / (x as f64).exp() - 1.0).abs();
+            worst_exp = worst_exp.max(rel);
+            x += 0.0137;
+        }
+        assert!(worst_exp < 3e-7, "exp worst relative error {worst_exp}");
+        assert!(exp_approx(f32::NAN).is_nan());
+        assert_eq!(exp_approx(-1e9), exp_approx(-87.0));
+        let xs: Vec<f32> = (0..20_000).map(|i| -12.0 + i as f32 * 0.0012).collect();
+        let mut ys = vec![0.0; xs.len()];
+        tanh_slice(&mut ys, &xs);
+        let worst = xs
+            .iter()
+            .zip(&ys)
+            .map(|(&x, &y)| (y as f64 - (x as f64).tanh()).abs())
+            .fold(0.0, f64::max);
+        assert!(worst < 4e-7, "tanh worst abs error {worst}");
+        assert_eq!(tanh(100.0), 1.0);
+        assert_eq!(tanh(-8.0), -1.0);
+        assert!(tanh(f32::NAN).is_nan());
+        assert_eq!(tanh(-0.0).to_bits(), (-0.0f32).to_bits());
+        let mut e = [0.0; 3];
+        exp_slice(&mut e, &[0.0, 1.0, -1.0], 0.0);
+        assert!((e[1] - std::f32::consts::E).abs() < 1e-6 && e[0] == 1.0);
+    }
+}

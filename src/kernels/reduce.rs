@@ -1,0 +1,77 @@
+//! Reductions: a row's maximum, column sums, and the sum and sum of squares of a slice.
+
+use super::{dispatch, Simd};
+
+#[inline(always)]
+pub(super) unsafe fn row_max_g<V: Simd>(row: &[f32]) -> f32 {
+    let mut acc = [f32::NEG_INFINITY; 8];
+    let c = row.chunks_exact(8);
+    let rest = c.remainder();
+    for x in c {
+        for j in 0..8 {
+            acc[j] = if x[j] > acc[j] { x[j] } else { acc[j] };
+        }
+    }
+    let mut m = f32::NEG_INFINITY;
+    for &x in acc.iter().chain(rest) {
+        m = if x > m { x } else { m };
+    }
+    m
+}
+
+dispatch! {
+    /// The largest element (NaN elements are skipped; -inf for an empty row).
+    pub fn row_max(row: &[f32]) -> f32 => row_max_g
+}
+
+#[inline(always)]
+unsafe fn col_sum_g<V: Simd>(out: &mut [f32], x: &[f32], m: usize, n: usize) {
+    let out = &mut out[..n];
+    out.fill(0.0);
+    for row in x[..m * n].chunks_exact(n) {
+        for (o, &v) in out.iter_mut().zip(row) {
+            *o += v;
+        }
+    }
+}
+
+dispatch! {
+    /// Sum of each column of x (m, n) into out (n).
+    pub fn col_sum(out: &mut [f32], x: &[f32], m: usize, n: usize) => col_sum_g
+}
+
+#[inline(always)]
+unsafe fn sum_sumsq_g<V: Simd>(xs: &[f32]) -> (f64, f64) {
+    let w = V::W;
+    let (mut sum, mut sumsq) = (0.0f64, 0.0f64);
+    // f32 vector accumulators over blocks of 256, added up in f64.
+    for block in xs.chunks(256) {
+        let p = block.as_ptr();
+        let full = block.len() / (2 * w) * (2 * w);
+        let (mut s0, mut s1, mut q0, mut q1) = (V::zero(), V::zero(), V::zero(), V::zero());
+        let mut i = 0;
+        while i < full {
+            let a = V::load(p.add(i));
+            let b = V::load(p.add(i + w));
+            s0 = s0.add(a);
+            s1 = s1.add(b);
+            q0 = q0.madd(a, a);
+            q1 = q1.madd(b, b);
+            i += 2 * w;
+        }
+        let mut bs = s0.add(s1).hsum() as f64;
+        let mut bq = q0.add(q1).hsum() as f64;
+        for &x in &block[full..] {
+            bs += x as f64;
+            bq += x as f64 * x as f64;
+        }
+        sum += bs;
+        sumsq += bq;
+    }
+    (sum, sumsq)
+}
+
+dispatch! {
+    /// (sum of x, sum of x^2), in f32 vectors over blocks of 256 elements, totalled in f64.
+    pub fn sum_sumsq(xs: &[f32]) -> (f64, f64) => sum_sumsq_g
+}

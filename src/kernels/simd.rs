@@ -1,0 +1,110 @@
+//! The `Simd` trait every kernel is written against, and its portable backend (8 lanes of plain
+//! arrays, which LLVM maps to two SSE or NEON registers). The AVX2 + FMA and wasm simd128
+//! backends are in `simd_avx2.rs` and `simd_wasm.rs`.
+
+/// A SIMD vector of `W` f32 lanes. Everything is `unsafe`: pointers are raw and the x86 backend
+/// is only called from `#[target_feature]` functions after a run-time check.
+pub(crate) trait Simd: Copy {
+    const W: usize;
+    /// Broadcast micro-kernel: rows of the output tile (<= 6) and vectors per row.
+    const MR: usize;
+    const NV: usize;
+    /// Dot micro-kernel: rows of A and rows of B per tile (<= 4 each).
+    const DR: usize;
+    const DP: usize;
+    unsafe fn zero() -> Self;
+    unsafe fn splat(x: f32) -> Self;
+    unsafe fn load(p: *const f32) -> Self;
+    /// The first `n` (< W) lanes from `p`, zeros elsewhere; reads only `p[..n]`.
+    unsafe fn load_n(p: *const f32, n: usize) -> Self;
+    /// Zeros every lane from `n` on.
+    unsafe fn keep_n(self, n: usize) -> Self;
+    unsafe fn store(self, p: *mut f32);
+    /// Stores the first `n` (< W) lanes.
+    unsafe fn store_n(self, p: *mut f32, n: usize);
+    unsafe fn add(self, b: Self) -> Self;
+    /// `self + a * b`, fused where the backend has FMA.
+    unsafe fn madd(self, a: Self, b: Self) -> Self;
+    /// Sum of the lanes.
+    unsafe fn hsum(self) -> f32;
+    /// The lane sums of a, b, c, d, stored to `out[0..4]`.
+    unsafe fn hsum4(a: Self, b: Self, c: Self, d: Self, out: *mut f32) {
+        *out = a.hsum();
+        *out.add(1) = b.hsum();
+        *out.add(2) = c.hsum();
+        *out.add(3) = d.hsum();
+    }
+    /// Scalar `a * b + c`, fused where the backend has FMA (for loops that LLVM vectorises).
+    fn fma(a: f32, b: f32, c: f32) -> f32 {
+        a * b + c
+    }
+}
+
+/// Portable 8 lanes: plain arrays, which LLVM turns into two SSE (or NEON) registers.
+#[derive(Clone, Copy)]
+pub(crate) struct Portable([f32; 8]);
+
+impl Simd for Portable {
+    const W: usize = 8;
+    const MR: usize = 4;
+    const NV: usize = 1;
+    const DR: usize = 1;
+    const DP: usize = 4;
+    #[inline(always)]
+    unsafe fn zero() -> Self {
+        Portable([0.0; 8])
+    }
+    #[inline(always)]
+    unsafe fn splat(x: f32) -> Self {
+        Portable([x; 8])
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const f32) -> Self {
+        Portable(std::ptr::read_unaligned(p as *const [f32; 8]))
+    }
+    #[inline(always)]
+    unsafe fn load_n(p: *const f32, n: usize) -> Self {
+        let mut v = [0.0; 8];
+        std::ptr::copy_nonoverlapping(p, v.as_mut_ptr(), n);
+        Portable(v)
+    }
+    #[inline(always)]
+    unsafe fn keep_n(self, n: usize) -> Self {
+        let mut v = self.0;
+        for (i, x) in v.iter_mut().enumerate() {
+            if i >= n {
+                *x = 0.0;
+            }
+        }
+        Portable(v)
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: *mut f32) {
+        std::ptr::write_unaligned(p as *mut [f32; 8], self.0)
+    }
+    #[inline(always)]
+    unsafe fn store_n(self, p: *mut f32, n: usize) {
+        std::ptr::copy_nonoverlapping(self.0.as_ptr(), p, n);
+    }
+    #[inline(always)]
+    unsafe fn add(self, b: Self) -> Self {
+        let mut v = self.0;
+        for i in 0..8 {
+            v[i] += b.0[i];
+        }
+        Portable(v)
+    }
+    #[inline(always)]
+    unsafe fn madd(self, a: Self, b: Self) -> Self {
+        let mut v = self.0;
+        for i in 0..8 {
+            v[i] += a.0[i] * b.0[i];
+        }
+        Portable(v)
+    }
+    #[inline(always)]
+    unsafe fn hsum(self) -> f32 {
+        let v = self.0;
+        ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]))
+    }
+}
