@@ -1,8 +1,6 @@
 //! Workloads and peak probes used only by the benchmarks (src/bin/bench.rs and web's
 //! KernelBench); not part of the training core.
 
-#[cfg(target_arch = "x86_64")]
-use crate::kernels::has_avx2_fma;
 use crate::kernels::{
     dispatch, matmul, matmul_a_bt, matmul_a_bt_short, matmul_at_b, Simd, SHORT_DOT,
 };
@@ -40,25 +38,17 @@ pub fn peak_flops_per_iter() -> usize {
     12 * lanes() * 2
 }
 
-/// SIMD lanes of the active backend.
-pub fn lanes() -> usize {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if has_avx2_fma() {
-            8
-        } else {
-            4
-        }
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        4
-    }
-    #[cfg(not(any(target_arch = "x86_64", target_arch = "wasm32")))]
-    {
-        8
-    }
+#[inline(always)]
+unsafe fn lanes_g<V: Simd>() -> usize {
+    V::W
 }
+
+dispatch! {
+    /// SIMD lanes of the backend the kernels run with (`Simd::W` of the one `dispatch!` picks: 8
+    /// for AVX2 + FMA and for the portable backend, 4 for simd128).
+    pub fn lanes() -> usize => lanes_g
+}
+
 /// The matrix products of one training step at given Linear shapes, as `Linear` calls them:
 /// for benchmarks (the native bench binary and the wasm build's `KernelBench`).
 pub struct MatmulWorkload {
@@ -193,8 +183,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn peak_probe_runs() {
+    fn peak_probe_runs_and_counts_the_backends_lanes() {
         assert!(peak_probe(10, 1.0).is_finite());
-        assert!(peak_flops_per_iter() >= 12 * 4 * 2);
+        // Both x86_64 backends (AVX2 and the portable fallback) are 8 floats wide.
+        #[cfg(target_arch = "x86_64")]
+        assert_eq!(lanes(), 8);
+        #[cfg(target_arch = "wasm32")]
+        assert_eq!(lanes(), 4);
+        let backend = crate::kernels::backend();
+        assert!(backend.contains(&format!("{} lanes", lanes())), "{backend}");
     }
 }

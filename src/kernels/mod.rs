@@ -64,14 +64,15 @@ pub fn has_avx2_fma() -> bool {
     is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma")
 }
 
-/// Which SIMD backend the kernels use on this machine: "avx2+fma", "sse (portable)", "simd128".
+/// Which SIMD backend the kernels use on this machine, with its lanes: "avx2+fma", "portable"
+/// (8 lanes, which LLVM maps to two SSE registers on x86_64), "simd128" (+ "relaxed-simd").
 pub fn backend() -> &'static str {
     #[cfg(target_arch = "x86_64")]
     {
         if has_avx2_fma() {
             "avx2+fma (8 lanes, FMA)"
         } else {
-            "sse (portable, 4 lanes)"
+            "portable (8 lanes, SSE)"
         }
     }
     #[cfg(all(target_arch = "wasm32", not(target_feature = "relaxed-simd")))]
@@ -84,7 +85,7 @@ pub fn backend() -> &'static str {
     }
     #[cfg(not(any(target_arch = "x86_64", target_arch = "wasm32")))]
     {
-        "portable"
+        "portable (8 lanes)"
     }
 }
 
