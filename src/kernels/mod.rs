@@ -3,6 +3,16 @@
 //! the passes around them (tanh, softmax cross-entropy, BatchNorm's column statistics and
 //! normalisation, SGD with its finite check). None of them allocates.
 //!
+//! - `simd.rs`: the `Simd` trait every kernel is generic over, and the portable backend;
+//!   `simd_avx2.rs`, `simd_wasm.rs`: the AVX2 + FMA and the wasm simd128 backends;
+//! - `gemm.rs`: the matrix products (`Mat`, the micro-kernels below), `transpose`, `dot`;
+//! - `elementwise.rs`: the exp and tanh approximations, tanh forward and backward over slices;
+//! - `softmax.rs`: fused softmax cross-entropy, and a row's sum of exponentials;
+//! - `reduce.rs`: a row's max, column sums, sum and sum of squares;
+//! - `batchnorm.rs`: BatchNorm's column statistics, normalisation and backward passes;
+//! - `sgd.rs`: the SGD update with its finite check;
+//! - this file: which backend runs (`backend()`, the `dispatch!` macro), and the re-exports.
+//!
 //! Matrix products are register-blocked micro-kernels (see the toolchain notes on what
 //! vectorises: independent accumulators, axpy loops):
 //! - broadcast kernel (`a @ w`, `a^T @ d`): an `MR` x `NV`-vector tile of the output stays in
@@ -21,7 +31,9 @@
 //! Everything is written once, generic over the `Simd` trait, and compiled per backend:
 //! - x86_64: AVX2 + FMA (8 lanes, fused multiply-add, 6 x 2 tiles), chosen at run time with
 //!   `is_x86_feature_detected!`; else a portable 8-lane backend that LLVM maps to SSE;
-//! - wasm32: simd128 (`.cargo/config.toml` enables it), 4 lanes, multiply then add, 4 x 2 tiles;
+//! - wasm32: simd128 (`.cargo/config.toml` enables it), 4 lanes, 4 x 2 tiles; multiply then add
+//!   in the plain build, `f32x4.relaxed_madd` (an FMA in V8) in the relaxed-simd build. The page
+//!   and the worker load the same build, chosen by www/simd.js;
 //! - anything else: the portable backend.
 //!
 //! Backends sum the same products in different orders (and FMA rounds once instead of twice), so
@@ -90,7 +102,8 @@ pub fn backend() -> &'static str {
 }
 
 /// Defines `pub fn $name(args) -> ret` that runs `$generic::<Backend>(args)` with the best
-/// backend of the machine: AVX2 + FMA when detected, else portable; simd128 on wasm32.
+/// backend of the machine: AVX2 + FMA when detected, else portable; simd128 on wasm32. Its paths
+/// are `$crate::kernels::...`, so `benchkit` dispatches its probes the same way.
 macro_rules! dispatch {
     ($(#[$meta:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? => $generic:ident) => {
         $(#[$meta])*

@@ -5,8 +5,9 @@ use super::Simd;
 use core::arch::wasm32::*;
 
 /// simd128, 4 lanes. Plain simd128 has no fused multiply-add, so `madd` is a multiply then an
-/// add; the relaxed-simd build (`-C target-feature=+relaxed-simd`, loaded by the worker where
-/// the browser has it) uses `f32x4.relaxed_madd`, which V8 compiles to an FMA.
+/// add; the relaxed-simd build (`-C target-feature=+relaxed-simd`, which the page and the worker
+/// both load where the browser has it, as www/simd.js decides) uses `f32x4.relaxed_madd`, which
+/// V8 compiles to an FMA.
 #[derive(Clone, Copy)]
 pub(crate) struct Wasm(v128);
 

@@ -154,10 +154,11 @@ fn target_dir() -> PathBuf {
     env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
 }
 
-/// The two wasm builds of the lib. The page's charts and browsers without relaxed SIMD use the
-/// plain simd128 build (www/pkg/); the worker loads the relaxed-simd build (www/pkg/relaxed/),
-/// whose matrix kernels use fused multiply-add, when `WebAssembly.validate` says the browser has
-/// it. Each build has its own target directory, so switching flags never rebuilds the other.
+/// The two wasm builds of the lib: plain simd128 (www/pkg/) and simd128 + relaxed-simd
+/// (www/pkg/relaxed/), whose matrix kernels use fused multiply-add. The page and the worker load
+/// the same one, chosen by www/simd.js: the relaxed build where `WebAssembly.validate` accepts
+/// `f32x4.relaxed_madd`, else the plain one. Each build has its own target directory, so
+/// switching flags never rebuilds the other.
 pub struct Variant {
     pub name: &'static str,
     /// Target features for rustc (replacing .cargo/config.toml's `+simd128`).
