@@ -318,11 +318,15 @@ pub fn vowel_distances(points: &[[f32; 2]], itos: &[char]) -> Option<(f32, f32, 
     Some((m(0), m(1), m(2)))
 }
 
+/// The centred moving-average window of the LR finder's curve and of its suggestion.
+pub const LR_SMOOTH_WINDOW: usize = 51;
+
 /// The LR finder's pick: the step where the smoothed loss (a centred window of 51, truncated at
 /// the ends, as the reference smooths) is lowest. The smoothing is the LR-finder chart's own, so
 /// the marked rate sits at the minimum of the curve drawn. Returns (step, learning rate, smoothed loss).
 pub fn lr_suggestion(lrs: &[f32], losses: &[f32]) -> Option<(usize, f32, f32)> {
-    let smooth = crate::charts::moving_average(losses, 51, crate::charts::Align::Centred);
+    let smooth =
+        crate::charts::moving_average(losses, LR_SMOOTH_WINDOW, crate::charts::Align::Centred);
     let (i, &l) = smooth
         .iter()
         .enumerate()

@@ -28,10 +28,10 @@ fn smoothed(log: &[f32], window: usize) -> Vec<f32> {
     moving_average(log, window, Align::Trailing)
 }
 
-fn line(values: &[f32], buckets: usize) -> Vec<(f64, f64)> {
+fn line(values: &[f32], buckets: usize, every: f64) -> Vec<(f64, f64)> {
     decimate(values, buckets)
         .into_iter()
-        .map(|(i, v)| (i as f64, v as f64))
+        .map(|(i, v)| (i as f64 * every, v as f64))
         .collect()
 }
 
@@ -44,6 +44,7 @@ pub fn draw_loss<DB: DrawingBackend>(
         return r;
     }
     let window = data.smooth_window;
+    let every = data.every.max(1) as f64;
     let raw: Vec<f32> = data.losses.iter().map(|&v| log10_or_nan(v)).collect();
     let smooth = (window > 1).then(|| smoothed(&raw, window));
     let earlier: Vec<(&str, Vec<f32>)> = data
@@ -73,7 +74,7 @@ pub fn draw_loss<DB: DrawingBackend>(
         return draw_message(root, data.title, NO_DATA);
     };
     let last_step = curves
-        .map(|c| c.len().saturating_sub(1) as f64)
+        .map(|c| c.len().saturating_sub(1) as f64 * every)
         .chain(train.iter().chain(&val).map(|p| p.0))
         .fold(1.0, f64::max);
 
@@ -95,15 +96,25 @@ pub fn draw_loss<DB: DrawingBackend>(
     } else {
         series_color(0).stroke_width(2)
     };
-    draw_line(&mut chart, line(&raw, buckets), raw_style, Some(label))?;
+    draw_line(
+        &mut chart,
+        line(&raw, buckets, every),
+        raw_style,
+        Some(label),
+    )?;
     for (i, (label, log)) in earlier.iter().enumerate() {
         let style = series_color(3 + i).mix(0.45).stroke_width(2);
-        draw_line(&mut chart, line(log, buckets), style, Some(label))?;
+        draw_line(&mut chart, line(log, buckets, every), style, Some(label))?;
     }
     if let Some(smooth) = &smooth {
         let style = series_color(0).stroke_width(LINE_PX);
-        let label = format!("{label}, mean of {window}");
-        draw_line(&mut chart, line(smooth, buckets), style, Some(&label))?;
+        let label = format!("{label}, mean of {}", window * every as usize);
+        draw_line(
+            &mut chart,
+            line(smooth, buckets, every),
+            style,
+            Some(&label),
+        )?;
     }
     if let Some(&(_, last)) = train.last() {
         let style = series_color(1).filled();

@@ -24,6 +24,7 @@ mod loss;
 mod lr_finder;
 mod prep;
 mod saturation;
+mod spec;
 mod update_ratios;
 
 pub use embedding::draw_embedding;
@@ -32,6 +33,10 @@ pub use loss::draw_loss;
 pub use lr_finder::draw_lr_finder;
 pub use prep::{decimate, finite_bounds, moving_average, nice_range, nice_step, Align};
 pub use saturation::draw_saturation_map;
+pub use spec::{
+    ChartSpec, EmbeddingSpec, HistSeriesSpec, HistogramSpec, LossSpec, LrFinderSpec,
+    SaturationSpec, SeriesSpec, UpdateRatioSpec,
+};
 pub use update_ratios::draw_update_ratios;
 
 use plotters::drawing::DrawingAreaErrorKind;
@@ -82,7 +87,7 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for Chart
     }
 }
 
-/// A labelled series of values; the index is the training step.
+/// A labelled series of values; the index is the training step (times the chart's `every`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NamedSeries<'a> {
     pub label: &'a str,
@@ -97,8 +102,12 @@ pub struct LossData<'a> {
     pub title: &'a str,
     /// Legend label of this run, e.g. "run 3 (kaiming init)".
     pub label: &'a str,
-    /// Mini-batch loss (not log10) of step `i` at index `i`. Values <= 0 or non-finite are skipped.
+    /// Mini-batch loss (not log10): value `i` stands for steps `i * every ..` (one step each when
+    /// `every` is 1; a mean over `every` steps for a long run's thinned history). Values <= 0 or
+    /// non-finite are skipped.
     pub losses: &'a [f32],
+    /// Steps per value of `losses` and of the earlier runs' values (0 counts as 1).
+    pub every: usize,
     /// Trailing moving-average window in steps for the smoothed line; 0 or 1 draws none.
     pub smooth_window: usize,
     /// Full training-split loss evaluations `(step, loss)`, drawn as circles.
@@ -195,6 +204,9 @@ pub struct SaturationData<'a> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct UpdateRatioData<'a> {
     pub title: &'a str,
-    /// `values[i]`: log10(std(lr * grad) / std(param)) at step `i`, e.g. label "W1 (30, 200)".
+    /// `values[i]`: log10(std(lr * grad) / std(param)) at step `i * every`, e.g. label
+    /// "W1 (30, 200)".
     pub series: &'a [NamedSeries<'a>],
+    /// Steps per value (0 counts as 1).
+    pub every: usize,
 }

@@ -25,10 +25,11 @@ pub fn draw_update_ratios<DB: DrawingBackend>(
     let Some((lo, hi)) = finite_bounds(values) else {
         return draw_message(root, data.title, NO_DATA);
     };
+    let every = data.every.max(1) as f64;
     let last_step = data
         .series
         .iter()
-        .map(|s| s.values.len().saturating_sub(1) as f64)
+        .map(|s| s.values.len().saturating_sub(1) as f64 * every)
         .fold(1.0, f64::max);
 
     let theme = Theme::new();
@@ -41,7 +42,7 @@ pub fn draw_update_ratios<DB: DrawingBackend>(
     for (i, s) in data.series.iter().enumerate() {
         let points = decimate(s.values, buckets)
             .into_iter()
-            .map(|(i, v)| (i as f64, v as f64))
+            .map(|(i, v)| (i as f64 * every, v as f64))
             .collect();
         let label = (!s.label.is_empty()).then_some(s.label);
         draw_line(&mut chart, points, series_color(i).stroke_width(2), label)?;

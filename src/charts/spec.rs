@@ -1,0 +1,248 @@
+//! Owned, serialisable descriptions of every chart: the worker builds a `ChartSpec` from its
+//! numbers and sends it; the page hands it back to the wasm module, which draws it
+//! (`ChartSpec::draw`). The fields are those of the borrowed `XxxData` structs, owned.
+
+use super::{
+    draw_embedding, draw_histogram_pair, draw_histograms, draw_loss, draw_lr_finder,
+    draw_saturation_map, draw_update_ratios, CharPoint, ChartError, EmbeddingData, HistSeries,
+    HistogramData, HistogramPairData, LossData, LrFinderData, NamedSeries, SaturationData,
+    UpdateRatioData,
+};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Any chart of the page, tagged by `type`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ChartSpec {
+    Loss(LossSpec),
+    LrFinder(LrFinderSpec),
+    Embedding(EmbeddingSpec),
+    Histograms(HistogramSpec),
+    HistogramPair {
+        left: HistogramSpec,
+        right: HistogramSpec,
+    },
+    Saturation(SaturationSpec),
+    UpdateRatios(UpdateRatioSpec),
+}
+
+/// A labelled series (see [`NamedSeries`]).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SeriesSpec {
+    pub label: String,
+    pub values: Vec<f32>,
+}
+
+/// See [`LossData`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LossSpec {
+    pub title: String,
+    pub label: String,
+    pub losses: Vec<f32>,
+    pub every: usize,
+    pub smooth_window: usize,
+    pub train_points: Vec<(usize, f32)>,
+    pub val_points: Vec<(usize, f32)>,
+    pub earlier_runs: Vec<SeriesSpec>,
+}
+
+/// See [`LrFinderData`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LrFinderSpec {
+    pub title: String,
+    pub exponents: Vec<f32>,
+    pub losses: Vec<f32>,
+    pub smooth_window: usize,
+    pub suggested_exponent: Option<f32>,
+}
+
+/// See [`EmbeddingData`]; `chars[i]` sits at `(xs[i], ys[i])`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EmbeddingSpec {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub chars: Vec<char>,
+    pub xs: Vec<f32>,
+    pub ys: Vec<f32>,
+}
+
+/// One histogram (see [`HistSeries`]).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistSeriesSpec {
+    pub label: String,
+    pub lo: f32,
+    pub hi: f32,
+    pub values: Vec<f32>,
+}
+
+/// See [`HistogramData`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistogramSpec {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub series: Vec<HistSeriesSpec>,
+    pub bars: bool,
+}
+
+/// See [`SaturationData`]; `values` row-major, 1 = saturated.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SaturationSpec {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub rows: usize,
+    pub cols: usize,
+    pub values: Vec<u8>,
+}
+
+/// See [`UpdateRatioData`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateRatioSpec {
+    pub title: String,
+    pub series: Vec<SeriesSpec>,
+    pub every: usize,
+}
+
+fn named(series: &[SeriesSpec]) -> Vec<NamedSeries<'_>> {
+    series
+        .iter()
+        .map(|s| NamedSeries {
+            label: &s.label,
+            values: &s.values,
+        })
+        .collect()
+}
+
+impl HistogramSpec {
+    fn series(&self) -> Vec<HistSeries<'_>> {
+        self.series
+            .iter()
+            .map(|s| HistSeries {
+                label: &s.label,
+                lo: s.lo,
+                hi: s.hi,
+                values: &s.values,
+            })
+            .collect()
+    }
+
+    fn data<'a>(&'a self, series: &'a [HistSeries<'a>]) -> HistogramData<'a> {
+        HistogramData {
+            title: &self.title,
+            x_label: &self.x_label,
+            y_label: &self.y_label,
+            series,
+            bars: self.bars,
+        }
+    }
+}
+
+impl ChartSpec {
+    /// The chart's caption.
+    pub fn title(&self) -> &str {
+        match self {
+            ChartSpec::Loss(s) => &s.title,
+            ChartSpec::LrFinder(s) => &s.title,
+            ChartSpec::Embedding(s) => &s.title,
+            ChartSpec::Histograms(s) => &s.title,
+            ChartSpec::HistogramPair { left, .. } => &left.title,
+            ChartSpec::Saturation(s) => &s.title,
+            ChartSpec::UpdateRatios(s) => &s.title,
+        }
+    }
+
+    /// Draws the chart into `root` with the `draw_xxx` function of its kind.
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), ChartError> {
+        match self {
+            ChartSpec::Loss(s) => {
+                let earlier = named(&s.earlier_runs);
+                draw_loss(
+                    root,
+                    &LossData {
+                        title: &s.title,
+                        label: &s.label,
+                        losses: &s.losses,
+                        every: s.every,
+                        smooth_window: s.smooth_window,
+                        train_points: &s.train_points,
+                        val_points: &s.val_points,
+                        earlier_runs: &earlier,
+                    },
+                )
+            }
+            ChartSpec::LrFinder(s) => draw_lr_finder(
+                root,
+                &LrFinderData {
+                    title: &s.title,
+                    exponents: &s.exponents,
+                    losses: &s.losses,
+                    smooth_window: s.smooth_window,
+                    suggested_exponent: s.suggested_exponent,
+                },
+            ),
+            ChartSpec::Embedding(s) => {
+                let points: Vec<CharPoint> = s
+                    .chars
+                    .iter()
+                    .zip(s.xs.iter().zip(&s.ys))
+                    .map(|(&ch, (&x, &y))| CharPoint { ch, x, y })
+                    .collect();
+                draw_embedding(
+                    root,
+                    &EmbeddingData {
+                        title: &s.title,
+                        x_label: &s.x_label,
+                        y_label: &s.y_label,
+                        points: &points,
+                    },
+                )
+            }
+            ChartSpec::Histograms(h) => {
+                let series = h.series();
+                draw_histograms(root, &h.data(&series))
+            }
+            ChartSpec::HistogramPair { left, right } => {
+                let (ls, rs) = (left.series(), right.series());
+                draw_histogram_pair(
+                    root,
+                    &HistogramPairData {
+                        left: left.data(&ls),
+                        right: right.data(&rs),
+                    },
+                )
+            }
+            ChartSpec::Saturation(s) => {
+                let values: Vec<bool> = s.values.iter().map(|&v| v != 0).collect();
+                draw_saturation_map(
+                    root,
+                    &SaturationData {
+                        title: &s.title,
+                        x_label: &s.x_label,
+                        y_label: &s.y_label,
+                        rows: s.rows,
+                        cols: s.cols,
+                        values: &values,
+                    },
+                )
+            }
+            ChartSpec::UpdateRatios(s) => {
+                let series = named(&s.series);
+                draw_update_ratios(
+                    root,
+                    &UpdateRatioData {
+                        title: &s.title,
+                        series: &series,
+                        every: s.every,
+                    },
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Numbers as the page shows them. Every figure on the page is formatted here, once.
+
+/// A count with thousands separators: 182625 -> "182,625".
+pub fn count(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A signed value for the stats lines: "+0.00", "-0.12"; tiny or huge values in e-notation.
+pub fn signed(x: f32) -> String {
+    if x == 0.0 || (x.abs() >= 0.01 && x.abs() < 1000.0) {
+        format!("{x:+.2}")
+    } else {
+        format!("{x:+.1e}")
+    }
+}
+
+/// An unsigned value with two decimals, tiny or huge ones in e-notation.
+pub fn plain(x: f32) -> String {
+    if x == 0.0 || (x.abs() >= 0.01 && x.abs() < 1000.0) {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.1e}")
+    }
+}
+
+/// A fraction as a percentage with one decimal: 0.032 -> "3.2%".
+pub fn pct(frac: f32) -> String {
+    format!("{:.1}%", frac * 100.0)
+}
+
+/// A loss with three decimals ("2.135"), or "NaN"/"inf" as such.
+pub fn loss(x: f32) -> String {
+    if x.is_finite() {
+        format!("{x:.3}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// A learning rate in three significant digits: 0.1, 0.0316 -> "3.16e-2", 1000 -> "1.00e3".
+pub fn lr(x: f32) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    if (0.01..1000.0).contains(&x) {
+        let digits = 2 - x.log10().floor() as i32;
+        let p = 10f64.powi(digits);
+        let v = (x as f64 * p).round() / p;
+        format!("{v}")
+    } else {
+        format!("{x:.2e}")
+    }
+}
+
+/// A duration: "42 s", "3 min 5 s", "2 h 10 min".
+pub fn duration(secs: f64) -> String {
+    if !secs.is_finite() || secs < 0.0 {
+        return String::new();
+    }
+    if secs < 60.0 {
+        return format!("{} s", secs.ceil() as u64);
+    }
+    let s = secs.round() as u64;
+    if s < 3600 {
+        format!("{} min {} s", s / 60, s % 60)
+    } else {
+        format!("{} h {} min", s / 3600, (s % 3600 + 30) / 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_rates_read_as_the_page_shows_them() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(182_625), "182,625");
+        assert_eq!(count(10_000_000), "10,000,000");
+        assert_eq!(lr(0.1), "0.1");
+        assert_eq!(lr(0.031_622_78), "0.0316");
+        assert_eq!(lr(0.001), "1.00e-3");
+        assert_eq!(lr(123.456), "123");
+        assert_eq!(duration(4.2), "5 s");
+        assert_eq!(duration(185.0), "3 min 5 s");
+        assert_eq!(duration(7800.0), "2 h 10 min");
+        assert_eq!(signed(0.0), "+0.00");
+        assert_eq!(signed(-0.1234), "-0.12");
+        assert_eq!(signed(1.2e-5), "+1.2e-5");
+        assert_eq!(pct(0.032), "3.2%");
+        assert_eq!(loss(2.13456), "2.135");
+    }
+}

@@ -1,0 +1,272 @@
+//! The worker's loop as plain Rust: `handle` takes one `Request` and answers with `Event`s;
+//! `tick` does one time slice of work (training, or a piece of a full-split evaluation) and
+//! reports at the page's rates. The wasm glue only converts the messages and reads the clock,
+//! so every rule of the loop (slice length, report rates, the speed estimate) is here and
+//! tested natively with a fake clock.
+
+use super::protocol::{Event, Level, Request, SampleView, Topic};
+use super::{format, views, Session};
+
+/// Length of a slice of work: the page's messages (Pause, Step) wait at most this long.
+pub const SLICE_MS: f64 = 40.0;
+/// How often the step, the speed and the per-step charts are reported while training.
+pub const PROGRESS_MS: f64 = 250.0;
+/// How often the last step's diagnostics are reported while training.
+pub const DIAG_MS: f64 = 500.0;
+/// Weight of the newest speed measurement in the smoothed steps per second.
+const SPEED_WEIGHT: f64 = 0.4;
+
+pub struct Lab {
+    session: Session,
+    kernels: String,
+    last_progress: f64,
+    last_diag: f64,
+    /// (run, step) of the last diagnostics and per-step charts sent.
+    diag_sent: Option<(u32, usize)>,
+    charts_sent: Option<(u32, usize, usize)>,
+    itps: f64,
+    rate: Option<(f64, usize)>,
+}
+
+fn notice(message: impl Into<String>, level: Level, topic: Topic) -> Event {
+    Event::Notice {
+        message: message.into(),
+        level,
+        topic,
+    }
+}
+
+impl Lab {
+    /// A lab on a names file; `kernels` says which build trains. Returns the first events
+    /// (ready, and the run) with it.
+    pub fn new(
+        bytes: &[u8],
+        source: &str,
+        kernels: &str,
+        now: f64,
+    ) -> Result<(Lab, Vec<Event>), String> {
+        let session = Session::new(bytes, source)?;
+        let mut lab = Lab {
+            session,
+            kernels: kernels.to_string(),
+            last_progress: 0.0,
+            last_diag: 0.0,
+            diag_sent: None,
+            charts_sent: None,
+            itps: 0.0,
+            rate: None,
+        };
+        let mut events = vec![Event::Ready {
+            data: views::data_view(&lab.session),
+            kernels: lab.kernels.clone(),
+        }];
+        lab.run_events(now, &mut events);
+        Ok((lab, events))
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub fn session_mut(&mut self) -> &mut Session {
+        &mut self.session
+    }
+
+    /// Work is waiting: call `tick` again.
+    pub fn busy(&self) -> bool {
+        self.session.busy()
+    }
+
+    /// A new run began: its description, then everything fresh.
+    fn run_events(&mut self, now: f64, events: &mut Vec<Event>) {
+        self.diag_sent = None;
+        self.charts_sent = None;
+        events.push(Event::Run {
+            run: views::run_view(&self.session),
+        });
+        self.flush(now, true, events);
+    }
+
+    /// Answers one request from the page.
+    pub fn handle(&mut self, req: Request, now: f64) -> Vec<Event> {
+        let mut ev = Vec::new();
+        let s = &mut self.session;
+        let new_run =
+            |r: Result<(), String>, topic: Topic| r.map_err(|e| notice(e, Level::Bad, topic));
+        let outcome: Result<bool, Event> = match req {
+            Request::Init { .. } => Err(notice(
+                "the trainer is already running",
+                Level::Warn,
+                Topic::Training,
+            )),
+            Request::Train => {
+                let r = s
+                    .start()
+                    .map_err(|e| notice(e, Level::Warn, Topic::Training));
+                self.rate = Some((now, s.trainer().step));
+                r.map(|_| false)
+            }
+            Request::Pause => {
+                s.pause();
+                Ok(false)
+            }
+            Request::Step => s
+                .step_once()
+                .map(|_| false)
+                .map_err(|e| notice(e, Level::Warn, Topic::Training)),
+            Request::Reset => new_run(s.reset(), Topic::Training).map(|_| true),
+            Request::NewSeed => new_run(s.new_seed().map(|_| ()), Topic::Training).map(|_| true),
+            Request::Evaluate => {
+                s.request_eval();
+                Ok(false)
+            }
+            Request::ClearRuns => {
+                s.clear_earlier();
+                self.charts_sent = None;
+                Ok(false)
+            }
+            Request::Chapter { name } => {
+                new_run(s.choose_chapter(&name), Topic::Training).map(|_| true)
+            }
+            Request::Settings { values } => new_run(
+                s.apply_settings(values.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+                Topic::Settings,
+            )
+            .map(|_| true),
+            Request::Budget { steps } => s
+                .set_steps(&steps)
+                .map(|_| false)
+                .map_err(|e| notice(e, Level::Warn, Topic::Training)),
+            Request::Lr { lr } => s
+                .set_lr(lr.as_deref())
+                .map(|_| false)
+                .map_err(|e| notice(e, Level::Warn, Topic::Training)),
+            Request::Sample { n, temperature } => match s.sample(&n, &temperature) {
+                Ok(list) => {
+                    let mut counts = [0usize; 3];
+                    let samples: Vec<SampleView> = list
+                        .iter()
+                        .map(|x| {
+                            counts[x.novelty as usize] += 1;
+                            SampleView {
+                                name: if x.truncated {
+                                    format!("{}…", x.name)
+                                } else {
+                                    x.name.clone()
+                                },
+                                novelty: x.novelty.as_str().to_string(),
+                            }
+                        })
+                        .collect();
+                    let [train, val, new] = counts;
+                    let line = format!(
+                            "{} names at step {}, temperature {}: {new} new, {train} in train, {val} in val",
+                            samples.len(),
+                            format::count(s.trainer().step),
+                            temperature.trim()
+                        );
+                    ev.push(Event::Samples { samples, line });
+                    Ok(false)
+                }
+                Err(e) => Err(notice(e, Level::Warn, Topic::Sampling)),
+            },
+            Request::Load {
+                bytes,
+                name,
+                upload,
+            } => match s.load_names(&bytes, &name) {
+                Ok(()) => {
+                    ev.push(Event::Data {
+                        data: views::data_view(s),
+                        name: name.clone(),
+                        upload,
+                    });
+                    ev.push(notice(
+                        format!(
+                            "Loaded “{name}”: {}. The model was reset for the new data (new \
+                             vocabulary, new initial weights).",
+                            views::data_line(s)
+                        ),
+                        Level::Good,
+                        Topic::Upload,
+                    ));
+                    Ok(true)
+                }
+                Err(message) => {
+                    ev.push(Event::LoadError {
+                        message,
+                        name,
+                        upload,
+                    });
+                    Ok(false)
+                }
+            },
+            Request::PanicForTest => panic!("a panic asked for by the test"),
+        };
+        match outcome {
+            Ok(true) => self.run_events(now, &mut ev),
+            Ok(false) => self.flush(now, true, &mut ev),
+            Err(e) => {
+                ev.push(e);
+                self.flush(now, true, &mut ev);
+            }
+        }
+        ev
+    }
+
+    /// One slice of work (at most `SLICE_MS` by `clock`), then the reports that are due.
+    pub fn tick(&mut self, clock: &mut dyn FnMut() -> f64) -> Vec<Event> {
+        let t0 = clock();
+        self.session.work(|| clock() - t0 >= SLICE_MS);
+        let now = clock();
+        let mut ev = Vec::new();
+        // The last slice of a run (finished, diverged, paused) reports everything.
+        let force = !self.session.busy();
+        self.flush(now, force, &mut ev);
+        ev
+    }
+
+    /// Progress (at `PROGRESS_MS`) and diagnostics (at `DIAG_MS`), or both now if `force`;
+    /// charts only when they have something new.
+    fn flush(&mut self, now: f64, force: bool, ev: &mut Vec<Event>) {
+        let s = &mut self.session;
+        if force || now - self.last_progress >= PROGRESS_MS {
+            let step = s.trainer().step;
+            if s.is_running() {
+                if let Some((t, st)) = self.rate.filter(|&(t, st)| now > t && step >= st) {
+                    let inst = (step - st) as f64 * 1000.0 / (now - t);
+                    self.itps = if self.itps > 0.0 {
+                        (1.0 - SPEED_WEIGHT) * self.itps + SPEED_WEIGHT * inst
+                    } else {
+                        inst
+                    };
+                }
+                self.rate = Some((now, step));
+            } else {
+                self.itps = 0.0;
+                self.rate = None;
+            }
+            let key = (s.run(), s.history().steps(), s.evals().len());
+            let charts = if self.charts_sent != Some(key) {
+                self.charts_sent = Some(key);
+                views::step_charts(s)
+            } else {
+                Vec::new()
+            };
+            let mut progress = views::progress_view(s, self.itps, charts);
+            progress.stopped = s.take_stopped();
+            ev.push(Event::Progress { progress });
+            self.last_progress = now;
+        }
+        if force || now - self.last_diag >= DIAG_MS {
+            let key = (s.run(), s.trainer().step);
+            if force || self.diag_sent != Some(key) {
+                self.diag_sent = Some(key);
+                ev.push(Event::Diag {
+                    diag: views::diag_view(s),
+                });
+            }
+            self.last_diag = now;
+        }
+    }
+}

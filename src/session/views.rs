@@ -1,0 +1,615 @@
+//! What the page shows, made from the session's numbers: the header's data text, the run's
+//! description, the status of training, and every chart as a spec with its caption and text
+//! twin. The page only places these; every word and figure is written here.
+
+use super::format;
+use super::protocol::{ChartId, ChartView, DataView, DiagView, ProgressView, RunView};
+use super::{Session, StepDiag, HIST_BINS, PREVIEW_NAMES};
+use crate::charts::{
+    ChartSpec, EmbeddingSpec, HistSeriesSpec, HistogramSpec, LossSpec, LrFinderSpec,
+    SaturationSpec, SeriesSpec, UpdateRatioSpec,
+};
+use crate::diagnostics::{self, Histogram, LayerDiag, Stats, LR_SMOOTH_WINDOW};
+use crate::presets;
+use crate::train::Schedule;
+
+/// Earlier runs drawn faded behind the loss curve.
+pub const LOSS_CHART_EARLIER: usize = 3;
+/// Fan-out of the Kaiming demo's weight matrix (the notebook's 200).
+pub const KAIMING_FAN_OUT: usize = 200;
+/// Batch of the Kaiming demo's input.
+pub const KAIMING_BATCH: usize = 32;
+
+/// The charts a chapter is about, most important first (the presentation mode shows these).
+pub fn key_charts(chapter: &str) -> Vec<ChartId> {
+    use ChartId::*;
+    match chapter {
+        "lr-finder" => vec![Lr, Loss],
+        "embed-2d" => vec![Embedding, Loss],
+        "naive" | "fix-softmax" => vec![Loss, Preact, Map],
+        "fix-tanh" => vec![Preact, Map, Loss],
+        "kaiming" => vec![Kaiming, Preact, Loss],
+        "batchnorm" => vec![Loss, Preact, Map],
+        _ => vec![Acts, Grads, Ratios, Loss],
+    }
+}
+
+pub fn data_view(s: &Session) -> DataView {
+    let d = s.data();
+    DataView {
+        source: s.source().to_string(),
+        names: format::count(d.n_names()),
+        vocab_size: d.vocab.size().to_string(),
+        vocab: d.vocab.as_string(),
+        train: format::count(d.train.len()),
+        val: format::count(d.val.len()),
+        preview: s
+            .words()
+            .iter()
+            .take(PREVIEW_NAMES)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", "),
+        detail: format!(
+            "{} names for training, {} for validation (90/10); context of {} characters",
+            format::count(d.train_words.len()),
+            format::count(d.val_words.len()),
+            d.train.block_size
+        ),
+    }
+}
+
+/// "32,033 names, vocabulary 27": the upload's confirmation.
+pub fn data_line(s: &Session) -> String {
+    let d = s.data();
+    format!(
+        "{} names, vocabulary {}",
+        format::count(d.n_names()),
+        d.vocab.size()
+    )
+}
+
+pub fn run_view(s: &Session) -> RunView {
+    let st = s.settings();
+    let about = presets::preset(s.chapter()).map_or("", |p| p.about);
+    RunView {
+        run: s.run(),
+        chapter: s.chapter().to_string(),
+        title: s.title(),
+        about: about.to_string(),
+        architecture: format!(
+            "{}; {} parameters",
+            st.architecture(s.data().vocab.size()),
+            format::count(s.trainer().model.n_params())
+        ),
+        seed: st.seed.to_string(),
+        knobs: st
+            .pairs()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        key_charts: key_charts(s.chapter()),
+        charts: vec![kaiming_chart(s)],
+    }
+}
+
+/// The step, the speed (`itps`, steps per second, 0 when unknown) and the controls' values.
+pub fn progress_view(s: &Session, itps: f64, charts: Vec<ChartView>) -> ProgressView {
+    let t = s.trainer();
+    let (step, steps) = (t.step, t.train.steps);
+    let running = s.is_running();
+    let eval = s.eval_progress();
+    let lr = s.lr();
+    ProgressView {
+        run: s.run(),
+        step,
+        steps,
+        running,
+        finished: t.finished(),
+        evaluating: eval.is_some(),
+        step_text: format!("step {} of {}", format::count(step), format::count(steps)),
+        speed_text: if running && itps > 0.0 {
+            format!("{} it/s", format::count(itps.round() as usize))
+        } else {
+            String::new()
+        },
+        eta_text: match eval {
+            Some(f) => format!("evaluating the full splits… {}%", (f * 100.0).round()),
+            None if running && itps > 0.0 => {
+                format!("{} left", format::duration((steps - step) as f64 / itps))
+            }
+            None => String::new(),
+        },
+        lr_text: format::lr(lr),
+        lr_override: s.lr_override().is_some(),
+        lr_note: match s.lr_override() {
+            Some(x) => format!(
+                "your rate ({}) replaces the schedule until you press Schedule",
+                format::lr(x)
+            ),
+            None if running => "pause to change the learning rate".into(),
+            None => String::new(),
+        },
+        budget_text: steps.to_string(),
+        stopped: None,
+        charts,
+    }
+}
+
+/// The charts that follow every step: the loss, the update ratios, and the LR finder.
+pub fn step_charts(s: &Session) -> Vec<ChartView> {
+    vec![loss_chart(s), ratio_chart(s), lr_chart(s)]
+}
+
+/// The charts of the last step's numbers.
+pub fn diag_view(s: &mut Session) -> DiagView {
+    let d = s.step_diag();
+    let charts = vec![
+        embedding_chart(s),
+        preact_chart(s, &d),
+        map_chart(s, &d),
+        layers_chart(&d, true),
+        layers_chart(&d, false),
+    ];
+    DiagView {
+        run: s.run(),
+        step: d.step,
+        charts,
+    }
+}
+
+fn view(id: ChartId, caption: impl Into<String>, spec: ChartSpec, lines: Vec<String>) -> ChartView {
+    ChartView {
+        id,
+        caption: caption.into(),
+        spec,
+        lines,
+    }
+}
+
+fn smooth_window(points: usize) -> usize {
+    (points / 40).clamp(5, 1000)
+}
+
+fn mean_of_last(values: &[f32], k: usize) -> f32 {
+    let tail = &values[values.len().saturating_sub(k)..];
+    let finite: Vec<f32> = tail.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.is_empty() {
+        f32::NAN
+    } else {
+        finite.iter().sum::<f32>() / finite.len() as f32
+    }
+}
+
+pub fn loss_chart(s: &Session) -> ChartView {
+    let h = s.history();
+    let series = h.loss_series();
+    let earlier: Vec<_> = s
+        .earlier_runs()
+        .iter()
+        .rev()
+        .take(LOSS_CHART_EARLIER)
+        .rev()
+        .collect();
+    let every = earlier
+        .iter()
+        .map(|r| r.loss.every())
+        .chain([series.every()])
+        .max()
+        .unwrap_or(1);
+    let losses = series.points_every(every);
+    let window = smooth_window(losses.len());
+    let evals = s.evals();
+    let mut lines = Vec::new();
+    if let (Some(newest), Some(first)) = (h.newest(), h.first_loss) {
+        let steps = h.steps();
+        lines.push(format!(
+            "step {}: mini-batch loss {}, mean of the last {} steps: {}",
+            format::count(steps),
+            format::loss(newest.loss),
+            format::count(window * every),
+            format::loss(mean_of_last(&losses, window))
+        ));
+        lines.push(format!(
+            "first loss {} (a uniform guess over {} characters gives {})",
+            format::loss(first),
+            s.data().vocab.size(),
+            format::loss(s.uniform_loss())
+        ));
+    } else {
+        lines.push("no steps yet: press Train or Step".into());
+    }
+    for e in evals {
+        lines.push(format!(
+            "full splits at step {}: train {}, val {}",
+            format::count(e.step),
+            format::loss(e.train),
+            format::loss(e.val)
+        ));
+    }
+    if !earlier.is_empty() {
+        let labels: Vec<&str> = earlier.iter().map(|r| r.label.as_str()).collect();
+        lines.push(format!("earlier runs (faded): {}", labels.join("; ")));
+    }
+    let spec = LossSpec {
+        title: String::new(),
+        label: format!("run {}", s.run()),
+        losses,
+        every,
+        smooth_window: window,
+        train_points: evals.iter().map(|e| (e.step, e.train)).collect(),
+        val_points: evals.iter().map(|e| (e.step, e.val)).collect(),
+        earlier_runs: earlier
+            .iter()
+            .map(|r| SeriesSpec {
+                label: r.label.clone(),
+                values: r.loss.points_every(every),
+            })
+            .collect(),
+    };
+    view(
+        ChartId::Loss,
+        "Loss: mini-batch (log10), smoothed, and full train/val splits",
+        ChartSpec::Loss(spec),
+        lines,
+    )
+}
+
+/// "1. The learning-rate finder and 2. ... sweep the learning rate from 0.001 to 1".
+fn sweeping_chapters() -> String {
+    let sweeps: Vec<(String, f32, f32)> = presets::all()
+        .iter()
+        .filter_map(|p| match p.train.schedule {
+            Schedule::ExpSweep { min_exp, max_exp }
+            | Schedule::SweepThen {
+                min_exp, max_exp, ..
+            } => Some((p.title.to_string(), min_exp, max_exp)),
+            _ => None,
+        })
+        .collect();
+    let titles: Vec<&str> = sweeps.iter().map(|s| s.0.as_str()).collect();
+    match sweeps.first() {
+        Some(&(_, lo, hi)) => format!(
+            "{} sweep the learning rate from {} to {}",
+            titles.join(" and "),
+            10f32.powf(lo),
+            10f32.powf(hi)
+        ),
+        None => String::new(),
+    }
+}
+
+pub fn lr_chart(s: &Session) -> ChartView {
+    let caption = "Learning-rate finder";
+    let Some((steps, lo, hi)) = s.settings().sweep() else {
+        let spec = LrFinderSpec {
+            title: "this run does not sweep the learning rate".into(),
+            ..LrFinderSpec::default()
+        };
+        let line = format!(
+            "{}; this run follows a fixed schedule.",
+            sweeping_chapters()
+        );
+        return view(ChartId::Lr, caption, ChartSpec::LrFinder(spec), vec![line]);
+    };
+    let (lrs, losses) = s.history().sweep_points();
+    let done = s.history().steps().min(steps);
+    let suggestion = s.lr_suggestion();
+    let mut lines = vec![format!(
+        "sweep: 10^{lo} to 10^{hi} over {} steps; {} done",
+        format::count(steps),
+        format::count(done)
+    )];
+    if let Some((step, lr, loss)) = suggestion {
+        lines.push(format!(
+            "suggested learning rate {} (10^{:.2}): lowest smoothed loss {} at step {}",
+            format::lr(lr),
+            lr.log10(),
+            format::loss(loss),
+            format::count(step)
+        ));
+    }
+    let spec = LrFinderSpec {
+        title: String::new(),
+        exponents: lrs.iter().map(|x| x.log10()).collect(),
+        losses,
+        smooth_window: LR_SMOOTH_WINDOW,
+        suggested_exponent: suggestion.map(|(_, lr, _)| lr.log10()),
+    };
+    view(ChartId::Lr, caption, ChartSpec::LrFinder(spec), lines)
+}
+
+pub fn ratio_chart(s: &Session) -> ChartView {
+    let (points, every) = s.history().ratio_points();
+    let labels = s.ratio_labels();
+    let tail = 5;
+    let now: Vec<String> = labels
+        .iter()
+        .zip(&points)
+        .map(|(label, v)| {
+            let m = mean_of_last(v, tail);
+            if m.is_finite() {
+                format!("{label}: 10^{m:.2}")
+            } else {
+                format!("{label}: –")
+            }
+        })
+        .collect();
+    let lines = vec![
+        format!(
+            "log10(std(lr x grad) / std(weight)), every {} steps; the black line is 1e-3",
+            super::RATIO_EVERY
+        ),
+        now.join(" · "),
+    ];
+    let spec = UpdateRatioSpec {
+        title: String::new(),
+        series: labels
+            .iter()
+            .zip(points)
+            .map(|(label, values)| SeriesSpec {
+                label: label.clone(),
+                values,
+            })
+            .collect(),
+        every,
+    };
+    view(
+        ChartId::Ratios,
+        "Update:data ratio per weight",
+        ChartSpec::UpdateRatios(spec),
+        lines,
+    )
+}
+
+fn hist_series(label: &str, h: &Histogram) -> HistSeriesSpec {
+    HistSeriesSpec {
+        label: label.to_string(),
+        lo: h.lo,
+        hi: h.hi,
+        values: h.density.clone(),
+    }
+}
+
+fn hist_spec(title: &str, x_label: &str, bars: bool, series: Vec<HistSeriesSpec>) -> HistogramSpec {
+    HistogramSpec {
+        title: title.to_string(),
+        x_label: x_label.to_string(),
+        y_label: "density".into(),
+        series,
+        bars,
+    }
+}
+
+fn stats_line(what: &str, s: &Stats, threshold: f32) -> String {
+    format!(
+        "{what}: mean {}, std {}, |x| > {threshold}: {}",
+        format::signed(s.mean),
+        format::plain(s.std),
+        format::pct(s.saturated)
+    )
+}
+
+/// The notebook's legend line for a Tanh layer's activations:
+/// "layer 2 (Tanh): mean +0.00, std 0.63, saturated 3.2%".
+pub fn act_line(d: &LayerDiag) -> String {
+    format!(
+        "layer {} ({}): mean {}, std {}, saturated {}",
+        d.index,
+        d.kind,
+        format::signed(d.act.mean),
+        format::plain(d.act.std),
+        format::pct(d.act.saturated)
+    )
+}
+
+/// The notebook's legend line for a layer's output gradient:
+/// "layer 2 (Tanh): mean +1.2e-5, std 4.1e-3".
+pub fn grad_line(d: &LayerDiag) -> String {
+    format!(
+        "layer {} ({}): mean {:+.1e}, std {:.1e}",
+        d.index, d.kind, d.grad.mean, d.grad.std
+    )
+}
+
+const AFTER_FIRST_STEP: &str = "after the first step";
+
+fn preact_chart(s: &Session, d: &StepDiag) -> ChartView {
+    let caption = "First hidden layer: pre-activations and tanh activations (last batch)";
+    let th = s.settings().saturation_threshold;
+    let Some(f) = &d.first else {
+        let spec = ChartSpec::HistogramPair {
+            left: hist_spec("pre-activations hpreact", "", true, vec![]),
+            right: hist_spec("activations h", "", true, vec![]),
+        };
+        return view(
+            ChartId::Preact,
+            caption,
+            spec,
+            vec![AFTER_FIRST_STEP.into()],
+        );
+    };
+    let l = &f.layer;
+    let spec = ChartSpec::HistogramPair {
+        left: hist_spec(
+            "pre-activations hpreact",
+            "hpreact",
+            true,
+            vec![hist_series("", &l.preact_hist)],
+        ),
+        right: hist_spec(
+            "activations h = tanh(hpreact)",
+            "h",
+            true,
+            vec![hist_series("", &l.act_hist)],
+        ),
+    };
+    let lines = vec![
+        format!("step {}", format::count(d.step)),
+        stats_line("pre-activation", &l.preact, th),
+        stats_line("activation h", &l.act, th),
+    ];
+    view(ChartId::Preact, caption, spec, lines)
+}
+
+fn map_chart(s: &Session, d: &StepDiag) -> ChartView {
+    let caption = "Saturation map: batch x neurons";
+    let th = s.settings().saturation_threshold;
+    let Some(f) = &d.first else {
+        let spec = ChartSpec::Saturation(SaturationSpec {
+            title: "saturation map".into(),
+            ..SaturationSpec::default()
+        });
+        return view(ChartId::Map, caption, spec, vec![AFTER_FIRST_STEP.into()]);
+    };
+    let m = &f.layer.map;
+    let cols = m.cols;
+    let mut lines = vec![format!(
+        "|h| > {th}: {} of {} x {} values; dead neurons (saturated for the whole batch): {} of {}",
+        format::pct(m.fraction),
+        f.batch,
+        cols,
+        m.dead,
+        cols
+    )];
+    if f.rows < f.batch {
+        lines.push(format!(
+            "the map shows the first {} of {} examples",
+            f.rows, f.batch
+        ));
+    }
+    let spec = ChartSpec::Saturation(SaturationSpec {
+        title: format!(
+            "|h| > {th} in white: {} dead neuron{}",
+            m.dead,
+            if m.dead == 1 { "" } else { "s" }
+        ),
+        x_label: "neuron".into(),
+        y_label: "example".into(),
+        rows: m.rows,
+        cols,
+        values: m.cells.iter().map(|&c| c as u8).collect(),
+    });
+    view(ChartId::Map, caption, spec, lines)
+}
+
+fn layers_chart(d: &StepDiag, acts: bool) -> ChartView {
+    let (id, caption, title, x_label) = if acts {
+        (
+            ChartId::Acts,
+            "Activations of every Tanh layer",
+            "activation distribution (Tanh layers)",
+            "activation",
+        )
+    } else {
+        (
+            ChartId::Grads,
+            "Gradients of every Tanh layer's output",
+            "gradient distribution (Tanh layers)",
+            "gradient",
+        )
+    };
+    if d.layers.is_empty() {
+        let spec = ChartSpec::Histograms(hist_spec(title, "", true, vec![]));
+        return view(id, caption, spec, vec![AFTER_FIRST_STEP.into()]);
+    }
+    let lines: Vec<String> = d
+        .layers
+        .iter()
+        .map(|l| if acts { act_line(l) } else { grad_line(l) })
+        .collect();
+    let series = d
+        .layers
+        .iter()
+        .zip(&lines)
+        .map(|(l, line)| hist_series(line, if acts { &l.act_hist } else { &l.grad_hist }))
+        .collect();
+    let spec = ChartSpec::Histograms(hist_spec("", x_label, false, series));
+    view(id, caption, spec, lines)
+}
+
+fn embedding_chart(s: &Session) -> ChartView {
+    let c = &s.trainer().model.emb.weight;
+    let n_embd = c.shape[1];
+    let (points, pca) = diagnostics::embedding_2d(&c.data, c.shape[0], n_embd);
+    let chars = s.data().vocab.itos.clone();
+    let (caption, x_label, y_label) = if pca {
+        (
+            format!(
+                "Character embedding C: the first two principal components of n_embd = {n_embd}"
+            ),
+            "PC1",
+            "PC2",
+        )
+    } else {
+        (
+            format!("Character embedding C (n_embd = {n_embd})"),
+            "C[:, 0]",
+            "C[:, 1]",
+        )
+    };
+    let line = chars
+        .iter()
+        .zip(&points)
+        .map(|(ch, p)| format!("{ch} ({:.2}, {:.2})", p[0], p[1]))
+        .collect::<Vec<_>>()
+        .join("  ");
+    let spec = ChartSpec::Embedding(EmbeddingSpec {
+        title: String::new(),
+        x_label: x_label.into(),
+        y_label: y_label.into(),
+        chars,
+        xs: points.iter().map(|p| p[0]).collect(),
+        ys: points.iter().map(|p| p[1]).collect(),
+    });
+    view(ChartId::Embedding, caption, spec, vec![line])
+}
+
+fn kaiming_chart(s: &Session) -> ChartView {
+    let st = s.settings();
+    let fan_in = st.block_size * st.n_embd;
+    let k = diagnostics::kaiming_demo(st.seed, KAIMING_BATCH, fan_in, KAIMING_FAN_OUT, HIST_BINS);
+    let line = |what: &str, st: &Stats| {
+        format!(
+            "{what}: mean {}, std {:.2}",
+            format::signed(st.mean),
+            st.std
+        )
+    };
+    let (lx, ly) = (line("x", &k.x), line("y = x @ w", &k.y));
+    let (sx, sy) = (
+        line("x", &k.x_scaled),
+        line(&format!("y = x @ (w / sqrt({fan_in}))"), &k.y_scaled),
+    );
+    let spec = ChartSpec::HistogramPair {
+        left: hist_spec(
+            "w ~ randn: the spread grows",
+            "value",
+            false,
+            vec![hist_series(&lx, &k.x_hist), hist_series(&ly, &k.y_hist)],
+        ),
+        right: hist_spec(
+            &format!("w ~ randn / sqrt({fan_in}): the spread stays"),
+            "value",
+            false,
+            vec![
+                hist_series(&sx, &k.x_scaled_hist),
+                hist_series(&sy, &k.y_scaled_hist),
+            ],
+        ),
+    };
+    let lines = vec![
+        format!(
+            "x ~ randn({KAIMING_BATCH}, {fan_in}), w ~ randn(fan_in, {KAIMING_FAN_OUT}), fan_in = block_size x n_embd = {} x {}",
+            st.block_size, st.n_embd
+        ),
+        format!("{lx} → {ly}"),
+        format!("{sx} → {sy}"),
+    ];
+    view(
+        ChartId::Kaiming,
+        "Why Kaiming init: y = x @ w with and without the 1/sqrt(fan_in) factor",
+        spec,
+        lines,
+    )
+}

@@ -1,0 +1,97 @@
+//! The page's half: it draws the chart specs the worker sends, and answers what the page must
+//! know before the worker does (the chapters, the knobs of the custom form, the upload limit).
+//! plotters measures text through `window.document`, so charts are drawn on the main thread.
+
+use super::canvas::CachedTextCanvas;
+use super::panic::init_panic_hook;
+use crate::charts::ChartSpec;
+use crate::data::{DataError, MAX_FILE_BYTES};
+use crate::presets;
+use crate::session::settings::KNOBS;
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+fn err(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// A Rust value as a plain JS value (objects, not Maps; None as null).
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// Draws a `ChartSpec` (as the worker sent it) on `canvas`, which holds `scale` device pixels
+/// per CSS pixel.
+#[wasm_bindgen]
+pub fn draw_chart(canvas: HtmlCanvasElement, spec: JsValue, scale: f64) -> Result<(), JsError> {
+    init_panic_hook();
+    let spec: ChartSpec = serde_wasm_bindgen::from_value(spec).map_err(err)?;
+    let scale = if scale.is_finite() && scale > 0.0 {
+        scale
+    } else {
+        1.0
+    };
+    // The same context object the backend draws with (its font is set before every fillText).
+    let context = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
+    if let Some(ctx) = &context {
+        ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0)
+            .map_err(|_| JsError::new("the canvas refused its scale"))?;
+    }
+    let backend = CanvasBackend::with_canvas_object(canvas)
+        .ok_or_else(|| JsError::new("this canvas has no 2-D context"))?;
+    let root = CachedTextCanvas {
+        backend,
+        context,
+        scale,
+    }
+    .into_drawing_area();
+    spec.draw(&root).map_err(err)?;
+    root.present().map_err(err)
+}
+
+#[derive(Serialize)]
+struct ChapterInfo {
+    name: &'static str,
+    title: &'static str,
+    about: &'static str,
+}
+
+/// The chapters in lesson order: `[{name, title, about}]`.
+#[wasm_bindgen]
+pub fn chapters() -> JsValue {
+    let list: Vec<ChapterInfo> = presets::all()
+        .iter()
+        .map(|p| ChapterInfo {
+            name: p.name,
+            title: p.title,
+            about: p.about,
+        })
+        .collect();
+    to_js(&list)
+}
+
+/// Every knob of the custom form: `[{key, label, group, help, kind: {type, min, max, choices}}]`.
+#[wasm_bindgen]
+pub fn knobs() -> JsValue {
+    to_js(KNOBS)
+}
+
+/// Why a file of `bytes` bytes is refused before it is read, or null if its size is fine.
+#[wasm_bindgen]
+pub fn file_size_problem(bytes: f64) -> Option<String> {
+    (bytes > MAX_FILE_BYTES as f64).then(|| {
+        DataError::TooLarge {
+            bytes: bytes as usize,
+        }
+        .to_string()
+    })
+}

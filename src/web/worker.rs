@@ -1,0 +1,76 @@
+//! The worker's half: `WorkerLab` wraps a `session::lab::Lab`. Messages from the page arrive as
+//! JS values and are read as `protocol::Request`; the answers are `protocol::Event`s turned into
+//! plain JS objects. A message that is not a `Request` gets a typed notice, never a trap.
+
+use super::draw::to_js;
+use super::panic::init_panic_hook;
+use crate::session::lab::Lab;
+use crate::session::protocol::{Event, Level, Request, Topic};
+use wasm_bindgen::prelude::*;
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+fn events(ev: &[Event]) -> JsValue {
+    to_js(ev)
+}
+
+#[wasm_bindgen]
+pub struct WorkerLab {
+    lab: Lab,
+    first: Vec<Event>,
+}
+
+#[wasm_bindgen]
+impl WorkerLab {
+    /// A lab from the page's `init` request; `default_names` are the bytes of names.txt, used
+    /// when the request carries no file.
+    #[wasm_bindgen(constructor)]
+    pub fn new(init: JsValue, default_names: Option<Vec<u8>>) -> Result<WorkerLab, JsError> {
+        init_panic_hook();
+        let req: Request = serde_wasm_bindgen::from_value(init)
+            .map_err(|e| JsError::new(&format!("the page's init message: {e}")))?;
+        let Request::Init { bytes, name, .. } = req else {
+            return Err(JsError::new("the first message must be init"));
+        };
+        let (bytes, source) = match bytes {
+            Some(b) => (b, name.unwrap_or_else(|| "your file".into())),
+            None => (
+                default_names.unwrap_or_default(),
+                "names.txt, the default 32k names".to_string(),
+            ),
+        };
+        let kernels = format!("wasm {}", crate::kernels::backend());
+        let (lab, first) =
+            Lab::new(&bytes, &source, &kernels, now()).map_err(|e| JsError::new(&e))?;
+        Ok(WorkerLab { lab, first })
+    }
+
+    /// The events of the start (ready, the first run), once.
+    pub fn start_events(&mut self) -> JsValue {
+        events(&std::mem::take(&mut self.first))
+    }
+
+    /// Answers one message from the page with a list of events.
+    pub fn handle(&mut self, msg: JsValue) -> JsValue {
+        match serde_wasm_bindgen::from_value::<Request>(msg) {
+            Ok(req) => events(&self.lab.handle(req, now())),
+            Err(e) => events(&[Event::Notice {
+                message: format!("the trainer did not understand a message from the page: {e}"),
+                level: Level::Bad,
+                topic: Topic::Training,
+            }]),
+        }
+    }
+
+    /// One slice of work, and the reports that are due.
+    pub fn tick(&mut self) -> JsValue {
+        events(&self.lab.tick(&mut now))
+    }
+
+    /// Work is waiting: call `tick` again.
+    pub fn busy(&self) -> bool {
+        self.lab.busy()
+    }
+}

@@ -1,0 +1,163 @@
+// The charts: each figure[data-chart] shows the last ChartView the worker sent for it (caption,
+// spec, text twin). A canvas is drawn with the wasm module's draw_chart only when its view is new
+// and it is on screen, at most one chart per animation frame (round robin, so the loss chart,
+// new every frame while training, cannot starve the others), sharp at any devicePixelRatio.
+
+import { el, setText } from './dom.js';
+
+export function createCharts(S) {
+  const charts = {};
+  for (const fig of document.querySelectorAll('figure[data-chart]')) {
+    const canvas = fig.querySelector('canvas');
+    // The height attribute is the chart's CSS height; the bitmap is sized per devicePixelRatio.
+    canvas.style.height = `${canvas.getAttribute('height')}px`;
+    charts[fig.dataset.chart] = {
+      fig,
+      canvas,
+      cssHeight: Number(canvas.getAttribute('height')),
+      readout: fig.querySelector('.readout'),
+      caption: fig.querySelector('figcaption'),
+      view: null,
+      draws: 0,
+    };
+  }
+  const order = Object.keys(charts);
+  const dirty = new Set(); // charts with a new view, not yet drawn
+  const stale = new Set(); // off screen: text current, canvas waiting
+  const visible = new Set();
+  const pendingText = new Map();
+  const shownText = new WeakMap();
+  const cssWidth = new Map();
+  let next = 0;
+  let framePending = false;
+  let wasm = null;
+  S.dirty = dirty;
+  S.stale = stale;
+  S.charts = charts;
+
+  function schedule() {
+    if (!framePending && wasm) {
+      framePending = true;
+      requestAnimationFrame(frame);
+    }
+  }
+
+  function noteSlow(t0, what) {
+    const ms = performance.now() - t0;
+    if (ms > 20) {
+      S.slow.push([Math.round(t0), what, Math.round(ms)]);
+      if (S.slow.length > 50) S.slow.shift();
+    }
+  }
+
+  function setLines(node, lines) {
+    const key = lines.join('\n');
+    if (shownText.get(node) === key) {
+      pendingText.delete(node);
+      return;
+    }
+    pendingText.set(node, lines);
+  }
+
+  function applyText() {
+    for (const [node, lines] of pendingText) {
+      node.replaceChildren(...lines.map((l) => el('p', {}, l)));
+      shownText.set(node, lines.join('\n'));
+    }
+    pendingText.clear();
+  }
+
+  function fit(ch) {
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.max(200, Math.round(cssWidth.get(ch.canvas) ?? ch.canvas.clientWidth));
+    const h = ch.cssHeight;
+    const pw = Math.round(w * dpr);
+    const ph = Math.round(h * dpr);
+    if (ch.canvas.width !== pw) ch.canvas.width = pw;
+    if (ch.canvas.height !== ph) ch.canvas.height = ph;
+    return dpr;
+  }
+
+  function draw(name) {
+    const ch = charts[name];
+    if (!ch.view || S.dead) return;
+    const dpr = fit(ch);
+    const t0 = performance.now();
+    try {
+      wasm.draw_chart(ch.canvas, ch.view.spec, dpr);
+      ch.draws += 1;
+    } catch (e) {
+      setLines(ch.readout, [`this chart could not be drawn: ${e?.message ?? e}`]);
+    }
+    const ms = performance.now() - t0;
+    S.drawMs[name] = ms;
+    S.longestDrawMs = Math.max(S.longestDrawMs, ms);
+  }
+
+  function frame() {
+    framePending = false;
+    const t0 = performance.now();
+    let drawn = '';
+    for (let i = 0; i < order.length && !drawn; i++) {
+      const name = order[(next + i) % order.length];
+      if (!dirty.has(name)) continue;
+      dirty.delete(name);
+      if (!visible.has(name)) {
+        stale.add(name);
+        continue;
+      }
+      stale.delete(name);
+      draw(name);
+      drawn = name;
+      next = (order.indexOf(name) + 1) % order.length;
+    }
+    applyText();
+    noteSlow(t0, `frame: ${drawn}`);
+    if (dirty.size) schedule();
+  }
+
+  const io = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const name = e.target.dataset.chart;
+      if (e.isIntersecting) visible.add(name);
+      else visible.delete(name);
+      if (e.isIntersecting && stale.has(name)) dirty.add(name);
+    }
+    schedule();
+  }, { rootMargin: '100px' });
+  for (const ch of Object.values(charts)) io.observe(ch.fig);
+
+  // Widths are read when the layout changes (the observer runs where layout is clean).
+  new ResizeObserver(() => {
+    for (const ch of Object.values(charts)) {
+      cssWidth.set(ch.canvas, ch.canvas.clientWidth);
+      if (ch.view) dirty.add(ch.fig.dataset.chart);
+    }
+    schedule();
+  }).observe(document.getElementById('charts'));
+  window.matchMedia?.(`(resolution: ${window.devicePixelRatio}dppx)`)?.addEventListener?.('change', () => {
+    for (const name of order) if (charts[name].view) dirty.add(name);
+    schedule();
+  });
+
+  return {
+    /** Shows the views (ChartView[]) the worker sent. */
+    show(views) {
+      for (const v of views) {
+        const ch = charts[v.id];
+        if (!ch) continue;
+        ch.view = v;
+        setText(ch.caption, v.caption);
+        setLines(ch.readout, v.lines);
+        dirty.add(v.id);
+      }
+      schedule();
+    },
+    /** Starts drawing once the page's wasm module is ready. */
+    ready(module) {
+      wasm = module;
+      schedule();
+    },
+    noteSlow,
+  };
+}
