@@ -2,9 +2,11 @@
 //! canvas (its pixels change), and bad specs give an error instead of a panic.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Object, Reflect};
+use makemore_lab::charts::{ChartSpec, LossSpec, SaturationSpec, SeriesSpec};
 use makemore_lab::data::DEFAULT_NAMES;
 use makemore_lab::web::{self, WorkerLab};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -51,12 +53,13 @@ fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
-fn f32s(v: &[f32]) -> JsValue {
-    Float32Array::from(v).into()
-}
-
 fn s(v: &str) -> JsValue {
     JsValue::from_str(v)
+}
+
+fn to_js(spec: &ChartSpec) -> JsValue {
+    spec.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
 }
 
 fn loss_spec(n: usize) -> JsValue {
@@ -64,132 +67,105 @@ fn loss_spec(n: usize) -> JsValue {
         .map(|i| 3.3 * (-(i as f32) / 300.0).exp() + 2.0)
         .collect();
     let earlier: Vec<f32> = losses.iter().map(|l| l + 0.3).collect();
-    obj(&[
-        ("title", s("loss")),
-        ("label", s("run 2")),
-        ("losses", f32s(&losses)),
-        ("smoothWindow", JsValue::from(20)),
-        ("trainSteps", f32s(&[n as f32 - 1.0])),
-        ("trainLosses", f32s(&[2.1])),
-        ("valSteps", f32s(&[n as f32 - 1.0])),
-        ("valLosses", f32s(&[2.2])),
-        (
-            "earlier",
-            Array::of1(&obj(&[("label", s("run 1")), ("values", f32s(&earlier))])).into(),
-        ),
-    ])
+    to_js(&ChartSpec::Loss(LossSpec {
+        title: "loss".into(),
+        label: "run 2".into(),
+        losses,
+        every: 1,
+        smooth_window: 20,
+        train_points: vec![(n - 1, 2.1)],
+        val_points: vec![(n - 1, 2.2)],
+        earlier_runs: vec![SeriesSpec {
+            label: "run 1".into(),
+            values: earlier,
+        }],
+    }))
 }
 
 #[wasm_bindgen_test]
 fn the_loss_chart_draws_and_redraws() {
     let c = canvas(640, 320);
     assert_eq!(inked(&pixels(&c)), 0, "a new canvas is blank");
-    web::draw_loss(c.clone(), loss_spec(500)).unwrap();
+    web::draw_chart(c.clone(), loss_spec(500), 1.0).unwrap();
     let a = pixels(&c);
     assert!(inked(&a) > 3000, "{} pixels", inked(&a));
     assert!(colored(&a, [0x1f, 0x77, 0xb4]) > 300, "the blue loss line");
-    web::draw_loss(c.clone(), loss_spec(1500)).unwrap();
+    web::draw_chart(c.clone(), loss_spec(1500), 1.0).unwrap();
     let b = pixels(&c);
     assert_ne!(a, b, "more steps, another picture");
     // A 100k-step loss is decimated, and draws.
-    web::draw_loss(c.clone(), loss_spec(100_000)).unwrap();
+    web::draw_chart(c.clone(), loss_spec(100_000), 1.0).unwrap();
     assert!(inked(&pixels(&c)) > 3000);
 }
 
 #[wasm_bindgen_test]
-fn every_chart_draws_from_the_worker_labs_specs() {
-    // The worker's lab runs on this thread too (it is plain Rust): train a little, then draw
-    // what the worker would send.
-    let mut lab = WorkerLab::new(DEFAULT_NAMES.as_bytes(), "default").unwrap();
-    lab.choose_chapter("fix-softmax", Some(1000.0)).unwrap();
-    lab.start().unwrap();
-    let mut steps = 0;
-    while steps < 20 {
-        steps += lab.work(5.0);
+fn every_chart_the_worker_sends_draws() {
+    let bytes = js_sys::Uint8Array::from(DEFAULT_NAMES.as_bytes());
+    let init = obj(&[("type", s("init")), ("bytes", bytes.into())]);
+    let mut lab = WorkerLab::new(init, None).unwrap();
+    lab.start_events();
+    for _ in 0..3 {
+        lab.handle(obj(&[("type", s("step"))]));
     }
-    lab.pause();
-    let d = lab.diagnostics();
-    let run = lab.run_info();
-    let get = |o: &JsValue, k: &str| Reflect::get(o, &s(k)).unwrap();
-    type Draw = fn(HtmlCanvasElement, JsValue) -> Result<(), JsError>;
-    let charts: Vec<(&str, Draw, JsValue)> = vec![
-        ("embedding", web::draw_embedding, get(&d, "embedding")),
-        ("pre/act", web::draw_histogram_pair, get(&d, "prePair")),
-        ("map", web::draw_saturation_map, get(&d, "map")),
-        ("acts", web::draw_histograms, get(&d, "layersAct")),
-        ("grads", web::draw_histograms, get(&d, "layersGrad")),
-        (
-            "kaiming",
-            web::draw_histogram_pair,
-            get(&get(&run, "kaiming"), "pair"),
-        ),
-    ];
-    for (name, draw, spec) in charts {
-        assert!(spec.is_object(), "{name}: a spec");
-        let c = canvas(600, 300);
-        draw(c.clone(), spec).unwrap_or_else(|e| panic!("{name}: {:?}", JsValue::from(e)));
-        let n = inked(&pixels(&c));
-        assert!(n > 2000, "{name}: {n} pixels");
+    let events = Array::from(&lab.handle(obj(&[("type", s("step"))])));
+    let mut drawn = Vec::new();
+    for e in events.iter() {
+        for key in ["progress", "diag"] {
+            let body = Reflect::get(&e, &s(key)).unwrap();
+            if body.is_undefined() {
+                continue;
+            }
+            for view in Array::from(&Reflect::get(&body, &s("charts")).unwrap()).iter() {
+                let id = Reflect::get(&view, &s("id")).unwrap().as_string().unwrap();
+                let c = canvas(480, 300);
+                web::draw_chart(c.clone(), Reflect::get(&view, &s("spec")).unwrap(), 1.0).unwrap();
+                assert!(inked(&pixels(&c)) > 1000, "{id}");
+                drawn.push(id);
+            }
+        }
     }
-    // The saturation map of fix-softmax is mostly white (saturated) cells on black.
-    let c = canvas(600, 300);
-    web::draw_saturation_map(c.clone(), get(&d, "map")).unwrap();
-    let px = pixels(&c);
-    assert!(colored(&px, [0, 0, 0]) > 500, "black cells");
-    let p = lab.take_progress();
-    let losses = get(&p, "losses");
-    let lrs: Float32Array = get(&p, "lrs").dyn_into().unwrap();
-    let exps: Vec<f32> = lrs.to_vec().iter().map(|x| x.log10()).collect();
-    let c = canvas(600, 300);
-    let spec = obj(&[
-        ("title", s("")),
-        ("exponents", f32s(&exps)),
-        ("losses", losses.clone()),
-        ("smoothWindow", JsValue::from(5)),
-        ("suggested", JsValue::from(-1.0)),
-    ]);
-    web::draw_lr_finder(c.clone(), spec).unwrap();
-    assert!(inked(&pixels(&c)) > 1000);
-    let labels = Array::from(&get(&run, "ratioLabels"));
-    let ratios: Vec<f32> = get(&p, "ratios")
-        .dyn_into::<Float32Array>()
-        .unwrap()
-        .to_vec();
-    let k = labels.length() as usize;
-    let series: Array = (0..k)
-        .map(|j| {
-            let v: Vec<f32> = ratios.iter().skip(j).step_by(k).copied().collect();
-            obj(&[("label", labels.get(j as u32)), ("values", f32s(&v))])
-        })
-        .collect();
-    let c = canvas(600, 300);
-    web::draw_update_ratios(
-        c.clone(),
-        obj(&[("title", s("")), ("series", series.into())]),
-    )
-    .unwrap();
-    let px = pixels(&c);
-    assert!(colored(&px, [0, 0, 0]) > 100, "the black 1e-3 line");
+    for id in [
+        "loss",
+        "ratios",
+        "lr",
+        "embedding",
+        "preact",
+        "map",
+        "acts",
+        "grads",
+    ] {
+        assert!(drawn.iter().any(|d| d == id), "{id} in {drawn:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_chart_is_sharp_at_a_device_pixel_ratio_of_two() {
+    let (one, two) = (canvas(480, 300), canvas(960, 600));
+    web::draw_chart(one.clone(), loss_spec(400), 1.0).unwrap();
+    web::draw_chart(two.clone(), loss_spec(400), 2.0).unwrap();
+    // The same layout at twice the pixels: about four times the ink.
+    let (a, b) = (inked(&pixels(&one)) as f64, inked(&pixels(&two)) as f64);
+    assert!(b > 3.0 * a && b < 5.0 * a, "{a} vs {b}");
 }
 
 #[wasm_bindgen_test]
 fn empty_and_bad_specs_do_not_panic() {
     let c = canvas(400, 240);
     // Empty data: a frame that says "no data yet".
-    web::draw_loss(c.clone(), obj(&[("title", s("loss"))])).unwrap();
+    web::draw_chart(c.clone(), to_js(&ChartSpec::Loss(LossSpec::default())), 1.0).unwrap();
     assert!(inked(&pixels(&c)) > 100);
-    web::draw_histograms(c.clone(), JsValue::from(Object::new())).unwrap();
-    web::draw_embedding(c.clone(), JsValue::NULL).unwrap();
-    // Inconsistent data: an error, not a panic.
-    let bad = obj(&[
-        ("rows", JsValue::from(3)),
-        ("cols", JsValue::from(4)),
-        ("cells", Uint8Array::from(&[1u8, 0, 1][..]).into()),
-    ]);
-    assert!(web::draw_saturation_map(c.clone(), bad).is_err());
+    // Not a chart spec, or inconsistent data: an error, not a panic.
+    assert!(web::draw_chart(c.clone(), JsValue::NULL, 1.0).is_err());
+    assert!(web::draw_chart(c.clone(), obj(&[("type", s("pie"))]), 1.0).is_err());
+    let bad = ChartSpec::Saturation(SaturationSpec {
+        rows: 3,
+        cols: 4,
+        values: vec![1, 0, 1],
+        ..SaturationSpec::default()
+    });
+    assert!(web::draw_chart(c.clone(), to_js(&bad), 1.0).is_err());
     // A tiny canvas.
-    let tiny = canvas(20, 10);
-    web::draw_loss(tiny, loss_spec(50)).unwrap();
+    web::draw_chart(canvas(20, 10), loss_spec(50), 1.0).unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -205,11 +181,11 @@ fn the_page_gets_the_chapters_knobs_and_limits() {
         makemore_lab::presets::NAMES[0]
     );
     let knobs = Array::from(&web::knobs());
-    assert_eq!(knobs.length() as usize, makemore_lab::session::KNOBS.len());
     assert_eq!(
-        web::max_file_bytes() as usize,
-        makemore_lab::data::MAX_FILE_BYTES
+        knobs.length() as usize,
+        makemore_lab::session::settings::KNOBS.len()
     );
-    assert!(web::too_large_message(50e6).contains("50.0 MB"));
-    assert_eq!(web::format_count(32033.0), "32,033");
+    let limit = makemore_lab::data::MAX_FILE_BYTES as f64;
+    assert_eq!(web::file_size_problem(limit), None);
+    assert!(web::file_size_problem(50e6).unwrap().contains("50.0 MB"));
 }

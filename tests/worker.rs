@@ -1,13 +1,12 @@
-//! The worker's half of `web` in a real dedicated worker: the session trains in time slices,
-//! reports its progress as typed arrays, samples, refuses bad files, and gets a random seed
-//! from the worker's crypto.
+//! The worker's half of `web` in a real dedicated worker: `WorkerLab` reads the page's messages
+//! as JS values, trains in time slices, answers with plain JS events, refuses bad files and
+//! malformed messages with typed notices, and gets a random seed from the worker's crypto.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Array, Float32Array, Reflect};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use makemore_lab::data::DEFAULT_NAMES;
 use makemore_lab::web::WorkerLab;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
@@ -16,8 +15,20 @@ fn get(o: &JsValue, k: &str) -> JsValue {
     Reflect::get(o, &JsValue::from_str(k)).unwrap()
 }
 
-fn num(o: &JsValue, k: &str) -> f64 {
-    get(o, k).as_f64().unwrap()
+fn text(o: &JsValue, k: &str) -> String {
+    get(o, k).as_string().unwrap_or_default()
+}
+
+fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
+    }
+    o.into()
+}
+
+fn msg(kind: &str) -> JsValue {
+    obj(&[("type", JsValue::from_str(kind))])
 }
 
 fn small_names() -> String {
@@ -26,6 +37,30 @@ fn small_names() -> String {
         .take(800)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+fn lab() -> WorkerLab {
+    let bytes = Uint8Array::from(small_names().as_bytes());
+    let init = obj(&[
+        ("type", "init".into()),
+        ("bytes", bytes.into()),
+        ("name", "test".into()),
+    ]);
+    WorkerLab::new(init, None).unwrap()
+}
+
+/// The events of a list with a `type`.
+fn of(events: &JsValue, kind: &str) -> Vec<JsValue> {
+    Array::from(events)
+        .iter()
+        .filter(|e| text(e, "type") == kind)
+        .collect()
+}
+
+fn step_of(events: &JsValue) -> Option<f64> {
+    of(events, "progress")
+        .last()
+        .map(|p| get(&get(p, "progress"), "step").as_f64().unwrap())
 }
 
 #[wasm_bindgen_test]
@@ -39,101 +74,86 @@ fn we_are_in_a_worker() {
 }
 
 #[wasm_bindgen_test]
-fn the_lab_trains_in_time_slices_and_the_loss_falls() {
-    let mut lab = WorkerLab::new(small_names().as_bytes(), "test").unwrap();
-    lab.choose_chapter("kaiming", Some(100_000.0)).unwrap();
-    lab.start().unwrap();
-    assert!(lab.running() && lab.busy());
-    let mut losses: Vec<f32> = Vec::new();
-    let t0 = js_sys::Date::now();
-    while losses.len() < 300 {
-        let done = lab.work(20.0);
-        let p = lab.take_progress();
-        let l: Float32Array = get(&p, "losses").dyn_into().unwrap();
-        assert_eq!(l.length(), done, "progress has exactly the new steps");
-        assert_eq!(num(&p, "first") as usize, losses.len());
-        losses.extend(l.to_vec());
-        assert!(js_sys::Date::now() - t0 < 60_000.0, "too slow");
+fn the_lab_starts_trains_in_time_slices_and_pauses() {
+    let mut lab = lab();
+    let start = lab.start_events();
+    assert_eq!(of(&start, "ready").len(), 1);
+    assert_eq!(of(&start, "run").len(), 1);
+    assert_eq!(
+        text(&get(&of(&start, "ready")[0], "data"), "source"),
+        "test"
+    );
+    lab.handle(msg("train"));
+    assert!(lab.busy());
+    let mut last = 0.0;
+    for _ in 0..20 {
+        if let Some(s) = step_of(&lab.tick()) {
+            last = s;
+        }
     }
-    lab.pause();
+    assert!(last > 20.0, "trained {last} steps");
+    let ev = lab.handle(msg("pause"));
     assert!(!lab.busy());
-    let head: f32 = losses[..20].iter().sum::<f32>() / 20.0;
-    let tail: f32 = losses[losses.len() - 50..].iter().sum::<f32>() / 50.0;
-    assert!(tail < head - 0.3, "{head} -> {tail}");
-    // Step advances exactly one, and the next progress has that one loss.
-    let l = lab.step_once().unwrap();
-    let p = lab.take_progress();
-    let new: Float32Array = get(&p, "losses").dyn_into().unwrap();
-    assert_eq!(new.to_vec(), vec![l]);
-    assert_eq!(num(&p, "step") as usize, losses.len() + 1);
-    let d = lab.diagnostics();
-    assert_eq!(num(&d, "step") as usize, losses.len() + 1);
-    assert_eq!(Array::from(&get(&d, "actLines")).length(), 1);
+    let p = get(&of(&ev, "progress")[0], "progress");
+    assert_eq!(get(&p, "running"), JsValue::FALSE);
+    // The progress carries the loss chart as a spec the page can draw.
+    let charts = Array::from(&get(&p, "charts"));
+    assert!(charts.iter().any(|c| text(&c, "id") == "loss"));
 }
 
 #[wasm_bindgen_test]
-fn sampling_and_evaluation_in_the_worker() {
-    let mut lab = WorkerLab::new(small_names().as_bytes(), "test").unwrap();
-    lab.step_once().unwrap();
-    let names = Array::from(&lab.sample(7, 1.0).unwrap());
-    assert_eq!(names.length(), 7);
-    for n in names.iter() {
-        let novelty = get(&n, "novelty").as_string().unwrap();
-        assert!(["new", "in train", "in val"].contains(&novelty.as_str()));
-        assert!(get(&n, "name").is_string());
-    }
-    assert!(lab.sample(0, 1.0).is_err());
-    lab.request_eval();
-    while lab.busy() {
-        lab.work(10.0);
-    }
-    let p = lab.take_progress();
-    let evals = Array::from(&get(&p, "evals"));
-    assert_eq!(evals.length(), 1);
-    let e = evals.get(0);
-    assert!(num(&e, "train") > 1.0 && num(&e, "val") > 1.0);
+fn sampling_and_bad_input_in_the_worker() {
+    let mut lab = lab();
+    lab.start_events();
+    lab.handle(msg("step"));
+    let sample = obj(&[
+        ("type", "sample".into()),
+        ("n", "7".into()),
+        ("temperature", "1.0".into()),
+    ]);
+    let ev = lab.handle(sample);
+    let s = &of(&ev, "samples")[0];
+    assert_eq!(Array::from(&get(s, "samples")).length(), 7);
+    let bad = obj(&[
+        ("type", "sample".into()),
+        ("n", "0".into()),
+        ("temperature", "1".into()),
+    ]);
+    let n = &of(&lab.handle(bad), "notice")[0];
+    assert_eq!(text(n, "topic"), "sampling");
+    // Not a message of the protocol: a notice, not a trap.
+    let n = &of(&lab.handle(msg("explode")), "notice")[0];
+    assert!(
+        text(n, "message").contains("did not understand"),
+        "{}",
+        text(n, "message")
+    );
+    let n = &of(&lab.handle(JsValue::from(42)), "notice")[0];
+    assert_eq!(text(n, "level"), "bad");
+    // A bad file: a load_error tagged with its upload, and the data stay.
+    let png = Uint8Array::from(&b"\x89PNG\r\n\x1a\n"[..]);
+    let load = obj(&[
+        ("type", "load".into()),
+        ("bytes", png.into()),
+        ("name", "x.png".into()),
+        ("upload", 3.into()),
+    ]);
+    let e = &of(&lab.handle(load), "load_error")[0];
+    assert_eq!(get(e, "upload").as_f64(), Some(3.0));
+    assert!(
+        text(e, "message").contains("line 1"),
+        "{}",
+        text(e, "message")
+    );
 }
 
 #[wasm_bindgen_test]
-fn files_new_seeds_and_settings_in_the_worker() {
-    let mut lab = WorkerLab::new(small_names().as_bytes(), "test").unwrap();
-    let before = num(&lab.summary(), "names");
-    let e = lab.load_names(b"\x89PNG\r\n\x1a\n", "x.png").err().unwrap();
-    let msg = JsValue::from(e);
-    let text = get(&msg, "message").as_string().unwrap();
-    assert!(text.contains("UTF-8"), "{text}");
-    assert_eq!(num(&lab.summary(), "names"), before, "kept");
-    let good = DEFAULT_NAMES
-        .lines()
-        .skip(900)
-        .take(25)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let d = lab.load_names(good.as_bytes(), "good.txt").unwrap();
-    assert_eq!(num(&d, "names"), 25.0);
-    // A seed from crypto.getRandomValues in the worker.
-    let a = lab.new_seed().unwrap();
-    let b = lab.new_seed().unwrap();
+fn new_seeds_come_from_the_workers_crypto() {
+    let mut lab = lab();
+    lab.start_events();
+    let seed = |ev: &JsValue| text(&get(&of(ev, "run")[0], "run"), "seed");
+    let a = seed(&lab.handle(msg("new_seed")));
+    let b = seed(&lab.handle(msg("new_seed")));
     assert_ne!(a, b);
-    let info = lab.run_info();
-    assert_eq!(get(&info, "seed").as_string().unwrap(), b);
-    // Custom settings from a plain object; a bad value is refused.
-    let values = js_sys::Object::new();
-    Reflect::set(&values, &"n_hidden".into(), &"64".into()).unwrap();
-    lab.apply_settings(values.into()).unwrap();
-    assert_eq!(
-        get(&get(&lab.run_info(), "settings"), "n_hidden")
-            .as_string()
-            .unwrap(),
-        "64"
-    );
-    let bad = js_sys::Object::new();
-    Reflect::set(&bad, &"n_layers".into(), &"99".into()).unwrap();
-    assert!(lab.apply_settings(bad.into()).is_err());
-    assert_eq!(
-        get(&get(&lab.run_info(), "settings"), "n_layers")
-            .as_string()
-            .unwrap(),
-        "1"
-    );
+    assert_ne!(a, "42");
 }

@@ -128,11 +128,10 @@ impl Lab {
             Request::Chapter { name } => {
                 new_run(s.choose_chapter(&name), Topic::Training).map(|_| true)
             }
-            Request::Settings { values } => new_run(
-                s.apply_settings(values.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-                Topic::Settings,
-            )
-            .map(|_| true),
+            Request::Settings { values } => s
+                .apply_settings(values.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .map(|_| true)
+                .map_err(|e| notice(format!("not applied: {e}"), Level::Bad, Topic::Settings)),
             Request::Budget { steps } => s
                 .set_steps(&steps)
                 .map(|_| false)

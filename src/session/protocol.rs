@@ -257,6 +257,8 @@ pub struct ProgressView {
     pub running: bool,
     pub finished: bool,
     pub evaluating: bool,
+    /// The run's first mini-batch loss, once there is one (the lesson's "first loss").
+    pub first_loss: Option<f32>,
     /// "step 1,234 of 10,000"
     pub step_text: String,
     /// "5,310 it/s" while training

@@ -107,6 +107,7 @@ pub fn progress_view(s: &Session, itps: f64, charts: Vec<ChartView>) -> Progress
         running,
         finished: t.finished(),
         evaluating: eval.is_some(),
+        first_loss: s.history().first_loss,
         step_text: format!("step {} of {}", format::count(step), format::count(steps)),
         speed_text: if running && itps > 0.0 {
             format!("{} it/s", format::count(itps.round() as usize))

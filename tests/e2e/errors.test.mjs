@@ -21,7 +21,7 @@ test('a panic in the worker is reported, and Restart brings the trainer back', a
   await chooseChapter(page, 'batchnorm');
   await page.click('#train');
   await until(page, () => window.__lab.p.step > 20);
-  await page.evaluate(() => window.__lab.worker.postMessage({ type: 'panicForTest' }));
+  await page.evaluate(() => window.__lab.worker.postMessage({ type: 'panic_for_test' }));
   await page.waitForSelector('#fatal:not([hidden])');
   assert.match(await text(page, '#fatal-msg'), /a panic asked for by the test/);
   // The page itself still answers, and the controls are off until the restart.

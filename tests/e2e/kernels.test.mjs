@@ -44,7 +44,7 @@ test('Chromium trains with the relaxed-simd build, and the page says so', () => 
 test('?simd=plain trains with the plain simd128 build', () => {
   const p = runs.plain;
   assert.deepEqual(p.errors, []);
-  assert.match(p.kernels, /^simd128 \(/);
+  assert.match(p.kernels, /^wasm simd128 \(/);
   assert.doesNotMatch(p.kernels, /relaxed/);
   assert.deepEqual([...new Set(p.wasm)], ['/pkg/makemore_lab_bg.wasm'], `fetched: ${p.wasm}`);
 });

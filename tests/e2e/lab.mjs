@@ -29,15 +29,23 @@ export function state(page) {
       steps: S.p.steps,
       running: S.p.running,
       finished: S.p.finished,
-      nLosses: S.losses.length,
-      evals: S.evals.length,
+      evals: S.charts.loss.view?.spec.train_points.length ?? 0,
       dead: S.dead,
     };
   });
 }
 
+/** The mini-batch losses as the loss chart holds them (one per step up to 2,048 steps). */
 export function losses(page) {
-  return page.evaluate(() => Array.from(window.__lab.losses.view()));
+  return page.evaluate(() => Array.from(window.__lab.charts.loss.view?.spec.losses ?? []));
+}
+
+/** The full-split evaluations the loss chart shows: [{step, train, val}]. */
+export function evals(page) {
+  return page.evaluate(() => {
+    const s = window.__lab.charts.loss.view?.spec;
+    return (s?.train_points ?? []).map(([step, train], i) => ({ step, train, val: s.val_points[i][1] }));
+  });
 }
 
 export function until(page, fn, arg, timeout = 20_000) {

@@ -8,7 +8,7 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { WWW } from './harness.mjs';
 import {
-  openLab, state, losses, until, chooseChapter, setBudget, pause, trainTo, canvas, canvases, text, mean,
+  openLab, state, losses, evals, until, chooseChapter, setBudget, pause, trainTo, canvas, canvases, text, mean,
 } from './lab.mjs';
 
 const DIAG_CHARTS = ['embedding', 'preact', 'map', 'acts', 'grads'];
@@ -71,9 +71,10 @@ test('training runs, the loss falls, and every chart is drawn and changes', asyn
     assert.notEqual(late[name].hash, mid[name].hash, `${name} changed while training`);
   }
   const l = await losses(page);
-  assert.ok(l.length > 600);
-  const first = mean(l.slice(0, 20));
-  const last = mean(l.slice(-100));
+  assert.ok(l.length > 300, `${l.length} points`);
+  // Points are means of 1, 2, 4... steps as the run grows (the page keeps at most 2,048).
+  const first = mean(l.slice(0, 3));
+  const last = mean(l.slice(-20));
   assert.ok(last < first - 0.5, `loss fell: ${first.toFixed(3)} -> ${last.toFixed(3)}`);
   // Key numbers as text too.
   assert.match(await text(page, 'figure[data-chart="acts"] .readout'), /layer 1 \(Tanh\): mean [+-]\d\.\d\d, std \d\.\d\d, saturated \d+\.\d%/);
@@ -93,7 +94,6 @@ test('pause stops the steps and Step does exactly one', async () => {
   await page.waitForTimeout(400);
   const s1 = await state(page);
   assert.equal(s1.step, s0 + 1);
-  assert.equal(s1.nLosses, s0 + 1);
   assert.equal(s1.running, false);
 });
 
@@ -107,25 +107,27 @@ test('keyboard: space trains and pauses', async () => {
 });
 
 test('reset gives the same first loss; a new seed another one', async () => {
-  const firstLoss = (await losses(page))[0];
+  const firstLoss = await page.evaluate(() => window.__lab.p.first_loss);
+  assert.ok(firstLoss > 3 && firstLoss < 4, `first loss ${firstLoss}`);
   const seed = await text(page, '#seed');
   await page.click('#reset');
-  await until(page, () => window.__lab.p.step === 0 && window.__lab.losses.length === 0);
+  await until(page, () => window.__lab.p.step === 0 && window.__lab.charts.loss.view?.spec.losses.length === 0);
   assert.equal(await text(page, '#seed'), seed);
   await page.click('#step');
-  await until(page, () => window.__lab.losses.length === 1);
-  assert.equal((await losses(page))[0], firstLoss);
+  await until(page, () => window.__lab.p.step === 1);
+  assert.equal(await page.evaluate(() => window.__lab.p.first_loss), firstLoss);
+  assert.deepEqual(await losses(page), [firstLoss]);
   // The run before stays on the loss chart, faded, until cleared.
-  assert.equal(await page.evaluate(() => window.__lab.runs.length), 1);
+  assert.equal(await page.evaluate(() => window.__lab.charts.loss.view.spec.earlier_runs.length), 1);
   assert.match(await text(page, 'figure[data-chart="loss"] .readout'), /earlier runs/);
   await page.click('#new-seed');
   await until(page, (s) => document.getElementById('seed').textContent !== s, seed);
   await page.click('#step');
-  await until(page, () => window.__lab.losses.length === 1);
-  assert.notEqual((await losses(page))[0], firstLoss);
+  await until(page, () => window.__lab.p.step === 1);
+  assert.notEqual(await page.evaluate(() => window.__lab.p.first_loss), firstLoss);
   const before = await canvas(page, 'loss');
   await page.click('#clear-runs');
-  assert.equal(await page.evaluate(() => window.__lab.runs.length), 0);
+  await until(page, () => window.__lab.charts.loss.view.spec.earlier_runs.length === 0);
   assert.notEqual((await canvas(page, 'loss')).hash, before.hash);
 });
 
@@ -154,44 +156,43 @@ test('the learning rate changes while paused; lr 100 stops with a message', asyn
   const s0 = (await state(page)).step;
   await page.fill('#lr', '0.05');
   await page.click('#lr-set');
-  await until(page, () => window.__lab.p.lrOverride === Math.fround(0.05));
+  await until(page, () => window.__lab.p.lr_override && window.__lab.p.lr_text === '0.05');
   await page.click('#step');
   await until(page, (s) => window.__lab.p.step === s + 1, s0);
-  assert.equal(await page.evaluate(() => window.__lab.lrs.view().at(-1)), Math.fround(0.05));
+  assert.match(await text(page, '#lr-note'), /your rate \(0\.05\) replaces the schedule/);
 
   await page.fill('#lr', '100');
   await page.click('#lr-set');
-  await until(page, () => window.__lab.p.lrOverride === 100);
-  const good = (await losses(page)).length;
+  await until(page, () => window.__lab.p.lr_override && window.__lab.p.lr_text === '100');
+  const good = (await state(page)).step;
   await page.click('#train');
   await until(page, () => /learning rate is too high/.test(document.getElementById('notice').textContent));
   const st = await state(page);
   assert.equal(st.running, false, 'training stopped');
   assert.ok(st.step <= good, `the last good weights: step ${st.step} <= ${good}`);
   const l = await losses(page);
-  assert.equal(l.length, st.step);
   assert.ok(l.every((x) => Number.isFinite(x) && x < 10), 'no exploded loss kept');
   // A sane rate trains on from there.
   await page.fill('#lr', '0.1');
   await page.click('#lr-set');
-  await until(page, () => window.__lab.p.lrOverride === Math.fround(0.1));
+  await until(page, () => window.__lab.p.lr_override && window.__lab.p.lr_text === '0.1');
   await page.click('#step');
   await until(page, (s) => window.__lab.p.step === s + 1, st.step);
   assert.ok((await losses(page)).at(-1) < 5);
   await page.click('#lr-schedule');
-  await until(page, () => window.__lab.p.lrOverride === null);
+  await until(page, () => !window.__lab.p.lr_override);
 });
 
 test('full train/val losses on demand and at the end of the budget', async () => {
   await page.click('#evaluate');
-  await until(page, () => window.__lab.evals.length === 1, null, 30_000);
-  const e = await page.evaluate(() => window.__lab.evals[0]);
+  await until(page, () => window.__lab.charts.loss.view?.spec.train_points.length === 1, null, 30_000);
+  const [e] = await evals(page);
   assert.ok(e.train > 1.5 && e.train < 4 && e.val > 1.5 && e.val < 4, JSON.stringify(e));
   assert.match(await text(page, 'figure[data-chart="loss"] .readout'), /full splits at step [\d,]+: train \d\.\d{3}, val \d\.\d{3}/);
   const s = (await state(page)).step;
   await setBudget(page, s + 150);
   await page.click('#train');
-  await until(page, (n) => window.__lab.p.finished && window.__lab.evals.some((x) => x.step === n), s + 150, 30_000);
+  await until(page, (n) => window.__lab.p.finished && window.__lab.charts.loss.view?.spec.train_points.some((x) => x[0] === n), s + 150, 30_000);
   assert.match(await text(page, '#notice'), /finished/);
   assert.equal(await page.isDisabled('#train'), true);
 });
@@ -217,7 +218,7 @@ test('custom settings: every knob in a form; a bad value is refused and changes 
   assert.match(await text(page, '#run-title'), /^custom \(from /);
   assert.match(await text(page, '#run-arch'), /2 x \[Linear no bias|2 x \[Linear with bias/);
   await page.click('#step');
-  await until(page, () => window.__lab.diag?.actLines.length === 2);
+  await until(page, () => window.__lab.diag?.step > 0 && window.__lab.charts.acts.view?.lines.length === 2);
   await page.click('#custom summary');
 });
 
@@ -226,7 +227,7 @@ test('the lr finder draws its sweep and marks the suggested rate', async () => {
   await setBudget(page, 400);
   const before = await canvas(page, 'lr');
   await trainTo(page, 400);
-  await until(page, () => window.__lab.diag?.lrSuggestion && window.__lab.diag.step === 400);
+  await until(page, () => window.__lab.p.step === 400 && /suggested/.test(window.__lab.charts.lr.view?.lines.join(' ')));
   const after = await canvas(page, 'lr');
   assert.notEqual(after.hash, before.hash);
   assert.ok(after.inked > 3000);
