@@ -1,0 +1,504 @@
+//! The protocol between the page and the worker (src/session/protocol.rs): every message's `type`
+//! tag is listed, and the page's scripts use exactly the tags, charts and topics Rust has.
+
+use makemore_lab::data::DEFAULT_NAMES;
+use makemore_lab::session::protocol::{ChartId, Event, Level, Notice, Request, SampleView, Topic};
+use makemore_lab::session::{views, Session};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The position of a request's variant in `Request::TAGS`. A match without a wildcard: a new
+/// variant does not compile until it is listed here (and in `one_of_each_request`).
+fn request_index(r: &Request) -> usize {
+    match r {
+        Request::Init { .. } => 0,
+        Request::Train => 1,
+        Request::Pause => 2,
+        Request::Step => 3,
+        Request::Reset => 4,
+        Request::NewSeed => 5,
+        Request::Evaluate => 6,
+        Request::ClearRuns => 7,
+        Request::Chapter { .. } => 8,
+        Request::Settings { .. } => 9,
+        Request::Budget { .. } => 10,
+        Request::Lr { .. } => 11,
+        Request::Sample { .. } => 12,
+        Request::Load { .. } => 13,
+        Request::PanicForTest => 14,
+    }
+}
+
+fn one_of_each_request() -> Vec<Request> {
+    vec![
+        Request::Init {
+            bytes: Some(b"ann\n".to_vec()),
+            name: Some("a.txt".into()),
+            simd: Some("plain".into()),
+        },
+        Request::Train,
+        Request::Pause,
+        Request::Step,
+        Request::Reset,
+        Request::NewSeed,
+        Request::Evaluate,
+        Request::ClearRuns,
+        Request::Chapter {
+            name: "deep".into(),
+        },
+        Request::Settings {
+            values: BTreeMap::from([("n_hidden".to_string(), "100".to_string())]),
+        },
+        Request::Budget {
+            steps: "1000".into(),
+        },
+        Request::Lr {
+            lr: Some("0.1".into()),
+        },
+        Request::Sample {
+            n: "20".into(),
+            temperature: "1".into(),
+        },
+        Request::Load {
+            bytes: b"ann\nbob\n".to_vec(),
+            name: "b.txt".into(),
+            upload: 3,
+        },
+        Request::PanicForTest,
+    ]
+}
+
+/// As `request_index`, for `Event::TAGS`.
+fn event_index(e: &Event) -> usize {
+    match e {
+        Event::Ready { .. } => 0,
+        Event::Run { .. } => 1,
+        Event::Progress { .. } => 2,
+        Event::Diag { .. } => 3,
+        Event::Data { .. } => 4,
+        Event::LoadError { .. } => 5,
+        Event::Samples { .. } => 6,
+        Event::Notice { .. } => 7,
+        Event::Fatal { .. } => 8,
+    }
+}
+
+fn one_of_each_event() -> Vec<Event> {
+    let names = DEFAULT_NAMES
+        .lines()
+        .take(300)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut s = Session::new(names.as_bytes(), "test").unwrap();
+    s.start().unwrap();
+    s.train(2, || false);
+    s.pause();
+    let mut progress = views::progress_view(&s, 0.0, views::step_charts(&s));
+    progress.stopped = Some(Notice {
+        message: "finished".into(),
+        level: Level::Good,
+    });
+    vec![
+        Event::Ready {
+            data: views::data_view(&s),
+            kernels: "native".into(),
+        },
+        Event::Run {
+            run: views::run_view(&s),
+        },
+        Event::Progress { progress },
+        Event::Diag {
+            diag: views::diag_view(&mut s),
+        },
+        Event::Data {
+            data: views::data_view(&s),
+            name: "a.txt".into(),
+            upload: 1,
+        },
+        Event::LoadError {
+            message: "no".into(),
+            name: "b.txt".into(),
+            upload: 2,
+        },
+        Event::Samples {
+            samples: vec![SampleView {
+                name: "ann".into(),
+                novelty: "new".into(),
+            }],
+            line: "1 name".into(),
+        },
+        Event::Notice {
+            message: "hello".into(),
+            level: Level::Warn,
+            topic: Topic::Sampling,
+        },
+        Event::Fatal {
+            message: "out of memory".into(),
+        },
+    ]
+}
+
+/// Every topic (a match without a wildcard: a new topic must be added here).
+fn all_topics() -> Vec<Topic> {
+    let all = [
+        Topic::Training,
+        Topic::Settings,
+        Topic::Sampling,
+        Topic::Upload,
+    ];
+    for t in all {
+        match t {
+            Topic::Training | Topic::Settings | Topic::Sampling | Topic::Upload => {}
+        }
+    }
+    all.to_vec()
+}
+
+fn tag(v: &impl serde::Serialize) -> String {
+    let json = serde_json::to_value(v).unwrap();
+    json["type"].as_str().expect("a type tag").to_string()
+}
+
+fn serde_name(v: &impl serde::Serialize) -> String {
+    serde_json::to_value(v)
+        .unwrap()
+        .as_str()
+        .expect("a string")
+        .to_string()
+}
+
+#[test]
+fn every_request_has_its_listed_tag_and_reads_back() {
+    let all = one_of_each_request();
+    assert_eq!(all.len(), Request::TAGS.len());
+    for (i, r) in all.iter().enumerate() {
+        assert_eq!(request_index(r), i, "{r:?}");
+        assert_eq!(tag(r), Request::TAGS[i], "{r:?}");
+        let json = serde_json::to_string(r).unwrap();
+        let back: Request = serde_json::from_str(&json).unwrap();
+        assert_eq!(&back, r);
+    }
+    let unique: BTreeSet<_> = Request::TAGS.iter().collect();
+    assert_eq!(unique.len(), Request::TAGS.len());
+}
+
+#[test]
+fn every_event_has_its_listed_tag_and_reads_back() {
+    let all = one_of_each_event();
+    assert_eq!(all.len(), Event::TAGS.len());
+    for (i, e) in all.iter().enumerate() {
+        assert_eq!(event_index(e), i, "{e:?}");
+        assert_eq!(tag(e), Event::TAGS[i]);
+        let json = serde_json::to_string(e).unwrap();
+        let back: Event = serde_json::from_str(&json).unwrap();
+        assert_eq!(&back, e, "{}", Event::TAGS[i]);
+    }
+    let unique: BTreeSet<_> = Event::TAGS.iter().collect();
+    assert_eq!(unique.len(), Event::TAGS.len());
+}
+
+#[test]
+fn requests_are_read_as_the_page_writes_them() {
+    let read = |json: &str| serde_json::from_str::<Request>(json);
+    // The page's init without a file; an absent rate goes back to the schedule.
+    assert_eq!(
+        read(r#"{"type": "init", "simd": null}"#).unwrap(),
+        Request::Init {
+            bytes: None,
+            name: None,
+            simd: None
+        }
+    );
+    assert_eq!(
+        read(r#"{"type": "lr", "lr": null}"#).unwrap(),
+        Request::Lr { lr: None }
+    );
+    // A misspelt field is an error, not a silently missing value.
+    assert!(
+        read(r#"{"type": "budget", "step": "100"}"#).is_err(),
+        "a missing field"
+    );
+    assert!(
+        read(r#"{"type": "budget", "steps": "100", "stpes": "1"}"#).is_err(),
+        "an unknown field"
+    );
+    assert!(read(r#"{"type": "jump"}"#).is_err());
+}
+
+#[test]
+fn chart_ids_and_topics_are_named_as_serde_writes_them() {
+    for (i, id) in ChartId::ALL.iter().enumerate() {
+        // ALL is complete: every variant sits at its place.
+        let place = match id {
+            ChartId::Loss => 0,
+            ChartId::Lr => 1,
+            ChartId::Embedding => 2,
+            ChartId::Preact => 3,
+            ChartId::Map => 4,
+            ChartId::Ratios => 5,
+            ChartId::Acts => 6,
+            ChartId::Grads => 7,
+            ChartId::Kaiming => 8,
+        };
+        assert_eq!(place, i);
+        assert_eq!(
+            serde_name(id),
+            id.name(),
+            "the page finds a chart by its id"
+        );
+    }
+    let topics: Vec<String> = all_topics().iter().map(serde_name).collect();
+    assert_eq!(topics, ["training", "settings", "sampling", "upload"]);
+}
+
+// ---- the page's scripts ------------------------------------------------------------------
+
+fn read(path: &str) -> String {
+    let full = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
+}
+
+/// The page's scripts: (path, text).
+fn scripts() -> Vec<(String, String)> {
+    let mut paths = vec!["www/main.js".to_string(), "www/worker.js".to_string()];
+    let dir = format!("{}/www/js", env!("CARGO_MANIFEST_DIR"));
+    let mut js: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".js"))
+        .map(|n| format!("www/js/{n}"))
+        .collect();
+    js.sort();
+    assert!(!js.is_empty(), "{dir} has the page's modules");
+    paths.extend(js);
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = read(&p);
+            (p, text)
+        })
+        .collect()
+}
+
+/// Every `'x'` or `"x"` string right after `prefix`, with the line it is on.
+fn quoted_after<'a>(text: &'a str, prefix: &str) -> Vec<(&'a str, &'a str)> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut rest = line;
+        while let Some(i) = rest.find(prefix) {
+            rest = &rest[i + prefix.len()..];
+            let Some(q) = rest.chars().next().filter(|c| *c == '\'' || *c == '"') else {
+                continue;
+            };
+            let body = &rest[1..];
+            let end = body.find(q).expect("a closing quote");
+            out.push((&body[..end], line));
+            rest = &body[end..];
+        }
+    }
+    out
+}
+
+/// A `type:` that is not a message: an element's or the Worker's option.
+fn is_dom_option(line: &str) -> bool {
+    line.contains("el('") || line.contains("new Worker(")
+}
+
+#[test]
+fn the_page_posts_only_request_tags() {
+    let mut posted = BTreeSet::new();
+    for (path, text) in scripts() {
+        let worker = path.ends_with("worker.js");
+        let mut found = quoted_after(&text, "type: ");
+        if worker {
+            // The worker reads the page's message by its type.
+            found.extend(quoted_after(&text, "msg?.type === "));
+        }
+        for (t, line) in found {
+            if is_dom_option(line) {
+                continue;
+            }
+            // The worker posts one event of its own (a crash); everything else is a request.
+            if worker && line.contains("postMessage(") {
+                assert!(Event::TAGS.contains(&t), "{path}: event '{t}': {line}");
+                continue;
+            }
+            assert!(
+                Request::TAGS.contains(&t),
+                "{path}: '{t}' is not a request: {line}"
+            );
+            posted.insert(t.to_string());
+        }
+    }
+    // And the page sends every request but the test's panic (tests/e2e posts that one).
+    let unsent: Vec<_> = Request::TAGS
+        .iter()
+        .filter(|t| !posted.contains(**t))
+        .collect();
+    assert_eq!(unsent, [&"panic_for_test"], "requests the page never sends");
+}
+
+/// The body of `function name(` up to the next line that closes a top-level block.
+fn function_body<'a>(text: &'a str, name: &str) -> &'a str {
+    let start = text
+        .find(&format!("function {name}("))
+        .unwrap_or_else(|| panic!("function {name}"));
+    let end = text[start..]
+        .find("\n}\n")
+        .expect("the end of the function");
+    &text[start..start + end]
+}
+
+#[test]
+fn the_page_handles_every_event_and_no_other() {
+    let main = read("www/main.js");
+    let body = function_body(&main, "onEvent");
+    let cases: Vec<&str> = quoted_after(body, "case ")
+        .into_iter()
+        .map(|c| c.0)
+        .collect();
+    for c in &cases {
+        assert!(
+            Event::TAGS.contains(c),
+            "www/main.js handles '{c}', not an event"
+        );
+    }
+    for t in Event::TAGS {
+        assert!(
+            cases.contains(t),
+            "www/main.js has no case for the event '{t}'"
+        );
+    }
+    let unique: BTreeSet<_> = cases.iter().collect();
+    assert_eq!(unique.len(), cases.len(), "{cases:?}");
+}
+
+#[test]
+fn every_chart_has_a_figure_and_every_figure_a_chart() {
+    let html = read("www/index.html");
+    let figures: Vec<&str> = quoted_after(&html, "data-chart=")
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    let names: Vec<&str> = ChartId::ALL.iter().map(|c| c.name()).collect();
+    for f in &figures {
+        assert!(
+            names.contains(f),
+            "www/index.html: data-chart=\"{f}\" is not a ChartId"
+        );
+    }
+    for n in &names {
+        assert!(
+            figures.contains(n),
+            "www/index.html has no figure data-chart=\"{n}\""
+        );
+    }
+    assert_eq!(
+        figures.len(),
+        names.len(),
+        "one figure per chart: {figures:?}"
+    );
+}
+
+/// The `{ key: 'value', ... }` of `const NAME = {` in a script.
+fn object_literal(text: &str, name: &str) -> Vec<(String, String)> {
+    let start = text
+        .find(&format!("const {name} = {{"))
+        .unwrap_or_else(|| panic!("const {name}"));
+    let body = &text[start..];
+    let body = &body[body.find('{').unwrap() + 1..body.find('}').unwrap()];
+    body.split(',')
+        .filter(|kv| !kv.trim().is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once(':').expect("key: value");
+            let unquote = |s: &str| s.trim().trim_matches(['\'', '"']).to_string();
+            (unquote(k), unquote(v))
+        })
+        .collect()
+}
+
+#[test]
+fn every_notice_topic_has_a_place_on_the_page() {
+    let main = read("www/main.js");
+    let html = read("www/index.html");
+    let targets = object_literal(&main, "NOTICE_TARGET");
+    let keys: Vec<&str> = targets.iter().map(|(k, _)| k.as_str()).collect();
+    let topics: Vec<String> = all_topics().iter().map(serde_name).collect();
+    for k in &keys {
+        assert!(
+            topics.iter().any(|t| t == k),
+            "NOTICE_TARGET.{k} is not a Topic"
+        );
+    }
+    for t in &topics {
+        assert!(keys.contains(&t.as_str()), "NOTICE_TARGET has no '{t}'");
+    }
+    for (k, id) in &targets {
+        assert!(
+            html.contains(&format!("id=\"{id}\"")),
+            "NOTICE_TARGET.{k}: www/index.html has no id=\"{id}\""
+        );
+    }
+}
+
+#[test]
+fn the_data_header_shows_fields_of_the_data_view() {
+    let main = read("www/main.js");
+    let html = read("www/index.html");
+    let body = function_body(&main, "showData");
+    let list = &body[body
+        .find("for (const key of [")
+        .expect("the list of fields")..];
+    let list = &list[list.find('[').unwrap() + 1..list.find(']').unwrap()];
+    let shown: Vec<&str> = list
+        .split(',')
+        .map(|k| k.trim().trim_matches(['\'', '"']))
+        .collect();
+    assert!(!shown.is_empty());
+    let s = Session::new(
+        DEFAULT_NAMES
+            .lines()
+            .take(300)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_bytes(),
+        "t",
+    )
+    .unwrap();
+    let view = serde_json::to_value(views::data_view(&s)).unwrap();
+    for k in shown {
+        assert!(
+            view.get(k).is_some(),
+            "showData shows '{k}', not a DataView field"
+        );
+        // As the page makes it: `key.replace('_', '-')` replaces the first '_' only.
+        let id = format!("data-{}", k.replacen('_', "-", 1));
+        assert!(html.contains(&format!("id=\"{id}\"")), "no #{id}");
+    }
+}
+
+#[test]
+fn the_form_knows_every_kind_of_knob() {
+    use makemore_lab::session::settings::{KnobKind, KNOBS};
+    let kind_tag = |k: &KnobKind| {
+        // A match without a wildcard: a new kind must be handled by the form too.
+        match k {
+            KnobKind::Int { .. }
+            | KnobKind::Float { .. }
+            | KnobKind::Choice { .. }
+            | KnobKind::Bool => tag(k),
+        }
+    };
+    let tags: BTreeSet<String> = KNOBS.iter().map(|k| kind_tag(&k.kind)).collect();
+    assert_eq!(tags.len(), 4, "every kind is used: {tags:?}");
+    let controls = read("www/js/controls.js");
+    let read_by_form: BTreeSet<String> = quoted_after(&controls, "kind.type === ")
+        .into_iter()
+        .map(|(t, _)| t.to_string())
+        .collect();
+    for t in &read_by_form {
+        assert!(
+            tags.contains(t),
+            "www/js/controls.js reads kind '{t}', not a KnobKind"
+        );
+    }
+}
