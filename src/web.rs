@@ -444,6 +444,7 @@ pub fn draw_embedding(canvas: HtmlCanvasElement, spec: JsValue) -> Result<(), Js
         x_label: &xl,
         y_label: &yl,
         points: &points,
+        counts: &[],
     };
     draw_on(canvas, |root| charts::draw_embedding(root, &data))
 }

@@ -344,3 +344,10 @@ fn the_largest_file_bounds_the_examples_and_their_memory() {
         "characters, not bytes"
     );
 }
+
+#[test]
+fn counts_are_per_index_with_the_boundary_once_per_name() {
+    let words = vec!["anna".to_string(), "bo".to_string()];
+    let v = Vocab::from_words(&words); // . a b n o
+    assert_eq!(v.counts(&words), vec![2, 2, 1, 2, 1]);
+}

@@ -41,6 +41,18 @@ impl Vocab {
         // itos[1..] is sorted, so a binary search finds the character.
         self.itos[1..].binary_search(&c).ok().map(|i| i + 1)
     }
+    /// How often each index occurs as a target in `words` (built from the same words): index 0,
+    /// the boundary, once per name; the embedding chart labels the most frequent first.
+    pub fn counts(&self, words: &[String]) -> Vec<u32> {
+        let mut counts = vec![0u32; self.size()];
+        counts[0] = words.len() as u32;
+        for c in words.iter().flat_map(|w| w.chars()) {
+            if let Some(i) = self.stoi(c) {
+                counts[i] += 1;
+            }
+        }
+        counts
+    }
     /// The vocabulary as one string, like the notebook's `''.join(chars)`, the boundary's mark first.
     pub fn as_string(&self) -> String {
         self.itos.iter().collect()

@@ -47,6 +47,7 @@ fn every_chart_survives_small_and_odd_sizes() {
         x_label: "x",
         y_label: "y",
         points: &points,
+        counts: &[],
     };
     let hd = HistogramData {
         title: "H",
