@@ -562,6 +562,7 @@ fn embedding_chart(s: &Session) -> ChartView {
         chars,
         xs: points.iter().map(|p| p[0]).collect(),
         ys: points.iter().map(|p| p[1]).collect(),
+        counts: s.data().vocab.counts(s.words()),
     });
     view(ChartId::Embedding, caption, spec, vec![line])
 }
