@@ -134,13 +134,14 @@ pub struct LayerDiag {
     pub grad_hist: Histogram,
 }
 
-/// Per-layer diagnostics of every Tanh layer (as the notebook's plots), from the last step.
+/// Per-layer diagnostics of every Tanh layer (as the notebook's plots; the Identity layers of a
+/// net without tanh stand in for them), from the last step.
 pub fn layer_diagnostics(model: &Mlp, threshold: f32, bins: usize) -> Vec<LayerDiag> {
     model
         .layers
         .iter()
         .enumerate()
-        .filter(|(_, l)| matches!(l, Layer::Tanh(_)))
+        .filter(|(_, l)| l.is_activation())
         .map(|(index, l)| LayerDiag {
             index,
             kind: l.kind(),
@@ -152,7 +153,7 @@ pub fn layer_diagnostics(model: &Mlp, threshold: f32, bins: usize) -> Vec<LayerD
         .collect()
 }
 
-/// The first hidden layer's pre-activations (the input of the first Tanh) and activations.
+/// The first hidden layer's pre-activations (the input of the first Tanh, or Identity) and activations.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FirstLayer {
     pub preact: Stats,
@@ -163,10 +164,7 @@ pub struct FirstLayer {
 }
 
 pub fn first_layer(model: &Mlp, batch: usize, threshold: f32, bins: usize) -> Option<FirstLayer> {
-    let t = model
-        .layers
-        .iter()
-        .position(|l| matches!(l, Layer::Tanh(_)))?;
+    let t = model.layers.iter().position(Layer::is_activation)?;
     let pre = model.layers[t - 1].out();
     let h = model.layers[t].out();
     let cols = model.layers[t].n_out();

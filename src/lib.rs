@@ -5,6 +5,7 @@
 pub mod charts;
 pub mod data;
 pub mod diagnostics;
+pub mod experiments;
 pub mod kernels;
 pub mod layers;
 pub mod loss;

@@ -1,10 +1,10 @@
 //! The MLP of the lesson: embedding table C, then `n_layers` blocks of
-//! [Linear, (BatchNorm1d), Tanh], then the output Linear (and, in the deep model, a last
+//! [Linear, (BatchNorm1d), Tanh (or Identity)], then the output Linear (and, in the deep model, a last
 //! BatchNorm1d). One forward/backward/SGD step works on a mini-batch; `eval_loss` runs a whole
 //! split in eval mode, in chunks.
 
 use crate::kernels;
-use crate::layers::{BatchNorm1d, BnStat, Embedding, Layer, Linear, Param, Tanh};
+use crate::layers::{BatchNorm1d, BnStat, Embedding, Identity, Layer, Linear, Param, Tanh};
 use crate::loss;
 use crate::rng::Rng;
 
@@ -24,6 +24,14 @@ impl WeightInit {
             WeightInit::Kaiming(g) => g / (n_in as f32).sqrt(),
         }
     }
+}
+
+/// The hidden blocks' nonlinearity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activation {
+    Tanh,
+    /// None ("what if we remove the tanh"): the stack collapses to one linear map, however deep.
+    Identity,
 }
 
 /// BatchNorm settings (see `layers::batchnorm` for the two variants).
@@ -57,6 +65,8 @@ pub struct ModelConfig {
     pub n_hidden: usize,
     /// Number of hidden [Linear, (BN), Tanh] blocks: 1 for the notebook's first MLPs, 5 for the deep one.
     pub n_layers: usize,
+    /// Ends every hidden block (Tanh in every chapter).
+    pub activation: Activation,
     /// BatchNorm after every hidden Linear.
     pub batchnorm: Option<BnConfig>,
     /// A BatchNorm after the output Linear too (the deep model); uses `batchnorm`'s settings.
@@ -149,7 +159,10 @@ impl Mlp {
                     bn.stat,
                 )));
             }
-            layers.push(Layer::Tanh(Tanh::new(c.n_hidden)));
+            layers.push(match c.activation {
+                Activation::Tanh => Layer::Tanh(Tanh::new(c.n_hidden)),
+                Activation::Identity => Layer::Identity(Identity::new(c.n_hidden)),
+            });
             n_in = c.n_hidden;
         }
         let i = layers.len();
@@ -292,7 +305,7 @@ impl Mlp {
                     f(&mut l.gamma);
                     f(&mut l.beta);
                 }
-                Layer::Tanh(_) => {}
+                Layer::Tanh(_) | Layer::Identity(_) => {}
             }
         }
     }

@@ -17,7 +17,7 @@
 use crate::data::{parse_names, Dataset, MAX_NAME_CHARS};
 use crate::diagnostics::{self, FirstLayer, KaimingDemo, LayerDiag, Stats};
 use crate::layers::Layer;
-use crate::model::{BnConfig, Mlp, ModelConfig, WeightInit};
+use crate::model::{Activation, BnConfig, Mlp, ModelConfig, WeightInit};
 use crate::presets::{self, Preset};
 use crate::rng::{self, Rng};
 use crate::sample::{self, Sample, Seen};
@@ -456,6 +456,7 @@ impl Settings {
             n_embd: self.n_embd,
             n_hidden: self.n_hidden,
             n_layers: self.n_layers,
+            activation: Activation::Tanh,
             batchnorm: match self.batchnorm {
                 "class" => Some(BnConfig::CLASS),
                 "first-cell" => Some(BnConfig::FIRST_CELL),

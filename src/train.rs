@@ -108,6 +108,10 @@ impl std::fmt::Display for StepError {
     }
 }
 
+/// A mini-batch loss above this many times the start (the first loss, or -ln(1/vocab) if that
+/// is higher) counts as exploded: the page's divergence guard and `run --experiment` stop there.
+pub const EXPLODE_FACTOR: f32 = 10.0;
+
 /// Full-split evaluation chunk: big enough to amortise the layer loop, small enough for cache.
 pub const EVAL_CHUNK: usize = 1024;
 
@@ -218,6 +222,15 @@ impl Trainer {
         self.lrs.push(lr);
         self.step += 1;
         Ok(loss)
+    }
+
+    /// The loss above which a step counts as exploded (`EXPLODE_FACTOR` times the start);
+    /// infinite before the first step.
+    pub fn explode_limit(&self) -> f32 {
+        let uniform = (self.data.vocab.size() as f32).ln();
+        self.losses
+            .first()
+            .map_or(f32::INFINITY, |l| EXPLODE_FACTOR * l.max(uniform))
     }
 
     /// The mini-batch of the last step: contexts (batch, block_size) and targets.

@@ -5,7 +5,7 @@
 //! max |ours - reference| <= 1e-4 * max |reference|.
 
 use makemore_lab::layers::{BatchNorm1d, BnStat, Embedding, Layer, Linear, Param, Tanh};
-use makemore_lab::model::{Mlp, ModelConfig, WeightInit};
+use makemore_lab::model::{Activation, Mlp, ModelConfig, WeightInit};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -101,6 +101,7 @@ fn load(j: &Value) -> Mlp {
         n_embd,
         n_hidden: n("n_hidden"),
         n_layers: 1,
+        activation: Activation::Tanh,
         batchnorm: None,
         output_bn: false,
         hidden_bias: false,
