@@ -314,7 +314,9 @@ impl Mlp {
     /// non-finite: then nothing changes and `false` is returned (the last good weights stay).
     /// One vectorised pass writes the new values (and checks them) into a second buffer per
     /// parameter; when all are finite the buffers are swapped, so the values from before the
-    /// step stay available to `undo_sgd_step` at no extra cost.
+    /// step stay available to `undo_sgd_step` at no extra cost. A successful update also moves
+    /// the BatchNorm running statistics by the last training batch (`update_running`), so a step
+    /// happens completely or not at all.
     pub fn sgd_step(&mut self, lr: f32) -> bool {
         let mut prev = std::mem::take(&mut self.prev);
         let mut i = 0;
@@ -331,6 +333,11 @@ impl Mlp {
         self.prev = prev;
         if finite {
             self.swap_prev();
+            for layer in &mut self.layers {
+                if let Layer::BatchNorm1d(bn) = layer {
+                    bn.update_running();
+                }
+            }
         }
         self.prev_valid = finite;
         finite
@@ -347,14 +354,19 @@ impl Mlp {
         self.prev = prev;
     }
 
-    /// Puts back the parameters from before the last successful `sgd_step`, exactly; false (and
-    /// nothing changes) when there is none to undo (no step yet, a refused step, or already
-    /// undone). BatchNorm running statistics are not parameters and are not restored here.
+    /// Puts back the parameters and the BatchNorm running statistics from before the last
+    /// successful `sgd_step`, exactly; false (and nothing changes) when there is none to undo
+    /// (no step yet, a refused step, or already undone).
     pub fn undo_sgd_step(&mut self) -> bool {
         if !self.prev_valid {
             return false;
         }
         self.swap_prev();
+        for layer in &mut self.layers {
+            if let Layer::BatchNorm1d(bn) = layer {
+                bn.undo_running();
+            }
+        }
         self.prev_valid = false;
         true
     }

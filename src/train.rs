@@ -198,8 +198,8 @@ impl Trainer {
     }
 
     /// `step_with_lr`, except that a loss above `max_loss` (or not finite) stops the step before
-    /// its update, as `StepError::Diverged`: nothing is recorded and the weights stay (the
-    /// layers and BatchNorm's running statistics have seen the batch).
+    /// its update, as `StepError::Diverged`: nothing is recorded, and the weights and BatchNorm's
+    /// running statistics stay (only the layers' buffers have seen the batch).
     pub fn step_guarded(
         &mut self,
         lr_override: Option<f32>,
