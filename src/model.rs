@@ -371,6 +371,16 @@ impl Mlp {
         true
     }
 
+    /// The first BatchNorm feature (layer index, feature) that the last training forward divided
+    /// by a zero spread: every example had the same value and there is no epsilon (the first-cell
+    /// BatchNorm), so the loss is NaN.
+    pub fn zero_spread(&self) -> Option<(usize, usize)> {
+        self.layers.iter().enumerate().find_map(|(i, l)| match l {
+            Layer::BatchNorm1d(bn) => bn.zero_spread_feature().map(|j| (i, j)),
+            _ => None,
+        })
+    }
+
     /// Mean loss over a whole split in eval mode (BatchNorm uses its running statistics),
     /// in chunks of `chunk` examples, accumulated in f64. Restores the training flag.
     pub fn eval_loss(&mut self, x: &[u32], y: &[u32], chunk: usize) -> f32 {

@@ -1251,9 +1251,12 @@ impl Session {
                 }
                 Ok(loss)
             }
-            Err(StepError::Diverged { step, lr, loss })
-                if step > 0 && (!loss.is_finite() || loss > EXPLODE_FACTOR * start) =>
-            {
+            Err(StepError::Diverged {
+                step,
+                lr,
+                loss,
+                cause,
+            }) if step > 0 && (!loss.is_finite() || loss > EXPLODE_FACTOR * start) => {
                 // The loss was computed with the weights of the previous update, and this
                 // step's update was not made: undo the previous one.
                 let culprit = self.trainer.lrs.get(step - 1).copied().unwrap_or(lr);
@@ -1262,6 +1265,7 @@ impl Session {
                     step,
                     lr: culprit,
                     loss,
+                    cause,
                 })
             }
             // A sane loss whose update would overflow keeps the weights, as the core does.
@@ -1297,7 +1301,7 @@ impl Session {
     fn on_step_error(&mut self, e: StepError) {
         self.running = false;
         match e {
-            StepError::Diverged { step, lr, loss } => {
+            StepError::Diverged { step, lr, loss, .. } => {
                 // The layers hold the diverged batch, not a step that happened.
                 self.fresh = false;
                 self.diverged = true;

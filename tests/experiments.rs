@@ -5,7 +5,7 @@ use makemore_lab::data::{default_words, Dataset};
 use makemore_lab::diagnostics::{first_layer, layer_diagnostics, update_ratios, LayerDiag};
 use makemore_lab::experiments::{self, CHARTS, NAMES};
 use makemore_lab::presets::{self, Preset};
-use makemore_lab::train::{Split, StepError, Trainer};
+use makemore_lab::train::{DivergeCause, Split, StepError, Trainer};
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -116,7 +116,11 @@ fn lr_high_the_loss_explodes_and_the_run_stops() {
     let (step, e) = steps_until_exploded(&broken("lr-high"), 20).expect("stops");
     assert!(step <= 5, "{step}");
     match e {
-        StepError::Diverged { loss, .. } => assert!(loss > 10.0 * 3.29 || !loss.is_finite()),
+        StepError::Diverged {
+            loss,
+            cause: DivergeCause::Exploded { limit },
+            ..
+        } => assert!(loss > limit && limit > 10.0 * 3.29),
         other => panic!("{other}"),
     }
     assert!(steps_until_exploded(&chapter("lr-high"), 20).is_none());
@@ -220,9 +224,28 @@ fn no_tanh_statistics_look_perfect_but_the_loss_stalls_higher() {
 }
 
 #[test]
-fn bn_zero_spread_stops_at_the_first_step() {
+fn bn_zero_spread_stops_at_the_first_step_and_names_the_cause() {
     let err = trainer(&broken("bn-zero-spread")).step().unwrap_err();
-    assert!(matches!(err, StepError::Diverged { step: 0, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            StepError::Diverged {
+                step: 0,
+                cause: DivergeCause::ZeroSpread {
+                    layer: 1,
+                    feature: 0
+                },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("BatchNorm layer 1 divided by a zero spread"),
+        "{text}"
+    );
+    assert!(text.contains("eps 1e-5") && !text.contains("learning rate is too high"));
     trainer(&chapter("bn-zero-spread")).step().unwrap();
 }
 

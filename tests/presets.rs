@@ -6,7 +6,7 @@ use makemore_lab::data::{default_words, Dataset};
 use makemore_lab::diagnostics::{self, first_layer, layer_diagnostics, update_ratios};
 use makemore_lab::layers::Layer;
 use makemore_lab::presets::{self, Preset};
-use makemore_lab::train::{Split, StepError, Trainer};
+use makemore_lab::train::{DivergeCause, Split, StepError, Trainer};
 use std::sync::OnceLock;
 
 fn data() -> &'static Dataset {
@@ -236,7 +236,11 @@ fn a_refused_update_leaves_the_running_statistics_too() {
         assert_eq!(params_of(&t), w, "{name}: weights");
         assert_eq!(running_of(&t), r, "{name}: running statistics");
         // So is a step stopped by the guard before its update.
-        t.step_guarded(None, 0.5).unwrap_err();
+        let err = t.step_guarded(None, 0.5).unwrap_err();
+        assert!(
+            matches!(err, StepError::Diverged { cause: DivergeCause::Exploded { limit }, .. } if limit == 0.5),
+            "{err}"
+        );
         assert_eq!(
             running_of(&t),
             r,
@@ -296,4 +300,37 @@ fn a_guarded_step_stops_before_its_update() {
     assert!(l < 100.0);
     assert_eq!(t.step, 2);
     assert_ne!(params_of(&t), w);
+}
+
+#[test]
+fn a_batch_of_identical_examples_is_blamed_on_the_first_cell_batchnorm() {
+    // One name, so two draws are often the same example: a batch of 2 with no spread at all.
+    let words: Vec<String> = vec!["ab".to_string(); 20];
+    let run = |model: makemore_lab::model::ModelConfig| {
+        let mut p = presets::preset("batchnorm").unwrap();
+        p.train.batch_size = 2;
+        let mut t = Trainer::new(Dataset::new(&words, 3, 1), model, p.train).unwrap();
+        (0..50).find_map(|_| t.step().err())
+    };
+    let first_cell = presets::preset("batchnorm").unwrap().model;
+    let err = run(first_cell.clone()).expect("an all-alike batch within 50 steps");
+    match &err {
+        StepError::Diverged {
+            loss,
+            cause: DivergeCause::ZeroSpread { layer: 1, .. },
+            ..
+        } => assert!(loss.is_nan()),
+        other => panic!("{other:?}"),
+    }
+    let text = err.to_string();
+    assert!(
+        text.contains("zero spread") && text.contains("no epsilon"),
+        "{text}"
+    );
+    // The class BatchNorm's epsilon keeps the same batches finite.
+    let class = makemore_lab::model::ModelConfig {
+        batchnorm: Some(makemore_lab::model::BnConfig::CLASS),
+        ..first_cell
+    };
+    assert_eq!(run(class), None);
 }

@@ -147,6 +147,15 @@ impl BatchNorm1d {
         &self.spread
     }
 
+    /// The first feature whose last training batch had no spread, when there is no epsilon to
+    /// keep the division finite.
+    pub fn zero_spread_feature(&self) -> Option<usize> {
+        if self.eps != 0.0 {
+            return None;
+        }
+        self.spread.iter().position(|&s| s == 0.0)
+    }
+
     /// Moves the running statistics by `momentum` towards the last training batch's (the
     /// notebook's buffer update), once per training forward; the values before are kept for
     /// `undo_running`. Without a new training batch, nothing moves and nothing can be undone.
