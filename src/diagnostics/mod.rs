@@ -1,7 +1,15 @@
 //! The numbers behind the lesson's plots, computed from the model after a step: statistics and
 //! histograms of activations and their gradients, the |h| > 0.99 map, update:data ratios, the
-//! Kaiming demo, the embedding's principal components and the LR finder's suggestion.
+//! Kaiming demo, the embedding's principal components and the LR finder's suggestion; the
+//! weights' gradients (`weight_grads`) and BatchNorm's running against batch statistics and
+//! train- against eval-mode loss (`batchnorm`).
 //! Standard deviations are torch's (unbiased, n - 1); sums run in f64.
+
+mod batchnorm;
+mod weight_grads;
+
+pub use batchnorm::{batchnorm_running, train_vs_eval_loss, BnRunning};
+pub use weight_grads::{py_e, py_plus_f, weight_grads, WeightGrad};
 
 use crate::layers::Layer;
 use crate::model::Mlp;
