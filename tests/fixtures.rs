@@ -5,7 +5,7 @@
 //! max |ours - reference| <= 1e-4 * max |reference|.
 
 use makemore_lab::layers::{BatchNorm1d, BnStat, Embedding, Layer, Linear, Param, Tanh};
-use makemore_lab::model::{Mlp, ModelConfig, WeightInit};
+use makemore_lab::model::{Activation, Mlp, ModelConfig, WeightInit};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -101,6 +101,7 @@ fn load(j: &Value) -> Mlp {
         n_embd,
         n_hidden: n("n_hidden"),
         n_layers: 1,
+        activation: Activation::Tanh,
         batchnorm: None,
         output_bn: false,
         hidden_bias: false,
@@ -166,7 +167,9 @@ fn run_fixture(path: &std::path::Path) -> usize {
         );
         checked += 1;
     }
-    // Running statistics after the step.
+    // Running statistics after the step (the SGD step moves them once its update succeeded).
+    let lr = j["sgd_lr"].as_f64().expect("sgd_lr") as f32;
+    assert!(model.sgd_step(lr));
     let running = j["running"].as_object().expect("running");
     for (i, layer) in model.layers.iter().enumerate() {
         if let Layer::BatchNorm1d(bn) = layer {
@@ -195,8 +198,6 @@ fn run_fixture(path: &std::path::Path) -> usize {
             .count(),
         "{file}: BatchNorm count"
     );
-    let lr = j["sgd_lr"].as_f64().expect("sgd_lr") as f32;
-    assert!(model.sgd_step(lr));
     let after = j["params_after_sgd"].as_object().expect("params_after_sgd");
     for p in model.params() {
         check(

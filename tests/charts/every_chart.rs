@@ -30,6 +30,7 @@ fn every_chart_survives_small_and_odd_sizes() {
         title: "L",
         label: "r",
         losses: &losses,
+        every: 1,
         smooth_window: 10,
         train_points: &[(10, 2.5)],
         val_points: &[(10, 2.6)],
@@ -71,6 +72,7 @@ fn every_chart_survives_small_and_odd_sizes() {
     let ud = UpdateRatioData {
         title: "U",
         series: &ratio,
+        every: 1,
     };
     for (w, h) in [
         (1, 1),
@@ -118,6 +120,7 @@ fn charts_draw_into_split_areas() {
         title: "Loss",
         label: "run",
         losses: &losses,
+        every: 1,
         smooth_window: 50,
         train_points: &[],
         val_points: &[],
@@ -130,6 +133,7 @@ fn charts_draw_into_split_areas() {
     let ud = UpdateRatioData {
         title: "Ratios",
         series: &ratios,
+        every: 1,
     };
     let s = svg(1200, 800, |root| {
         let areas = root.split_evenly((2, 1));

@@ -16,6 +16,7 @@ fn loss_chart_has_lines_markers_and_legend() {
         title: "Loss",
         label: "run 2",
         losses: &losses,
+        every: 1,
         smooth_window: 100,
         train_points: &[(0, 3.3), (1500, 2.31), (2999, 2.2049)],
         val_points: &[(0, 3.31), (1500, 2.35), (2999, 2.251)],
@@ -73,6 +74,7 @@ fn loss_chart_decimates_100k_points() {
         title: "Loss",
         label: "now",
         losses: &losses,
+        every: 1,
         smooth_window: 1000,
         train_points: &[],
         val_points: &[],
@@ -115,6 +117,7 @@ fn loss_chart_empty_and_nan() {
             title: "Loss",
             label: "run",
             losses,
+            every: 1,
             smooth_window: 10,
             train_points: &[(0, f32::NAN)],
             val_points: &[],
@@ -136,6 +139,7 @@ fn loss_chart_empty_and_nan() {
         title: "Loss",
         label: "run",
         losses: &losses,
+        every: 1,
         smooth_window: 20,
         train_points: &[],
         val_points: &[],
@@ -147,6 +151,7 @@ fn loss_chart_empty_and_nan() {
     // A single step is enough to draw a chart.
     let one = LossData {
         losses: &[3.3],
+        every: 1,
         ..data
     };
     assert!(!has_text(&svg(W, H, |r| draw_loss(r, &one)), "no data yet"));

@@ -31,6 +31,7 @@ fn update_ratios_have_reference_line_and_legend() {
     let data = UpdateRatioData {
         title: "Update / data ratio",
         series: &series,
+        every: 1,
     };
     let s = shown!("update_ratios", W, H, |r| draw_update_ratios(r, &data));
     for want in labels
@@ -93,6 +94,7 @@ fn update_ratios_empty_and_nan() {
         let data = UpdateRatioData {
             title: "U",
             series: &series,
+            every: 1,
         };
         assert_no_data(&svg(W, H, |r| draw_update_ratios(r, &data)));
         bitmap(W, H, |r| draw_update_ratios(r, &data));
