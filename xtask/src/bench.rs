@@ -371,10 +371,10 @@ fn pytorch_configs(o: &Opts) -> Vec<(&'static str, &'static str, u32, bool)> {
     v
 }
 
-/// PyTorch's bench script: `$MAKEMORE_PYTORCH_BENCH`, else the shared reference next to the repo.
+/// PyTorch's bench script: `$MAKEMORE_PYTORCH_BENCH`, else the repository's own.
 fn pytorch_script() -> PathBuf {
     env::var_os("MAKEMORE_PYTORCH_BENCH").map_or_else(
-        || root().join("../shared/reference/bench_pytorch.py"),
+        || root().join("tests/reference/bench_pytorch.py"),
         PathBuf::from,
     )
 }
