@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{build, cargo, root, Result};
+use crate::build::build;
+use crate::{cargo, root, Result};
 
 const PYTORCH_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -448,7 +449,7 @@ pub fn bench(flags: &[String]) -> Result {
     let load_start = loadavg();
 
     say("building the native bench (release)");
-    super::run(cargo().args([
+    crate::run(cargo().args([
         "build",
         "--release",
         "--quiet",
@@ -463,7 +464,7 @@ pub fn bench(flags: &[String]) -> Result {
     let mut wasm_gz = None;
     if o.browser {
         say("building the wasm package (release) into www/pkg");
-        super::ensure_chromium()?;
+        crate::toolchain::ensure_chromium()?;
         build(false)?;
         let wasm = root().join("www/pkg/makemore_lab_bg.wasm");
         // A browser loads one of the two builds (the page and its worker pick the same): the
@@ -476,7 +477,7 @@ pub fn bench(flags: &[String]) -> Result {
             }
         }
         if !root().join("node_modules/playwright-core").is_dir() {
-            super::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))?;
+            crate::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))?;
         }
     }
     let script = pytorch_script().is_file();
