@@ -2,8 +2,8 @@
 //!
 //! - `build [--debug]`          wasm build of the lib + wasm-bindgen (`--target web`) into www/pkg/
 //! - `serve [--port N]`         build, then serve www/ at http://127.0.0.1:8000/ (serve.rs)
-//! - `dist [--out DIR]`         build, then write the static site to DIR (default target/dist;
-//!                              a relative DIR is taken from the repository root)
+//! - `dist [--out DIR]`         build, then write the static site to DIR (default target/dist; a
+//!   relative DIR is taken from the repository root)
 //! - `test [--native]`          every check and test, in order; the first failure stops the run
 //! - `bench [--json] [--quick]`  speed: native, the page in Chromium, PyTorch side by side (bench/)
 //! - `wasm-test-runner ARGS..`  internal: cargo's runner for wasm32 tests (wasm-bindgen-test-runner)
