@@ -29,9 +29,9 @@
 //   page_kernels      the build the page's worker chose (`window.__lab.kernels`)
 //   main_busy_pct     share of the training windows the page's main thread spent in tasks
 //                     (Chrome's TaskDuration metric), i.e. drawing the charts
-//   worker_only_*     the same page in a narrow window scrolled to the top, where every chart is
-//                     off screen and so never drawn: the worker (session, diagnostics) and the
-//                     page's text only, i.e. what the drawing costs on a busy machine
+//   worker_only_*     the same page with every chart hidden (display: none, so the page never
+//                     draws it): the worker (session, diagnostics) and the page's text only, i.e.
+//                     what the drawing costs on a busy machine
 //
 // Service workers are blocked: every run is a first visit, and the bench's own pages (served by
 // Playwright next to the page) are not answered from the service worker's cache. www/pkg must
@@ -66,9 +66,7 @@ for (let i = 0; i < argv.length; i++) {
 
 /** A step budget no run reaches inside a window (the #budget input's maximum). */
 const BUDGET = 10_000_000;
-const WIDE = { width: 1366, height: 768 };
-/** Below the page's 1100-px breakpoint the charts stack under the controls, off screen. */
-const NARROW = { width: 800, height: 600 };
+const VIEWPORT = { width: 1366, height: 768 };
 
 // Runs in the page before its own scripts: timestamps of every step the page shows, Step pressed
 // as soon as it is enabled, long tasks and timer lateness.
@@ -116,7 +114,7 @@ const message = (e) => String(e?.message ?? e).split('\n')[0];
 
 const server = await startServer();
 const browser = await launchBrowser();
-const context = await browser.newContext({ serviceWorkers: 'block', viewport: WIDE });
+const context = await browser.newContext({ serviceWorkers: 'block', viewport: VIEWPORT });
 await context.addInitScript(INIT);
 const errors = [];
 const failed = {};
@@ -130,10 +128,9 @@ async function part(name, f) {
   }
 }
 
-/** Opens the page at `viewport`, waits until the first step is shown. */
-async function openPage(viewport, label) {
+/** Opens the page, waits until the first step is shown. */
+async function openPage(label) {
   const page = await context.newPage();
-  await page.setViewportSize(viewport);
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`[${label}] ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`[${label}] ${e}`));
   await page.goto(server.url);
@@ -246,7 +243,7 @@ let result;
 try {
   // The page with its charts: first step, then the training windows.
   const load = await part('load', async () => {
-    const page = await openPage(WIDE, 'page');
+    const page = await openPage('page');
     const b = await page.evaluate(() => ({ ...window.__bench, kernels: window.__lab.kernels }));
     return { page, ready: b.readyAt, first: b.firstStepAt, kernels: b.kernels };
   });
@@ -263,14 +260,17 @@ try {
     });
     await load.page.close();
   }
-  // The same page with no chart on screen.
+  // The same page with its charts hidden.
   const bare = { mlp: [], deep: [] };
   await part('no_charts', async () => {
-    const page = await openPage(NARROW, 'no charts');
+    const page = await openPage('no charts');
     try {
-      const shown = await page.evaluate(() => [...document.querySelectorAll('figure[data-chart]')]
-        .filter((f) => f.getBoundingClientRect().top < innerHeight + 100).map((f) => f.dataset.chart));
-      if (shown.length) throw new Error(`charts on screen in the narrow window: ${shown}`);
+      const hidden = await page.evaluate(() => {
+        const figures = [...document.querySelectorAll('figure[data-chart]')];
+        for (const f of figures) f.style.display = 'none';
+        return figures.length;
+      });
+      if (!hidden) throw new Error('no figure[data-chart] on the page to hide');
       for (let r = 0; r < opts.rounds; r++) {
         bare.mlp.push((await trainWindow(page, null, opts.mlpChapter)).rate);
         bare.deep.push((await trainWindow(page, null, opts.deepChapter)).rate);
