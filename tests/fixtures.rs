@@ -1,5 +1,5 @@
 //! The whole model against PyTorch autograd: one training step of each fixture in
-//! `../shared/reference/fixtures/` (or `$MAKEMORE_FIXTURES`): logits, loss, every parameter
+//! `tests/fixtures/` (or `$MAKEMORE_FIXTURES`): logits, loss, every parameter
 //! gradient, every layer output and its gradient, BatchNorm running statistics and the
 //! parameters after SGD. "Matches to 1e-4" means, per tensor,
 //! max |ours - reference| <= 1e-4 * max |reference|.
@@ -14,7 +14,7 @@ const TOL: f64 = 1e-4;
 fn fixture_dir() -> PathBuf {
     match std::env::var_os("MAKEMORE_FIXTURES") {
         Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/fixtures"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
     }
 }
 
