@@ -6,6 +6,8 @@ pub mod benchkit;
 pub mod charts;
 pub mod data;
 pub mod diagnostics;
+pub mod experiments;
+pub mod export;
 pub mod kernels;
 pub mod layers;
 pub mod loss;

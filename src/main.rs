@@ -1,10 +1,12 @@
-//! The headless runner: runs a preset (or custom settings) of the lesson natively and prints the
-//! notebook's log lines and the final train/val loss.
+//! The headless runner: runs a preset (or custom settings, or a BREAK IT experiment) of the lesson
+//! natively and prints the notebook's log lines and the final train/val loss.
 //!
 //! cargo run --release -- run --preset NAME [--steps N] [--seed S] [--json] [custom settings]
+//! cargo run --release -- run --experiment NAME [...]
 
 use makemore_lab::data::{default_words, parse_names, Dataset, SPLIT_SEED};
 use makemore_lab::diagnostics;
+use makemore_lab::experiments::{self, Experiment};
 use makemore_lab::model::BnConfig;
 use makemore_lab::presets;
 use makemore_lab::rng::Rng;
@@ -14,8 +16,12 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage: makemore-lab run --preset NAME [options]
+       makemore-lab run --experiment NAME [options]
 
   --preset NAME       one of: lr-finder, embed-2d, naive, fix-softmax, fix-tanh, kaiming, batchnorm, deep
+  --experiment NAME   break a chapter (stops when the loss explodes past 10x its start): one of
+                      weights-x10, zero-init, lr-high, lr-low, output-not-scaled, deep-gain-1,
+                      deep-gain-3, deep-gain-5-3, no-tanh, bn-zero-spread
   --steps N           training steps (default: the notebook's; embed-2d counts the finder's 1000 too)
   --seed S            seed of the run: initial weights and batches (default 42; the 90/10 split is fixed)
   --json              print one JSON line instead of the log
@@ -26,6 +32,7 @@ custom settings (change the preset):
 
 struct Args {
     preset: String,
+    experiment: Option<Experiment>,
     steps: Option<usize>,
     seed: u64,
     json: bool,
@@ -48,6 +55,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     }
     let mut a = Args {
         preset: String::new(),
+        experiment: None,
         steps: None,
         seed: 42,
         json: false,
@@ -68,6 +76,12 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     while let Some(flag) = it.next() {
         match flag.as_str() {
             "--preset" => a.preset = it.next().ok_or("--preset needs a name")?,
+            "--experiment" => {
+                let name = it.next().ok_or("--experiment needs a name")?;
+                let e = experiments::experiment(&name)
+                    .ok_or_else(|| format!("unknown experiment '{name}'"))?;
+                a.experiment = Some(e);
+            }
             "--steps" => a.steps = Some(num("--steps", it.next())?),
             "--seed" => a.seed = num("--seed", it.next())?,
             "--json" => a.json = true,
@@ -89,8 +103,11 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             other => return Err(format!("unknown option '{other}'")),
         }
     }
-    if a.preset.is_empty() {
-        return Err("--preset is required".into());
+    match (&a.experiment, a.preset.is_empty()) {
+        (Some(_), false) => return Err("--preset and --experiment exclude each other".into()),
+        (Some(e), true) => a.preset = e.chapter.into(),
+        (None, true) => return Err("--preset or --experiment is required".into()),
+        (None, false) => {}
     }
     if presets::preset(&a.preset).is_none() {
         return Err(format!("unknown preset '{}'", a.preset));
@@ -132,8 +149,20 @@ fn json_str(s: &str) -> String {
     out
 }
 
+/// A number, or null where JSON has no NaN or infinity (a run stopped before its first step).
+fn json_num(x: f32) -> String {
+    if x.is_finite() {
+        x.to_string()
+    } else {
+        "null".into()
+    }
+}
+
 fn run(a: &Args) -> Result<(), String> {
-    let mut p = presets::preset(&a.preset).expect("checked by parse_args");
+    let mut p = match &a.experiment {
+        Some(e) => e.preset(),
+        None => presets::preset(&a.preset).expect("checked by parse_args"),
+    };
     let words = match &a.names {
         None => default_words(),
         Some(f) => {
@@ -179,7 +208,12 @@ fn run(a: &Args) -> Result<(), String> {
     let params = t.model.n_params();
     let steps = t.train.steps;
     if !a.json {
-        println!("preset {} (seed {}): {}", p.name, p.train.seed, p.title);
+        if let Some(e) = &a.experiment {
+            println!("experiment {} (seed {}): {}", e.name, p.train.seed, e.title);
+            println!("from chapter {}: {}", p.name, e.change);
+        } else {
+            println!("preset {} (seed {}): {}", p.name, p.train.seed, p.title);
+        }
         println!("names {} | vocab {vocab_size} '{vocab_str}' | train {n_train} examples | val {n_val} examples", words.len());
         println!("Model parameters: {params}");
     }
@@ -188,8 +222,15 @@ fn run(a: &Args) -> Result<(), String> {
     let mut first_layer = None;
     let mut diverged = None;
     let log_every = (steps / 10).max(1);
+    // An experiment stops where the page's divergence guard would; a preset runs as the notebook.
+    let guarded = a.experiment.is_some();
     for i in 0..steps {
-        let loss = match t.step() {
+        let limit = if guarded {
+            t.explode_limit()
+        } else {
+            f32::INFINITY
+        };
+        let loss = match t.step_guarded(None, limit) {
             Ok(l) => l,
             Err(e) => {
                 diverged = Some(e.to_string());
@@ -242,16 +283,22 @@ fn run(a: &Args) -> Result<(), String> {
         if let Some(d) = &diverged {
             extra.push_str(&format!(",\"diverged\":{}", json_str(d)));
         }
+        if let Some(e) = &a.experiment {
+            extra.push_str(&format!(",\"experiment\":{}", json_str(e.name)));
+        }
         if let Some((vv, vc, cc)) = clusters {
             extra.push_str(&format!(",\"embedding_distances\":{{\"vowel_vowel\":{vv},\"vowel_consonant\":{vc},\"consonant_consonant\":{cc}}}"));
         }
         let names: Vec<String> = samples.iter().map(|s| json_str(&s.name)).collect();
         println!(
-            "{{\"preset\":{},\"steps\":{done},\"seed\":{},\"params\":{params},\"initial_loss\":{initial_loss},\"train_loss\":{train_loss},\"val_loss\":{val_loss},\"saturation_at_init\":{},\"final_minibatch_loss\":{},\"seconds\":{secs:.3},\"steps_per_s\":{:.1},\"samples\":[{}]{extra}}}",
+            "{{\"preset\":{},\"steps\":{done},\"seed\":{},\"params\":{params},\"initial_loss\":{},\"train_loss\":{},\"val_loss\":{},\"saturation_at_init\":{},\"final_minibatch_loss\":{},\"seconds\":{secs:.3},\"steps_per_s\":{:.1},\"samples\":[{}]{extra}}}",
             json_str(p.name),
             a.seed,
-            if sat.is_nan() { "null".into() } else { sat.to_string() },
-            t.losses.last().copied().unwrap_or(f32::NAN),
+            json_num(initial_loss),
+            json_num(train_loss),
+            json_num(val_loss),
+            json_num(sat),
+            json_num(t.losses.last().copied().unwrap_or(f32::NAN)),
             done as f64 / secs.max(1e-9),
             names.join(",")
         );
@@ -278,6 +325,10 @@ fn run(a: &Args) -> Result<(), String> {
         println!("Train loss: {train_loss:.4} | Val loss: {val_loss:.4}");
         for s in &samples {
             println!("{}. ({})", s.name, s.novelty.as_str());
+        }
+        if let Some(e) = &a.experiment {
+            println!("look for ({} chart): {}", e.chart, e.symptom);
+            println!("the fix, chapter {}: {}", e.fix, e.fix_how);
         }
     }
     Ok(())

@@ -1,10 +1,10 @@
 //! The MLP of the lesson: embedding table C, then `n_layers` blocks of
-//! [Linear, (BatchNorm1d), Tanh], then the output Linear (and, in the deep model, a last
+//! [Linear, (BatchNorm1d), Tanh (or Identity)], then the output Linear (and, in the deep model, a last
 //! BatchNorm1d). One forward/backward/SGD step works on a mini-batch; `eval_loss` runs a whole
 //! split in eval mode, in chunks.
 
 use crate::kernels;
-use crate::layers::{BatchNorm1d, BnStat, Embedding, Layer, Linear, Param, Tanh};
+use crate::layers::{BatchNorm1d, BnStat, Embedding, Identity, Layer, Linear, Param, Tanh};
 use crate::loss;
 use crate::rng::Rng;
 
@@ -24,6 +24,14 @@ impl WeightInit {
             WeightInit::Kaiming(g) => g / (n_in as f32).sqrt(),
         }
     }
+}
+
+/// The hidden blocks' nonlinearity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activation {
+    Tanh,
+    /// None ("what if we remove the tanh"): the stack collapses to one linear map, however deep.
+    Identity,
 }
 
 /// BatchNorm settings (see `layers::batchnorm` for the two variants).
@@ -57,6 +65,8 @@ pub struct ModelConfig {
     pub n_hidden: usize,
     /// Number of hidden [Linear, (BN), Tanh] blocks: 1 for the notebook's first MLPs, 5 for the deep one.
     pub n_layers: usize,
+    /// Ends every hidden block (Tanh in every chapter).
+    pub activation: Activation,
     /// BatchNorm after every hidden Linear.
     pub batchnorm: Option<BnConfig>,
     /// A BatchNorm after the output Linear too (the deep model); uses `batchnorm`'s settings.
@@ -149,7 +159,10 @@ impl Mlp {
                     bn.stat,
                 )));
             }
-            layers.push(Layer::Tanh(Tanh::new(c.n_hidden)));
+            layers.push(match c.activation {
+                Activation::Tanh => Layer::Tanh(Tanh::new(c.n_hidden)),
+                Activation::Identity => Layer::Identity(Identity::new(c.n_hidden)),
+            });
             n_in = c.n_hidden;
         }
         let i = layers.len();
@@ -292,7 +305,7 @@ impl Mlp {
                     f(&mut l.gamma);
                     f(&mut l.beta);
                 }
-                Layer::Tanh(_) => {}
+                Layer::Tanh(_) | Layer::Identity(_) => {}
             }
         }
     }
@@ -301,7 +314,9 @@ impl Mlp {
     /// non-finite: then nothing changes and `false` is returned (the last good weights stay).
     /// One vectorised pass writes the new values (and checks them) into a second buffer per
     /// parameter; when all are finite the buffers are swapped, so the values from before the
-    /// step stay available to `undo_sgd_step` at no extra cost.
+    /// step stay available to `undo_sgd_step` at no extra cost. A successful update also moves
+    /// the BatchNorm running statistics by the last training batch (`update_running`), so a step
+    /// happens completely or not at all.
     pub fn sgd_step(&mut self, lr: f32) -> bool {
         let mut prev = std::mem::take(&mut self.prev);
         let mut i = 0;
@@ -318,6 +333,11 @@ impl Mlp {
         self.prev = prev;
         if finite {
             self.swap_prev();
+            for layer in &mut self.layers {
+                if let Layer::BatchNorm1d(bn) = layer {
+                    bn.update_running();
+                }
+            }
         }
         self.prev_valid = finite;
         finite
@@ -334,16 +354,31 @@ impl Mlp {
         self.prev = prev;
     }
 
-    /// Puts back the parameters from before the last successful `sgd_step`, exactly; false (and
-    /// nothing changes) when there is none to undo (no step yet, a refused step, or already
-    /// undone). BatchNorm running statistics are not parameters and are not restored here.
+    /// Puts back the parameters and the BatchNorm running statistics from before the last
+    /// successful `sgd_step`, exactly; false (and nothing changes) when there is none to undo
+    /// (no step yet, a refused step, or already undone).
     pub fn undo_sgd_step(&mut self) -> bool {
         if !self.prev_valid {
             return false;
         }
         self.swap_prev();
+        for layer in &mut self.layers {
+            if let Layer::BatchNorm1d(bn) = layer {
+                bn.undo_running();
+            }
+        }
         self.prev_valid = false;
         true
+    }
+
+    /// The first BatchNorm feature (layer index, feature) that the last training forward divided
+    /// by a zero spread: every example had the same value and there is no epsilon (the first-cell
+    /// BatchNorm), so the loss is NaN.
+    pub fn zero_spread(&self) -> Option<(usize, usize)> {
+        self.layers.iter().enumerate().find_map(|(i, l)| match l {
+            Layer::BatchNorm1d(bn) => bn.zero_spread_feature().map(|j| (i, j)),
+            _ => None,
+        })
     }
 
     /// Mean loss over a whole split in eval mode (BatchNorm uses its running statistics),

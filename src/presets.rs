@@ -2,7 +2,7 @@
 //! lesson's order. `Preset::model` and `Preset::train` give the settings; custom runs start from
 //! any preset and change the knobs.
 
-use crate::model::{BnConfig, ModelConfig, WeightInit};
+use crate::model::{Activation, BnConfig, ModelConfig, WeightInit};
 use crate::train::{Schedule, TrainConfig};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -33,6 +33,7 @@ fn mlp(n_embd: usize) -> ModelConfig {
         n_embd,
         n_hidden: 200,
         n_layers: 1,
+        activation: Activation::Tanh,
         batchnorm: None,
         output_bn: false,
         hidden_bias: true,

@@ -1,9 +1,13 @@
 //! Sampling names from the model: start from the all-boundary context, draw the next character
 //! from softmax(logits / temperature), shift it into the context, stop at the boundary token or
 //! at the length cap (a model can loop forever). Each name is marked as seen in the training
-//! names, in the validation names, or new.
+//! names, in the validation names, or new. The same steps one at a time (`Stepper`, for the
+//! step-through sampler), and the model's loss on a name of the user's (`score_name`).
+//! Everything runs in eval mode (BatchNorm uses its running statistics, as the notebook samples)
+//! and draws from an RNG passed in, never the run's.
 
 use crate::data::Vocab;
+use crate::loss;
 use crate::model::Mlp;
 use crate::rng::Rng;
 use std::collections::HashSet;
@@ -59,6 +63,104 @@ impl Seen {
     }
 }
 
+/// The probability of every character of the vocabulary coming next after `context`
+/// (block_size indices): softmax(logits / temperature), in eval mode.
+pub fn next_distribution(model: &mut Mlp, context: &[u32], temperature: f32) -> Vec<f32> {
+    let mut probs = Vec::new();
+    model.predict(context, temperature.max(MIN_TEMPERATURE), &mut probs);
+    probs
+}
+
+/// Temperatures are clamped to at least this (0 would divide by zero).
+pub const MIN_TEMPERATURE: f32 = 1e-3;
+
+/// One character drawn by a `Stepper`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pick {
+    /// The context it was drawn after (block_size indices).
+    pub context: Vec<u32>,
+    /// The distribution it was drawn from (at the stepper's temperature).
+    pub probs: Vec<f32>,
+    pub index: usize,
+    /// Its probability in `probs`.
+    pub prob: f32,
+}
+
+/// Samples one name a character at a time: each `step` draws the next character, shifts it into
+/// the context and adds its -ln p to a running sum. With the same RNG it draws what
+/// `sample_one` draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stepper {
+    /// The context window, block_size indices (all boundary at the start).
+    pub context: Vec<u32>,
+    /// The characters drawn so far, without the final boundary.
+    pub name: String,
+    pub temperature: f32,
+    pub max_len: usize,
+    /// The last character drawn.
+    pub last: Option<Pick>,
+    /// Sum of -ln p over the characters drawn (the boundary included when drawn).
+    pub nll_sum: f64,
+    /// Characters drawn (the boundary included).
+    pub steps: usize,
+    /// The boundary was drawn, or the length cap was reached.
+    pub done: bool,
+    /// The length cap stopped it before the boundary.
+    pub truncated: bool,
+}
+
+impl Stepper {
+    pub fn new(block_size: usize, temperature: f32, max_len: usize) -> Stepper {
+        Stepper {
+            context: vec![0; block_size],
+            name: String::new(),
+            temperature: temperature.max(MIN_TEMPERATURE),
+            max_len,
+            last: None,
+            nll_sum: 0.0,
+            steps: 0,
+            done: max_len == 0,
+            truncated: max_len == 0,
+        }
+    }
+
+    /// Draws the next character; `None` (and nothing drawn) once done.
+    pub fn step(&mut self, model: &mut Mlp, vocab: &Vocab, rng: &mut Rng) -> Option<&Pick> {
+        if self.done {
+            return None;
+        }
+        let probs = next_distribution(model, &self.context, self.temperature);
+        let index = rng.categorical(&probs);
+        let prob = probs[index];
+        self.nll_sum -= (prob as f64).ln();
+        self.steps += 1;
+        let context = self.context.clone();
+        if index == 0 {
+            self.done = true;
+        } else {
+            self.name.push(vocab.itos[index]);
+            self.context.rotate_left(1);
+            *self.context.last_mut().expect("block_size >= 1") = index as u32;
+            if self.name.chars().count() >= self.max_len {
+                self.done = true;
+                self.truncated = true;
+            }
+        }
+        self.last = Some(Pick {
+            context,
+            probs,
+            index,
+            prob,
+        });
+        self.last.as_ref()
+    }
+
+    /// Mean -ln p per character drawn (NaN before the first).
+    pub fn mean_nll(&self) -> f64 {
+        self.nll_sum / self.steps as f64
+    }
+}
+
 /// One name (in eval mode: BatchNorm uses its running statistics, as the notebook samples).
 pub fn sample_one(
     model: &mut Mlp,
@@ -67,20 +169,89 @@ pub fn sample_one(
     temperature: f32,
     max_len: usize,
 ) -> (String, bool) {
-    let mut context = vec![0u32; model.config.block_size];
-    let mut probs = Vec::new();
-    let mut out = String::new();
-    for _ in 0..max_len {
-        model.predict(&context, temperature, &mut probs);
-        let ix = rng.categorical(&probs);
-        if ix == 0 {
-            return (out, false);
-        }
-        out.push(vocab.itos[ix]);
-        context.rotate_left(1);
-        *context.last_mut().expect("block_size >= 1") = ix as u32;
+    let mut s = Stepper::new(model.config.block_size, temperature, max_len);
+    while s.step(model, vocab, rng).is_some() {}
+    (s.name, s.truncated)
+}
+
+/// One character of a scored name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CharScore {
+    /// The character ('.' for the final boundary).
+    pub ch: char,
+    /// The model's probability of it after the characters before it.
+    pub prob: f32,
+    /// -ln prob, this character's share of the loss.
+    pub nll: f32,
+}
+
+/// How well the model predicts a name: every character and the final boundary, as the
+/// notebook's loss counts them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NameScore {
+    pub chars: Vec<CharScore>,
+    /// Sum of -ln p.
+    pub total: f32,
+    /// Mean -ln p per character (the loss on this name).
+    pub mean: f32,
+}
+
+/// Scores `name` under the model (eval mode, temperature 1). Characters not in the vocabulary
+/// (or the boundary '.') are an error that names them.
+pub fn score_name(model: &mut Mlp, vocab: &Vocab, name: &str) -> Result<NameScore, String> {
+    if name.is_empty() {
+        return Err("type a name to score".into());
     }
-    (out, true)
+    let mut unknown: Vec<char> = Vec::new();
+    let mut ix = Vec::new();
+    for c in name.chars() {
+        match vocab.stoi(c) {
+            Some(i) if i > 0 => ix.push(i as u32),
+            _ if unknown.contains(&c) => {}
+            _ => unknown.push(c),
+        }
+    }
+    if !unknown.is_empty() {
+        let list: Vec<String> = unknown.iter().map(|c| format!("'{c}'")).collect();
+        return Err(format!(
+            "{} {} not in the vocabulary '{}'",
+            list.join(", "),
+            if unknown.len() == 1 { "is" } else { "are" },
+            vocab.as_string()
+        ));
+    }
+    ix.push(0); // the boundary ends the name
+    let bs = model.config.block_size;
+    let mut context = vec![0u32; bs];
+    let mut x = Vec::with_capacity(ix.len() * bs);
+    for &i in &ix {
+        x.extend_from_slice(&context);
+        context.rotate_left(1);
+        context[bs - 1] = i;
+    }
+    let was = model.training;
+    model.training = false;
+    model.forward(&x, ix.len());
+    model.training = was;
+    let v = model.vocab_size();
+    let chars: Vec<CharScore> = ix
+        .iter()
+        .enumerate()
+        .map(|(r, &i)| {
+            let nll = loss::row_nll(&model.logits()[r * v..(r + 1) * v], i as usize);
+            CharScore {
+                ch: vocab.itos[i as usize],
+                prob: (-nll).exp(),
+                nll,
+            }
+        })
+        .collect();
+    let total = chars.iter().map(|c| c.nll as f64).sum::<f64>();
+    Ok(NameScore {
+        mean: (total / chars.len() as f64) as f32,
+        total: total as f32,
+        chars,
+    })
 }
 
 /// `n` names at a temperature (> 0), each at most `max_len` characters.
@@ -93,7 +264,6 @@ pub fn sample(
     temperature: f32,
     max_len: usize,
 ) -> Vec<Sample> {
-    let temperature = temperature.max(1e-3);
     (0..n)
         .map(|_| {
             let (name, truncated) = sample_one(model, vocab, rng, temperature, max_len);

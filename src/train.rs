@@ -90,23 +90,71 @@ pub enum Split {
 /// Why a step did not happen.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StepError {
-    /// The loss or the update became NaN or infinite; the weights were left as they were.
-    Diverged { step: usize, lr: f32, loss: f32 },
+    /// The loss or the update became NaN or infinite, or the loss passed the guard's limit; the
+    /// weights and running statistics were left as they were.
+    Diverged {
+        step: usize,
+        lr: f32,
+        loss: f32,
+        cause: DivergeCause,
+    },
     /// The run has done all its steps.
     Finished,
 }
 
+/// What made a step diverge: each says what to change.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DivergeCause {
+    /// A BatchNorm without epsilon divided by a zero spread: `feature` of the BatchNorm at
+    /// `layer` (its index in the layer list) had one value for every example of the batch.
+    ZeroSpread { layer: usize, feature: usize },
+    /// The loss is NaN or infinite, and no BatchNorm divided by zero: the weights blew up.
+    NonFiniteLoss,
+    /// The loss is finite but the update would make a weight NaN or infinite.
+    NonFiniteUpdate,
+    /// The loss passed the guard's limit (see `EXPLODE_FACTOR`).
+    Exploded { limit: f32 },
+}
+
 impl std::fmt::Display for StepError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const KEPT: &str = "the last good weights are kept";
         match self {
-            StepError::Diverged { step, lr, loss } => write!(
-                f,
-                "training diverged at step {step} (loss {loss}, learning rate {lr}): the learning rate is too high; the last good weights are kept"
-            ),
+            StepError::Diverged {
+                step,
+                lr,
+                loss,
+                cause,
+            } => match cause {
+                DivergeCause::ZeroSpread { layer, feature } => write!(
+                    f,
+                    "training stopped at step {step} (loss {loss}): BatchNorm layer {layer} divided by \
+                     a zero spread: feature {feature} has the same value for every example of the \
+                     batch (all-zero weights, or a batch of identical examples), and the first-cell \
+                     BatchNorm has no epsilon. Use the class BatchNorm (eps 1e-5), a non-zero init \
+                     or a larger batch; {KEPT}"
+                ),
+                DivergeCause::NonFiniteLoss => write!(
+                    f,
+                    "training diverged at step {step} (loss {loss}, learning rate {lr}): the learning rate is too high; {KEPT}"
+                ),
+                DivergeCause::NonFiniteUpdate => write!(
+                    f,
+                    "training stopped at step {step}: the update at learning rate {lr} would make a weight infinite (loss {loss}): the learning rate is too high; {KEPT}"
+                ),
+                DivergeCause::Exploded { limit } => write!(
+                    f,
+                    "training stopped at step {step}: the loss jumped to {loss} (the limit is {limit}, ten times the start) at learning rate {lr}: the learning rate is too high; {KEPT}"
+                ),
+            },
             StepError::Finished => write!(f, "the run has finished all its steps"),
         }
     }
 }
+
+/// A mini-batch loss above this many times the start (the first loss, or -ln(1/vocab) if that
+/// is higher) counts as exploded: the page's divergence guard and `run --experiment` stop there.
+pub const EXPLODE_FACTOR: f32 = 10.0;
 
 /// Full-split evaluation chunk: big enough to amortise the layer loop, small enough for cache.
 pub const EVAL_CHUNK: usize = 1024;
@@ -194,8 +242,8 @@ impl Trainer {
     }
 
     /// `step_with_lr`, except that a loss above `max_loss` (or not finite) stops the step before
-    /// its update, as `StepError::Diverged`: nothing is recorded and the weights stay (the
-    /// layers and BatchNorm's running statistics have seen the batch).
+    /// its update, as `StepError::Diverged`: nothing is recorded, and the weights and BatchNorm's
+    /// running statistics stay (only the layers' buffers have seen the batch).
     pub fn step_guarded(
         &mut self,
         lr_override: Option<f32>,
@@ -207,17 +255,40 @@ impl Trainer {
         let lr = lr_override.unwrap_or_else(|| self.lr());
         self.sample_batch();
         let loss = self.model.forward_backward(&self.xb, &self.yb);
-        if !loss.is_finite() || loss > max_loss || !self.model.sgd_step(lr) {
+        let cause = if !loss.is_finite() {
+            // Only now look for the cheap-to-find cause: a BatchNorm's zero spread.
+            Some(match self.model.zero_spread() {
+                Some((layer, feature)) => DivergeCause::ZeroSpread { layer, feature },
+                None => DivergeCause::NonFiniteLoss,
+            })
+        } else if loss > max_loss {
+            Some(DivergeCause::Exploded { limit: max_loss })
+        } else if !self.model.sgd_step(lr) {
+            Some(DivergeCause::NonFiniteUpdate)
+        } else {
+            None
+        };
+        if let Some(cause) = cause {
             return Err(StepError::Diverged {
                 step: self.step,
                 lr,
                 loss,
+                cause,
             });
         }
         self.losses.push(loss);
         self.lrs.push(lr);
         self.step += 1;
         Ok(loss)
+    }
+
+    /// The loss above which a step counts as exploded (`EXPLODE_FACTOR` times the start);
+    /// infinite before the first step.
+    pub fn explode_limit(&self) -> f32 {
+        let uniform = (self.data.vocab.size() as f32).ln();
+        self.losses
+            .first()
+            .map_or(f32::INFINITY, |l| EXPLODE_FACTOR * l.max(uniform))
     }
 
     /// The mini-batch of the last step: contexts (batch, block_size) and targets.

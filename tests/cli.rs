@@ -88,7 +88,7 @@ fn a_bad_names_file_is_reported() {
     let dir = std::env::temp_dir().join(format!("mm-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("names.txt");
-    std::fs::write(&f, "emma\nst.john\n").unwrap();
+    std::fs::write(&f, "emma\nst\tjohn\n").unwrap();
     let out = runner()
         .args([
             "run",

@@ -88,30 +88,6 @@ fn a_long_line_is_not_a_name() {
 }
 
 #[test]
-fn a_dot_inside_a_name_is_refused_with_its_line() {
-    let e = err(ten("st.john\n").as_bytes());
-    assert_eq!(e, DataError::ReservedDot { line: 11 });
-    assert!(e.to_string().contains("line 11"));
-}
-
-#[test]
-fn too_many_distinct_characters() {
-    let many: String = (0..(MAX_DISTINCT_CHARS as u32 + 5))
-        .map(|i| char::from_u32(0x4E00 + i).unwrap())
-        .collect();
-    let lines: String = many
-        .chars()
-        .collect::<Vec<_>>()
-        .chunks(20)
-        .map(|c| c.iter().collect::<String>() + "\n")
-        .collect();
-    assert!(matches!(
-        err(ten(&lines).as_bytes()),
-        DataError::TooManyChars { .. }
-    ));
-}
-
-#[test]
 fn odd_characters_are_just_characters() {
     let names = parse_names(ten("zoë\nJosé\n<img src=x onerror=alert(1)>\n").as_bytes()).unwrap();
     let vocab = Vocab::from_words(&names);
@@ -157,4 +133,221 @@ fn the_split_depends_on_the_seed_only() {
     let c = Dataset::new(&words, 3, 2);
     assert_eq!(a.val_words, b.val_words);
     assert_ne!(a.val_words, c.val_words);
+}
+
+/// `n` distinct CJK characters, 20 to a line.
+fn cjk_lines(n: u32) -> String {
+    let chars: Vec<char> = (0..n)
+        .map(|i| char::from_u32(0x4E00 + i).unwrap())
+        .collect();
+    chars
+        .chunks(20)
+        .map(|c| c.iter().collect::<String>() + "\n")
+        .collect()
+}
+
+#[test]
+fn thousands_of_characters_are_a_vocabulary_and_more_are_refused() {
+    // Chinese names use a few thousand characters.
+    let names = parse_names(ten(&cjk_lines(3_000)).as_bytes()).unwrap();
+    assert_eq!(Vocab::from_words(&names).size(), 1 + 3_000 + 12); // boundary, CJK, "name" + a..j
+    let at_limit = MAX_DISTINCT_CHARS as u32 - 12;
+    assert!(parse_names(ten(&cjk_lines(at_limit)).as_bytes()).is_ok());
+    let e = err(ten(&cjk_lines(at_limit + 1)).as_bytes());
+    assert_eq!(
+        e,
+        DataError::TooManyChars {
+            distinct: MAX_DISTINCT_CHARS + 1
+        }
+    );
+    assert!(e.to_string().contains("drop the rarest characters"), "{e}");
+}
+
+#[test]
+fn real_city_names_load_dots_apostrophes_spaces_and_scripts() {
+    let text =
+        "St. Louis\nWashington, D.C.\nL'Aquila\nRio de Janeiro\n北京\nالقاهرة\nתל אביב\nमुंबई\n\
+                São Paulo\nMünchen\nSt. John's\n";
+    let names = parse_names(text.as_bytes()).unwrap();
+    assert_eq!(names.len(), 11);
+    assert_eq!(names[0], "St. Louis");
+    assert_eq!(names[6], "תל אביב");
+}
+
+#[test]
+fn the_boundary_is_index_0_shown_as_a_mark_the_names_do_not_use() {
+    let plain = Vocab::from_words(&["ab".to_string()]);
+    assert_eq!(plain.boundary_mark(), BOUNDARY);
+    assert_eq!(plain.as_string(), ".ab");
+    assert_eq!(
+        plain.stoi('.'),
+        None,
+        "the boundary is an index, not a character"
+    );
+
+    let dotted = vec!["st. louis".to_string(), "ab".to_string()];
+    let v = Vocab::from_words(&dotted);
+    assert_eq!(v.boundary_mark(), '·');
+    assert_eq!(v.as_string(), "· .abilostu");
+    assert_eq!(v.stoi('.'), Some(2));
+    // The boundary's examples are index 0; the '.' of the name is an ordinary character.
+    let ex = build_dataset(&dotted[1..], &v, 2);
+    assert_eq!(ex.y, vec![3, 4, 0]);
+    let ex = build_dataset(&dotted[..1], &v, 1);
+    assert_eq!(ex.y[2], 2);
+    assert_eq!(*ex.y.last().unwrap(), 0);
+
+    // The fallbacks in order, then a private-use character.
+    let uses = |s: &str| Vocab::from_words(&[s.to_string()]).boundary_mark();
+    assert_eq!(uses("a.·"), '¶');
+    assert_eq!(uses("a.·¶"), '␣');
+    assert_eq!(uses(".·¶␣"), '\u{E000}');
+    assert_eq!(BOUNDARY_FALLBACKS, ['·', '¶', '␣']);
+}
+
+#[test]
+fn direction_controls_are_refused_naming_the_character_and_line() {
+    for (c, name) in [
+        ('\u{202A}', "LEFT-TO-RIGHT EMBEDDING"),
+        ('\u{202B}', "RIGHT-TO-LEFT EMBEDDING"),
+        ('\u{202C}', "POP DIRECTIONAL FORMATTING"),
+        ('\u{202D}', "LEFT-TO-RIGHT OVERRIDE"),
+        ('\u{202E}', "RIGHT-TO-LEFT OVERRIDE"),
+        ('\u{2066}', "LEFT-TO-RIGHT ISOLATE"),
+        ('\u{2067}', "RIGHT-TO-LEFT ISOLATE"),
+        ('\u{2068}', "FIRST STRONG ISOLATE"),
+        ('\u{2069}', "POP DIRECTIONAL ISOLATE"),
+    ] {
+        let e = err(ten(&format!("ok\nsi{c}mon\n")).as_bytes());
+        assert_eq!(e, DataError::Hidden { line: 12, ch: c });
+        let msg = e.to_string();
+        let code = format!("U+{:04X} {name}", c as u32);
+        assert!(
+            msg.starts_with(&format!("line 12 contains {code}, a control")),
+            "{msg}"
+        );
+        assert!(msg.ends_with("remove it"), "{msg}");
+    }
+    assert!(err(ten("\u{202E}nomis\n").as_bytes())
+        .to_string()
+        .contains("reverses how text is shown"));
+}
+
+#[test]
+fn invisible_characters_are_refused_but_joiners_are_spelling() {
+    for (c, name) in [
+        ('\u{200B}', "ZERO WIDTH SPACE"),
+        ('\u{200F}', "RIGHT-TO-LEFT MARK"),
+        ('\u{FEFF}', "ZERO WIDTH NO-BREAK SPACE"),
+        ('\u{00AD}', "SOFT HYPHEN"),
+        ('\u{2028}', "LINE SEPARATOR"),
+        ('\u{E0041}', "TAG CHARACTER"),
+    ] {
+        let e = err(ten(&format!("a{c}b\n")).as_bytes());
+        assert_eq!(e, DataError::Hidden { line: 11, ch: c });
+        assert!(e.to_string().contains(name), "{e}");
+        assert!(e.to_string().contains("an invisible character"), "{e}");
+    }
+    // A zero-width joiner (Devanagari conjuncts) and non-joiner (Persian) are letters' business.
+    let names = parse_names(ten("क्\u{200D}ष\nمی\u{200C}خواهم\n").as_bytes()).unwrap();
+    assert_eq!(names[10], "क्\u{200D}ष");
+    assert_eq!(names[11], "می\u{200C}خواهم");
+}
+
+#[test]
+fn control_characters_name_themselves() {
+    assert_eq!(
+        err(ten("emma\tsmith\n").as_bytes()),
+        DataError::Control { line: 11, ch: '\t' }
+    );
+    assert!(err(ten("emma\tsmith\n").as_bytes())
+        .to_string()
+        .contains("line 11 contains a tab"));
+    let e = err(ten("a\u{1b}[31m\n").as_bytes());
+    assert_eq!(
+        e,
+        DataError::Control {
+            line: 11,
+            ch: '\u{1b}'
+        }
+    );
+    assert!(e.to_string().contains("U+001B"), "{e}");
+}
+
+#[test]
+fn utf16_files_are_named_as_such() {
+    let utf16: Vec<u8> = [0xFEFFu16]
+        .into_iter()
+        .chain("emma\n".encode_utf16())
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    assert_eq!(err(&utf16), DataError::Utf16);
+    assert!(DataError::Utf16.to_string().contains("save it as UTF-8"));
+}
+
+#[test]
+fn lone_cr_and_crlf_both_end_lines_and_lines_are_counted_right() {
+    let mac = "emma\rolivia\rava\risabella\rsophia\rmia\rcharlotte\ramelia\rharper\revelyn\r";
+    let names = parse_names(mac.as_bytes()).unwrap();
+    assert_eq!(names.len(), 10);
+    assert_eq!(names[..3], ["emma", "olivia", "ava"]);
+    // Mixed: a CR, a CRLF, an LF and a CR then CRLF (a blank line) before the bad line 7.
+    let mixed = |bad: &[u8]| {
+        let mut b = ten("").into_bytes();
+        b.extend_from_slice(b"a\rb\r\nc\nd\r\r\n");
+        b.extend_from_slice(bad);
+        b
+    };
+    assert_eq!(err(&mixed(b"x\xffy")), DataError::NotUtf8 { line: 16 });
+    assert_eq!(
+        err(&mixed("x\u{202E}y".as_bytes())),
+        DataError::Hidden {
+            line: 16,
+            ch: '\u{202E}'
+        }
+    );
+    // A lone CR just before the bad byte still ends line 1.
+    assert_eq!(err(b"ok\r\xff"), DataError::NotUtf8 { line: 2 });
+}
+
+#[test]
+fn a_dataset_is_shared_not_copied_by_clone_and_block_size() {
+    let words = default_words();
+    let d = Dataset::new(&words, 3, SPLIT_SEED);
+    let c = d.clone();
+    assert!(std::sync::Arc::ptr_eq(&d.train, &c.train));
+    assert!(std::sync::Arc::ptr_eq(&d.train_words, &c.train_words));
+    let d8 = d.with_block_size(8);
+    assert!(std::sync::Arc::ptr_eq(&d.val_words, &d8.val_words));
+    let fresh = Dataset::new(&words, 8, SPLIT_SEED);
+    assert_eq!(*d8.train, *fresh.train);
+    assert_eq!(*d8.val, *fresh.val);
+    assert_eq!(d8.vocab, fresh.vocab);
+}
+
+#[test]
+fn the_largest_file_bounds_the_examples_and_their_memory() {
+    // 4 MiB of one-character names: the most examples a file can give.
+    let text = "a\n".repeat(MAX_FILE_BYTES / 2);
+    let words = parse_names(text.as_bytes()).unwrap();
+    let n = count_examples(&words);
+    assert_eq!(n, MAX_FILE_BYTES);
+    assert_eq!(examples_bytes(n, 3), n * 4 * 4);
+    assert_eq!(max_block_size(n), 15);
+    assert!(examples_bytes(n, 15) <= MAX_EXAMPLES_BYTES);
+    assert!(examples_bytes(n, 16) > MAX_EXAMPLES_BYTES);
+    // The default names fit at every context length the page offers (up to 16).
+    assert!(max_block_size(count_examples(&default_words())) >= 16);
+    assert_eq!(
+        count_examples(&["北京".to_string()]),
+        3,
+        "characters, not bytes"
+    );
+}
+
+#[test]
+fn counts_are_per_index_with_the_boundary_once_per_name() {
+    let words = vec!["anna".to_string(), "bo".to_string()];
+    let v = Vocab::from_words(&words); // . a b n o
+    assert_eq!(v.counts(&words), vec![2, 2, 1, 2, 1]);
 }

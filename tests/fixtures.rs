@@ -1,11 +1,11 @@
 //! The whole model against PyTorch autograd: one training step of each fixture in
-//! `../shared/reference/fixtures/` (or `$MAKEMORE_FIXTURES`): logits, loss, every parameter
+//! `tests/fixtures/` (or `$MAKEMORE_FIXTURES`): logits, loss, every parameter
 //! gradient, every layer output and its gradient, BatchNorm running statistics and the
 //! parameters after SGD. "Matches to 1e-4" means, per tensor,
 //! max |ours - reference| <= 1e-4 * max |reference|.
 
 use makemore_lab::layers::{BatchNorm1d, BnStat, Embedding, Layer, Linear, Param, Tanh};
-use makemore_lab::model::{Mlp, ModelConfig, WeightInit};
+use makemore_lab::model::{Activation, Mlp, ModelConfig, WeightInit};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -14,7 +14,7 @@ const TOL: f64 = 1e-4;
 fn fixture_dir() -> PathBuf {
     match std::env::var_os("MAKEMORE_FIXTURES") {
         Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/fixtures"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
     }
 }
 
@@ -101,6 +101,7 @@ fn load(j: &Value) -> Mlp {
         n_embd,
         n_hidden: n("n_hidden"),
         n_layers: 1,
+        activation: Activation::Tanh,
         batchnorm: None,
         output_bn: false,
         hidden_bias: false,
@@ -166,7 +167,9 @@ fn run_fixture(path: &std::path::Path) -> usize {
         );
         checked += 1;
     }
-    // Running statistics after the step.
+    // Running statistics after the step (the SGD step moves them once its update succeeded).
+    let lr = j["sgd_lr"].as_f64().expect("sgd_lr") as f32;
+    assert!(model.sgd_step(lr));
     let running = j["running"].as_object().expect("running");
     for (i, layer) in model.layers.iter().enumerate() {
         if let Layer::BatchNorm1d(bn) = layer {
@@ -195,8 +198,6 @@ fn run_fixture(path: &std::path::Path) -> usize {
             .count(),
         "{file}: BatchNorm count"
     );
-    let lr = j["sgd_lr"].as_f64().expect("sgd_lr") as f32;
-    assert!(model.sgd_step(lr));
     let after = j["params_after_sgd"].as_object().expect("params_after_sgd");
     for p in model.params() {
         check(

@@ -3,7 +3,7 @@
 //! Covers what the PyTorch fixtures do not: the first BatchNorm cell (std, no eps), biases with
 //! BatchNorm, and a deeper stack.
 
-use makemore_lab::model::{BnConfig, Mlp, ModelConfig, WeightInit};
+use makemore_lab::model::{Activation, BnConfig, Mlp, ModelConfig, WeightInit};
 use makemore_lab::rng::Rng;
 
 fn config(n_layers: usize, bn: Option<BnConfig>, output_bn: bool) -> ModelConfig {
@@ -13,6 +13,7 @@ fn config(n_layers: usize, bn: Option<BnConfig>, output_bn: bool) -> ModelConfig
         n_embd: 3,
         n_hidden: 6,
         n_layers,
+        activation: Activation::Tanh,
         batchnorm: bn,
         output_bn,
         hidden_bias: true,
@@ -88,6 +89,15 @@ fn batchnorm_class_variant_with_output_bn() {
 #[test]
 fn batchnorm_first_cell_variant_std_no_eps() {
     check(config(1, Some(BnConfig::FIRST_CELL), false), 4);
+}
+
+#[test]
+fn identity_activation_linear_sandwich() {
+    let cfg = ModelConfig {
+        activation: Activation::Identity,
+        ..config(2, Some(BnConfig::CLASS), false)
+    };
+    check(cfg, 6);
 }
 
 #[test]

@@ -6,7 +6,7 @@ use makemore_lab::data::{default_words, Dataset};
 use makemore_lab::diagnostics::{self, first_layer, layer_diagnostics, update_ratios};
 use makemore_lab::layers::Layer;
 use makemore_lab::presets::{self, Preset};
-use makemore_lab::train::{Split, Trainer};
+use makemore_lab::train::{DivergeCause, Split, StepError, Trainer};
 use std::sync::OnceLock;
 
 fn data() -> &'static Dataset {
@@ -208,16 +208,67 @@ fn params_of(t: &Trainer) -> Vec<Vec<f32>> {
     t.model.params().iter().map(|p| p.data.clone()).collect()
 }
 
+/// Every BatchNorm layer's running mean and spread.
+fn running_of(t: &Trainer) -> Vec<Vec<f32>> {
+    t.model
+        .layers
+        .iter()
+        .filter_map(|l| match l {
+            Layer::BatchNorm1d(b) => Some([b.running_mean.clone(), b.running_spread.clone()]),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn a_refused_update_leaves_the_running_statistics_too() {
+    for name in ["batchnorm", "deep"] {
+        let (_, mut t) = trainer(name, 8);
+        t.step().unwrap();
+        let (w, r) = (params_of(&t), running_of(&t));
+        // A sane loss whose update overflows: the SGD step refuses it.
+        let err = t.step_with_lr(Some(f32::INFINITY)).unwrap_err();
+        assert!(
+            matches!(err, StepError::Diverged { loss, .. } if loss.is_finite()),
+            "{err}"
+        );
+        assert_eq!(params_of(&t), w, "{name}: weights");
+        assert_eq!(running_of(&t), r, "{name}: running statistics");
+        // So is a step stopped by the guard before its update.
+        let err = t.step_guarded(None, 0.5).unwrap_err();
+        assert!(
+            matches!(err, StepError::Diverged { cause: DivergeCause::Exploded { limit }, .. } if limit == 0.5),
+            "{err}"
+        );
+        assert_eq!(
+            running_of(&t),
+            r,
+            "{name}: running statistics after the guard"
+        );
+        // A step that happens moves them.
+        t.step().unwrap();
+        assert_ne!(running_of(&t), r, "{name}: a step moves them");
+    }
+}
+
 #[test]
 fn an_sgd_step_can_be_undone_exactly_once() {
     let (_, mut t) = trainer("deep", 5);
     t.step().unwrap();
     let before = params_of(&t);
+    let running_before = running_of(&t);
     t.step().unwrap();
     let after = params_of(&t);
     assert_ne!(before, after, "the step changed the weights");
+    assert_ne!(running_of(&t), running_before, "and the running statistics");
     assert!(t.model.undo_sgd_step());
     assert_eq!(params_of(&t), before, "undo puts back the exact weights");
+    assert_eq!(
+        running_of(&t),
+        running_before,
+        "and the exact running statistics"
+    );
     assert!(!t.model.undo_sgd_step(), "only the last step can be undone");
     assert_eq!(params_of(&t), before);
     // A refused update (it would overflow) changes nothing and leaves nothing to undo.
@@ -249,4 +300,37 @@ fn a_guarded_step_stops_before_its_update() {
     assert!(l < 100.0);
     assert_eq!(t.step, 2);
     assert_ne!(params_of(&t), w);
+}
+
+#[test]
+fn a_batch_of_identical_examples_is_blamed_on_the_first_cell_batchnorm() {
+    // One name, so two draws are often the same example: a batch of 2 with no spread at all.
+    let words: Vec<String> = vec!["ab".to_string(); 20];
+    let run = |model: makemore_lab::model::ModelConfig| {
+        let mut p = presets::preset("batchnorm").unwrap();
+        p.train.batch_size = 2;
+        let mut t = Trainer::new(Dataset::new(&words, 3, 1), model, p.train).unwrap();
+        (0..50).find_map(|_| t.step().err())
+    };
+    let first_cell = presets::preset("batchnorm").unwrap().model;
+    let err = run(first_cell.clone()).expect("an all-alike batch within 50 steps");
+    match &err {
+        StepError::Diverged {
+            loss,
+            cause: DivergeCause::ZeroSpread { layer: 1, .. },
+            ..
+        } => assert!(loss.is_nan()),
+        other => panic!("{other:?}"),
+    }
+    let text = err.to_string();
+    assert!(
+        text.contains("zero spread") && text.contains("no epsilon"),
+        "{text}"
+    );
+    // The class BatchNorm's epsilon keeps the same batches finite.
+    let class = makemore_lab::model::ModelConfig {
+        batchnorm: Some(makemore_lab::model::BnConfig::CLASS),
+        ..first_cell
+    };
+    assert_eq!(run(class), None);
 }

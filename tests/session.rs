@@ -189,7 +189,10 @@ fn bad_files_are_refused_and_change_nothing() {
         ),
         ("huge", vec![b'a'; MAX_FILE_BYTES + 1]),
         ("long name", long.into_bytes()),
-        ("dot", few_names(20).replace("emma", "em.ma").into_bytes()),
+        (
+            "override",
+            few_names(20).replace("emma", "em\u{202E}ma").into_bytes(),
+        ),
         ("few", b"ann\nbob\n".to_vec()),
     ];
     for (what, bytes) in cases {

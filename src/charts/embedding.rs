@@ -1,6 +1,9 @@
 //! The embedding scatter: each character as a big dot with its letter on it (the notebook's
 //! `plt.scatter(C[:,0], C[:,1], s=200)` plus `plt.text(..., ha='center', va='center',
-//! color='white')` and a grid).
+//! color='white')` and a grid). A large vocabulary (Chinese names use thousands of characters)
+//! would bury the plot under dots, so beyond `MAX_LABELS` every character is a small point and
+//! only the most frequent (or, without counts, the farthest out) get a labelled dot, never two
+//! overlapping; the chart says how many ("labels: 60 of 2,431 characters").
 
 use super::common::*;
 use super::prep::{finite_bounds, padded_nice_range};
@@ -11,6 +14,53 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Dot radius in pixels.
 const DOT_PX: u32 = 14;
+/// Radius of an unlabelled point of a large vocabulary.
+const POINT_PX: u32 = 2;
+/// Most labelled dots; up to this many characters, every one is labelled.
+pub const MAX_LABELS: usize = 60;
+
+/// "2,431".
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Which points get a label: all when there are at most `MAX_LABELS`; otherwise, in order of
+/// `priority` (highest first, ties by index), each point at least two dot radii (in pixels, `px`)
+/// from every one chosen before, until `MAX_LABELS` are chosen.
+fn choose_labels(px: &[(i32, i32)], priority: &[f64]) -> Vec<bool> {
+    let n = px.len();
+    if n <= MAX_LABELS {
+        return vec![true; n];
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| priority[b].total_cmp(&priority[a]).then(a.cmp(&b)));
+    let min_d2 = (2 * DOT_PX as i64).pow(2);
+    let mut chosen = vec![false; n];
+    let mut placed: Vec<(i32, i32)> = Vec::with_capacity(MAX_LABELS);
+    for i in order {
+        if placed.len() == MAX_LABELS {
+            break;
+        }
+        let (x, y) = px[i];
+        let free = placed.iter().all(|&(u, v)| {
+            let (dx, dy) = ((x - u) as i64, (y - v) as i64);
+            dx * dx + dy * dy >= min_d2
+        });
+        if free {
+            placed.push((x, y));
+            chosen[i] = true;
+        }
+    }
+    chosen
+}
 
 /// Draws the embedding scatter of `data` (see [`EmbeddingData`]) into `root`.
 pub fn draw_embedding<DB: DrawingBackend>(
@@ -20,11 +70,13 @@ pub fn draw_embedding<DB: DrawingBackend>(
     if let Some(r) = too_small(root, data.title) {
         return r;
     }
-    let points: Vec<(char, (f64, f64))> = data
+    // (character, position, count if known) of the finite points.
+    let points: Vec<(char, (f64, f64), Option<u32>)> = data
         .points
         .iter()
-        .filter(|p| p.x.is_finite() && p.y.is_finite())
-        .map(|p| (p.ch, (p.x as f64, p.y as f64)))
+        .enumerate()
+        .filter(|(_, p)| p.x.is_finite() && p.y.is_finite())
+        .map(|(i, p)| (p.ch, (p.x as f64, p.y as f64), data.counts.get(i).copied()))
         .collect();
     let (Some(xb), Some(yb)) = (
         finite_bounds(points.iter().map(|p| p.1 .0)),
@@ -40,15 +92,73 @@ pub fn draw_embedding<DB: DrawingBackend>(
     let mut chart = build_chart(root, &theme, data.title, x, y)?;
     draw_axes(&mut chart, &theme, data.x_label, data.y_label, true)?;
 
-    let dot = series_color(0).filled();
-    chart.draw_series(points.iter().map(|&(_, p)| Circle::new(p, DOT_PX, dot)))?;
+    // The most frequent characters first when every point has a count, else the farthest from
+    // the centre (the characters that stand apart are the story of the plot).
+    let by_count = data.counts.len() == data.points.len();
+    let n = points.len() as f64;
+    let centre = (
+        points.iter().map(|p| p.1 .0).sum::<f64>() / n,
+        points.iter().map(|p| p.1 .1).sum::<f64>() / n,
+    );
+    let priority: Vec<f64> = points
+        .iter()
+        .map(|&(_, (px, py), count)| match count {
+            Some(c) if by_count => c as f64,
+            _ => {
+                // In pixels, so that a stretched axis does not decide.
+                let (a, b) = (chart.backend_coord(&(px, py)), chart.backend_coord(&centre));
+                (((a.0 - b.0) as f64).powi(2) + ((a.1 - b.1) as f64).powi(2)).sqrt()
+            }
+        })
+        .collect();
+    let px: Vec<(i32, i32)> = points.iter().map(|p| chart.backend_coord(&p.1)).collect();
+    let labelled = choose_labels(&px, &priority);
+
+    let color = series_color(0);
+    if points.len() > MAX_LABELS {
+        let small = color.mix(0.5).filled();
+        chart.draw_series(
+            points
+                .iter()
+                .zip(&labelled)
+                .filter(|(_, &l)| !l)
+                .map(|(p, _)| Circle::new(p.1, POINT_PX, small)),
+        )?;
+    }
+    let shown: Vec<(char, (f64, f64))> = points
+        .iter()
+        .zip(&labelled)
+        .filter(|(_, &l)| l)
+        .map(|(p, _)| (p.0, p.1))
+        .collect();
+    chart.draw_series(
+        shown
+            .iter()
+            .map(|&(_, p)| Circle::new(p, DOT_PX, color.filled())),
+    )?;
     let letter = theme
         .bold(LABEL_PX, WHITE)
         .pos(Pos::new(HPos::Center, VPos::Center));
     chart.draw_series(
-        points
+        shown
             .iter()
             .map(|&(ch, p)| Text::new(ch.to_string(), p, letter.clone())),
     )?;
+    if shown.len() < points.len() {
+        let note = format!(
+            "labels: {} of {} characters ({})",
+            thousands(shown.len()),
+            thousands(points.len()),
+            if by_count {
+                "the most frequent"
+            } else {
+                "the farthest out"
+            }
+        );
+        let style = theme.muted().pos(Pos::new(HPos::Left, VPos::Top));
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((x.0, y.1)) + Text::new(note, (8, 6), style),
+        ))?;
+    }
     Ok(())
 }

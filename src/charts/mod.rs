@@ -12,7 +12,7 @@
 //! Natively the crate has no font feature: `SVGBackend` writes `<text>` elements (sizes are
 //! estimated), but a `BitMapBackend` cannot rasterise text at all (plotters would panic), so the
 //! native tests draw bitmaps through a wrapper backend that drops text (`NoText` in
-//! tests/charts.rs).
+//! tests/charts/support.rs).
 //!
 //! Colours: series `i` gets `series_color(i)` (matplotlib's ten-colour cycle), so a chart reads
 //! like the notebook's.
@@ -27,7 +27,7 @@ mod saturation;
 mod spec;
 mod update_ratios;
 
-pub use embedding::draw_embedding;
+pub use embedding::{draw_embedding, MAX_LABELS as EMBEDDING_MAX_LABELS};
 pub use histograms::{draw_histogram_pair, draw_histograms};
 pub use loss::draw_loss;
 pub use lr_finder::draw_lr_finder;
@@ -141,7 +141,8 @@ pub struct CharPoint {
     pub y: f32,
 }
 
-/// `draw_embedding`: the notebook's scatter of `C[:, 0]` vs `C[:, 1]` with a letter on each dot.
+/// `draw_embedding`: the notebook's scatter of `C[:, 0]` vs `C[:, 1]` with a letter on each dot
+/// (at most `EMBEDDING_MAX_LABELS` letters; the other characters are small points).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EmbeddingData<'a> {
     pub title: &'a str,
@@ -149,6 +150,9 @@ pub struct EmbeddingData<'a> {
     pub x_label: &'a str,
     pub y_label: &'a str,
     pub points: &'a [CharPoint],
+    /// How often each point's character occurs in the names (`Vocab::counts`), one per point:
+    /// the most frequent are labelled first. Empty (or another length): the farthest out are.
+    pub counts: &'a [u32],
 }
 
 /// One histogram: `values[k]` (a count or a density) of bin `k`, the bins splitting `[lo, hi]`

@@ -58,7 +58,8 @@ pub struct LrFinderSpec {
     pub suggested_exponent: Option<f32>,
 }
 
-/// See [`EmbeddingData`]; `chars[i]` sits at `(xs[i], ys[i])`.
+/// See [`EmbeddingData`]; `chars[i]` sits at `(xs[i], ys[i])` and appears `counts[i]` times in
+/// the names (empty: unknown).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EmbeddingSpec {
     pub title: String,
@@ -67,6 +68,7 @@ pub struct EmbeddingSpec {
     pub chars: Vec<char>,
     pub xs: Vec<f32>,
     pub ys: Vec<f32>,
+    pub counts: Vec<u32>,
 }
 
 /// One histogram (see [`HistSeries`]).
@@ -201,6 +203,7 @@ impl ChartSpec {
                         x_label: &s.x_label,
                         y_label: &s.y_label,
                         points: &points,
+                        counts: &s.counts,
                     },
                 )
             }

@@ -1,7 +1,10 @@
 //! BatchNorm1d over the batch dimension; x (B, n), out (B, n).
 //! Training: mean and *unbiased* variance (n-1, torch's `.var(0)`) of the batch,
 //! xhat = (x - mean) / sqrt(var + eps), out = gamma * xhat + beta, and the running statistics move
-//! by `momentum`. Eval: the running statistics replace the batch's.
+//! by `momentum` towards the batch's. Eval: the running statistics replace the batch's.
+//! The running update is the notebook's, but it happens in `update_running`, called by the
+//! model's SGD step once the update has succeeded: a step that fails leaves the running
+//! statistics as they were, and the last update can be undone exactly (`undo_running`).
 //!
 //! Two variants, one per notebook cell: `BnStat::Var` (the layer classes: running variance, eps
 //! 1e-5, momentum 0.1) and `BnStat::Std` (the first BatchNorm cell: `hpreact.std(0)` with no eps,
@@ -35,7 +38,16 @@ pub struct BatchNorm1d {
     pub dout: Vec<f32>,
     xhat: Vec<f32>,
     inv_s: Vec<f32>,
+    /// The last training batch's mean and spread (variance or std, as `running_spread`).
     mean: Vec<f32>,
+    spread: Vec<f32>,
+    /// A training forward has batch statistics that `update_running` has not used yet.
+    pending: bool,
+    /// The running statistics before the last `update_running` (swapped in, not copied), valid
+    /// until undone or the next forward's update.
+    prev_mean: Vec<f32>,
+    prev_spread: Vec<f32>,
+    prev_valid: bool,
     /// Per-column scratch, allocated once: f64 sums for the batch statistics, and the folded
     /// coefficients of the eval-mode forward and of the backward.
     sum: Vec<f64>,
@@ -61,6 +73,11 @@ impl BatchNorm1d {
             xhat: Vec::new(),
             inv_s: vec![0.0; dim],
             mean: vec![0.0; dim],
+            spread: vec![0.0; dim],
+            pending: false,
+            prev_mean: vec![0.0; dim],
+            prev_spread: vec![0.0; dim],
+            prev_valid: false,
             sum: vec![0.0; dim],
             sumsq: vec![0.0; dim],
             c1: vec![0.0; dim],
@@ -100,17 +117,15 @@ impl BatchNorm1d {
             &mut self.sumsq,
             &mut self.c3,
         );
-        let mom = self.momentum;
         for j in 0..n {
             let var = (self.sumsq[j] / (batch as f64 - 1.0)) as f32;
             self.inv_s[j] = 1.0 / (var + self.eps).sqrt();
-            let batch_spread = match self.stat {
+            self.spread[j] = match self.stat {
                 BnStat::Var => var,
                 BnStat::Std => var.sqrt(),
             };
-            self.running_mean[j] = (1.0 - mom) * self.running_mean[j] + mom * self.mean[j];
-            self.running_spread[j] = (1.0 - mom) * self.running_spread[j] + mom * batch_spread;
         }
+        self.pending = true;
         kernels::bn_normalize(
             &mut self.out,
             &mut self.xhat,
@@ -120,6 +135,55 @@ impl BatchNorm1d {
             &self.gamma.data,
             &self.beta.data,
         );
+    }
+
+    /// The last training batch's mean per feature.
+    pub fn batch_mean(&self) -> &[f32] {
+        &self.mean
+    }
+
+    /// The last training batch's variance (`BnStat::Var`) or std (`BnStat::Std`) per feature.
+    pub fn batch_spread(&self) -> &[f32] {
+        &self.spread
+    }
+
+    /// The first feature whose last training batch had no spread, when there is no epsilon to
+    /// keep the division finite.
+    pub fn zero_spread_feature(&self) -> Option<usize> {
+        if self.eps != 0.0 {
+            return None;
+        }
+        self.spread.iter().position(|&s| s == 0.0)
+    }
+
+    /// Moves the running statistics by `momentum` towards the last training batch's (the
+    /// notebook's buffer update), once per training forward; the values before are kept for
+    /// `undo_running`. Without a new training batch, nothing moves and nothing can be undone.
+    pub fn update_running(&mut self) {
+        self.prev_valid = self.pending;
+        if !self.pending {
+            return;
+        }
+        self.pending = false;
+        let mom = self.momentum;
+        for j in 0..self.dim {
+            self.prev_mean[j] = (1.0 - mom) * self.running_mean[j] + mom * self.mean[j];
+            self.prev_spread[j] = (1.0 - mom) * self.running_spread[j] + mom * self.spread[j];
+        }
+        std::mem::swap(&mut self.running_mean, &mut self.prev_mean);
+        std::mem::swap(&mut self.running_spread, &mut self.prev_spread);
+    }
+
+    /// Puts back the running statistics from before the last `update_running`, exactly; false
+    /// when there is nothing to undo.
+    pub fn undo_running(&mut self) -> bool {
+        if !self.prev_valid {
+            return false;
+        }
+        std::mem::swap(&mut self.running_mean, &mut self.prev_mean);
+        std::mem::swap(&mut self.running_spread, &mut self.prev_spread);
+        self.prev_valid = false;
+        true
     }
 
     /// Reads `self.dout` and the last training-mode forward's cache. Two passes: the column sums

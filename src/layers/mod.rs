@@ -7,11 +7,13 @@
 
 pub mod batchnorm;
 pub mod embedding;
+pub mod identity;
 pub mod linear;
 pub mod tanh;
 
 pub use batchnorm::{BatchNorm1d, BnStat};
 pub use embedding::Embedding;
+pub use identity::Identity;
 pub use linear::Linear;
 pub use tanh::Tanh;
 
@@ -50,15 +52,18 @@ pub enum Layer {
     Linear(Linear),
     BatchNorm1d(BatchNorm1d),
     Tanh(Tanh),
+    /// The activation of a net without tanh (see `model::Activation`).
+    Identity(Identity),
 }
 
 impl Layer {
-    /// The notebook's class name, for legends: "Linear", "BatchNorm1d", "Tanh".
+    /// The notebook's class name, for legends: "Linear", "BatchNorm1d", "Tanh" ("Identity").
     pub fn kind(&self) -> &'static str {
         match self {
             Layer::Linear(_) => "Linear",
             Layer::BatchNorm1d(_) => "BatchNorm1d",
             Layer::Tanh(_) => "Tanh",
+            Layer::Identity(_) => "Identity",
         }
     }
     pub fn n_out(&self) -> usize {
@@ -66,6 +71,7 @@ impl Layer {
             Layer::Linear(l) => l.n_out,
             Layer::BatchNorm1d(l) => l.dim,
             Layer::Tanh(l) => l.dim,
+            Layer::Identity(l) => l.dim,
         }
     }
     /// `inp` is (batch, n_in); writes `self.out()` as (batch, n_out).
@@ -74,6 +80,7 @@ impl Layer {
             Layer::Linear(l) => l.forward(inp, batch),
             Layer::BatchNorm1d(l) => l.forward(inp, batch, training),
             Layer::Tanh(l) => l.forward(inp, batch),
+            Layer::Identity(l) => l.forward(inp, batch),
         }
     }
     /// Reads `self.dout()`; sets parameter gradients; writes `dinp` (batch, n_in) when given.
@@ -82,13 +89,20 @@ impl Layer {
             Layer::Linear(l) => l.backward(inp, dinp, batch),
             Layer::BatchNorm1d(l) => l.backward(dinp, batch),
             Layer::Tanh(l) => l.backward(dinp),
+            Layer::Identity(l) => l.backward(dinp),
         }
+    }
+    /// The hidden blocks' activation (Tanh, or Identity in a net without tanh): the layers
+    /// whose outputs the notebook's activation and gradient plots show.
+    pub fn is_activation(&self) -> bool {
+        matches!(self, Layer::Tanh(_) | Layer::Identity(_))
     }
     pub fn out(&self) -> &[f32] {
         match self {
             Layer::Linear(l) => &l.out,
             Layer::BatchNorm1d(l) => &l.out,
             Layer::Tanh(l) => &l.out,
+            Layer::Identity(l) => &l.out,
         }
     }
     pub fn dout(&self) -> &[f32] {
@@ -96,6 +110,7 @@ impl Layer {
             Layer::Linear(l) => &l.dout,
             Layer::BatchNorm1d(l) => &l.dout,
             Layer::Tanh(l) => &l.dout,
+            Layer::Identity(l) => &l.dout,
         }
     }
     pub fn dout_mut(&mut self) -> &mut Vec<f32> {
@@ -103,6 +118,7 @@ impl Layer {
             Layer::Linear(l) => &mut l.dout,
             Layer::BatchNorm1d(l) => &mut l.dout,
             Layer::Tanh(l) => &mut l.dout,
+            Layer::Identity(l) => &mut l.dout,
         }
     }
     /// Parameters in the notebook's order (weight, bias; gamma, beta).
@@ -110,7 +126,7 @@ impl Layer {
         match self {
             Layer::Linear(l) => std::iter::once(&l.weight).chain(l.bias.as_ref()).collect(),
             Layer::BatchNorm1d(l) => vec![&l.gamma, &l.beta],
-            Layer::Tanh(_) => vec![],
+            Layer::Tanh(_) | Layer::Identity(_) => vec![],
         }
     }
     pub fn params_mut(&mut self) -> Vec<&mut Param> {
@@ -119,7 +135,7 @@ impl Layer {
                 .chain(l.bias.as_mut())
                 .collect(),
             Layer::BatchNorm1d(l) => vec![&mut l.gamma, &mut l.beta],
-            Layer::Tanh(_) => vec![],
+            Layer::Tanh(_) | Layer::Identity(_) => vec![],
         }
     }
 }

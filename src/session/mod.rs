@@ -21,7 +21,6 @@ pub mod format;
 pub mod history;
 pub mod lab;
 pub mod protocol;
-mod rollback;
 pub mod settings;
 pub mod views;
 
@@ -30,10 +29,9 @@ use crate::diagnostics::{self, FirstLayer, LayerDiag};
 use crate::presets;
 use crate::rng::{self, Rng};
 use crate::sample::{self, Sample, Seen};
-use crate::train::{Split, StepError, Trainer};
+use crate::train::{DivergeCause, Split, StepError, Trainer, EXPLODE_FACTOR};
 use history::{History, StepRecord, Thinned};
 use protocol::{Level, Notice};
-use rollback::Checkpoint;
 pub use settings::Settings;
 use std::collections::VecDeque;
 
@@ -53,11 +51,6 @@ pub const MAX_TEMPERATURE: f32 = 10.0;
 /// Update:data ratios are taken every this many steps: computing them costs about a tenth of a
 /// step, so every step would slow training down.
 pub const RATIO_EVERY: usize = 10;
-/// A mini-batch loss above this many times the run's starting level (its first loss, or
-/// -ln(1/vocab) if that is higher) counts as exploded: training stops as for a NaN. With this
-/// core the loss stays finite (a log-sum-exp), so a rate of 100 gives losses in the thousands
-/// rather than NaN; this is what catches it.
-pub const EXPLODE_FACTOR: f32 = 10.0;
 /// Earlier runs kept for comparison.
 pub const MAX_EARLIER_RUNS: usize = 20;
 /// The sampling stream is the run's seed mixed with this, so it never touches the training stream.
@@ -130,11 +123,6 @@ pub struct Session {
     /// The layers' buffers hold the last training step (no sample or eval since).
     fresh: bool,
     step_diag: Option<StepDiag>,
-    /// The BatchNorm running statistics before the last step and before the one before it, to
-    /// go back to (with the weights, see `rollback`) when a step's loss shows that the previous
-    /// update blew the model up.
-    ckpt_last: Checkpoint,
-    ckpt_prev: Checkpoint,
 }
 
 impl Session {
@@ -176,8 +164,6 @@ impl Session {
             stopped: None,
             fresh: false,
             step_diag: None,
-            ckpt_last: Checkpoint::default(),
-            ckpt_prev: Checkpoint::default(),
         };
         s.begin_run();
         Ok(s)
@@ -207,8 +193,6 @@ impl Session {
         self.stopped = None;
         self.fresh = false;
         self.step_diag = None;
-        self.ckpt_last = Checkpoint::default();
-        self.ckpt_prev = Checkpoint::default();
     }
 
     /// Keeps the run that ends (if it took a step) among the earlier runs.
@@ -474,12 +458,13 @@ impl Session {
     }
 
     /// One step at the current learning rate, recorded like the others. A NaN/inf loss or an
-    /// exploded one (see `EXPLODE_FACTOR`) stops with `StepError::Diverged` before its own
-    /// update, and puts back the weights from before the update that did the damage.
+    /// exploded one (`train::EXPLODE_FACTOR` times the run's start: its first loss, or
+    /// -ln(1/vocab) if that is higher) stops with `StepError::Diverged` before its own update,
+    /// and puts back the weights from before the update that did the damage. With this core
+    /// the loss stays finite (a log-sum-exp), so a rate of 100 gives losses in the thousands
+    /// rather than NaN; the limit is what catches it.
     fn one_step(&mut self) -> Result<f32, StepError> {
         let lr = self.lr();
-        std::mem::swap(&mut self.ckpt_last, &mut self.ckpt_prev);
-        self.ckpt_last.save(&self.trainer.model, self.trainer.step);
         let start = self
             .history
             .first_loss
@@ -504,9 +489,12 @@ impl Session {
                 self.history.push(StepRecord { loss, lr, ratios });
                 Ok(loss)
             }
-            Err(StepError::Diverged { step, lr: _, loss })
-                if step > 0 && (!loss.is_finite() || loss > EXPLODE_FACTOR * start) =>
-            {
+            Err(StepError::Diverged {
+                step,
+                lr: _,
+                loss,
+                cause: cause @ (DivergeCause::NonFiniteLoss | DivergeCause::Exploded { .. }),
+            }) if step > 0 => {
                 // The loss was computed with the weights of the previous update, and this
                 // step's update was not made: undo the previous one.
                 let culprit = self.history.newest().map_or(lr, |r| r.lr);
@@ -515,6 +503,7 @@ impl Session {
                     step,
                     lr: culprit,
                     loss,
+                    cause,
                 })
             }
             // A sane loss whose update would overflow keeps the weights, as the core does.
@@ -522,32 +511,33 @@ impl Session {
         }
     }
 
-    /// After a step that stopped before its update: puts back the weights from before the
-    /// previous step (`Mlp::undo_sgd_step`, exact) with the BatchNorm running statistics of
-    /// then, and forgets that step. Without an update to undo, only the running statistics that
-    /// the stopped step's forward pass moved are put back.
+    /// After a step that stopped before its update: puts back the weights and BatchNorm
+    /// running statistics from before the previous step (`Mlp::undo_sgd_step`, exact) and
+    /// forgets that step. The stopped step itself changed nothing.
     fn rollback(&mut self) {
         let t = &mut self.trainer;
-        let prev_ok = self.ckpt_prev.step + 1 == t.step && self.ckpt_last.step == t.step;
-        if prev_ok && self.history.newest().is_some() && t.model.undo_sgd_step() {
-            self.ckpt_prev.restore(&mut t.model);
-            t.step = self.ckpt_prev.step;
+        if self.history.newest().is_some() && t.model.undo_sgd_step() {
+            t.step -= 1;
             self.history.drop_newest();
-            self.ckpt_last = self.ckpt_prev.clone();
-        } else if self.ckpt_last.step == t.step {
-            self.ckpt_last.restore(&mut t.model);
         }
     }
 
     fn on_step_error(&mut self, e: StepError) {
         self.running = false;
         match e {
-            StepError::Diverged { step, lr, loss } => {
+            StepError::Diverged {
+                step,
+                lr,
+                loss,
+                ref cause,
+            } => {
                 // The layers hold the diverged batch, not a step that happened.
                 self.fresh = false;
                 let kept = self.trainer.step;
                 let rolled_back = kept < step;
-                let message = if loss.is_finite() && rolled_back {
+                let message = if matches!(cause, DivergeCause::ZeroSpread { .. }) {
+                    e.to_string()
+                } else if loss.is_finite() && rolled_back {
                     format!(
                         "training stopped at step {}: the loss jumped to {loss:.0} after a step at \
                          learning rate {lr}, so the learning rate is too high; the last good weights \

@@ -7,7 +7,7 @@
 //! `Settings::validate` checks the knobs together: the run's memory and work per step, so that
 //! no settings that pass can stall the worker for long.
 
-use crate::model::{BnConfig, ModelConfig, WeightInit};
+use crate::model::{Activation, BnConfig, ModelConfig, WeightInit};
 use crate::presets::{self, Preset};
 use crate::train::{Schedule, TrainConfig};
 use serde::{Deserialize, Serialize};
@@ -187,6 +187,14 @@ choice!(
 );
 
 choice!(
+    /// The non-linearity after each hidden layer (identity: a linear sandwich).
+    Nonlinearity {
+        Tanh = "tanh",
+        Identity = "identity",
+    }
+);
+
+choice!(
     /// How a weight matrix starts.
     Init {
         Randn = "randn",
@@ -252,6 +260,8 @@ knobs! {
     /// off; class = the BatchNorm1D class (variance, eps 1e-5, momentum 0.1); first-cell = the
     /// first BatchNorm cell (std, no eps, momentum 0.001)
     batchnorm: BatchNorm = choices::<BatchNorm>(), Model, "BatchNorm";
+    /// tanh, or identity: no non-linearity at all (the stack is one linear map in disguise)
+    activation: Nonlinearity = choices::<Nonlinearity>(), Model, "non-linearity";
     /// a BatchNorm after the last Linear (the deep model); needs BatchNorm on
     output_bn: bool = KnobKind::Bool, Model, "BatchNorm on the output";
     /// a bias in the hidden Linear layers (useless before a BatchNorm)
@@ -347,6 +357,10 @@ impl Settings {
                 None => BatchNorm::Off,
                 Some(bn) if bn == BnConfig::FIRST_CELL => BatchNorm::FirstCell,
                 Some(_) => BatchNorm::Class,
+            },
+            activation: match m.activation {
+                Activation::Tanh => Nonlinearity::Tanh,
+                Activation::Identity => Nonlinearity::Identity,
             },
             output_bn: m.output_bn,
             hidden_bias: m.hidden_bias,
@@ -468,6 +482,10 @@ impl Settings {
                 BatchNorm::Class => Some(BnConfig::CLASS),
                 BatchNorm::FirstCell => Some(BnConfig::FIRST_CELL),
             },
+            activation: match self.activation {
+                Nonlinearity::Tanh => Activation::Tanh,
+                Nonlinearity::Identity => Activation::Identity,
+            },
             output_bn: self.output_bn,
             hidden_bias: self.hidden_bias,
             output_bias: self.output_bias,
@@ -585,8 +603,12 @@ impl Settings {
             " + BatchNorm"
         };
         let out_bn = if self.output_bn { " + BatchNorm" } else { "" };
+        let act = match self.activation {
+            Nonlinearity::Tanh => " + Tanh",
+            Nonlinearity::Identity => ", no non-linearity",
+        };
         format!(
-            "C {vocab}x{}, then {} x [Linear {}{bn} + Tanh] of {}, then Linear {}{out_bn} to the vocabulary",
+            "C {vocab}x{}, then {} x [Linear {}{bn}{act}] of {}, then Linear {}{out_bn} to the vocabulary",
             self.n_embd,
             self.n_layers,
             bias(self.hidden_bias),

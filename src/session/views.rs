@@ -495,23 +495,24 @@ fn map_chart(s: &Session, d: &StepDiag) -> ChartView {
 }
 
 fn layers_chart(d: &StepDiag, acts: bool) -> ChartView {
+    let kind = d.layers.first().map_or("Tanh", |l| l.kind);
     let (id, caption, title, x_label) = if acts {
         (
             ChartId::Acts,
-            "Activations of every Tanh layer",
-            "activation distribution (Tanh layers)",
+            format!("Activations of every {kind} layer"),
+            format!("activation distribution ({kind} layers)"),
             "activation",
         )
     } else {
         (
             ChartId::Grads,
-            "Gradients of every Tanh layer's output",
-            "gradient distribution (Tanh layers)",
+            format!("Gradients of every {kind} layer's output"),
+            format!("gradient distribution ({kind} layers)"),
             "gradient",
         )
     };
     if d.layers.is_empty() {
-        let spec = ChartSpec::Histograms(hist_spec(title, "", true, vec![]));
+        let spec = ChartSpec::Histograms(hist_spec(&title, "", true, vec![]));
         return view(id, caption, spec, vec![AFTER_FIRST_STEP.into()]);
     }
     let lines: Vec<String> = d
@@ -562,6 +563,7 @@ fn embedding_chart(s: &Session) -> ChartView {
         chars,
         xs: points.iter().map(|p| p[0]).collect(),
         ys: points.iter().map(|p| p[1]).collect(),
+        counts: s.data().vocab.counts(s.words()),
     });
     view(ChartId::Embedding, caption, spec, vec![line])
 }

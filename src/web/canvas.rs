@@ -10,11 +10,12 @@ use std::collections::HashMap;
 use web_sys::CanvasRenderingContext2d;
 
 /// A `CanvasBackend` that measures text with the canvas (`measureText`) and caches the sizes.
-/// plotters itself measures a text by adding a `<span>` to the document and reading its size,
-/// which forces a style and layout pass of the whole page each time (1 ms and more while the page
-/// has new text, in the middle of a frame). Here only the height of a font comes from the DOM,
-/// once per font (the span's height is the font's line height, whatever the text); widths come
-/// from `measureText`, which needs no layout. Everything else goes straight to the backend.
+/// plotters itself measures a text by adding a `<span style=...>` to the document and reading its
+/// size, which forces a style and layout pass of the whole page each time (1 ms and more while
+/// the page has new text, in the middle of a frame), and needs inline styles, which the page's
+/// Content-Security-Policy refuses. Here the canvas measures: widths with `measureText`, the
+/// height of a font from its bounding box, once per font. Everything else goes straight to the
+/// backend.
 ///
 /// The canvas holds `scale` device pixels per CSS pixel (devicePixelRatio): the context is scaled
 /// by it and the backend reports the size in CSS pixels, so charts are laid out as on a
@@ -31,7 +32,7 @@ const TEXT_CACHE_MAX: usize = 4096;
 thread_local! {
     /// (CSS font, text) -> (width, height) in pixels.
     static TEXT_SIZES: RefCell<HashMap<(String, String), (u32, u32)>> = RefCell::new(HashMap::new());
-    /// CSS font -> the height plotters measured through the DOM.
+    /// CSS font -> the height of its line box (font bounding box ascent + descent).
     static FONT_HEIGHTS: RefCell<HashMap<String, u32>> = RefCell::new(HashMap::new());
 }
 
@@ -131,21 +132,35 @@ impl DrawingBackend for CachedTextCanvas {
         if let Some(size) = TEXT_SIZES.with(|c| c.borrow().get(&key).copied()) {
             return Ok(size);
         }
-        let Some(ctx) = &self.context else {
-            return self.backend.estimate_text_size(text, style);
+        // Without a 2-D context (never on the page), a rough estimate from the font size.
+        let rough = || {
+            let px = style.size();
+            (
+                (text.chars().count() as f64 * px * 0.6) as u32,
+                (px * 1.2) as u32,
+            )
         };
-        let height = match FONT_HEIGHTS.with(|c| c.borrow().get(&key.0).copied()) {
-            Some(h) => h,
-            None => {
-                let (_, h) = self.backend.estimate_text_size("Mg", style)?;
-                FONT_HEIGHTS.with(|c| c.borrow_mut().insert(key.0.clone(), h));
-                h
-            }
+        let Some(ctx) = &self.context else {
+            return Ok(rough());
         };
         ctx.set_font(&key.0);
+        // The font's line box (ascent + descent of the font, not of this text), once per font:
+        // labels of one font then line up whatever their letters.
+        let height = match FONT_HEIGHTS.with(|c| c.borrow().get(&key.0).copied()) {
+            Some(h) => h,
+            None => match ctx.measure_text("Mg") {
+                Ok(m) => {
+                    let h = (m.font_bounding_box_ascent() + m.font_bounding_box_descent()).ceil()
+                        as u32;
+                    FONT_HEIGHTS.with(|c| c.borrow_mut().insert(key.0.clone(), h));
+                    h
+                }
+                Err(_) => return Ok(rough()),
+            },
+        };
         let width = match ctx.measure_text(text) {
             Ok(m) => m.width().round().max(0.0) as u32,
-            Err(_) => return self.backend.estimate_text_size(text, style),
+            Err(_) => return Ok(rough()),
         };
         let size = (width, height);
         TEXT_SIZES.with(|c| {

@@ -1,21 +1,23 @@
 #!/usr/bin/env node
 // The browser half of `cargo xtask bench`: the real page (www/index.html, its worker.js and the
-// wasm package in www/pkg) in Debian's headless Chromium, driven through its own buttons.
+// wasm package in www/pkg) in Debian's headless Chromium, driven through its visible controls
+// (the chapter buttons, #budget, #train, #pause, #step) and read through `window.__lab` (the
+// page's state for the tests: ready, kernels, run.chapter, p.step, p.steps, p.running). Nothing
+// depends on the page's messages to its worker.
 //
 //   node tests/bench/browser.mjs [--rounds N] [--window-ms MS] [--warmup-ms MS]
 //                                [--mlp-chapter NAME] [--deep-chapter NAME] [--no-kernels]
 //
-// Prints one JSON line:
-//   first_step_ms     navigation start -> the page has the result of the first training step
-//                     (the page's Step button is clicked from inside the page right after the
-//                     worker's 'ready' message is handled; the step's progress message arrives
-//                     right after the step, so this is exact to a message hop)
-//   ready_ms          navigation start -> the worker reported its data and model ready
+// Prints one JSON line, also when a part fails: that part's figures are null and `failed` holds
+// its error text by part (load, page, no_charts, kernels); `errors` holds the page's own errors.
+//   first_step_ms     navigation start -> the page shows the result of the first training step
+//                     (an init script presses Step as soon as the page enables it, i.e. when the
+//                     worker is ready, and a MutationObserver sees the page update its step)
+//   ready_ms          navigation start -> the page enabled its controls (the worker is ready)
 //   mlp_steps_per_s, deep_steps_per_s (+ _all per window): training speed of the page as a
-//                     user sees it: the worker trains through the session in 40-ms slices, with
-//                     the page's diagnostics (computed in the worker every 330 ms, drawn on the
-//                     page) and progress messages on; steps counted from the worker's progress
-//                     messages over a window after a warm-up
+//                     user sees it, with its diagnostics and charts on: the steps the page shows
+//                     over a window after a warm-up. Each window's run gets a budget of 10
+//                     million steps, so that no run finishes inside the window on a fast machine
 //   longest_task_ms   the longest main-thread task while training: the longer of the Long Tasks
 //                     API's longest entry (tasks >= 50 ms) and the largest lateness of a 10-ms
 //                     interval timer on the page (which catches shorter tasks)
@@ -24,17 +26,18 @@
 //                     simd128, relaxed_madd on the relaxed build), the deep model's matrix
 //                     products at batch 32 (`kernels::MatmulWorkload`) in GFLOP/s, best of the
 //                     rounds, and their ratio as the median of back-to-back pairs
-//   page_kernels      the build the page's worker chose (it reports `kernels::backend()`)
+//   page_kernels      the build the page's worker chose (`window.__lab.kernels`)
 //   main_busy_pct     share of the training windows the page's main thread spent in tasks
 //                     (Chrome's TaskDuration metric), i.e. drawing the charts
-//   worker_only_*     the same worker.js (session, diagnostics every 330 ms) driven by a bare
-//                     page without charts: what the page's drawing costs on a busy machine
+//   worker_only_*     the same page with every chart hidden (display: none, so the page never
+//                     draws it): the worker (session, diagnostics) and the page's text only, i.e.
+//                     what the drawing costs on a busy machine
 //
-// The page is loaded with an init script that wraps `Worker` to timestamp the worker's messages
-// on the page; nothing else of the page is changed. www/pkg must have been built (`cargo xtask
-// build`; `cargo xtask bench` does it).
+// Service workers are blocked: every run is a first visit, and the bench's own pages (served by
+// Playwright next to the page) are not answered from the service worker's cache. www/pkg must
+// have been built (`cargo xtask build`; `cargo xtask bench` does it).
 
-import { startServer, launchBrowser, WWW } from '../e2e/harness.mjs';
+import { startServer, launchBrowser } from '../e2e/harness.mjs';
 
 const opts = {
   rounds: 2,
@@ -61,42 +64,43 @@ for (let i = 0; i < argv.length; i++) {
   else throw new Error(`unknown option ${a}`);
 }
 
-// Runs in the page before its own scripts.
+/** A step budget no run reaches inside a window (the #budget input's maximum). */
+const BUDGET = 10_000_000;
+const VIEWPORT = { width: 1366, height: 768 };
+
+// Runs in the page before its own scripts: timestamps of every step the page shows, Step pressed
+// as soon as it is enabled, long tasks and timer lateness.
 const INIT = `(() => {
-  const B = (window.__bench = { msgs: [], longtasks: [], lateness: [] });
-  const Orig = window.Worker;
-  window.Worker = class extends Orig {
-    constructor(url, options) {
-      super(url, options);
-      if (String(url).includes('worker.js')) {
-        B.worker = this;
-        this.addEventListener('message', (e) => {
-          const d = e.data;
-          if (!d || typeof d !== 'object') return;
-          const m = { t: performance.now(), type: d.type };
-          if (d.type === 'progress') { m.step = d.step; m.running = d.running; }
-          if (d.type === 'run') m.chapter = d.info && d.info.chapter;
-          B.msgs.push(m);
-          if (d.type === 'ready') B.kernels = d.kernels;
-          if (d.type === 'ready' && !B.stepped) {
-            // After the page's own handler has enabled the controls: press Step at once.
-            B.stepped = true;
-            setTimeout(() => { const b = document.getElementById('step'); B.stepClickAt = performance.now(); if (b) b.click(); }, 0);
-          }
-        });
-      }
+  const B = (window.__bench = { steps: [], longtasks: [], lateness: [] });
+  let last = null;
+  const seen = () => {
+    const S = window.__lab;
+    if (!S) return;
+    const t = performance.now();
+    if (S.ready && B.readyAt === undefined) {
+      B.readyAt = t;
+      const step = document.getElementById('step');
+      if (step && !step.disabled) { B.stepClickAt = t; step.click(); }
+    }
+    const now = { t, step: S.p.step, running: S.p.running };
+    if (!last || now.step !== last.step || now.running !== last.running) {
+      B.steps.push(now);
+      last = now;
+      if (now.step >= 1 && B.firstStepAt === undefined) B.firstStepAt = t;
     }
   };
+  addEventListener('DOMContentLoaded', () => new MutationObserver(seen)
+    .observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true }));
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) B.longtasks.push({ start: e.startTime, dur: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   } catch (e) { B.noLongtask = String(e); }
-  let last = 0;
+  let tick = 0;
   setInterval(() => {
     const now = performance.now();
-    if (last) B.lateness.push({ t: now, late: now - last - 10 });
-    last = now;
+    if (tick) B.lateness.push({ t: now, late: now - tick - 10 });
+    tick = now;
   }, 10);
 })();`;
 
@@ -106,174 +110,186 @@ const median = (xs) => {
   const n = v.length;
   return n === 0 ? null : n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 };
+const message = (e) => String(e?.message ?? e).split('\n')[0];
 
-const server = await startServer(WWW);
+const server = await startServer();
 const browser = await launchBrowser();
+const context = await browser.newContext({ serviceWorkers: 'block', viewport: VIEWPORT });
+await context.addInitScript(INIT);
 const errors = [];
-let result;
-try {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.addInitScript(INIT);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Performance.enable');
-  const taskSeconds = async () => {
-    const { metrics } = await cdp.send('Performance.getMetrics');
-    return metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
-  };
-  const msgs = () => page.evaluate(() => window.__bench.msgs);
-  const waitMsg = (pred, after, timeout = 120000) => page.waitForFunction(
-    ([src, t]) => window.__bench.msgs.some((m) => m.t >= t && new Function('m', `return ${src}`)(m)),
-    [pred, after], { timeout, polling: 20 });
+const failed = {};
+/** Runs one part of the bench; a failure is recorded with its text and the others still run. */
+async function part(name, f) {
+  try {
+    return await f();
+  } catch (e) {
+    failed[name] = message(e);
+    return null;
+  }
+}
 
+/** Opens the page, waits until the first step is shown. */
+async function openPage(label) {
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`[${label}] ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`[${label}] ${e}`));
   await page.goto(server.url);
-  // First training step: the init script presses Step as soon as the worker is ready.
-  await waitMsg('m.type === "progress" && m.step >= 1', 0);
-  const all = await msgs();
-  const ready = all.find((m) => m.type === 'ready');
-  const first = all.find((m) => m.type === 'progress' && m.step >= 1);
-  const pageKernels = await page.evaluate(() => window.__bench.kernels);
+  await page.waitForFunction(() => window.__bench.firstStepAt !== undefined, null, { timeout: 120_000 });
+  return page;
+}
+
+/** One training window of `chapter` on `page`: choose it, set the budget, train, skip the
+ * warm-up, count the steps the page shows. */
+async function trainWindow(page, cdp, chapter) {
   const chapters = await page.evaluate(
     () => [...document.querySelectorAll('#chapter-list button')].map((b) => b.dataset.chapter));
+  if (!chapters.includes(chapter)) throw new Error(`no chapter '${chapter}' on the page (${chapters})`);
+  const run = await page.evaluate(() => window.__lab.run?.run ?? -1);
+  await page.click(`#chapter-list button[data-chapter="${chapter}"]`);
+  await page.waitForFunction(([c, r]) => window.__lab.run?.chapter === c && window.__lab.run.run > r,
+    [chapter, run], { timeout: 60_000 });
+  await page.fill('#budget', String(BUDGET));
+  await page.dispatchEvent('#budget', 'change');
+  await page.waitForFunction((n) => window.__lab.p.steps === n, BUDGET, { timeout: 60_000 });
+  await page.click('#train');
+  await page.waitForFunction(() => window.__lab.p.running && window.__lab.p.step > 0, null, { timeout: 60_000 });
+  await sleep(opts.warmupMs);
+  const busy0 = cdp ? await taskSeconds(cdp) : NaN;
+  const t0 = await page.evaluate(() => performance.now());
+  await sleep(opts.windowMs);
+  const t1 = await page.evaluate(() => performance.now());
+  const busy = cdp ? (100 * 1000 * ((await taskSeconds(cdp)) - busy0)) / (t1 - t0) : NaN;
+  const still = await page.evaluate(() => window.__lab.p.running);
+  if (!still) throw new Error(`${chapter}: training stopped inside the window (step ${await page.evaluate(() => window.__lab.p.step)})`);
+  await page.click('#pause');
+  await page.waitForFunction(() => !window.__lab.p.running, null, { timeout: 60_000 });
+  const ms = await page.evaluate(([x, y]) => window.__bench.steps.filter((s) => s.running && s.t >= x && s.t <= y), [t0, t1]);
+  if (ms.length < 2) throw new Error(`${chapter}: the page showed ${ms.length} step update(s) in ${opts.windowMs} ms`);
+  const a = ms[0];
+  const b = ms[ms.length - 1];
+  const lateness = await page.evaluate(([x, y]) => window.__bench.lateness
+    .filter((l) => l.t >= x && l.t <= y).reduce((m, l) => Math.max(m, l.late), 0), [t0, t1]);
+  const longtask = await page.evaluate(([x, y]) => window.__bench.longtasks
+    .filter((l) => l.start + l.dur >= x && l.start <= y).reduce((m, l) => Math.max(m, l.dur), 0), [t0, t1]);
+  return { rate: ((b.step - a.step) * 1000) / (b.t - a.t), lateness, longtask, busy };
+}
 
-  // One training window of a chapter: choose it, train, skip the warm-up, count steps.
-  async function trainWindow(chapter) {
-    if (!chapters.includes(chapter)) throw new Error(`no chapter '${chapter}' on the page (${chapters})`);
-    const t = await page.evaluate(() => performance.now());
-    await page.click(`#chapter-list button[data-chapter="${chapter}"]`);
-    await waitMsg(`m.type === "run" && m.chapter === ${JSON.stringify(chapter)}`, t);
-    await page.click('#train');
-    await waitMsg('m.type === "progress" && m.running && m.step > 0', t);
-    await sleep(opts.warmupMs);
-    const busy0 = await taskSeconds();
-    const t0 = await page.evaluate(() => performance.now());
-    await sleep(opts.windowMs);
-    const t1 = await page.evaluate(() => performance.now());
-    const busy = (100 * 1000 * ((await taskSeconds()) - busy0)) / (t1 - t0);
-    await page.click('#pause');
-    const ms = (await msgs()).filter((m) => m.type === 'progress' && m.running && m.t >= t0 && m.t <= t1);
-    if (ms.length < 2) throw new Error(`too few progress messages for ${chapter}`);
-    const a = ms[0];
-    const b = ms[ms.length - 1];
-    const lateness = await page.evaluate(([x, y]) => window.__bench.lateness
-      .filter((l) => l.t >= x && l.t <= y).reduce((m, l) => Math.max(m, l.late), 0), [t0, t1]);
-    const longtask = await page.evaluate(([x, y]) => window.__bench.longtasks
-      .filter((l) => l.start + l.dur >= x && l.start <= y).reduce((m, l) => Math.max(m, l.dur), 0), [t0, t1]);
-    return { rate: ((b.step - a.step) * 1000) / (b.t - a.t), lateness, longtask, busy };
-  }
+async function taskSeconds(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+}
 
-  // The worker alone: a bare page (served by Playwright at a path next to worker.js, so nothing
-  // is added to www/) that starts worker.js as main.js does and sends the same messages.
-  async function workerOnly(rounds) {
-    const bare = await context.newPage();
-    bare.on('pageerror', (e) => errors.push(`[worker-only page] ${e}`));
-    await bare.route('**/__bench_worker_only.html', (route) => route.fulfill({
-      contentType: 'text/html',
-      body: `<!doctype html><meta charset="utf-8"><script type="module">
-        const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-        const B = (window.__b = { msgs: [] });
-        w.onmessage = (e) => { const d = e.data; B.msgs.push({ t: performance.now(), type: d.type,
-          step: d.step, running: d.running, chapter: d.info && d.info.chapter }); };
-        window.__post = (m) => w.postMessage(m);
-        w.postMessage({ type: 'init' });
-      </script>`,
-    }));
-    await bare.goto(`${server.url}__bench_worker_only.html`);
-    await bare.waitForFunction(() => window.__b.msgs.some((m) => m.type === 'ready'), null, { timeout: 120000 });
-    const out = { mlp: [], deep: [] };
-    for (let r = 0; r < rounds; r++) {
-      for (const [key, chapter] of [['mlp', opts.mlpChapter], ['deep', opts.deepChapter]]) {
-        const t = await bare.evaluate(() => performance.now());
-        await bare.evaluate((c) => { window.__post({ type: 'chapter', name: c }); window.__post({ type: 'train' }); }, chapter);
-        await bare.waitForFunction((t) => window.__b.msgs.some((m) => m.t >= t && m.type === 'progress' && m.running && m.step > 0), t, { timeout: 120000 });
-        await sleep(opts.warmupMs);
-        const t0 = await bare.evaluate(() => performance.now());
-        await sleep(opts.windowMs);
-        const ms = await bare.evaluate((t0) => window.__b.msgs.filter((m) => m.type === 'progress' && m.running && m.t >= t0), t0);
-        await bare.evaluate(() => window.__post({ type: 'pause' }));
-        if (ms.length >= 2) {
-          const a = ms[0];
-          const b = ms[ms.length - 1];
-          out[key].push(((b.step - a.step) * 1000) / (b.t - a.t));
-        }
-      }
+// The kernels of each wasm build, in a module worker started by a bare page of the same origin
+// (served by Playwright: a blob worker needs a page without the site's CSP).
+const KERNEL_WORKER = (base) => `
+  import init, { KernelBench } from '${base}makemore_lab.js';
+  await init();
+  const kb = new KernelBench();
+  // Seconds per iteration of f, run for about ms (the first short calls let V8 tier up).
+  function perIter(f, ms) {
+    let it = 1;
+    for (;;) {
+      const t = performance.now();
+      f(it);
+      const dt = performance.now() - t;
+      if (dt > ms) return dt / 1000 / it;
+      it *= 2;
     }
-    await bare.close();
-    return out;
   }
-
-  const mlp = [];
-  const deep = [];
-  for (let r = 0; r < opts.rounds; r++) {
-    mlp.push(await trainWindow(opts.mlpChapter));
-    deep.push(await trainWindow(opts.deepChapter));
+  const peakIters = 1000;
+  const peakRate = () => (kb.peak_flops() * peakIters) / perIter((n) => kb.peak(n * peakIters), 150) / 1e9;
+  const rate = (k) => kb.flops(k) / perIter((n) => kb.run(k, n), 150) / 1e9;
+  const best = { peak: 0, parts: [0, 0, 0], all: 0 };
+  const fractions = [];
+  for (let r = 0; r < 7; r++) {
+    const p = peakRate();
+    const a = rate(3);
+    best.peak = Math.max(best.peak, p);
+    best.all = Math.max(best.all, a);
+    fractions.push(a / p);
+    for (const k of [0, 1, 2]) best.parts[k] = Math.max(best.parts[k], rate(k));
   }
+  fractions.sort((x, y) => x - y);
+  postMessage({
+    backend: kb.backend(),
+    peak_gflops: best.peak,
+    matmul_gflops: best.all,
+    matmul_fraction: fractions[(fractions.length - 1) / 2],
+    parts: { forward: best.parts[0], weight_grad: best.parts[1], input_grad: best.parts[2] },
+  });`;
 
-  await page.close();
-  const bare = await workerOnly(opts.rounds);
-
-  // The kernels of each wasm build, in a module worker of the page's origin.
-  const KERNEL_WORKER = (base) => `
-    import init, { KernelBench } from '${base}makemore_lab.js';
-    await init();
-    const kb = new KernelBench();
-    // Seconds per iteration of f, run for about ms (the first short calls let V8 tier up).
-    function perIter(f, ms) {
-      let it = 1;
-      for (;;) {
-        const t = performance.now();
-        f(it);
-        const dt = performance.now() - t;
-        if (dt > ms) return dt / 1000 / it;
-        it *= 2;
-      }
-    }
-    const peakIters = 1000;
-    const peakRate = () => (kb.peak_flops() * peakIters) / perIter((n) => kb.peak(n * peakIters), 150) / 1e9;
-    const rate = (k) => kb.flops(k) / perIter((n) => kb.run(k, n), 150) / 1e9;
-    const best = { peak: 0, parts: [0, 0, 0], all: 0 };
-    const fractions = [];
-    for (let r = 0; r < 7; r++) {
-      const p = peakRate();
-      const a = rate(3);
-      best.peak = Math.max(best.peak, p);
-      best.all = Math.max(best.all, a);
-      fractions.push(a / p);
-      for (const k of [0, 1, 2]) best.parts[k] = Math.max(best.parts[k], rate(k));
-    }
-    fractions.sort((x, y) => x - y);
-    postMessage({
-      backend: kb.backend(),
-      peak_gflops: best.peak,
-      matmul_gflops: best.all,
-      matmul_fraction: fractions[(fractions.length - 1) / 2],
-      parts: { forward: best.parts[0], weight_grad: best.parts[1], input_grad: best.parts[2] },
-    });`;
-  let kernels = null;
-  if (opts.kernels) {
-    const p = await context.newPage();
-    await p.goto(server.url + 'names.txt');
-    kernels = {};
+async function kernels() {
+  await context.route('**/__bench_kernels.html', (route) => route.fulfill({
+    contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>kernels</title>',
+  }));
+  const p = await context.newPage();
+  try {
+    await p.goto(`${server.url}__bench_kernels.html`);
+    const out = {};
     for (const [name, dir] of [['plain', 'pkg/'], ['relaxed', 'pkg/relaxed/']]) {
-      kernels[name] = await p.evaluate((src) => new Promise((resolve, reject) => {
+      out[name] = await p.evaluate((src) => new Promise((resolve, reject) => {
         const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })), { type: 'module' });
         w.onmessage = (e) => { resolve(e.data); w.terminate(); };
-        w.onerror = (e) => reject(new Error(e.message));
+        w.onerror = (e) => reject(new Error(e.message || 'the kernel worker failed'));
       }), KERNEL_WORKER(server.url + dir));
     }
+    return out;
+  } finally {
     await p.close();
   }
+}
+
+let result;
+try {
+  // The page with its charts: first step, then the training windows.
+  const load = await part('load', async () => {
+    const page = await openPage('page');
+    const b = await page.evaluate(() => ({ ...window.__bench, kernels: window.__lab.kernels }));
+    return { page, ready: b.readyAt, first: b.firstStepAt, kernels: b.kernels };
+  });
+  const mlp = [];
+  const deep = [];
+  if (load) {
+    await part('page', async () => {
+      const cdp = await context.newCDPSession(load.page);
+      await cdp.send('Performance.enable');
+      for (let r = 0; r < opts.rounds; r++) {
+        mlp.push(await trainWindow(load.page, cdp, opts.mlpChapter));
+        deep.push(await trainWindow(load.page, cdp, opts.deepChapter));
+      }
+    });
+    await load.page.close();
+  }
+  // The same page with its charts hidden.
+  const bare = { mlp: [], deep: [] };
+  await part('no_charts', async () => {
+    const page = await openPage('no charts');
+    try {
+      const hidden = await page.evaluate(() => {
+        const figures = [...document.querySelectorAll('figure[data-chart]')];
+        for (const f of figures) f.style.display = 'none';
+        return figures.length;
+      });
+      if (!hidden) throw new Error('no figure[data-chart] on the page to hide');
+      for (let r = 0; r < opts.rounds; r++) {
+        bare.mlp.push((await trainWindow(page, null, opts.mlpChapter)).rate);
+        bare.deep.push((await trainWindow(page, null, opts.deepChapter)).rate);
+      }
+    } finally {
+      await page.close();
+    }
+  });
+  const kb = opts.kernels ? await part('kernels', kernels) : null;
 
   const windows = [...mlp, ...deep];
-  const probeMax = Math.max(...windows.map((w) => w.lateness));
-  const longtaskMax = Math.max(...windows.map((w) => w.longtask));
+  const max = (xs) => (xs.length ? Math.max(...xs) : null);
+  const probeMax = max(windows.map((w) => w.lateness));
+  const longtaskMax = max(windows.map((w) => w.longtask));
   result = {
     chromium: browser.version(),
-    page_kernels: pageKernels,
-    first_step_ms: first.t,
-    ready_ms: ready ? ready.t : null,
+    page_kernels: load?.kernels ?? null,
+    first_step_ms: load?.first ?? null,
+    ready_ms: load?.ready ?? null,
     mlp_chapter: opts.mlpChapter,
     deep_chapter: opts.deepChapter,
     mlp_steps_per_s: median(mlp.map((w) => w.rate)),
@@ -285,11 +301,12 @@ try {
     worker_only_deep_steps_per_s: median(bare.deep),
     worker_only_mlp_all: bare.mlp.map(Math.round),
     worker_only_deep_all: bare.deep.map(Math.round),
-    longest_task_ms: Math.max(probeMax, longtaskMax),
+    longest_task_ms: probeMax === null ? null : Math.max(probeMax, longtaskMax),
     longtask_api_max_ms: longtaskMax,
     timer_lateness_max_ms: probeMax,
     window_ms: opts.windowMs,
-    kernels,
+    kernels: kb,
+    failed,
     errors,
   };
 } finally {

@@ -1,4 +1,6 @@
-// Helpers for the end-to-end tests: a static server for www/ on a free port, Debian's headless
+// Helpers for the end-to-end tests: a static server for www/ on a free port (sending the headers
+// of www/_headers, as `cargo xtask serve` and static hosts do: every test runs under the page's
+// Content-Security-Policy and cross-origin isolation), Debian's headless
 // Chromium driven by playwright-core (no browser download), and a log of everything the page
 // did that a test may want to assert on (console errors, page errors, every request URL).
 //
@@ -11,6 +13,7 @@
 // www/pkg/ must have been built first (`cargo xtask build`; `cargo xtask test` does it).
 
 import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,13 +35,44 @@ const MIME = {
   '.ico': 'image/x-icon',
 };
 
-/** Serves `root` on 127.0.0.1 at a free port. Resolves to { url, close() }. */
-export async function startServer(root = WWW, { isolate = false } = {}) {
+/**
+ * The rules of a `_headers` file (Netlify / Cloudflare Pages format): [{ pattern, headers }], a
+ * path line (`/*`, `/pkg/*`, `/index.html`) followed by indented `Name: value` lines.
+ */
+export function parseHeaders(text) {
+  const rules = [];
+  for (const line of text.split(/\r?\n/)) {
+    const t = line.trim();
+    if (!t || t.startsWith('#')) continue;
+    if (!/^\s/.test(line)) rules.push({ pattern: t, headers: {} });
+    else {
+      const i = t.indexOf(':');
+      if (i < 0 || !rules.length) throw new Error(`_headers: bad line '${line}'`);
+      rules.at(-1).headers[t.slice(0, i).trim()] = t.slice(i + 1).trim();
+    }
+  }
+  return rules;
+}
+
+/** The headers of `path` under `rules`: `/x/*` matches everything under /x/, else the path itself. */
+export function headersFor(rules, path) {
+  const out = {};
+  for (const r of rules) {
+    const match = r.pattern.endsWith('*') ? path.startsWith(r.pattern.slice(0, -1)) : r.pattern === path;
+    if (match) Object.assign(out, r.headers);
+  }
+  return out;
+}
+
+/** Serves `root` on 127.0.0.1 at a free port, with the headers of www/_headers. Resolves to { url, close() }. */
+export async function startServer(root = WWW) {
   const base = resolve(root);
+  const rules = parseHeaders(readFileSync(join(WWW, '_headers'), 'utf8'));
   const server = createServer(async (req, res) => {
     let file;
     try {
-      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      const urlPath = new URL(req.url, 'http://x').pathname;
+      const path = decodeURIComponent(urlPath);
       file = resolve(join(base, path));
       if (file !== base && !file.startsWith(base + sep)) throw new Error('outside root');
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
@@ -47,15 +81,12 @@ export async function startServer(root = WWW, { isolate = false } = {}) {
         'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
         'Content-Length': body.length,
         'Cache-Control': 'no-cache',
+        ...headersFor(rules, urlPath),
       };
-      if (isolate) {
-        headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-        headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-      }
       res.writeHead(200, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
-      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.writeHead(404, { 'Content-Type': 'text/plain', ...headersFor(rules, '/') });
       res.end('not found\n');
     }
   });
@@ -83,8 +114,8 @@ export function launchBrowser() {
  * Returns { page, browser, url, consoleErrors, pageErrors, requests, errors(), foreignRequests(),
  * close() }. Requests made by workers go through the same context, so they are recorded too.
  */
-export async function openApp(path = '', { root = WWW, isolate = false, viewport } = {}) {
-  const server = await startServer(root, { isolate });
+export async function openApp(path = '', { root = WWW, viewport } = {}) {
+  const server = await startServer(root);
   let browser;
   try {
     browser = await launchBrowser();

@@ -55,7 +55,7 @@ const BAD = [
   ['paper.pdf', pdf, /not UTF-8 text|contains '\.'/],
   ['huge.txt', Buffer.alloc(5 * 1024 * 1024, 'a'), /the limit is 4 MB/],
   ['long.txt', Buffer.from(`${few(20)}${'x'.repeat(65)}\n`), /line 21 is 65 characters long/],
-  ['dot.txt', Buffer.from(`${few(20)}jean.luc\n`), /line 21 contains '\.'/],
+  ['override.txt', Buffer.from(`${few(20)}jean\u202Eluc\n`), /line 21 contains U\+202E RIGHT-TO-LEFT OVERRIDE/],
 ];
 
 for (const [name, buffer, pattern] of BAD) {

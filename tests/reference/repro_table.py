@@ -8,7 +8,7 @@ PyTorch's numbers are pytorch.md's reference run (seeds 42/42, the notebook top 
 """
 import json, sys
 
-# preset: (train, val, first loss) from ../shared/reference/pytorch.md
+# preset: (train, val, first loss) from the PyTorch reference run (pytorch.md of the reference notes)
 PYTORCH = {
     "embed-2d": (2.3538, 2.3594, 24.7498),  # first loss: the sweep's step 0, as ours counts the sweep
     "naive": (2.3190, 2.3356, 32.5382),

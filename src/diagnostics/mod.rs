@@ -1,7 +1,15 @@
 //! The numbers behind the lesson's plots, computed from the model after a step: statistics and
 //! histograms of activations and their gradients, the |h| > 0.99 map, update:data ratios, the
-//! Kaiming demo, the embedding's principal components and the LR finder's suggestion.
+//! Kaiming demo, the embedding's principal components and the LR finder's suggestion; the
+//! weights' gradients (`weight_grads`) and BatchNorm's running against batch statistics and
+//! train- against eval-mode loss (`batchnorm`).
 //! Standard deviations are torch's (unbiased, n - 1); sums run in f64.
+
+mod batchnorm;
+mod weight_grads;
+
+pub use batchnorm::{batchnorm_running, train_vs_eval_loss, BnRunning};
+pub use weight_grads::{py_e, py_plus_f, weight_grads, WeightGrad};
 
 use crate::layers::Layer;
 use crate::model::Mlp;
@@ -134,13 +142,14 @@ pub struct LayerDiag {
     pub grad_hist: Histogram,
 }
 
-/// Per-layer diagnostics of every Tanh layer (as the notebook's plots), from the last step.
+/// Per-layer diagnostics of every Tanh layer (as the notebook's plots; the Identity layers of a
+/// net without tanh stand in for them), from the last step.
 pub fn layer_diagnostics(model: &Mlp, threshold: f32, bins: usize) -> Vec<LayerDiag> {
     model
         .layers
         .iter()
         .enumerate()
-        .filter(|(_, l)| matches!(l, Layer::Tanh(_)))
+        .filter(|(_, l)| l.is_activation())
         .map(|(index, l)| LayerDiag {
             index,
             kind: l.kind(),
@@ -152,7 +161,7 @@ pub fn layer_diagnostics(model: &Mlp, threshold: f32, bins: usize) -> Vec<LayerD
         .collect()
 }
 
-/// The first hidden layer's pre-activations (the input of the first Tanh) and activations.
+/// The first hidden layer's pre-activations (the input of the first Tanh, or Identity) and activations.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FirstLayer {
     pub preact: Stats,
@@ -163,10 +172,7 @@ pub struct FirstLayer {
 }
 
 pub fn first_layer(model: &Mlp, batch: usize, threshold: f32, bins: usize) -> Option<FirstLayer> {
-    let t = model
-        .layers
-        .iter()
-        .position(|l| matches!(l, Layer::Tanh(_)))?;
+    let t = model.layers.iter().position(Layer::is_activation)?;
     let pre = model.layers[t - 1].out();
     let h = model.layers[t].out();
     let cols = model.layers[t].n_out();

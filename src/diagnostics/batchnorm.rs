@@ -1,0 +1,77 @@
+//! BatchNorm's two faces: the running statistics that eval mode uses next to the statistics of
+//! the last training batch, and the loss over a split in train mode (each batch normalised by
+//! its own statistics, as training sees it) next to eval mode (the running statistics).
+
+use crate::layers::{BnStat, Layer};
+use crate::loss;
+use crate::model::Mlp;
+use crate::train::EVAL_CHUNK;
+
+/// One BatchNorm layer's statistics per feature. Variances throughout: a running std (the
+/// first-cell BatchNorm) and the batch std are squared; the batch variance is unbiased (n - 1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BnRunning {
+    /// The layer's index in the layer list.
+    pub index: usize,
+    pub batch_mean: Vec<f32>,
+    pub batch_var: Vec<f32>,
+    pub running_mean: Vec<f32>,
+    pub running_var: Vec<f32>,
+}
+
+/// Every BatchNorm layer's batch statistics (of the last training forward) and running ones.
+pub fn batchnorm_running(model: &Mlp) -> Vec<BnRunning> {
+    model
+        .layers
+        .iter()
+        .enumerate()
+        .filter_map(|(index, l)| match l {
+            Layer::BatchNorm1d(bn) => {
+                let var = |spread: &[f32]| -> Vec<f32> {
+                    match bn.stat {
+                        BnStat::Var => spread.to_vec(),
+                        BnStat::Std => spread.iter().map(|s| s * s).collect(),
+                    }
+                };
+                Some(BnRunning {
+                    index,
+                    batch_mean: bn.batch_mean().to_vec(),
+                    batch_var: var(bn.batch_spread()),
+                    running_mean: bn.running_mean.clone(),
+                    running_var: var(&bn.running_spread),
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The mean loss over a split (x: n x block_size, y: n) in train mode, batch by batch of
+/// `batch` examples (a last batch of one joins the one before: BatchNorm needs two), and in eval
+/// mode. Returns (train mode, eval mode). Neither changes the weights or the running statistics;
+/// both overwrite the layers' buffers, as any forward pass does.
+pub fn train_vs_eval_loss(model: &mut Mlp, x: &[u32], y: &[u32], batch: usize) -> (f32, f32) {
+    let bs = model.config.block_size;
+    let n = y.len();
+    let was = model.training;
+    model.training = true;
+    let mut total = 0.0f64;
+    let mut start = 0;
+    while start < n && n >= 2 {
+        let mut end = (start + batch.max(2)).min(n);
+        if n - end == 1 {
+            end = n;
+        }
+        model.forward(&x[start * bs..end * bs], end - start);
+        let l = loss::cross_entropy(model.logits(), &y[start..end], model.vocab_size(), None);
+        total += l as f64 * (end - start) as f64;
+        start = end;
+    }
+    model.training = was;
+    let train = if n >= 2 {
+        (total / n as f64) as f32
+    } else {
+        f32::NAN
+    };
+    (train, model.eval_loss(x, y, EVAL_CHUNK))
+}

@@ -1,0 +1,193 @@
+//! The embedding scatter: a letter on each dot; empty, NaN and coincident points.
+
+use crate::support::*;
+use makemore_lab::charts::*;
+
+pub fn alphabet_points() -> Vec<CharPoint> {
+    let mut rng = Lcg(11);
+    std::iter::once('.')
+        .chain('a'..='z')
+        .map(|ch| CharPoint {
+            ch,
+            x: 2.0 * rng.next() - 1.0,
+            y: 3.0 * rng.next() - 1.5,
+        })
+        .collect()
+}
+
+#[test]
+fn embedding_draws_every_letter_on_a_dot() {
+    let points = alphabet_points();
+    let data = EmbeddingData {
+        title: "Embedding C",
+        x_label: "dim 0",
+        y_label: "dim 1",
+        points: &points,
+        counts: &[],
+    };
+    let s = shown!("embedding", W, H, |r| draw_embedding(r, &data));
+    for p in &points {
+        assert!(has_text(&s, &p.ch.to_string()), "missing {:?}", p.ch);
+    }
+    for want in ["Embedding C", "dim 0", "dim 1"] {
+        assert!(has_text(&s, want), "missing {want:?}");
+    }
+    assert_eq!(s.matches("<circle").count(), points.len());
+    // Letters are centred on their dot and white.
+    assert!(s.matches("text-anchor=\"middle\"").count() >= points.len());
+    assert!(s.matches("fill=\"#FFFFFF\"").count() >= points.len());
+
+    let b = bitmap(W, H, |r| draw_embedding(r, &data));
+    // 27 dots of radius 14: about 27 * 615 px of blue.
+    let blue = count_near(&b, series_color(0));
+    assert!(blue > 10_000 && blue < 20_000, "{blue} blue pixels");
+}
+
+#[test]
+fn embedding_empty_nan_and_coincident() {
+    let nan = [CharPoint {
+        ch: 'a',
+        x: f32::NAN,
+        y: 0.0,
+    }];
+    for points in [&[][..], &nan[..]] {
+        let data = EmbeddingData {
+            title: "E",
+            x_label: "PC1",
+            y_label: "PC2",
+            points,
+            counts: &[],
+        };
+        assert_no_data(&svg(W, H, |r| draw_embedding(r, &data)));
+        bitmap(W, H, |r| draw_embedding(r, &data));
+    }
+    // All points in one place: the ranges widen instead of collapsing.
+    let same = [CharPoint {
+        ch: 'q',
+        x: 0.5,
+        y: 0.5,
+    }; 3];
+    let data = EmbeddingData {
+        title: "E",
+        x_label: "PC1",
+        y_label: "PC2",
+        points: &same,
+        counts: &[],
+    };
+    let s = svg(W, H, |r| draw_embedding(r, &data));
+    assert_eq!(s.matches("<circle").count(), 3);
+}
+
+/// `n` CJK characters at random places; counts falling with the index (with noise).
+fn many_points(n: usize, seed: u64) -> (Vec<CharPoint>, Vec<u32>) {
+    let mut rng = Lcg(seed);
+    let points = (0..n as u32)
+        .map(|i| CharPoint {
+            ch: char::from_u32(0x4E00 + i).unwrap(),
+            x: 4.0 * rng.next() - 2.0,
+            y: 4.0 * rng.next() - 2.0,
+        })
+        .collect();
+    let counts = (0..n)
+        .map(|i| (100_000 / (i + 1)) as u32 + (50.0 * rng.next()) as u32)
+        .collect();
+    (points, counts)
+}
+
+/// (cx, cy) of the `<circle>`s of radius `r`.
+fn circles(svg: &str, r: u32) -> Vec<(i32, i32)> {
+    svg.split("<circle")
+        .skip(1)
+        .filter(|t| attr(t, "r") == Some(&r.to_string()))
+        .map(|t| {
+            let v = |k| attr(t, k).unwrap().parse().unwrap();
+            (v("cx"), v("cy"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_large_vocabulary_labels_the_most_frequent_apart_and_says_so() {
+    let (points, counts) = many_points(2_431, 5);
+    let data = EmbeddingData {
+        title: "Embedding C",
+        x_label: "PC1",
+        y_label: "PC2",
+        points: &points,
+        counts: &counts,
+    };
+    let s = shown!("embedding_large", W, H, |r| draw_embedding(r, &data));
+    let dots = circles(&s, 14);
+    let n = dots.len();
+    assert!(n > 20 && n <= EMBEDDING_MAX_LABELS, "{n} labelled dots");
+    assert_eq!(
+        circles(&s, 2).len(),
+        points.len() - n,
+        "a point for each of the rest"
+    );
+    let note = format!("labels: {n} of 2,431 characters (the most frequent)");
+    assert!(
+        has_text(&s, &note),
+        "no {note:?} in {:?}",
+        texts(&s)[..5].to_vec()
+    );
+    // The labels never overlap: the dots are two radii apart.
+    for (i, a) in dots.iter().enumerate() {
+        for b in &dots[..i] {
+            let d2 = (a.0 - b.0).pow(2) + (a.1 - b.1).pow(2);
+            assert!(d2 >= 28 * 28, "{a:?} and {b:?} overlap");
+        }
+    }
+    // The most frequent character is labelled; the labels are mostly frequent ones.
+    let labels: Vec<char> = points
+        .iter()
+        .filter(|p| has_text(&s, &p.ch.to_string()))
+        .map(|p| p.ch)
+        .collect();
+    assert_eq!(labels.len(), n);
+    assert!(labels.contains(&points[0].ch));
+    let rank = |c: char| points.iter().position(|p| p.ch == c).unwrap();
+    let median_rank = {
+        let mut r: Vec<usize> = labels.iter().map(|&c| rank(c)).collect();
+        r.sort();
+        r[r.len() / 2]
+    };
+    assert!(median_rank < 200, "median label rank {median_rank}");
+}
+
+#[test]
+fn without_counts_the_farthest_out_are_labelled_and_a_small_vocabulary_is_all_labelled() {
+    let (mut points, _) = many_points(500, 7);
+    points[321] = CharPoint {
+        ch: '龍',
+        x: 30.0,
+        y: -25.0,
+    };
+    let data = EmbeddingData {
+        title: "E",
+        x_label: "PC1",
+        y_label: "PC2",
+        points: &points,
+        counts: &[],
+    };
+    let s = svg(W, H, |r| draw_embedding(r, &data));
+    assert!(has_text(&s, "龍"), "the outlier is labelled");
+    let n = circles(&s, 14).len();
+    assert!(has_text(
+        &s,
+        &format!("labels: {n} of 500 characters (the farthest out)")
+    ));
+    // Up to the limit every character is labelled, and nothing is said about it.
+    for (k, all) in [
+        (EMBEDDING_MAX_LABELS, true),
+        (EMBEDDING_MAX_LABELS + 1, false),
+    ] {
+        let data = EmbeddingData {
+            points: &points[..k],
+            ..data
+        };
+        let s = svg(W, H, |r| draw_embedding(r, &data));
+        assert_eq!(circles(&s, 14).len() == k, all, "{k} points");
+        assert_eq!(texts(&s).iter().any(|t| t.starts_with("labels:")), !all);
+    }
+}

@@ -1,0 +1,203 @@
+//! Histograms as lines or bars, the side-by-side pair, empty and invalid data.
+
+use crate::support::*;
+use makemore_lab::charts::*;
+
+/// A density histogram of tanh(k * normal) on [-1, 1], like a layer's activations.
+pub fn tanh_hist(k: f32, bins: usize) -> Vec<f32> {
+    let mut rng = Lcg(k.to_bits() as u64);
+    let mut counts = vec![0f32; bins];
+    let n = 20_000;
+    for _ in 0..n {
+        let z = (0..12).map(|_| rng.next()).sum::<f32>() - 6.0;
+        let t = (k * z).tanh();
+        let b = (((t + 1.0) / 2.0) * bins as f32) as usize;
+        counts[b.min(bins - 1)] += 1.0;
+    }
+    let width = 2.0 / bins as f32;
+    counts.iter().map(|c| c / (n as f32 * width)).collect()
+}
+
+#[test]
+fn histograms_as_lines_with_legend() {
+    let (a, b, c) = (
+        tanh_hist(0.5, 100),
+        tanh_hist(1.0, 100),
+        tanh_hist(3.0, 100),
+    );
+    let series = [
+        HistSeries {
+            label: "layer 1 (Tanh) | mean -0.01 | std 0.43 | saturated 0.00%",
+            lo: -1.0,
+            hi: 1.0,
+            values: &a,
+        },
+        HistSeries {
+            label: "layer 3 (Tanh) | mean 0.00 | std 0.63 | saturated 2.10%",
+            lo: -1.0,
+            hi: 1.0,
+            values: &b,
+        },
+        HistSeries {
+            label: "layer 5 (Tanh) | mean 0.01 | std 0.90 | saturated 41.3%",
+            lo: -1.0,
+            hi: 1.0,
+            values: &c,
+        },
+    ];
+    let data = HistogramData {
+        title: "Activation distribution",
+        x_label: "activation",
+        y_label: "density",
+        series: &series,
+        bars: false,
+    };
+    let s = shown!("histograms", 1000, H, |r| draw_histograms(r, &data));
+    for want in series
+        .iter()
+        .map(|s| s.label)
+        .chain(["Activation distribution", "density"])
+    {
+        assert!(has_text(&s, want), "missing {want:?}");
+    }
+    let lines = polylines(&s);
+    for i in 0..3 {
+        let color = hex(series_color(i));
+        assert!(
+            lines.iter().any(|l| l.0 == color && l.1.len() == 100),
+            "series {i} is a 100-point line"
+        );
+    }
+    let bmp = bitmap(1000, H, |r| draw_histograms(r, &data));
+    for i in 0..3 {
+        assert!(count_near(&bmp, series_color(i)) > 300, "series {i} drawn");
+    }
+}
+
+#[test]
+fn histogram_bars_and_pair() {
+    let counts: Vec<f32> = (0..50)
+        .map(|k| (25.0 - (k as f32 - 24.5).abs()) * 10.0)
+        .collect();
+    let x = [HistSeries {
+        label: "x (mean=0.00, std=1.00)",
+        lo: -4.0,
+        hi: 4.0,
+        values: &counts,
+    }];
+    let y = [HistSeries {
+        label: "y (mean=0.01, std=5.48)",
+        lo: -20.0,
+        hi: 20.0,
+        values: &counts,
+    }];
+    let left = HistogramData {
+        title: "x",
+        x_label: "",
+        y_label: "count",
+        series: &x,
+        bars: true,
+    };
+    let s = svg(W, H, |r| draw_histograms(r, &left));
+    // 50 bars + background + legend box and border + swatch.
+    assert!(s.matches("<rect").count() > 50);
+    assert!(polylines(&s).is_empty());
+    assert!(has_text(&s, "x (mean=0.00, std=1.00)"));
+
+    let pair = HistogramPairData {
+        left,
+        right: HistogramData {
+            title: "y = x @ w",
+            series: &y,
+            ..left
+        },
+    };
+    let s = shown!("histogram_pair", 1200, H, |r| draw_histogram_pair(r, &pair));
+    assert!(has_text(&s, "x") && has_text(&s, "y = x @ w"));
+    assert!(has_text(&s, "y (mean=0.01, std=5.48)"));
+    assert!(s.matches("<rect").count() >= 100);
+    let b = bitmap(1200, H, |r| draw_histogram_pair(r, &pair));
+    // Bars are drawn in both halves.
+    let half = |right: bool| {
+        b.chunks_exact(1200 * 3)
+            .flat_map(|row| {
+                let (l, r) = row.split_at(600 * 3);
+                if right { r } else { l }.chunks_exact(3)
+            })
+            .filter(|p| p[2] as i32 > p[0] as i32 + 40) // bluish (the translucent bars)
+            .count()
+    };
+    assert!(half(false) > 5_000 && half(true) > 5_000);
+}
+
+#[test]
+fn histograms_empty_and_invalid() {
+    let nan = [f32::NAN; 10];
+    let ok = [1.0, 2.0];
+    for series in [
+        vec![],
+        vec![HistSeries {
+            label: "nan",
+            lo: -1.0,
+            hi: 1.0,
+            values: &nan,
+        }],
+        vec![HistSeries {
+            label: "lo >= hi",
+            lo: 1.0,
+            hi: 1.0,
+            values: &ok,
+        }],
+        vec![HistSeries {
+            label: "nan range",
+            lo: f32::NAN,
+            hi: 1.0,
+            values: &ok,
+        }],
+        vec![HistSeries {
+            label: "no bins",
+            lo: 0.0,
+            hi: 1.0,
+            values: &[],
+        }],
+    ] {
+        for bars in [false, true] {
+            let data = HistogramData {
+                title: "H",
+                x_label: "",
+                y_label: "",
+                series: &series,
+                bars,
+            };
+            assert_no_data(&svg(W, H, |r| draw_histograms(r, &data)));
+            bitmap(W, H, |r| draw_histograms(r, &data));
+        }
+    }
+    // An unusable series next to a good one keeps the good one's colour index.
+    let series = [
+        HistSeries {
+            label: "bad",
+            lo: 0.0,
+            hi: 0.0,
+            values: &ok,
+        },
+        HistSeries {
+            label: "good",
+            lo: 0.0,
+            hi: 1.0,
+            values: &[1.0, f32::NAN, 3.0],
+        },
+    ];
+    let data = HistogramData {
+        title: "H",
+        x_label: "",
+        y_label: "",
+        series: &series,
+        bars: false,
+    };
+    let s = svg(W, H, |r| draw_histograms(r, &data));
+    assert!(has_text(&s, "good") && !has_text(&s, "bad"));
+    assert!(polylines(&s)
+        .iter()
+        .any(|l| l.0 == hex(series_color(1)) && l.1.len() == 2));
+}

@@ -1,0 +1,61 @@
+// Offline after the first visit: the service worker (www/sw.js, registered by sw-register.js)
+// stores the page's files; with the network gone (the browser offline and the server stopped)
+// a reload still loads the page, trains and samples.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, startServer } from './harness.mjs';
+import { setBudget, trainTo, until } from './lab.mjs';
+
+let server;
+let browser;
+let context;
+let page;
+const errors = [];
+const failed = [];
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  context = await browser.newContext();
+  page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push((m.worker() ? '[worker] ' : '') + m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  context.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText}`));
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 30_000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the service worker takes control and stores the page', async () => {
+  await until(page, () => navigator.serviceWorker.controller && document.documentElement.dataset.offline === 'ready',
+    undefined, 30_000);
+  const cached = await page.evaluate(async () => {
+    const names = await caches.keys();
+    const keys = await (await caches.open(names[0])).keys();
+    return { names, paths: keys.map((r) => new URL(r.url).pathname) };
+  });
+  assert.equal(cached.names.length, 1, `caches: ${cached.names}`);
+  for (const p of ['/', '/main.js', '/worker.js', '/names.txt', '/pkg/relaxed/makemore_lab_bg.wasm']) {
+    assert.ok(cached.paths.includes(p), `${p} not cached: ${cached.paths}`);
+  }
+});
+
+test('offline, a reload loads the page, trains and samples', async () => {
+  await server.close();
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.ready === '1' && window.__lab?.run, null, { timeout: 30_000 });
+  assert.equal(await page.evaluate(() => navigator.onLine), false);
+  await setBudget(page, 30);
+  await trainTo(page, 30);
+  assert.ok(await page.evaluate(() => window.__lab.p.step) >= 30);
+  await page.click('#sample');
+  await until(page, () => document.querySelectorAll('#samples li').length > 0);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(failed, []);
+});

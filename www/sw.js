@@ -1,0 +1,51 @@
+// The service worker: after the first visit the page works without a network (a classroom whose
+// Wi-Fi drops keeps training). Cache-first for the site's own files: on install it stores the
+// page's files below; sw-register.js then sends the URLs the page itself loaded (the wasm build
+// this browser uses, whichever it is); anything else of the site fetched later is stored when it
+// arrives. `cargo xtask serve` and `cargo xtask dist` replace VERSION with a hash of the site's
+// files, so a changed site gets a new cache and the old one is deleted when the new worker starts.
+const VERSION = 'dev';
+const CACHE = `makemore-lab-${VERSION}`;
+// The page, its worker and the default names: every top-level file of www/ but this one and
+// _headers (tests/serve.rs checks the list against the folder).
+const FILES = [
+  './', './main.js', './worker.js', './simd.js', './style.css', './names.txt', './sw-register.js',
+  './js/dom.js', './js/charts.js', './js/controls.js', './js/upload.js',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+    await self.clients.claim();
+  })());
+});
+
+// {cache: [url, ...]} from sw-register.js: the same-origin files the page loaded. The reply says
+// when they are stored.
+self.addEventListener('message', (event) => {
+  const urls = (event.data?.cache ?? []).filter((u) => new URL(u).origin === self.location.origin);
+  event.waitUntil(caches.open(CACHE)
+    .then((cache) => Promise.all(urls.map(async (u) => (await cache.match(u)) || cache.add(u))))
+    .then(() => event.source?.postMessage({ cached: urls.length }),
+      (e) => event.source?.postMessage({ error: String(e) })));
+});
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  if (req.method !== 'GET' || new URL(req.url).origin !== self.location.origin) return;
+  event.respondWith(cacheFirst(req));
+});
+
+async function cacheFirst(req) {
+  const cache = await caches.open(CACHE);
+  // A page address may carry a query (?simd=plain): any of them is the one page.
+  const hit = await cache.match(req, { ignoreSearch: req.mode === 'navigate' });
+  if (hit) return hit;
+  const res = await fetch(req);
+  if (res.ok && res.type === 'basic') await cache.put(req, res.clone());
+  return res;
+}

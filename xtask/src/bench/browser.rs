@@ -1,0 +1,75 @@
+//! The browser bench (`tests/bench/browser.mjs`): the real page in headless Chromium (first
+//! step, training speed with and without its charts, main-thread tasks) and both wasm builds'
+//! kernels. Each of its parts that failed is recorded with its error text.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{capture, last_json, Measured, Opts};
+use crate::root;
+
+const FIGURES: [&str; 8] = [
+    "mlp_steps_per_s",
+    "deep_steps_per_s",
+    "worker_only_mlp_steps_per_s",
+    "worker_only_deep_steps_per_s",
+    "first_step_ms",
+    "ready_ms",
+    "longest_task_ms",
+    "main_busy_pct",
+];
+const KERNEL_FIGURES: [&str; 3] = ["peak_gflops", "matmul_gflops", "matmul_fraction"];
+const TIMEOUT: Duration = Duration::from_secs(600);
+
+#[derive(Deserialize)]
+struct Line {
+    chromium: String,
+    page_kernels: Option<String>,
+    /// Per build (`plain`, `relaxed`): its figures.
+    kernels: Option<BTreeMap<String, BTreeMap<String, Value>>>,
+    /// Error text by part (`load`, `page`, `no_charts`, `kernels`).
+    #[serde(default)]
+    failed: BTreeMap<String, String>,
+    /// The page's own console errors and uncaught exceptions.
+    #[serde(default)]
+    errors: Vec<String>,
+    #[serde(flatten)]
+    figures: BTreeMap<String, Value>,
+}
+
+/// One round: runs browser.mjs and keeps its figures as `browser.*`.
+pub fn round(m: &mut Measured, o: &Opts, round: usize) {
+    let mut cmd = Command::new("node");
+    cmd.arg(root().join("tests/bench/browser.mjs"))
+        .args(["--rounds", if o.quick { "1" } else { "2" }]);
+    let line = match capture(&mut cmd, "browser bench", Some(TIMEOUT), true)
+        .and_then(|out| last_json::<Line>(&out))
+    {
+        Ok(line) => line,
+        Err(e) => return m.fail("browser", e),
+    };
+    m.chromium = line.chromium;
+    if let Some(k) = line.page_kernels {
+        m.page_kernels = k;
+    }
+    for k in FIGURES {
+        let v = line.figures.get(k).and_then(Value::as_f64);
+        m.samples.push(format!("browser.{k}"), round, v);
+    }
+    for (build, figures) in line.kernels.iter().flatten() {
+        for k in KERNEL_FIGURES {
+            let v = figures.get(k).and_then(Value::as_f64);
+            m.samples.push(format!("browser.{build}.{k}"), round, v);
+        }
+    }
+    for (part, e) in line.failed {
+        m.fail(&format!("browser.{part}"), e);
+    }
+    for e in line.errors {
+        m.errors.push(format!("page: {e}"));
+    }
+}

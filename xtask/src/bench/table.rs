@@ -1,0 +1,505 @@
+//! The bench's report: one list of rows (metric, ours, reference, ratio, target), printed as the
+//! table or as the JSON line. A row whose part failed says so, with the error.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{cpu_model, pytorch, Measured, Opts};
+
+/// What a row must reach to be "met".
+#[derive(Clone, Copy)]
+pub enum Goal {
+    RatioAtLeast(f64),
+    RatioAbove(f64),
+    OursBelow(f64),
+}
+
+#[derive(Clone, Copy)]
+pub struct Target {
+    pub text: &'static str,
+    pub goal: Goal,
+}
+
+#[derive(Default)]
+pub struct Row {
+    /// Its name in the JSON's `targets`.
+    pub key: &'static str,
+    pub metric: String,
+    pub ours: Option<f64>,
+    /// "s" prints `ours` with two decimals; anything else with three significant digits.
+    pub unit: &'static str,
+    pub reference: String,
+    pub ratio: Option<f64>,
+    pub target: Option<Target>,
+    /// The part that measures `ours` (`native`, `browser.page`, ...): its failure is shown here.
+    pub part: &'static str,
+}
+
+impl Row {
+    pub fn met(&self) -> Option<bool> {
+        let target = self.target?;
+        match target.goal {
+            Goal::RatioAtLeast(x) => self.ratio.map(|r| r >= x),
+            Goal::RatioAbove(x) => self.ratio.map(|r| r > x),
+            Goal::OursBelow(x) => self.ours.map(|v| v < x),
+        }
+    }
+}
+
+const fn target(text: &'static str, goal: Goal) -> Option<Target> {
+    Some(Target { text, goal })
+}
+
+/// The error of `part` (or of the whole of its bench: `browser` for `browser.page`), if it failed.
+fn failure<'a>(m: &'a Measured, part: &str) -> Option<&'a String> {
+    let whole = part.split('.').next().unwrap_or(part);
+    m.failed.get(part).or_else(|| m.failed.get(whole))
+}
+
+pub fn rows(m: &Measured) -> Vec<Row> {
+    let s = &m.samples;
+    let nat = |k: &str| s.med(&format!("native.{k}"));
+    let br = |k: &str| s.med(&format!("browser.{k}"));
+    let rr = |key: &str, model: &str| pytorch::round_ratio(s, m.rounds, key, model);
+    let mlp_best = pytorch::eager_best(s, "mlp");
+    let deep_best = pytorch::eager_best(s, "deep");
+    let eval_ref = pytorch::eval_best(s);
+    let compiled = s.med("torch.deep.nn_compile.1.it_per_s");
+    let fmt_ref = |r: &Option<(f64, String)>| {
+        r.as_ref().map_or("-".to_string(), |(v, how)| {
+            format!("{} it/s ({how})", num(*v))
+        })
+    };
+    let mlp_mflop = nat("mlp_step_mflop").unwrap_or(f64::NAN);
+    let deep_mflop = nat("deep_step_mflop").unwrap_or(f64::NAN);
+    let gflops = |steps: Option<f64>, mflop: f64| steps.map(|v| v * mflop / 1000.0);
+    let over = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| a / b);
+    let peak = nat("peak_gflops");
+    let peak_text = |what: &str| peak.map_or("-".into(), |p| format!("peak {}{what}", num(p)));
+    let eval_s = nat("deep_eval_train_s");
+    // The page's worker uses the relaxed build where the browser has relaxed SIMD.
+    let page_build = if m.page_kernels.contains("relaxed") {
+        "relaxed"
+    } else {
+        "plain"
+    };
+    let wpeak = br(&format!("{page_build}.peak_gflops"));
+    let wpeak_text = wpeak.map_or("-".into(), |p| format!("{page_build} peak {}", num(p)));
+    let wasm_peak = |build: &str| {
+        br(&format!("{build}.peak_gflops"))
+            .map_or("-".into(), |p| format!("peak {} (same build)", num(p)))
+    };
+    let kib = |b: usize| b as f64 / 1024.0;
+    let wo_mlp = br("worker_only_mlp_steps_per_s");
+    let wo_deep = br("worker_only_deep_steps_per_s");
+
+    [
+        Some(Row {
+            key: "native.mlp_steps_per_s",
+            metric: "mlp steps/s, native".into(),
+            ours: nat("mlp_steps_per_s"),
+            reference: fmt_ref(&mlp_best),
+            ratio: rr("native.mlp_steps_per_s", "mlp"),
+            part: "native",
+            ..Row::default()
+        }),
+        Some(Row {
+            key: "browser.mlp_steps_per_s",
+            metric: "mlp steps/s, browser (page, diagnostics on)".into(),
+            ours: br("mlp_steps_per_s"),
+            reference: fmt_ref(&mlp_best),
+            ratio: rr("browser.mlp_steps_per_s", "mlp"),
+            target: target(">= 2x eager best", Goal::RatioAtLeast(2.0)),
+            part: "browser.page",
+            ..Row::default()
+        }),
+        Some(Row {
+            key: "browser.worker_only_mlp",
+            metric: "mlp steps/s, browser (worker only, no charts)".into(),
+            ours: wo_mlp,
+            ratio: rr("browser.worker_only_mlp_steps_per_s", "mlp"),
+            part: "browser.no_charts",
+            ..Row::default()
+        }),
+        Some(Row {
+            key: "native.deep_steps_per_s",
+            metric: "deep steps/s, native".into(),
+            ours: nat("deep_steps_per_s"),
+            reference: fmt_ref(&deep_best),
+            ratio: rr("native.deep_steps_per_s", "deep"),
+            target: target(">= 1.5x eager best", Goal::RatioAtLeast(1.5)),
+            part: "native",
+            ..Row::default()
+        }),
+        Some(Row {
+            key: "browser.deep_steps_per_s",
+            metric: "deep steps/s, browser (page, diagnostics on)".into(),
+            ours: br("deep_steps_per_s"),
+            reference: fmt_ref(&deep_best),
+            ratio: rr("browser.deep_steps_per_s", "deep"),
+            target: target(">= 1x eager best", Goal::RatioAtLeast(1.0)),
+            part: "browser.page",
+            ..Row::default()
+        }),
+        Some(Row {
+            key: "browser.worker_only_deep",
+            metric: "deep steps/s, browser (worker only, no charts)".into(),
+            ours: wo_deep,
+            ratio: rr("browser.worker_only_deep_steps_per_s", "deep"),
+            part: "browser.no_charts",
+            ..Row::default()
+        }),
+        compiled.map(|c| Row {
+            key: "torch.deep.nn_compile",
+            metric: "deep: PyTorch nn_compile it/s (reference)".into(),
+            reference: format!("{} it/s", num(c)),
+            ratio: nat("deep_steps_per_s").map(|a| a / c),
+            ..Row::default()
+        }),
+        Some(Row {
+            key: "native.deep_eval_train_s",
+            metric: format!(
+                "deep full-split train loss, s ({} examples)",
+                nat("deep_eval_examples").map_or("?".into(), |n| format!("{n:.0}"))
+            ),
+            ours: eval_s,
+            unit: "s",
+            reference: eval_ref.as_ref().map_or("-".into(), |(ms, how)| {
+                format!("{:.2} s ({how})", ms / 1000.0)
+            }),
+            ratio: over(
+                eval_ref.as_ref().map(|r| r.0 / 1000.0),
+                eval_s.filter(|&a| a > 0.0),
+            ),
+            target: target("faster (ratio = speed-up)", Goal::RatioAbove(1.0)),
+            part: "native",
+        }),
+        Some(Row {
+            key: "native.matmul_deep_gflops",
+            metric: format!("matmul at deep shapes, GFLOP/s ({})", m.backend),
+            ours: nat("matmul_deep_gflops"),
+            reference: peak_text(" (register FMA loop)"),
+            ratio: nat("matmul_deep_fraction"),
+            target: target(">= 0.5 of peak", Goal::RatioAtLeast(0.5)),
+            part: "native",
+            ..Row::default()
+        }),
+        Some(Row {
+            key: "native.mlp_step_gflops",
+            metric: format!("mlp training step, GFLOP/s native ({mlp_mflop:.2} MFLOP/step)"),
+            ours: gflops(nat("mlp_steps_per_s"), mlp_mflop),
+            reference: peak_text(""),
+            ratio: over(gflops(nat("mlp_steps_per_s"), mlp_mflop), peak),
+            part: "native",
+            ..Row::default()
+        }),
+        Some(Row {
+            key: "native.deep_step_gflops",
+            metric: format!("deep training step, GFLOP/s native ({deep_mflop:.2} MFLOP/step)"),
+            ours: gflops(nat("deep_steps_per_s"), deep_mflop),
+            reference: peak_text(""),
+            ratio: over(gflops(nat("deep_steps_per_s"), deep_mflop), peak),
+            part: "native",
+            ..Row::default()
+        }),
+        Some(Row {
+            key: "browser.relaxed.matmul_gflops",
+            metric: "matmul at deep shapes, GFLOP/s wasm (relaxed-simd FMA)".into(),
+            ours: br("relaxed.matmul_gflops"),
+            reference: wasm_peak("relaxed"),
+            ratio: br("relaxed.matmul_fraction"),
+            part: "browser.kernels",
+            ..Row::default()
+        }),
+        Some(Row {
+            key: "browser.plain.matmul_gflops",
+            metric: "matmul at deep shapes, GFLOP/s wasm (simd128 mul+add)".into(),
+            ours: br("plain.matmul_gflops"),
+            reference: wasm_peak("plain"),
+            ratio: br("plain.matmul_fraction"),
+            part: "browser.kernels",
+            ..Row::default()
+        }),
+        Some(Row {
+            key: "browser.mlp_step_gflops",
+            metric: "mlp training step, GFLOP/s wasm (worker only)".into(),
+            ours: gflops(wo_mlp, mlp_mflop),
+            reference: wpeak_text.clone(),
+            ratio: over(gflops(wo_mlp, mlp_mflop), wpeak),
+            part: "browser.no_charts",
+            ..Row::default()
+        }),
+        Some(Row {
+            key: "browser.deep_step_gflops",
+            metric: "deep training step, GFLOP/s wasm (worker only)".into(),
+            ours: gflops(wo_deep, deep_mflop),
+            reference: wpeak_text,
+            ratio: over(gflops(wo_deep, deep_mflop), wpeak),
+            part: "browser.no_charts",
+            ..Row::default()
+        }),
+        Some(Row {
+            key: "wasm_gzip_bytes",
+            metric: format!(
+                "wasm size, KiB gzip -9 (raw {}; the larger of the two builds)",
+                m.wasm_raw
+                    .map_or("?".into(), |b| format!("{:.0} KiB", kib(b)))
+            ),
+            ours: m.wasm_gz.map(kib),
+            target: target("< 300 KB", Goal::OursBelow(300_000.0 / 1024.0)),
+            part: "browser",
+            ..Row::default()
+        }),
+        Some(Row {
+            key: "browser.first_step_ms",
+            metric: format!(
+                "page load -> first step done, ms (worker ready at {})",
+                br("ready_ms").map_or("?".into(), |v| format!("{v:.0} ms"))
+            ),
+            ours: br("first_step_ms"),
+            unit: "ms",
+            target: target("< 1000 ms", Goal::OursBelow(1000.0)),
+            part: "browser.load",
+            ..Row::default()
+        }),
+        Some(Row {
+            key: "browser.longest_task_ms",
+            metric: format!(
+                "longest main-thread task while training, ms (main thread busy {})",
+                br("main_busy_pct").map_or("?".into(), |v| format!("{v:.0}%"))
+            ),
+            ours: br("longest_task_ms"),
+            unit: "ms",
+            part: "browser.page",
+            ..Row::default()
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+pub fn print(m: &Measured, rows: &[Row], o: &Opts) {
+    let dash = |s: &str| {
+        if s.is_empty() {
+            "-".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    println!(
+        "makemore-lab bench: {}; load average {}; {} round(s), medians",
+        cpu_model(),
+        m.loads.join(" -> "),
+        m.rounds
+    );
+    println!(
+        "native kernels: {}; browser: headless Chromium {}, page worker kernels {}; {}",
+        m.backend,
+        dash(&m.chromium),
+        dash(&m.page_kernels),
+        m.torch_note
+    );
+    println!(
+        "ratio: speeds, the median over rounds of ours / PyTorch's best eager of the same round; \
+         eval, PyTorch's best median / ours; matmul, the median of back-to-back pairs"
+    );
+    println!();
+    let w0 = rows
+        .iter()
+        .map(|r| r.metric.len())
+        .max()
+        .unwrap_or(10)
+        .max(6);
+    let w2 = rows
+        .iter()
+        .map(|r| r.reference.len())
+        .max()
+        .unwrap_or(10)
+        .max(9);
+    println!(
+        "{:<w0$}  {:>9}  {:<w2$}  {:>7}  target",
+        "metric", "ours", "reference", "ratio"
+    );
+    println!("{}", "-".repeat(w0 + w2 + 60));
+    for r in rows {
+        let ours = r.ours.map_or("-".to_string(), |v| match r.unit {
+            "s" => format!("{v:.2}"),
+            _ => num(v),
+        });
+        let ratio = r.ratio.map_or(String::new(), |v| format!("{v:.2}x"));
+        let failed = r.ours.is_none().then(|| failure(m, r.part)).flatten();
+        let verdict = match (failed, r.met()) {
+            (Some(e), _) => format!("FAILED: {e}"),
+            (None, Some(true)) => "met".into(),
+            (None, Some(false)) => "MISSED".into(),
+            (None, None) => String::new(),
+        };
+        let goal = r.target.map_or("", |t| t.text);
+        println!(
+            "{:<w0$}  {:>9}  {:<w2$}  {:>7}  {:<26} {}",
+            r.metric, ours, r.reference, ratio, goal, verdict
+        );
+    }
+    let s = &m.samples;
+    let per_round = |k: &str| {
+        s.all(k)
+            .iter()
+            .map(|v| format!("{v:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!();
+    println!(
+        "per round: native mlp [{}], deep [{}]; browser mlp [{}], deep [{}]",
+        per_round("native.mlp_steps_per_s"),
+        per_round("native.deep_steps_per_s"),
+        per_round("browser.mlp_steps_per_s"),
+        per_round("browser.deep_steps_per_s")
+    );
+    if m.torch.is_some() {
+        let parts: Vec<String> = pytorch::configs(o)
+            .iter()
+            .filter_map(|c| {
+                let v = s.med(&format!("{}.it_per_s", c.key()))?;
+                Some(format!("{} {} {}thr {}", c.model, c.imp, c.threads, num(v)))
+            })
+            .collect();
+        println!("PyTorch it/s (medians): {}", parts.join("; "));
+    }
+    for e in &m.errors {
+        println!("note: {e}");
+    }
+}
+
+#[derive(Serialize)]
+struct Json<'a> {
+    machine: String,
+    rounds: usize,
+    load: &'a [String],
+    backend: &'a str,
+    chromium: &'a str,
+    native: NativeJson,
+    browser: BrowserJson<'a>,
+    wasm_bytes: Option<usize>,
+    wasm_gzip_bytes: Option<usize>,
+    /// `mlp.notebook.1.it_per_s` -> median.
+    pytorch: BTreeMap<&'a str, Option<f64>>,
+    pytorch_eager_best: EagerBest,
+    /// Row key -> met, for the rows with a target.
+    targets: BTreeMap<&'a str, bool>,
+    /// Error text by failed part.
+    failed: &'a BTreeMap<String, String>,
+    errors: &'a [String],
+}
+
+#[derive(Serialize)]
+struct NativeJson {
+    mlp_steps_per_s: Option<f64>,
+    deep_steps_per_s: Option<f64>,
+    deep_eval_train_s: Option<f64>,
+    peak_gflops: Option<f64>,
+    matmul_deep_gflops: Option<f64>,
+    mlp_steps_per_s_all: Vec<i64>,
+    deep_steps_per_s_all: Vec<i64>,
+}
+
+#[derive(Serialize)]
+struct BrowserJson<'a> {
+    mlp_steps_per_s: Option<f64>,
+    deep_steps_per_s: Option<f64>,
+    first_step_ms: Option<f64>,
+    longest_task_ms: Option<f64>,
+    worker_only_mlp_steps_per_s: Option<f64>,
+    worker_only_deep_steps_per_s: Option<f64>,
+    main_busy_pct: Option<f64>,
+    page_kernels: &'a str,
+    /// The peak of the build the page uses.
+    peak_gflops: Option<f64>,
+    matmul_relaxed_gflops: Option<f64>,
+    matmul_plain_gflops: Option<f64>,
+    mlp_steps_per_s_all: Vec<i64>,
+    deep_steps_per_s_all: Vec<i64>,
+}
+
+#[derive(Serialize)]
+struct EagerBest {
+    mlp: Option<f64>,
+    deep: Option<f64>,
+}
+
+pub fn json(m: &Measured, rows: &[Row]) -> String {
+    let s = &m.samples;
+    let all = |k: &str| s.all(k).iter().map(|v| v.round() as i64).collect();
+    let nat = |k: &str| s.med(&format!("native.{k}"));
+    let br = |k: &str| s.med(&format!("browser.{k}"));
+    let page_build = if m.page_kernels.contains("relaxed") {
+        "relaxed"
+    } else {
+        "plain"
+    };
+    let report = Json {
+        machine: cpu_model(),
+        rounds: m.rounds,
+        load: &m.loads,
+        backend: &m.backend,
+        chromium: &m.chromium,
+        native: NativeJson {
+            mlp_steps_per_s: nat("mlp_steps_per_s"),
+            deep_steps_per_s: nat("deep_steps_per_s"),
+            deep_eval_train_s: nat("deep_eval_train_s"),
+            peak_gflops: nat("peak_gflops"),
+            matmul_deep_gflops: nat("matmul_deep_gflops"),
+            mlp_steps_per_s_all: all("native.mlp_steps_per_s"),
+            deep_steps_per_s_all: all("native.deep_steps_per_s"),
+        },
+        browser: BrowserJson {
+            mlp_steps_per_s: br("mlp_steps_per_s"),
+            deep_steps_per_s: br("deep_steps_per_s"),
+            first_step_ms: br("first_step_ms"),
+            longest_task_ms: br("longest_task_ms"),
+            worker_only_mlp_steps_per_s: br("worker_only_mlp_steps_per_s"),
+            worker_only_deep_steps_per_s: br("worker_only_deep_steps_per_s"),
+            main_busy_pct: br("main_busy_pct"),
+            page_kernels: &m.page_kernels,
+            peak_gflops: br(&format!("{page_build}.peak_gflops")),
+            matmul_relaxed_gflops: br("relaxed.matmul_gflops"),
+            matmul_plain_gflops: br("plain.matmul_gflops"),
+            mlp_steps_per_s_all: all("browser.mlp_steps_per_s"),
+            deep_steps_per_s_all: all("browser.deep_steps_per_s"),
+        },
+        wasm_bytes: m.wasm_raw,
+        wasm_gzip_bytes: m.wasm_gz,
+        pytorch: s
+            .keys()
+            .filter_map(|k| Some((k.strip_prefix("torch.")?, s.med(k))))
+            .collect(),
+        pytorch_eager_best: EagerBest {
+            mlp: pytorch::eager_best(s, "mlp").map(|b| b.0),
+            deep: pytorch::eager_best(s, "deep").map(|b| b.0),
+        },
+        targets: rows
+            .iter()
+            .filter_map(|r| Some((r.key, r.met()?)))
+            .collect(),
+        failed: &m.failed,
+        errors: &m.errors,
+    };
+    serde_json::to_string(&report).expect("plain data serializes")
+}
+
+/// A number with 3 significant digits (no exponent).
+fn num(v: f64) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    let a = v.abs();
+    if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}

@@ -1,0 +1,178 @@
+//! `cargo xtask test`: every check and test in order (toolchain, fmt, clippy native and wasm32,
+//! native tests, wasm-bindgen tests in Chromium, release build, browser end-to-end tests), with
+//! each step's wall time; the first failure stops the run. Also cargo's runner for wasm32 tests.
+
+use std::env;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use crate::build::{build, wasm_flags, PACKAGE, VARIANTS};
+use crate::toolchain::{ensure_chromium, ensure_wasm_target, which, WASM_TARGET};
+use crate::{cargo, run, Result};
+
+/// wasm-bindgen test files; each is `#![cfg(target_arch = "wasm32")]` and only those present run.
+const WASM_TESTS: [&str; 2] = ["web", "worker"];
+
+/// One step of `cargo xtask test`: a header, the work, its wall time.
+fn step(times: &mut Vec<(String, f64)>, name: &str, f: impl FnOnce() -> Result) -> Result {
+    println!("\n==> {name}");
+    let t = Instant::now();
+    let result = f();
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "<== {name}: {} in {secs:.1} s",
+        if result.is_ok() { "ok" } else { "FAILED" }
+    );
+    times.push((name.to_string(), secs));
+    result
+}
+
+pub fn test(native_only: bool) -> Result {
+    let start = Instant::now();
+    let mut times = Vec::new();
+    let result = test_steps(native_only, &mut times);
+    println!("\nstep times:");
+    for (name, secs) in &times {
+        println!("  {secs:7.1} s  {name}");
+    }
+    let total = start.elapsed().as_secs_f64();
+    let verdict = if result.is_ok() {
+        "all passed"
+    } else {
+        "FAILED"
+    };
+    println!("  {total:7.1} s  total: {verdict}");
+    result
+}
+
+fn test_steps(native_only: bool, times: &mut Vec<(String, f64)>) -> Result {
+    let mut chromedriver = PathBuf::new();
+    if !native_only {
+        step(times, "toolchain: wasm32 target, chromium, node", || {
+            ensure_wasm_target()?;
+            chromedriver = ensure_chromium()?;
+            for tool in ["node", "npm"] {
+                which(tool).ok_or(format!(
+                    "`{tool}` (Node.js >= 20) is needed for the E2E tests"
+                ))?;
+            }
+            Ok(())
+        })?;
+    }
+    step(times, "cargo fmt --check", || {
+        run(cargo().args(["fmt", "--all", "--check"]))
+    })?;
+    let deny = ["--", "-D", "warnings"];
+    step(times, "cargo clippy (native)", || {
+        run(cargo()
+            .args(["clippy", "--workspace", "--all-targets"])
+            .args(deny))
+    })?;
+    // The wasm-bindgen test files present, as `--test NAME` arguments.
+    let wasm_tests: Vec<&str> = WASM_TESTS
+        .iter()
+        .filter(|t| Path::new(&format!("tests/{t}.rs")).is_file())
+        .flat_map(|t| ["--test", t])
+        .collect();
+    if !native_only {
+        // Native clippy never sees `#[cfg(target_arch = "wasm32")]` code.
+        step(times, "cargo clippy (wasm32)", || {
+            run(cargo()
+                .args(["clippy", "-p", PACKAGE, "--target", WASM_TARGET, "--lib"])
+                .args(&wasm_tests)
+                .args(deny))
+        })?;
+        // The relaxed-simd build compiles `cfg(target_feature = "relaxed-simd")` code too.
+        step(times, "cargo clippy (wasm32, relaxed-simd)", || {
+            let mut cmd = cargo();
+            cmd.args(["clippy", "-p", PACKAGE, "--target", WASM_TARGET, "--lib"])
+                .args(deny);
+            wasm_flags(&mut cmd, &VARIANTS[1]);
+            run(&mut cmd)
+        })?;
+    }
+    step(times, "cargo test (native)", || {
+        // Not xtask: it has no tests, and a test build of it links ~190 crates for nothing.
+        let args = [
+            "test",
+            "--workspace",
+            "--exclude",
+            "xtask",
+            "--no-fail-fast",
+        ];
+        run(cargo().args(args))
+    })?;
+    if native_only {
+        return Ok(());
+    }
+    step(times, "cargo test (wasm32: browser, worker)", || {
+        if wasm_tests.is_empty() {
+            println!("no tests/{{web,worker}}.rs yet: skipped");
+            return Ok(());
+        }
+        wasm_test(&wasm_tests, &chromedriver)
+    })?;
+    step(times, "release build + bindgen", || build(false))?;
+    step(times, "npm ci", || {
+        if Path::new("node_modules").is_dir() || !Path::new("package-lock.json").is_file() {
+            println!("node_modules present: skipped");
+            return Ok(());
+        }
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))
+    })?;
+    step(times, "node --test tests/e2e/", || {
+        run(Command::new("node").args(["--test", "tests/e2e/"]))
+    })
+}
+
+/// `cargo test` of the wasm-bindgen test files, with this exe as cargo's runner for wasm32.
+fn wasm_test(test_args: &[&str], chromedriver: &Path) -> Result {
+    let exe = env::current_exe().map_err(|e| e.to_string())?;
+    // If a concurrent `cargo build` replaced the binary, Linux names the old one "... (deleted)".
+    let exe = match exe.to_str().and_then(|s| s.strip_suffix(" (deleted)")) {
+        Some(path) => PathBuf::from(path),
+        None => exe,
+    };
+    let mut cmd = cargo();
+    // No `-q`: cargo would pass `--quiet` to the runner, which rejects it.
+    cmd.args([
+        "test",
+        "--no-fail-fast",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        PACKAGE,
+    ])
+    .args(test_args)
+    .env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        format!("{} wasm-test-runner", exe.display()),
+    )
+    .env("CHROMEDRIVER", chromedriver);
+    // Debug wasm on a loaded 2-core machine is slow: raise the runner's 20 s / 5 s defaults.
+    let timeouts = [
+        ("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+        ("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "30"),
+    ];
+    for (var, secs) in timeouts {
+        if env::var_os(var).is_none() {
+            cmd.env(var, secs);
+        }
+    }
+    run(&mut cmd)
+}
+
+/// cargo runs `<xtask exe> wasm-test-runner <test.wasm> [libtest args]` for each wasm32 test.
+pub fn wasm_test_runner() -> ExitCode {
+    let args =
+        std::iter::once(OsString::from("wasm-bindgen-test-runner")).chain(env::args_os().skip(2));
+    match wasm_bindgen_cli::wasm_bindgen_test_runner::run_cli_with_args(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
