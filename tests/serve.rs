@@ -326,23 +326,31 @@ fn the_meta_csp_of_the_page_is_the_header_csp_without_what_a_meta_tag_cannot_car
 
 #[test]
 fn the_service_worker_stores_every_page_file() {
-    // Every top-level file of www/ the page may need offline is in sw.js's FILES ('./' is
+    // Every file of www/ and www/js/ the page may need offline is in sw.js's FILES ('./' is
     // index.html); a new module that is not would break the page offline.
     let sw = fs::read_to_string(www().join("sw.js")).unwrap();
-    let list = sw
-        .lines()
-        .find(|l| l.starts_with("const FILES = ["))
+    let start = sw
+        .find("const FILES = [")
         .expect("sw.js has `const FILES = [...]`");
-    for entry in fs::read_dir(www()).unwrap() {
-        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        let path = www().join(&name);
-        if path.is_dir() || ["index.html", "sw.js", "_headers"].contains(&name.as_str()) {
-            continue;
+    let list = &sw[start..start + sw[start..].find("];").expect("FILES ends with ];")];
+    for dir in ["", "js"] {
+        for entry in fs::read_dir(www().join(dir)).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            let rel = if dir.is_empty() {
+                name.clone()
+            } else {
+                format!("{dir}/{name}")
+            };
+            if www().join(&rel).is_dir()
+                || ["index.html", "sw.js", "_headers"].contains(&rel.as_str())
+            {
+                continue;
+            }
+            assert!(
+                list.contains(&format!("'./{rel}'")),
+                "www/{rel} is not in sw.js's FILES"
+            );
         }
-        assert!(
-            list.contains(&format!("'./{name}'")),
-            "www/{name} is not in sw.js's FILES"
-        );
     }
     assert!(list.contains("'./'"));
 }

@@ -78,6 +78,7 @@ fn loss_spec(n: usize) -> JsValue {
         earlier_runs: vec![SeriesSpec {
             label: "run 1".into(),
             values: earlier,
+            every: 1,
         }],
     }))
 }

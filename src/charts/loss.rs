@@ -47,34 +47,33 @@ pub fn draw_loss<DB: DrawingBackend>(
     let every = data.every.max(1) as f64;
     let raw: Vec<f32> = data.losses.iter().map(|&v| log10_or_nan(v)).collect();
     let smooth = (window > 1).then(|| smoothed(&raw, window));
-    let earlier: Vec<(&str, Vec<f32>)> = data
+    // Earlier runs are smoothed over the same number of steps as this run.
+    let earlier: Vec<(&str, Vec<f32>, f64)> = data
         .earlier_runs
         .iter()
         .map(|run| {
+            let run_every = run.every.max(1) as f64;
             let log: Vec<f32> = run.values.iter().map(|&v| log10_or_nan(v)).collect();
-            let log = if window > 1 {
-                smoothed(&log, window)
-            } else {
-                log
-            };
-            (run.label, log)
+            let w = ((window as f64 * every / run_every).round() as usize).max(1);
+            let log = if w > 1 { smoothed(&log, w) } else { log };
+            (run.label, log, run_every)
         })
         .collect();
     let train = log_points(data.train_points);
     let val = log_points(data.val_points);
 
-    let curves = std::iter::once(&raw)
-        .chain(smooth.as_ref())
-        .chain(earlier.iter().map(|(_, v)| v));
+    let curves = std::iter::once((&raw, every))
+        .chain(smooth.as_ref().map(|s| (s, every)))
+        .chain(earlier.iter().map(|(_, v, e)| (v, *e)));
     let y_values = curves
         .clone()
-        .flat_map(|c| c.iter().map(|&v| v as f64))
+        .flat_map(|(c, _)| c.iter().map(|&v| v as f64))
         .chain(train.iter().chain(&val).map(|p| p.1));
     let Some((y_lo, y_hi)) = finite_bounds(y_values) else {
         return draw_message(root, data.title, NO_DATA);
     };
     let last_step = curves
-        .map(|c| c.len().saturating_sub(1) as f64 * every)
+        .map(|(c, e)| c.len().saturating_sub(1) as f64 * e)
         .chain(train.iter().chain(&val).map(|p| p.0))
         .fold(1.0, f64::max);
 
@@ -102,9 +101,14 @@ pub fn draw_loss<DB: DrawingBackend>(
         raw_style,
         Some(label),
     )?;
-    for (i, (label, log)) in earlier.iter().enumerate() {
+    for (i, (label, log, run_every)) in earlier.iter().enumerate() {
         let style = series_color(3 + i).mix(0.45).stroke_width(2);
-        draw_line(&mut chart, line(log, buckets, every), style, Some(label))?;
+        draw_line(
+            &mut chart,
+            line(log, buckets, *run_every),
+            style,
+            Some(label),
+        )?;
     }
     if let Some(smooth) = &smooth {
         let style = series_color(0).stroke_width(LINE_PX);

@@ -87,11 +87,12 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for Chart
     }
 }
 
-/// A labelled series of values; the index is the training step (times the chart's `every`).
+/// A labelled series of values: value `i` stands for steps `i * every ..` (0 counts as 1).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NamedSeries<'a> {
     pub label: &'a str,
     pub values: &'a [f32],
+    pub every: usize,
 }
 
 /// `draw_loss`: the mini-batch loss of this run, plotted as log10(loss) vs step (as the lecture's
@@ -106,7 +107,7 @@ pub struct LossData<'a> {
     /// `every` is 1; a mean over `every` steps for a long run's thinned history). Values <= 0 or
     /// non-finite are skipped.
     pub losses: &'a [f32],
-    /// Steps per value of `losses` and of the earlier runs' values (0 counts as 1).
+    /// Steps per value of `losses` (0 counts as 1).
     pub every: usize,
     /// Trailing moving-average window in steps for the smoothed line; 0 or 1 draws none.
     pub smooth_window: usize,
@@ -114,7 +115,8 @@ pub struct LossData<'a> {
     pub train_points: &'a [(usize, f32)],
     /// Full validation-split loss evaluations `(step, loss)`, drawn as triangles.
     pub val_points: &'a [(usize, f32)],
-    /// Earlier runs' mini-batch losses (not log10), drawn faded and smoothed with the same window.
+    /// Earlier runs' mini-batch losses (not log10), drawn faded and smoothed over the same
+    /// number of steps.
     pub earlier_runs: &'a [NamedSeries<'a>],
 }
 
@@ -211,6 +213,4 @@ pub struct UpdateRatioData<'a> {
     /// `values[i]`: log10(std(lr * grad) / std(param)) at step `i * every`, e.g. label
     /// "W1 (30, 200)".
     pub series: &'a [NamedSeries<'a>],
-    /// Steps per value (0 counts as 1).
-    pub every: usize,
 }

@@ -33,6 +33,7 @@ pub enum ChartSpec {
 pub struct SeriesSpec {
     pub label: String,
     pub values: Vec<f32>,
+    pub every: usize,
 }
 
 /// See [`LossData`].
@@ -106,7 +107,6 @@ pub struct SaturationSpec {
 pub struct UpdateRatioSpec {
     pub title: String,
     pub series: Vec<SeriesSpec>,
-    pub every: usize,
 }
 
 fn named(series: &[SeriesSpec]) -> Vec<NamedSeries<'_>> {
@@ -115,6 +115,7 @@ fn named(series: &[SeriesSpec]) -> Vec<NamedSeries<'_>> {
         .map(|s| NamedSeries {
             label: &s.label,
             values: &s.values,
+            every: s.every,
         })
         .collect()
 }
@@ -242,7 +243,6 @@ impl ChartSpec {
                     &UpdateRatioData {
                         title: &s.title,
                         series: &series,
-                        every: s.every,
                     },
                 )
             }

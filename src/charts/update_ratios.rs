@@ -25,11 +25,10 @@ pub fn draw_update_ratios<DB: DrawingBackend>(
     let Some((lo, hi)) = finite_bounds(values) else {
         return draw_message(root, data.title, NO_DATA);
     };
-    let every = data.every.max(1) as f64;
     let last_step = data
         .series
         .iter()
-        .map(|s| s.values.len().saturating_sub(1) as f64 * every)
+        .map(|s| s.values.len().saturating_sub(1) as f64 * s.every.max(1) as f64)
         .fold(1.0, f64::max);
 
     let theme = Theme::new();
@@ -40,6 +39,7 @@ pub fn draw_update_ratios<DB: DrawingBackend>(
     let buckets = line_buckets(&chart);
 
     for (i, s) in data.series.iter().enumerate() {
+        let every = s.every.max(1) as f64;
         let points = decimate(s.values, buckets)
             .into_iter()
             .map(|(i, v)| (i as f64 * every, v as f64))

@@ -36,6 +36,18 @@ fn notice(message: impl Into<String>, level: Level, topic: Topic) -> Event {
     }
 }
 
+/// A request that was refused: the notice that says why.
+struct Refusal(String, Level, Topic);
+
+impl Refusal {
+    fn warn(topic: Topic) -> impl Fn(String) -> Refusal {
+        move |e| Refusal(e, Level::Warn, topic)
+    }
+    fn bad(topic: Topic) -> impl Fn(String) -> Refusal {
+        move |e| Refusal(e, Level::Bad, topic)
+    }
+}
+
 impl Lab {
     /// A lab on a names file; `kernels` says which build trains. Returns the first events
     /// (ready, and the run) with it.
@@ -92,18 +104,18 @@ impl Lab {
         let mut ev = Vec::new();
         let s = &mut self.session;
         let new_run =
-            |r: Result<(), String>, topic: Topic| r.map_err(|e| notice(e, Level::Bad, topic));
-        let outcome: Result<bool, Event> = match req {
-            Request::Init { .. } => Err(notice(
-                "the trainer is already running",
+            |r: Result<(), String>| r.map(|_| true).map_err(Refusal::bad(Topic::Training));
+        let outcome: Result<bool, Refusal> = match req {
+            Request::Init { .. } => Err(Refusal(
+                "the trainer is already running".into(),
                 Level::Warn,
                 Topic::Training,
             )),
             Request::Train => {
-                let r = s
-                    .start()
-                    .map_err(|e| notice(e, Level::Warn, Topic::Training));
-                self.rate = Some((now, s.trainer().step));
+                let r = s.start().map_err(Refusal::warn(Topic::Training));
+                if r.is_ok() {
+                    self.rate = Some((now, s.trainer().step));
+                }
                 r.map(|_| false)
             }
             Request::Pause => {
@@ -113,9 +125,9 @@ impl Lab {
             Request::Step => s
                 .step_once()
                 .map(|_| false)
-                .map_err(|e| notice(e, Level::Warn, Topic::Training)),
-            Request::Reset => new_run(s.reset(), Topic::Training).map(|_| true),
-            Request::NewSeed => new_run(s.new_seed().map(|_| ()), Topic::Training).map(|_| true),
+                .map_err(Refusal::warn(Topic::Training)),
+            Request::Reset => new_run(s.reset()),
+            Request::NewSeed => new_run(s.new_seed().map(|_| ())),
             Request::Evaluate => {
                 s.request_eval();
                 Ok(false)
@@ -125,21 +137,19 @@ impl Lab {
                 self.charts_sent = None;
                 Ok(false)
             }
-            Request::Chapter { name } => {
-                new_run(s.choose_chapter(&name), Topic::Training).map(|_| true)
-            }
+            Request::Chapter { name } => new_run(s.choose_chapter(&name)),
             Request::Settings { values } => s
                 .apply_settings(values.iter().map(|(k, v)| (k.as_str(), v.as_str())))
                 .map(|_| true)
-                .map_err(|e| notice(format!("not applied: {e}"), Level::Bad, Topic::Settings)),
+                .map_err(|e| Refusal(format!("not applied: {e}"), Level::Bad, Topic::Settings)),
             Request::Budget { steps } => s
                 .set_steps(&steps)
                 .map(|_| false)
-                .map_err(|e| notice(e, Level::Warn, Topic::Training)),
+                .map_err(Refusal::warn(Topic::Training)),
             Request::Lr { lr } => s
                 .set_lr(lr.as_deref())
                 .map(|_| false)
-                .map_err(|e| notice(e, Level::Warn, Topic::Training)),
+                .map_err(Refusal::warn(Topic::Training)),
             Request::Sample { n, temperature } => match s.sample(&n, &temperature) {
                 Ok(list) => {
                     let mut counts = [0usize; 3];
@@ -167,7 +177,7 @@ impl Lab {
                     ev.push(Event::Samples { samples, line });
                     Ok(false)
                 }
-                Err(e) => Err(notice(e, Level::Warn, Topic::Sampling)),
+                Err(e) => Err(Refusal::warn(Topic::Sampling)(e)),
             },
             Request::Load {
                 bytes,
@@ -205,8 +215,8 @@ impl Lab {
         match outcome {
             Ok(true) => self.run_events(now, &mut ev),
             Ok(false) => self.flush(now, true, &mut ev),
-            Err(e) => {
-                ev.push(e);
+            Err(Refusal(message, level, topic)) => {
+                ev.push(notice(message, level, topic));
                 self.flush(now, true, &mut ev);
             }
         }
@@ -258,8 +268,9 @@ impl Lab {
             self.last_progress = now;
         }
         if force || now - self.last_diag >= DIAG_MS {
+            // Only when there is a new step to show (a new run clears `diag_sent`).
             let key = (s.run(), s.trainer().step);
-            if force || self.diag_sent != Some(key) {
+            if self.diag_sent != Some(key) {
                 self.diag_sent = Some(key);
                 ev.push(Event::Diag {
                     diag: views::diag_view(s),

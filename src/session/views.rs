@@ -192,23 +192,22 @@ pub fn loss_chart(s: &Session) -> ChartView {
         .take(LOSS_CHART_EARLIER)
         .rev()
         .collect();
-    let every = earlier
-        .iter()
-        .map(|r| r.loss.every())
-        .chain([series.every()])
-        .max()
-        .unwrap_or(1);
-    let losses = series.points_every(every);
+    let every = series.every();
+    let losses = series.points();
     let window = smooth_window(losses.len());
     let evals = s.evals();
     let mut lines = Vec::new();
-    if let (Some(newest), Some(first)) = (h.newest(), h.first_loss) {
+    if let (Some(&last), Some(first)) = (losses.last(), h.first_loss) {
         let steps = h.steps();
+        let last_text = match h.newest() {
+            Some(r) => format!("mini-batch loss {}", format::loss(r.loss)),
+            None if every == 1 => format!("mini-batch loss {}", format::loss(last)),
+            None => format!("mean loss of the last point {}", format::loss(last)),
+        };
         lines.push(format!(
-            "step {}: mini-batch loss {}, mean of the last {} steps: {}",
+            "step {}: {last_text}, mean of the last {} steps: {}",
             format::count(steps),
-            format::loss(newest.loss),
-            format::count(window * every),
+            format::count((window * every).min(steps)),
             format::loss(mean_of_last(&losses, window))
         ));
         lines.push(format!(
@@ -244,7 +243,8 @@ pub fn loss_chart(s: &Session) -> ChartView {
             .iter()
             .map(|r| SeriesSpec {
                 label: r.label.clone(),
-                values: r.loss.points_every(every),
+                values: r.loss.points(),
+                every: r.loss.every(),
             })
             .collect(),
     };
@@ -351,9 +351,9 @@ pub fn ratio_chart(s: &Session) -> ChartView {
             .map(|(label, values)| SeriesSpec {
                 label: label.clone(),
                 values,
+                every,
             })
             .collect(),
-        every,
     };
     view(
         ChartId::Ratios,

@@ -25,6 +25,7 @@ fn every_chart_survives_small_and_odd_sizes() {
     let ratio = [NamedSeries {
         label: "W",
         values: &losses,
+        every: 1,
     }];
     let loss = LossData {
         title: "L",
@@ -72,7 +73,6 @@ fn every_chart_survives_small_and_odd_sizes() {
     let ud = UpdateRatioData {
         title: "U",
         series: &ratio,
-        every: 1,
     };
     for (w, h) in [
         (1, 1),
@@ -129,11 +129,11 @@ fn charts_draw_into_split_areas() {
     let ratios = [NamedSeries {
         label: "W1",
         values: &[-2.0, -2.5, -3.1],
+        every: 1,
     }];
     let ud = UpdateRatioData {
         title: "Ratios",
         series: &ratios,
-        every: 1,
     };
     let s = svg(1200, 800, |root| {
         let areas = root.split_evenly((2, 1));

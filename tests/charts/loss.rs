@@ -11,6 +11,7 @@ fn loss_chart_has_lines_markers_and_legend() {
     let earlier = [NamedSeries {
         label: "run 1 (no init fix)",
         values: &earlier,
+        every: 1,
     }];
     let data = LossData {
         title: "Loss",
@@ -69,6 +70,7 @@ fn loss_chart_decimates_100k_points() {
     let earlier = [NamedSeries {
         label: "before",
         values: &earlier,
+        every: 1,
     }];
     let data = LossData {
         title: "Loss",

@@ -26,12 +26,15 @@ fn update_ratios_have_reference_line_and_legend() {
     let series: Vec<NamedSeries> = labels
         .iter()
         .zip(&series_values)
-        .map(|(label, values)| NamedSeries { label, values })
+        .map(|(label, values)| NamedSeries {
+            label,
+            values,
+            every: 1,
+        })
         .collect();
     let data = UpdateRatioData {
         title: "Update / data ratio",
         series: &series,
-        every: 1,
     };
     let s = shown!("update_ratios", W, H, |r| draw_update_ratios(r, &data));
     for want in labels
@@ -85,16 +88,17 @@ fn update_ratios_empty_and_nan() {
         vec![NamedSeries {
             label: "W1",
             values: &[],
+            every: 1,
         }],
         vec![NamedSeries {
             label: "W1",
             values: &nan,
+            every: 1,
         }],
     ] {
         let data = UpdateRatioData {
             title: "U",
             series: &series,
-            every: 1,
         };
         assert_no_data(&svg(W, H, |r| draw_update_ratios(r, &data)));
         bitmap(W, H, |r| draw_update_ratios(r, &data));
