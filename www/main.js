@@ -178,6 +178,7 @@ const module = await import(wasmModule(simdOption));
 await module.default();
 S.wasm = module;
 module.init_panic_hook();
+setText($('upload-hint'), module.upload_hint());
 controls.build(module);
 controls.update();
 charts.ready(module);

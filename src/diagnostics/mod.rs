@@ -113,9 +113,21 @@ pub fn saturation_map(h: &[f32], rows: usize, cols: usize, threshold: f32) -> Sa
 
 /// log10(std(lr * grad) / std(data)), the notebook's update:data ratio.
 pub fn update_ratio(lr: f32, grad: &[f32], data: &[f32]) -> f32 {
-    let g = stats(grad, None).std as f64 * lr as f64;
-    let d = stats(data, None).std as f64;
-    (g / d).log10() as f32
+    (lr as f64 * fast_std(grad) / fast_std(data)).log10() as f32
+}
+
+/// The standard deviation (n - 1) in one pass (`kernels::sum_sumsq`: SIMD f32 sums over blocks
+/// of 256 values, the blocks summed in f64). Several times faster than `stats`, which it matches
+/// to about 1e-6 for the zero-centred weights and gradients it is used on; the page takes the
+/// update ratios of every weight every tenth step.
+pub fn fast_std(xs: &[f32]) -> f64 {
+    let n = xs.len();
+    if n < 2 {
+        return 0.0;
+    }
+    let (sum, sumsq) = crate::kernels::sum_sumsq(xs);
+    let mean = sum / n as f64;
+    ((sumsq - sum * mean) / (n - 1) as f64).max(0.0).sqrt()
 }
 
 /// The update:data ratio of every 2-D parameter (C and the Linear weights), in `params()` order,

@@ -58,7 +58,7 @@ mod simd_wasm;
 mod softmax;
 
 pub use batchnorm::{bn_dinp, bn_grad_sums, bn_normalize, bn_stats, scale_shift};
-pub use elementwise::{exp_approx, exp_slice, tanh, tanh_backward, tanh_slice};
+pub use elementwise::{tanh, tanh_backward, tanh_slice};
 pub use gemm::{dot, matmul, matmul_a_bt, matmul_a_bt_short, matmul_at_b, transpose, SHORT_DOT};
 pub use reduce::{col_sum, row_max, sum_sumsq};
 pub use sgd::sgd_into;

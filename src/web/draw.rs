@@ -85,6 +85,15 @@ pub fn knobs() -> JsValue {
     to_js(KNOBS)
 }
 
+/// The hint beside the upload button: what a names file may be.
+#[wasm_bindgen]
+pub fn upload_hint() -> String {
+    format!(
+        "or drop a file: one name per line, UTF-8, at most {} MB",
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
+}
+
 /// Why a file of `bytes` bytes is refused before it is read, or null if its size is fine.
 #[wasm_bindgen]
 pub fn file_size_problem(bytes: f64) -> Option<String> {
