@@ -39,7 +39,7 @@ impl FakeClock {
 
 /// A lab on 600 names at a chapter, with its first events.
 fn lab(chapter: &str) -> (Lab, Vec<Event>) {
-    let (mut lab, mut events) = Lab::new(few_names(600).as_bytes(), "test", "native", 0.0).unwrap();
+    let (mut lab, mut events) = Lab::new(few_names(600).as_bytes(), "test", "native", None, 0.0).unwrap();
     events.extend(lab.handle(
         Request::Chapter {
             name: chapter.into(),
@@ -92,7 +92,7 @@ fn settings(pairs: &[(&str, &str)]) -> Request {
 
 #[test]
 fn the_start_says_ready_then_describes_the_run() {
-    let (lab, events) = Lab::new(few_names(600).as_bytes(), "test", "native", 0.0).unwrap();
+    let (lab, events) = Lab::new(few_names(600).as_bytes(), "test", "native", None, 0.0).unwrap();
     let tags: Vec<&str> = events
         .iter()
         .map(|e| match e {
@@ -100,16 +100,17 @@ fn the_start_says_ready_then_describes_the_run() {
             Event::Run { .. } => "run",
             Event::Progress { .. } => "progress",
             Event::Diag { .. } => "diag",
+            Event::Runs { .. } => "runs",
             _ => "other",
         })
         .collect();
-    assert_eq!(tags, ["ready", "run", "progress", "diag"]);
-    let Event::Ready { data, kernels } = &events[0] else {
+    assert_eq!(tags, ["ready", "run", "runs", "progress", "diag"]);
+    let Event::Ready { data, kernels, .. } = &events[0] else {
         unreachable!()
     };
     assert_eq!((data.names.as_str(), kernels.as_str()), ("600", "native"));
     assert!(!lab.busy());
-    assert!(Lab::new(b"ann\nbob\n", "few", "native", 0.0).is_err());
+    assert!(Lab::new(b"ann\nbob\n", "few", "native", None, 0.0).is_err());
 }
 
 #[test]
@@ -215,6 +216,7 @@ fn a_bad_budget_is_a_training_notice_and_changes_nothing() {
     let answer = lab.handle(
         Request::Budget {
             steps: "abc".into(),
+            hold: false,
         },
         0.0,
     );
@@ -230,6 +232,7 @@ fn a_bad_budget_is_a_training_notice_and_changes_nothing() {
     let answer = lab.handle(
         Request::Budget {
             steps: "1234".into(),
+            hold: false,
         },
         0.0,
     );
@@ -388,6 +391,7 @@ fn the_end_of_the_budget_reports_once_with_the_evaluation() {
     lab.handle(
         Request::Budget {
             steps: "100".into(),
+            hold: false,
         },
         0.0,
     );

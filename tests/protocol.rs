@@ -2,6 +2,7 @@
 //! tag is listed, and the page's scripts use exactly the tags, charts and topics Rust has.
 
 use makemore_lab::data::DEFAULT_NAMES;
+use makemore_lab::session::link::PageOptions;
 use makemore_lab::session::protocol::{ChartId, Event, Level, Notice, Request, SampleView, Topic};
 use makemore_lab::session::{views, Session};
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,12 +20,15 @@ fn request_index(r: &Request) -> usize {
         Request::Evaluate => 6,
         Request::ClearRuns => 7,
         Request::Chapter { .. } => 8,
-        Request::Settings { .. } => 9,
-        Request::Budget { .. } => 10,
-        Request::Lr { .. } => 11,
-        Request::Sample { .. } => 12,
-        Request::Load { .. } => 13,
-        Request::PanicForTest => 14,
+        Request::Experiment { .. } => 9,
+        Request::Settings { .. } => 10,
+        Request::Budget { .. } => 11,
+        Request::Lr { .. } => 12,
+        Request::Sample { .. } => 13,
+        Request::Load { .. } => 14,
+        Request::Link { .. } => 15,
+        Request::Compare { .. } => 16,
+        Request::PanicForTest => 17,
     }
 }
 
@@ -34,6 +38,7 @@ fn one_of_each_request() -> Vec<Request> {
             bytes: Some(b"ann\n".to_vec()),
             name: Some("a.txt".into()),
             simd: Some("plain".into()),
+            link: Some("?chapter=deep".into()),
         },
         Request::Train,
         Request::Pause,
@@ -45,11 +50,15 @@ fn one_of_each_request() -> Vec<Request> {
         Request::Chapter {
             name: "deep".into(),
         },
+        Request::Experiment {
+            name: "no-tanh".into(),
+        },
         Request::Settings {
             values: BTreeMap::from([("n_hidden".to_string(), "100".to_string())]),
         },
         Request::Budget {
             steps: "1000".into(),
+            hold: true,
         },
         Request::Lr {
             lr: Some("0.1".into()),
@@ -63,6 +72,13 @@ fn one_of_each_request() -> Vec<Request> {
             name: "b.txt".into(),
             upload: 3,
         },
+        Request::Link {
+            page: PageOptions {
+                present: true,
+                hidden: vec!["custom".into()],
+            },
+        },
+        Request::Compare { run: Some(2) },
         Request::PanicForTest,
     ]
 }
@@ -77,8 +93,10 @@ fn event_index(e: &Event) -> usize {
         Event::Data { .. } => 4,
         Event::LoadError { .. } => 5,
         Event::Samples { .. } => 6,
-        Event::Notice { .. } => 7,
-        Event::Fatal { .. } => 8,
+        Event::Runs { .. } => 7,
+        Event::Link { .. } => 8,
+        Event::Notice { .. } => 9,
+        Event::Fatal { .. } => 10,
     }
 }
 
@@ -101,6 +119,7 @@ fn one_of_each_event() -> Vec<Event> {
         Event::Ready {
             data: views::data_view(&s),
             kernels: "native".into(),
+            page: PageOptions::default(),
         },
         Event::Run {
             run: views::run_view(&s),
@@ -125,6 +144,13 @@ fn one_of_each_event() -> Vec<Event> {
                 novelty: "new".into(),
             }],
             line: "1 name".into(),
+        },
+        Event::Runs {
+            runs: views::run_rows(&mut s),
+            compare: None,
+        },
+        Event::Link {
+            query: "chapter=deep".into(),
         },
         Event::Notice {
             message: "hello".into(),
@@ -205,7 +231,8 @@ fn requests_are_read_as_the_page_writes_them() {
         Request::Init {
             bytes: None,
             name: None,
-            simd: None
+            simd: None,
+            link: None
         }
     );
     assert_eq!(

@@ -18,7 +18,7 @@ fn few_names(n: usize) -> String {
 fn small(chapter: &str, steps: usize) -> Session {
     let mut s = Session::new(few_names(600).as_bytes(), "test").unwrap();
     s.choose_chapter(chapter).unwrap();
-    s.set_steps(&steps.to_string()).unwrap();
+    s.set_steps(&steps.to_string(), false).unwrap();
     s
 }
 
@@ -399,21 +399,21 @@ fn budget_changes_keep_the_run_and_stretch_the_schedule() {
     assert_eq!(decay(&s), 500, "the batchnorm chapter decays half way");
     train_n(&mut s, 3);
     let (run, w) = (s.run(), weights(&s));
-    s.set_steps("2000").unwrap();
+    s.set_steps("2000", false).unwrap();
     assert_eq!((s.run(), s.trainer().step), (run, 3), "the same run");
     assert_eq!(weights(&s), w);
     assert_eq!(s.trainer().train.steps, 2000);
     assert_eq!(s.settings().steps, 2000);
     assert_eq!(decay(&s), 1000, "the schedule stretches");
     for bad in ["abc", "0", "-5", "2", "10000001"] {
-        assert!(s.set_steps(bad).is_err(), "{bad}");
+        assert!(s.set_steps(bad, false).is_err(), "{bad}");
         assert_eq!(s.settings().steps, 2000, "{bad}: kept");
     }
-    let e = s.set_steps("2").unwrap_err();
+    let e = s.set_steps("2", false).unwrap_err();
     assert!(e.contains("already done 3 steps"), "{e}");
     // Holding the schedule: a shorter budget stops early without the decay.
     s.apply_settings([("schedule_steps", "1000")]).unwrap();
-    s.set_steps("400").unwrap();
+    s.set_steps("400", false).unwrap();
     assert_eq!(s.settings().lr_at(399), 0.1);
     assert_eq!(s.settings().lr_at(600), 0.01);
     assert!(
@@ -679,9 +679,9 @@ fn the_end_of_the_budget_stops_and_evaluates() {
     assert_eq!(s.evals()[0].step, 12);
     assert!(s.start().is_err(), "nothing left to do");
     assert!(s.step_once().is_err(), "nothing left to do");
-    s.set_steps("20").unwrap();
+    s.set_steps("20", false).unwrap();
     s.start().unwrap();
-    assert!(s.set_steps("5").is_err(), "below the steps done");
+    assert!(s.set_steps("5", false).is_err(), "below the steps done");
     assert_eq!(s.settings().steps, 20);
 }
 

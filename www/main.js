@@ -8,6 +8,8 @@ import { $, setMsg, setText } from './js/dom.js';
 import { createCharts } from './js/charts.js';
 import { createControls } from './js/controls.js';
 import { createUpload } from './js/upload.js';
+import { createPresentation } from './js/present.js';
+import { createRuns } from './js/runs.js';
 
 const simdOption = new URLSearchParams(location.search).get('simd');
 
@@ -32,9 +34,12 @@ window.__lab = S; // for the end-to-end tests
 const post = (msg, transfer) => {
   if (S.worker && !S.dead) S.worker.postMessage(msg, transfer ?? []);
 };
-const charts = createCharts(S);
+const charts = createCharts(S, post);
 const controls = createControls(S, post);
 const upload = createUpload(S, post);
+const presentation = createPresentation(S, post, charts);
+const runs = createRuns(S, post);
+let pageOptions = null; // from the `ready` event, applied once the page's wasm is loaded
 
 function showData(d) {
   S.data = d;
@@ -53,6 +58,8 @@ function onEvent(m) {
       S.kernels = m.kernels;
       setText($('kernels'), `kernels: ${m.kernels}`);
       showData(m.data);
+      pageOptions = m.page;
+      if (S.wasm) presentation.start(m.page);
       document.body.dataset.ready = '1';
       break;
     case 'run':
@@ -64,6 +71,7 @@ function onEvent(m) {
       setText($('run-arch'), m.run.architecture);
       controls.showRun(m.run);
       charts.show(m.run.charts);
+      presentation.run();
       break;
     case 'progress':
       if (m.progress.run !== S.run?.run) break; // from a run that has been replaced
@@ -101,6 +109,15 @@ function onEvent(m) {
       setMsg($('sample-msg'), m.line);
       break;
     }
+    case 'runs':
+      runs.show(m.runs, m.compare);
+      break;
+    case 'link':
+      presentation.link(m.query);
+      break;
+    case 'file':
+      runs.save(m.name, m.mime, m.bytes);
+      break;
     case 'notice':
       setMsg($(NOTICE_TARGET[m.topic]), m.message, m.level);
       break;
@@ -141,7 +158,7 @@ function startWorker() {
   w.onerror = (e) => { e.preventDefault(); showFatal(`The trainer failed: ${e.message || 'an error in the worker'}.`, false); };
   w.onmessageerror = () => showFatal('A message from the trainer could not be read.', false);
   S.worker = w;
-  const init = { type: 'init', simd: simdOption };
+  const init = { type: 'init', simd: simdOption, link: location.search };
   if (S.dataBytes) {
     init.bytes = S.dataBytes.slice();
     init.name = S.dataName;
@@ -182,5 +199,6 @@ setText($('upload-hint'), module.upload_hint());
 controls.build(module);
 controls.update();
 charts.ready(module);
+if (pageOptions) presentation.start(pageOptions);
 pageReady = true;
 for (const e of early.splice(0)) onMessage(e);

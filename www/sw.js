@@ -10,7 +10,8 @@ const CACHE = `makemore-lab-${VERSION}`;
 // _headers (tests/serve.rs checks the list against the folder).
 const FILES = [
   './', './main.js', './worker.js', './simd.js', './style.css', './names.txt', './sw-register.js',
-  './js/dom.js', './js/charts.js', './js/controls.js', './js/upload.js',
+  './js/dom.js', './js/charts.js', './js/controls.js', './js/upload.js', './js/present.js',
+  './js/runs.js',
 ];
 
 self.addEventListener('install', (event) => {

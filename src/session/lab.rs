@@ -4,8 +4,9 @@
 //! so every rule of the loop (slice length, report rates, the speed estimate) is here and
 //! tested natively with a fake clock.
 
-use super::protocol::{Event, Level, Request, SampleView, Topic};
-use super::{format, views, Session};
+use super::link::{Link, PageOptions};
+use super::protocol::{Event, Level, Request, RunRow, SampleView, Topic};
+use super::{format, views, Session, Setup};
 
 /// Length of a slice of work: the page's messages (Pause, Step) wait at most this long.
 pub const SLICE_MS: f64 = 40.0;
@@ -26,6 +27,7 @@ pub struct Lab {
     charts_sent: Option<(u32, usize, usize)>,
     itps: f64,
     rate: Option<(f64, usize)>,
+    runs_sent: Option<(Vec<RunRow>, Option<u32>)>,
 }
 
 fn notice(message: impl Into<String>, level: Level, topic: Topic) -> Event {
@@ -49,15 +51,37 @@ impl Refusal {
 }
 
 impl Lab {
-    /// A lab on a names file; `kernels` says which build trains. Returns the first events
-    /// (ready, and the run) with it.
+    /// A lab on a names file; `kernels` says which build trains; `link` is the page's query
+    /// string (a setup to reproduce, see `link`). Returns the first events (ready, and the run)
+    /// with it. A link that cannot be used gets a notice, and the lab starts with the defaults.
     pub fn new(
         bytes: &[u8],
         source: &str,
         kernels: &str,
+        link: Option<&str>,
         now: f64,
     ) -> Result<(Lab, Vec<Event>), String> {
-        let session = Session::new(bytes, source)?;
+        let mut session = Session::new(bytes, source)?;
+        let mut notices = Vec::new();
+        let mut page = PageOptions::default();
+        if let Some(q) = link.filter(|q| !q.trim_start_matches('?').is_empty()) {
+            let applied = Link::parse(q).and_then(|l| {
+                apply_link(&mut session, &l)?;
+                Ok(l.page)
+            });
+            match applied {
+                Ok(p) => page = p,
+                Err(e) => {
+                    // A link half applied is no setup of anyone's: start clean.
+                    session = Session::new(bytes, source)?;
+                    notices.push(notice(
+                    format!("This link could not be used: {e}. The page starts with the first chapter."),
+                    Level::Bad,
+                    Topic::Training,
+                    ));
+                }
+            }
+        }
         let mut lab = Lab {
             session,
             kernels: kernels.to_string(),
@@ -67,12 +91,15 @@ impl Lab {
             charts_sent: None,
             itps: 0.0,
             rate: None,
+            runs_sent: None,
         };
         let mut events = vec![Event::Ready {
             data: views::data_view(&lab.session),
             kernels: lab.kernels.clone(),
+            page,
         }];
         lab.run_events(now, &mut events);
+        events.extend(notices);
         Ok((lab, events))
     }
 
@@ -138,12 +165,31 @@ impl Lab {
                 Ok(false)
             }
             Request::Chapter { name } => new_run(s.choose_chapter(&name)),
+            Request::Experiment { name } => new_run(s.choose_experiment(&name)),
+            Request::Link { page } => {
+                let query = Link::query(s.setup(), s.settings(), s.lr_override(), &page);
+                ev.push(Event::Link { query });
+                Ok(false)
+            }
+            Request::Export { what } => {
+                let (name, mime, bytes) = super::export::export(s, what);
+                ev.push(Event::File { name, mime, bytes });
+                Ok(false)
+            }
+            Request::Compare { run } => s
+                .set_compare(run)
+                .map(|_| {
+                    self.charts_sent = None;
+                    self.diag_sent = None;
+                    false
+                })
+                .map_err(Refusal::warn(Topic::Training)),
             Request::Settings { values } => s
                 .apply_settings(values.iter().map(|(k, v)| (k.as_str(), v.as_str())))
                 .map(|_| true)
                 .map_err(|e| Refusal(format!("not applied: {e}"), Level::Bad, Topic::Settings)),
-            Request::Budget { steps } => s
-                .set_steps(&steps)
+            Request::Budget { steps, hold } => s
+                .set_steps(&steps, hold)
                 .map(|_| false)
                 .map_err(Refusal::warn(Topic::Training)),
             Request::Lr { lr } => s
@@ -226,8 +272,11 @@ impl Lab {
     /// One slice of work (at most `SLICE_MS` by `clock`), then the reports that are due.
     pub fn tick(&mut self, clock: &mut dyn FnMut() -> f64) -> Vec<Event> {
         let t0 = clock();
-        self.session.work(|| clock() - t0 >= SLICE_MS);
+        let steps = self.session.work(|| clock() - t0 >= SLICE_MS);
         let now = clock();
+        if steps > 0 {
+            self.session.note_train_ms(now - t0);
+        }
         let mut ev = Vec::new();
         // The last slice of a run (finished, diverged, paused) reports everything.
         let force = !self.session.busy();
@@ -236,8 +285,19 @@ impl Lab {
     }
 
     /// Progress (at `PROGRESS_MS`) and diagnostics (at `DIAG_MS`), or both now if `force`;
-    /// charts only when they have something new.
+    /// charts only when they have something new; the runs table (when `force`) when it
+    /// changed.
     fn flush(&mut self, now: f64, force: bool, ev: &mut Vec<Event>) {
+        if force {
+            let rows = (views::run_rows(&mut self.session), self.session.compare().map(|r| r.run));
+            if self.runs_sent.as_ref() != Some(&rows) {
+                ev.push(Event::Runs {
+                    runs: rows.0.clone(),
+                    compare: rows.1,
+                });
+                self.runs_sent = Some(rows);
+            }
+        }
         let s = &mut self.session;
         if force || now - self.last_progress >= PROGRESS_MS {
             let step = s.trainer().step;
@@ -279,4 +339,20 @@ impl Lab {
             self.last_diag = now;
         }
     }
+}
+
+/// Sets up a session as a link says: its chapter or experiment, its knobs, its learning rate.
+fn apply_link(s: &mut Session, l: &Link) -> Result<(), String> {
+    match &l.setup {
+        Some(Setup::Chapter(c)) => s.choose_chapter(c)?,
+        Some(Setup::Experiment(e)) => s.choose_experiment(e)?,
+        None => {}
+    }
+    if !l.knobs.is_empty() {
+        s.apply_settings(l.knobs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    }
+    if let Some(lr) = &l.lr_now {
+        s.set_lr(Some(lr))?;
+    }
+    Ok(())
 }

@@ -17,15 +17,18 @@
 //! The data split does not depend on the run's seed (it uses `data::SPLIT_SEED`), so runs with
 //! other seeds or settings are compared on the same validation names.
 
+pub mod export;
 pub mod format;
 pub mod history;
 pub mod lab;
+pub mod link;
 pub mod protocol;
 pub mod settings;
 pub mod views;
 
 use crate::data::{parse_names, Dataset, MAX_NAME_CHARS, SPLIT_SEED};
 use crate::diagnostics::{self, FirstLayer, LayerDiag};
+use crate::experiments;
 use crate::presets;
 use crate::rng::{self, Rng};
 use crate::sample::{self, Sample, Seen};
@@ -91,13 +94,66 @@ pub struct StepDiag {
     pub layers: Vec<LayerDiag>,
 }
 
-/// A run that has ended, kept (thinned) for comparison.
+/// What a run was started from: a chapter of the lesson, or a break-it experiment on one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Setup {
+    Chapter(String),
+    Experiment(String),
+}
+
+impl Setup {
+    /// The settings the setup starts with.
+    pub fn settings(&self) -> Result<Settings, String> {
+        match self {
+            Setup::Chapter(name) => Settings::chapter(name),
+            Setup::Experiment(name) => experiments::experiment(name)
+                .map(|e| Settings::from_preset(&e.preset()))
+                .ok_or_else(|| format!("there is no experiment '{name}'")),
+        }
+    }
+
+    /// The chapter (preset name): the chapter itself, or the one the experiment breaks.
+    pub fn chapter(&self) -> &str {
+        match self {
+            Setup::Chapter(name) => name,
+            Setup::Experiment(name) => experiments::experiment(name).map_or("", |e| e.chapter),
+        }
+    }
+
+    /// "6. Kaiming init" or "break it: weights x10 at init".
+    pub fn title(&self) -> String {
+        match self {
+            Setup::Chapter(name) => presets::preset(name).map_or(String::new(), |p| p.title.into()),
+            Setup::Experiment(name) => experiments::experiment(name)
+                .map_or(String::new(), |e| format!("break it: {}", e.title)),
+        }
+    }
+}
+
+/// A run of the session, as the runs table and the comparisons show it. The current run's is
+/// made when asked (`Session::record`); earlier runs keep theirs, their loss thinned.
 #[derive(Clone, Debug, PartialEq)]
-pub struct EarlierRun {
+pub struct RunRecord {
     pub run: u32,
-    /// "run 3: 6. Kaiming init, seed 42"
+    /// "run 3: 6. Kaiming init, seed 42", for legends.
     pub label: String,
+    /// The setup and what differs from it: "custom from 6. Kaiming init: n_hidden=64".
+    pub setup: String,
+    pub seed: u64,
+    pub params: usize,
+    pub first_loss: Option<f32>,
+    /// -ln(1/vocab).
+    pub uniform: f32,
+    /// The first hidden layer at the first step: (fraction saturated, dead neurons, neurons).
+    pub at_init: Option<(f32, usize, usize)>,
+    pub steps: usize,
+    pub last_eval: Option<EvalPoint>,
+    /// Milliseconds spent training.
+    pub train_ms: f64,
     pub loss: Thinned,
+    /// The diagnostics of its first and of its last step.
+    pub init: Option<StepDiag>,
+    pub last: Option<StepDiag>,
 }
 
 pub struct Session {
@@ -105,8 +161,8 @@ pub struct Session {
     source: String,
     data: Dataset,
     seen: Seen,
-    /// The chapter (preset name) the settings started from, and whether a knob differs from it.
-    chapter: String,
+    /// What the settings started from, and whether a knob differs from it.
+    setup: Setup,
     custom: bool,
     settings: Settings,
     trainer: Trainer,
@@ -118,7 +174,14 @@ pub struct Session {
     evals: Vec<EvalPoint>,
     ratio_labels: Vec<String>,
     history: History,
-    earlier: VecDeque<EarlierRun>,
+    runs: VecDeque<RunRecord>,
+    /// The earlier run drawn beside the current one.
+    compare: Option<u32>,
+    /// The current run's time spent training, and its first step's diagnostics.
+    train_ms: f64,
+    init_diag: Option<StepDiag>,
+    /// How often each character occurs in the names (for the embedding's labels).
+    char_counts: Vec<u32>,
     stopped: Option<Notice>,
     /// The layers' buffers hold the last training step (no sample or eval since).
     fresh: bool,
@@ -148,7 +211,7 @@ impl Session {
             source: source.to_string(),
             data,
             seen,
-            chapter: chapter.to_string(),
+            setup: Setup::Chapter(chapter.to_string()),
             custom: false,
             sample_rng: Rng::new(settings.seed ^ SAMPLE_SALT),
             settings,
@@ -160,11 +223,16 @@ impl Session {
             evals: Vec::new(),
             ratio_labels: Vec::new(),
             history: History::new(0, RATIO_EVERY, 0),
-            earlier: VecDeque::new(),
+            runs: VecDeque::new(),
+            compare: None,
+            train_ms: 0.0,
+            init_diag: None,
+            char_counts: Vec::new(),
             stopped: None,
             fresh: false,
             step_diag: None,
         };
+        s.char_counts = s.data.vocab.counts(&s.words);
         s.begin_run();
         Ok(s)
     }
@@ -193,18 +261,35 @@ impl Session {
         self.stopped = None;
         self.fresh = false;
         self.step_diag = None;
+        self.train_ms = 0.0;
+        self.init_diag = None;
     }
 
-    /// Keeps the run that ends (if it took a step) among the earlier runs.
-    fn keep_earlier(&mut self) {
-        if self.history.steps() < 2 {
-            return;
-        }
-        let loss = self
-            .history
-            .loss_series()
-            .thinned_to(history::EARLIER_POINTS);
-        self.earlier.push_back(EarlierRun {
+    /// The current run as a record (its loss thinned to `points`).
+    pub fn record(&mut self, points: usize) -> RunRecord {
+        let last = (self.history.steps() > 0).then(|| self.step_diag());
+        let at_init = self.init_diag.as_ref().and_then(|d| {
+            d.first
+                .as_ref()
+                .map(|f| (f.layer.act.saturated, f.layer.map.dead, f.layer.map.cols))
+        });
+        let base = self.setup.settings().ok();
+        let diff: Vec<String> = base
+            .map(|b| {
+                self.settings
+                    .diff(&b)
+                    .into_iter()
+                    .filter(|(k, _)| !["steps", "seed", "schedule_steps"].contains(k))
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let setup = if diff.is_empty() {
+            self.setup.title()
+        } else {
+            format!("custom from {}: {}", self.setup.title(), diff.join(", "))
+        };
+        RunRecord {
             run: self.run,
             label: format!(
                 "run {}: {}, seed {}",
@@ -212,17 +297,48 @@ impl Session {
                 self.short_title(),
                 self.settings.seed
             ),
-            loss,
-        });
-        while self.earlier.len() > MAX_EARLIER_RUNS {
-            self.earlier.pop_front();
+            setup,
+            seed: self.settings.seed,
+            params: self.trainer.model.n_params(),
+            first_loss: self.history.first_loss,
+            uniform: self.uniform_loss(),
+            at_init,
+            steps: self.trainer.step,
+            last_eval: self.evals.last().copied(),
+            train_ms: self.train_ms,
+            loss: self.history.loss_series().thinned_to(points),
+            init: self.init_diag.clone(),
+            last,
         }
+    }
+
+    /// Keeps the run that ends (if it took a step) among the earlier runs.
+    fn keep_run(&mut self) {
+        if self.history.steps() == 0 {
+            return;
+        }
+        let r = self.record(history::EARLIER_POINTS);
+        self.runs.push_back(r);
+        while self.runs.len() > MAX_EARLIER_RUNS {
+            self.runs.pop_front();
+        }
+        if self
+            .compare
+            .is_some_and(|c| !self.runs.iter().any(|r| r.run == c))
+        {
+            self.compare = None;
+        }
+    }
+
+    /// Adds time spent training to the current run.
+    pub fn note_train_ms(&mut self, ms: f64) {
+        self.train_ms += ms.max(0.0);
     }
 
     /// Replaces the trainer with a new run of `settings` on `data`; on error nothing changes.
     fn new_run(
         &mut self,
-        chapter: &str,
+        setup: Setup,
         settings: Settings,
         data: Option<Dataset>,
     ) -> Result<(), String> {
@@ -242,12 +358,12 @@ impl Session {
         if data.train_words != self.data.train_words || data.val_words != self.data.val_words {
             self.seen = Seen::new(&data.train_words, &data.val_words);
         }
-        self.keep_earlier();
-        let mut base = Settings::chapter(chapter)?;
+        let mut base = setup.settings()?;
+        self.keep_run();
         (base.steps, base.seed, base.schedule_steps) =
             (settings.steps, settings.seed, settings.schedule_steps);
         self.custom = settings != base;
-        self.chapter = chapter.to_string();
+        self.setup = setup;
         self.data = data;
         self.trainer = trainer;
         self.settings = settings;
@@ -261,11 +377,11 @@ impl Session {
         let words = parse_names(bytes).map_err(|e| e.to_string())?;
         let data = Dataset::new(&words, self.settings.block_size, SPLIT_SEED);
         let old_words = std::mem::replace(&mut self.words, words);
-        let chapter = self.chapter.clone();
-        if let Err(e) = self.new_run(&chapter, self.settings.clone(), Some(data)) {
+        if let Err(e) = self.new_run(self.setup.clone(), self.settings.clone(), Some(data)) {
             self.words = old_words;
             return Err(e);
         }
+        self.char_counts = self.data.vocab.counts(&self.words);
         self.seen = Seen::new(&self.data.train_words, &self.data.val_words);
         self.source = source.to_string();
         Ok(())
@@ -287,8 +403,18 @@ impl Session {
         &self.settings
     }
 
+    /// The chapter (preset name) of the setup.
     pub fn chapter(&self) -> &str {
-        &self.chapter
+        self.setup.chapter()
+    }
+
+    pub fn setup(&self) -> &Setup {
+        &self.setup
+    }
+
+    /// How often each vocabulary character occurs in the names.
+    pub fn char_counts(&self) -> &[u32] {
+        &self.char_counts
     }
 
     pub fn is_custom(&self) -> bool {
@@ -303,13 +429,32 @@ impl Session {
         &self.history
     }
 
-    pub fn earlier_runs(&self) -> &VecDeque<EarlierRun> {
-        &self.earlier
+    /// The runs before the current one (at most `MAX_EARLIER_RUNS`), oldest first.
+    pub fn earlier_runs(&self) -> &VecDeque<RunRecord> {
+        &self.runs
     }
 
     /// Forgets the earlier runs.
     pub fn clear_earlier(&mut self) {
-        self.earlier.clear();
+        self.runs.clear();
+        self.compare = None;
+    }
+
+    /// The earlier run drawn beside the current one.
+    pub fn compare(&self) -> Option<&RunRecord> {
+        self.compare
+            .and_then(|c| self.runs.iter().find(|r| r.run == c))
+    }
+
+    /// Chooses the earlier run to draw beside the current one (None: none).
+    pub fn set_compare(&mut self, run: Option<u32>) -> Result<(), String> {
+        if let Some(r) = run {
+            if !self.runs.iter().any(|x| x.run == r) {
+                return Err(format!("there is no earlier run {r} to compare with"));
+            }
+        }
+        self.compare = run;
+        Ok(())
     }
 
     pub fn ratio_labels(&self) -> &[String] {
@@ -320,30 +465,38 @@ impl Session {
         self.run
     }
 
-    /// The chapter's title, or "custom (from <title>)".
+    /// The setup's title, or "custom (from <title>)".
     pub fn title(&self) -> String {
-        let t = presets::preset(&self.chapter).map_or("", |p| p.title);
+        let t = self.setup.title();
         if self.custom {
             format!("custom (from {t})")
         } else {
-            t.to_string()
+            t
         }
     }
 
     /// "6. Kaiming init" or "custom from 6. Kaiming init", short enough for a legend.
     pub fn short_title(&self) -> String {
-        let t = presets::preset(&self.chapter).map_or("", |p| p.title);
+        let t = self.setup.title();
         if self.custom {
             format!("custom from {t}")
         } else {
-            t.to_string()
+            t
         }
     }
 
     /// Starts a chapter of the lesson with its own settings.
     pub fn choose_chapter(&mut self, name: &str) -> Result<(), String> {
-        let s = Settings::chapter(name)?;
-        self.new_run(name, s, None)
+        let setup = Setup::Chapter(name.to_string());
+        let s = setup.settings()?;
+        self.new_run(setup, s, None)
+    }
+
+    /// Starts a break-it experiment (see `experiments`).
+    pub fn choose_experiment(&mut self, name: &str) -> Result<(), String> {
+        let setup = Setup::Experiment(name.to_string());
+        let s = setup.settings()?;
+        self.new_run(setup, s, None)
     }
 
     /// Custom settings: the current ones with each (knob, text) set; marked custom when they
@@ -356,14 +509,12 @@ impl Session {
         for (k, v) in pairs {
             s.set(k, v)?;
         }
-        let chapter = self.chapter.clone();
-        self.new_run(&chapter, s, None)
+        self.new_run(self.setup.clone(), s, None)
     }
 
     /// Starts the run again with the same seed: the same initial weights and batches.
     pub fn reset(&mut self) -> Result<(), String> {
-        let chapter = self.chapter.clone();
-        self.new_run(&chapter, self.settings.clone(), None)
+        self.new_run(self.setup.clone(), self.settings.clone(), None)
     }
 
     /// Starts again with a seed from the platform's entropy source; returns it.
@@ -376,15 +527,19 @@ impl Session {
             seed,
             ..self.settings.clone()
         };
-        let chapter = self.chapter.clone();
-        self.new_run(&chapter, s, None)?;
+        self.new_run(self.setup.clone(), s, None)?;
         Ok(seed)
     }
 
     /// Changes the step budget of the current run, as typed (the `steps` knob's rule). The
-    /// schedule stretches with it unless `schedule_steps` holds it.
-    pub fn set_steps(&mut self, text: &str) -> Result<(), String> {
+    /// schedule stretches with it, unless `hold`: then it stays laid over the steps it is laid
+    /// over now, so a shorter budget stops early with no decay (the notebook's 1,000-step
+    /// diagnostic run at a constant 0.1).
+    pub fn set_steps(&mut self, text: &str, hold: bool) -> Result<(), String> {
         let mut s = self.settings.clone();
+        if hold && s.schedule_steps == 0 {
+            s.schedule_steps = s.schedule_horizon();
+        }
         s.set("steps", text)?;
         if s.steps < self.trainer.step {
             return Err(format!(
@@ -487,6 +642,9 @@ impl Session {
                         .collect()
                 });
                 self.history.push(StepRecord { loss, lr, ratios });
+                if self.trainer.step == 1 {
+                    self.init_diag = Some(self.compute_step_diag());
+                }
                 Ok(loss)
             }
             Err(StepError::Diverged {

@@ -7,6 +7,7 @@
 //! Rust). The worker sends ready-to-show text and chart specs; the page sets the text and draws
 //! the specs with the same wasm module's `draw_chart`.
 
+use super::link::PageOptions;
 use crate::charts::ChartSpec;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -24,6 +25,9 @@ pub enum Request {
         name: Option<String>,
         #[serde(default)]
         simd: Option<String>,
+        /// The page's query string: a link to a setup (see `link`).
+        #[serde(default)]
+        link: Option<String>,
     },
     Train,
     Pause,
@@ -40,13 +44,20 @@ pub enum Request {
     Chapter {
         name: String,
     },
+    /// A break-it experiment: a chapter with one thing broken on purpose.
+    Experiment {
+        name: String,
+    },
     /// Custom settings as the form's text, knob key -> value.
     Settings {
         values: BTreeMap<String, String>,
     },
-    /// The step budget as typed.
+    /// The step budget as typed; `hold` keeps the schedule of the current budget (no decay
+    /// when the run stops early: the notebook's 1,000-step diagnostic run).
     Budget {
         steps: String,
+        #[serde(default)]
+        hold: bool,
     },
     /// The learning rate while paused, as typed; `None` goes back to the schedule.
     Lr {
@@ -64,6 +75,12 @@ pub enum Request {
         name: String,
         upload: u32,
     },
+    /// The address of the current setup, with the page's options.
+    Link { page: PageOptions },
+    /// Draw an earlier run beside the current one (None: none).
+    Compare { run: Option<u32> },
+    /// A file to take home (answered with `Event::File`).
+    Export { what: ExportKind },
     /// For the end-to-end test of the page's error handling: a Rust panic.
     PanicForTest,
 }
@@ -72,8 +89,13 @@ pub enum Request {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
-    /// The trainer is up: the data in use and the wasm build that trains.
-    Ready { data: DataView, kernels: String },
+    /// The trainer is up: the data in use, the wasm build that trains, and the page's options
+    /// from the link it was opened with.
+    Ready {
+        data: DataView,
+        kernels: String,
+        page: PageOptions,
+    },
     /// A new run began (reset, seed, chapter, settings, data).
     Run { run: RunView },
     /// Step, speed, controls, and the charts that follow every step.
@@ -96,6 +118,22 @@ pub enum Event {
         samples: Vec<SampleView>,
         line: String,
     },
+    /// The runs of the session, newest last, and the one drawn for comparison.
+    Runs {
+        runs: Vec<RunRow>,
+        compare: Option<u32>,
+    },
+    /// The query string of the current setup (see `link`).
+    Link {
+        query: String,
+    },
+    /// A file for the page to save.
+    File {
+        name: String,
+        mime: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
     /// A message for one part of the page.
     Notice {
         message: String,
@@ -116,6 +154,9 @@ impl Event {
         "data",
         "load_error",
         "samples",
+        "runs",
+        "link",
+        "file",
         "notice",
         "fatal",
     ];
@@ -133,13 +174,29 @@ impl Request {
         "evaluate",
         "clear_runs",
         "chapter",
+        "experiment",
         "settings",
         "budget",
         "lr",
         "sample",
         "load",
+        "link",
+        "compare",
+        "export",
         "panic_for_test",
     ];
+}
+
+/// What a student can take home.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportKind {
+    /// The loss history (thinned), the learning rate and the full-split evaluations, as CSV.
+    LossCsv,
+    /// The runs table, as CSV.
+    RunsCsv,
+    /// The last step's per-layer statistics and the update ratios, as CSV.
+    DiagnosticsCsv,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,6 +244,11 @@ impl ChartId {
         ChartId::Grads,
         ChartId::Kaiming,
     ];
+
+    /// The chart of a `data-chart` name.
+    pub fn from_name(name: &str) -> Option<ChartId> {
+        ChartId::ALL.into_iter().find(|c| c.name() == name)
+    }
 
     /// The name in `data-chart` (and in the page's scripts).
     pub fn name(self) -> &'static str {
@@ -244,6 +306,8 @@ pub struct RunView {
     pub knobs: BTreeMap<String, String>,
     /// The charts this chapter is about, most important first.
     pub key_charts: Vec<ChartId>,
+    /// The break-it experiment this run is, if it is one.
+    pub experiment: Option<ExperimentInfo>,
     /// Charts that stay the same for the whole run (the Kaiming demo).
     pub charts: Vec<ChartView>,
 }
@@ -291,6 +355,41 @@ pub struct DiagView {
     pub run: u32,
     pub step: usize,
     pub charts: Vec<ChartView>,
+}
+
+/// A break-it experiment as the page lists it (see `experiments`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExperimentInfo {
+    pub name: String,
+    pub title: String,
+    /// The chapter it breaks (preset name).
+    pub chapter: String,
+    pub change: String,
+    pub symptom: String,
+    /// Where it shows.
+    pub chart: ChartId,
+    /// The chapter that fixes it (its title), and how.
+    pub fix: String,
+    pub fix_how: String,
+}
+
+/// One run of the session, as a row of the runs table: every cell as text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunRow {
+    pub run: u32,
+    /// The chapter's title, "custom from …" with what differs, or "break it: …".
+    pub setup: String,
+    pub seed: String,
+    pub params: String,
+    /// "3.31 (uniform 3.30)"
+    pub first_loss: String,
+    /// Of the first hidden layer at the first step: "12.5% saturated, 3 dead"
+    pub at_init: String,
+    pub steps: String,
+    /// "2.135 / 2.183", or "–" before an evaluation.
+    pub train_val: String,
+    pub time: String,
+    pub speed: String,
 }
 
 /// A sampled name.

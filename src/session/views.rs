@@ -3,8 +3,11 @@
 //! twin. The page only places these; every word and figure is written here.
 
 use super::format;
-use super::protocol::{ChartId, ChartView, DataView, DiagView, ProgressView, RunView};
-use super::{Session, StepDiag, HIST_BINS, PREVIEW_NAMES};
+use super::protocol::{
+    ChartId, ChartView, DataView, DiagView, ExperimentInfo, ProgressView, RunRow, RunView,
+};
+use super::{RunRecord, Session, Setup, StepDiag, HIST_BINS, PREVIEW_NAMES};
+use crate::experiments::{self, Experiment};
 use crate::charts::{
     ChartSpec, EmbeddingSpec, HistSeriesSpec, HistogramSpec, LossSpec, LrFinderSpec,
     SaturationSpec, SeriesSpec, UpdateRatioSpec,
@@ -69,9 +72,79 @@ pub fn data_line(s: &Session) -> String {
     )
 }
 
+/// A break-it experiment as the page lists it.
+pub fn experiment_info(e: &Experiment) -> ExperimentInfo {
+    ExperimentInfo {
+        name: e.name.into(),
+        title: e.title.into(),
+        chapter: e.chapter.into(),
+        change: e.change.into(),
+        symptom: e.symptom.into(),
+        chart: ChartId::from_name(e.chart).unwrap_or(ChartId::Loss),
+        fix: presets::preset(e.fix).map_or(e.fix.to_string(), |p| p.title.to_string()),
+        fix_how: e.fix_how.into(),
+    }
+}
+
+/// Every break-it experiment, in the lesson's order.
+pub fn experiment_list() -> Vec<ExperimentInfo> {
+    experiments::all().iter().map(experiment_info).collect()
+}
+
+/// The runs table: every earlier run kept, then the current one.
+pub fn run_rows(s: &mut Session) -> Vec<RunRow> {
+    let current = s.record(2);
+    s.earlier_runs()
+        .iter()
+        .chain(std::iter::once(&current))
+        .filter(|r| r.steps > 0 || r.run == current.run)
+        .map(run_row)
+        .collect()
+}
+
+fn run_row(r: &RunRecord) -> RunRow {
+    let secs = r.train_ms / 1000.0;
+    RunRow {
+        run: r.run,
+        setup: r.setup.clone(),
+        seed: r.seed.to_string(),
+        params: format::count(r.params),
+        first_loss: match r.first_loss {
+            Some(l) => format!("{} (uniform {})", format::plain(l), format::plain(r.uniform)),
+            None => "–".into(),
+        },
+        at_init: match r.at_init {
+            Some((frac, dead, cols)) => {
+                format!("{} saturated, {dead} of {cols} dead", format::pct(frac))
+            }
+            None => "–".into(),
+        },
+        steps: format::count(r.steps),
+        train_val: match r.last_eval {
+            Some(e) => format!(
+                "{} / {} (step {})",
+                format::loss(e.train),
+                format::loss(e.val),
+                format::count(e.step)
+            ),
+            None => "–".into(),
+        },
+        time: if secs > 0.0 { format::duration(secs) } else { "–".into() },
+        speed: if secs > 0.0 {
+            format!("{} it/s", format::count((r.steps as f64 / secs).round() as usize))
+        } else {
+            "–".into()
+        },
+    }
+}
+
 pub fn run_view(s: &Session) -> RunView {
     let st = s.settings();
     let about = presets::preset(s.chapter()).map_or("", |p| p.about);
+    let experiment = match s.setup() {
+        Setup::Experiment(name) => experiments::experiment(name).map(|e| experiment_info(&e)),
+        Setup::Chapter(_) => None,
+    };
     RunView {
         run: s.run(),
         chapter: s.chapter().to_string(),
@@ -88,7 +161,15 @@ pub fn run_view(s: &Session) -> RunView {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
-        key_charts: key_charts(s.chapter()),
+        key_charts: match &experiment {
+            Some(e) => {
+                let mut k = vec![e.chart];
+                k.extend(key_charts(s.chapter()).into_iter().filter(|c| *c != e.chart));
+                k
+            }
+            None => key_charts(s.chapter()),
+        },
+        experiment,
         charts: vec![kaiming_chart(s)],
     }
 }
@@ -145,12 +226,17 @@ pub fn step_charts(s: &Session) -> Vec<ChartView> {
 /// The charts of the last step's numbers.
 pub fn diag_view(s: &mut Session) -> DiagView {
     let d = s.step_diag();
+    // The compared run's last step, drawn with this run's.
+    let other = s
+        .compare()
+        .and_then(|r| r.last.clone().map(|d| (r.run, d)));
+    let other = other.as_ref().map(|(r, d)| (*r, d));
     let charts = vec![
         embedding_chart(s),
-        preact_chart(s, &d),
-        map_chart(s, &d),
-        layers_chart(&d, true),
-        layers_chart(&d, false),
+        preact_chart(s, &d, other),
+        map_chart(s, &d, other),
+        layers_chart(&d, true, other),
+        layers_chart(&d, false, other),
     ];
     DiagView {
         run: s.run(),
@@ -185,13 +271,19 @@ fn mean_of_last(values: &[f32], k: usize) -> f32 {
 pub fn loss_chart(s: &Session) -> ChartView {
     let h = s.history();
     let series = h.loss_series();
-    let earlier: Vec<_> = s
+    // The last few runs, and the compared one if it is older.
+    let mut earlier: Vec<&RunRecord> = s
         .earlier_runs()
         .iter()
         .rev()
         .take(LOSS_CHART_EARLIER)
         .rev()
         .collect();
+    if let Some(c) = s.compare() {
+        if !earlier.iter().any(|r| r.run == c.run) {
+            earlier.insert(0, c);
+        }
+    }
     let every = series.every();
     let losses = series.points();
     let window = smooth_window(losses.len());
@@ -415,7 +507,10 @@ pub fn grad_line(d: &LayerDiag) -> String {
 
 const AFTER_FIRST_STEP: &str = "after the first step";
 
-fn preact_chart(s: &Session, d: &StepDiag) -> ChartView {
+/// An earlier run and its diagnostics, drawn beside the current run's.
+type Other<'a> = Option<(u32, &'a StepDiag)>;
+
+fn preact_chart(s: &Session, d: &StepDiag, other: Other) -> ChartView {
     let caption = "First hidden layer: pre-activations and tanh activations (last batch)";
     let th = s.settings().saturation_threshold;
     let Some(f) = &d.first else {
@@ -431,29 +526,31 @@ fn preact_chart(s: &Session, d: &StepDiag) -> ChartView {
         );
     };
     let l = &f.layer;
-    let spec = ChartSpec::HistogramPair {
-        left: hist_spec(
-            "pre-activations hpreact",
-            "hpreact",
-            true,
-            vec![hist_series("", &l.preact_hist)],
-        ),
-        right: hist_spec(
-            "activations h = tanh(hpreact)",
-            "h",
-            true,
-            vec![hist_series("", &l.act_hist)],
-        ),
-    };
-    let lines = vec![
+    let mut left = vec![hist_series("", &l.preact_hist)];
+    let mut right = vec![hist_series("", &l.act_hist)];
+    let mut lines = vec![
         format!("step {}", format::count(d.step)),
         stats_line("pre-activation", &l.preact, th),
         stats_line("activation h", &l.act, th),
     ];
+    if let Some((run, o)) = other.and_then(|(r, o)| o.first.as_ref().map(|f| (r, f))) {
+        let (this, that) = (format!("run {}", s.run()), format!("run {run}"));
+        left = vec![hist_series(&this, &l.preact_hist), hist_series(&that, &o.layer.preact_hist)];
+        right = vec![hist_series(&this, &l.act_hist), hist_series(&that, &o.layer.act_hist)];
+        lines.push(format!(
+            "compared with run {run} at its last step: {}; {}",
+            stats_line("pre-activation", &o.layer.preact, th),
+            stats_line("activation h", &o.layer.act, th)
+        ));
+    }
+    let spec = ChartSpec::HistogramPair {
+        left: hist_spec("pre-activations hpreact", "hpreact", true, left),
+        right: hist_spec("activations h = tanh(hpreact)", "h", true, right),
+    };
     view(ChartId::Preact, caption, spec, lines)
 }
 
-fn map_chart(s: &Session, d: &StepDiag) -> ChartView {
+fn map_chart(s: &Session, d: &StepDiag, other: Other) -> ChartView {
     let caption = "Saturation map: batch x neurons";
     let th = s.settings().saturation_threshold;
     let Some(f) = &d.first else {
@@ -479,6 +576,14 @@ fn map_chart(s: &Session, d: &StepDiag) -> ChartView {
             f.rows, f.batch
         ));
     }
+    if let Some((run, o)) = other.and_then(|(r, o)| o.first.as_ref().map(|f| (r, f))) {
+        lines.push(format!(
+            "run {run} at its last step: {} saturated, {} of {} neurons dead",
+            format::pct(o.layer.map.fraction),
+            o.layer.map.dead,
+            o.layer.map.cols
+        ));
+    }
     let spec = ChartSpec::Saturation(SaturationSpec {
         title: format!(
             "|h| > {th} in white: {} dead neuron{}",
@@ -494,7 +599,7 @@ fn map_chart(s: &Session, d: &StepDiag) -> ChartView {
     view(ChartId::Map, caption, spec, lines)
 }
 
-fn layers_chart(d: &StepDiag, acts: bool) -> ChartView {
+fn layers_chart(d: &StepDiag, acts: bool, other: Other) -> ChartView {
     let kind = d.layers.first().map_or("Tanh", |l| l.kind);
     let (id, caption, title, x_label) = if acts {
         (
@@ -515,17 +620,22 @@ fn layers_chart(d: &StepDiag, acts: bool) -> ChartView {
         let spec = ChartSpec::Histograms(hist_spec(&title, "", true, vec![]));
         return view(id, caption, spec, vec![AFTER_FIRST_STEP.into()]);
     }
-    let lines: Vec<String> = d
-        .layers
-        .iter()
-        .map(|l| if acts { act_line(l) } else { grad_line(l) })
-        .collect();
-    let series = d
+    let line = |l: &LayerDiag| if acts { act_line(l) } else { grad_line(l) };
+    let hist = |l: &'_ LayerDiag| if acts { l.act_hist.clone() } else { l.grad_hist.clone() };
+    let mut lines: Vec<String> = d.layers.iter().map(line).collect();
+    let mut series: Vec<HistSeriesSpec> = d
         .layers
         .iter()
         .zip(&lines)
-        .map(|(l, line)| hist_series(line, if acts { &l.act_hist } else { &l.grad_hist }))
+        .map(|(l, text)| hist_series(text, &hist(l)))
         .collect();
+    if let Some((run, o)) = other {
+        for l in &o.layers {
+            let text = format!("run {run}: {}", line(l));
+            series.push(hist_series(&text, &hist(l)));
+            lines.push(text);
+        }
+    }
     let spec = ChartSpec::Histograms(hist_spec("", x_label, false, series));
     view(id, caption, spec, lines)
 }

@@ -79,6 +79,18 @@ pub fn chapters() -> JsValue {
     to_js(&list)
 }
 
+/// Every break-it experiment: `[{name, title, chapter, change, symptom, chart, fix, fix_how}]`.
+#[wasm_bindgen]
+pub fn experiments() -> JsValue {
+    to_js(&crate::session::views::experiment_list())
+}
+
+/// The panels a teacher can hide with a link (element ids).
+#[wasm_bindgen]
+pub fn panels() -> JsValue {
+    to_js(crate::session::link::PANELS)
+}
+
 /// Every knob of the custom form: `[{key, label, group, help, kind: {type, min, max, choices}}]`.
 #[wasm_bindgen]
 pub fn knobs() -> JsValue {

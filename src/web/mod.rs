@@ -15,6 +15,8 @@ mod panic;
 mod worker;
 
 pub use bench::KernelBench;
-pub use draw::{chapters, draw_chart, file_size_problem, knobs, upload_hint};
+pub use draw::{
+    chapters, draw_chart, experiments, file_size_problem, knobs, panels, upload_hint,
+};
 pub use panic::init_panic_hook;
 pub use worker::WorkerLab;

@@ -31,7 +31,10 @@ impl WorkerLab {
         init_panic_hook();
         let req: Request = serde_wasm_bindgen::from_value(init)
             .map_err(|e| JsError::new(&format!("the page's init message: {e}")))?;
-        let Request::Init { bytes, name, .. } = req else {
+        let Request::Init {
+            bytes, name, link, ..
+        } = req
+        else {
             return Err(JsError::new("the first message must be init"));
         };
         let (bytes, source) = match bytes {
@@ -42,8 +45,8 @@ impl WorkerLab {
             ),
         };
         let kernels = format!("wasm {}", crate::kernels::backend());
-        let (lab, first) =
-            Lab::new(&bytes, &source, &kernels, now()).map_err(|e| JsError::new(&e))?;
+        let (lab, first) = Lab::new(&bytes, &source, &kernels, link.as_deref(), now())
+            .map_err(|e| JsError::new(&e))?;
         Ok(WorkerLab { lab, first })
     }
 

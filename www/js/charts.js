@@ -2,21 +2,51 @@
 // spec, text twin). A canvas is drawn with the wasm module's draw_chart only when its view is new
 // and it is on screen, at most one chart per animation frame (round robin, so the loss chart,
 // new every frame while training, cannot starve the others), sharp at any devicePixelRatio.
+// Each canvas is an image whose description is its text twin; each figure saves as a PNG at
+// twice its resolution with its caption and numbers (the wasm's draw_figure).
 
 import { el, setText } from './dom.js';
 
-export function createCharts(S) {
+/** The file of numbers behind a chart (an `ExportKind` of the protocol). */
+const CSV_OF = { loss: 'loss_csv', ratios: 'diagnostics_csv', acts: 'diagnostics_csv', grads: 'diagnostics_csv' };
+
+export function createCharts(S, post) {
   const charts = {};
   for (const fig of document.querySelectorAll('figure[data-chart]')) {
+    const name = fig.dataset.chart;
     const canvas = fig.querySelector('canvas');
+    const readout = fig.querySelector('.readout');
+    const caption = fig.querySelector('figcaption');
     // The height attribute is the chart's CSS height; the bitmap is sized per devicePixelRatio.
     canvas.style.height = `${canvas.getAttribute('height')}px`;
-    charts[fig.dataset.chart] = {
+    readout.id = `readout-${name}`;
+    readout.tabIndex = 0; // it scrolls: reachable from the keyboard
+    readout.setAttribute('role', 'group');
+    readout.setAttribute('aria-label', `${name} chart in numbers`);
+    caption.id = `caption-${name}`;
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-labelledby', caption.id);
+    canvas.setAttribute('aria-describedby', readout.id);
+    const tools = el('span', { class: 'figure-tools' });
+    const png = el('button', { type: 'button', title: 'save this chart as a PNG picture, with its numbers' }, 'PNG');
+    png.setAttribute('aria-label', `save the ${name} chart as PNG`);
+    png.onclick = () => savePng(name);
+    tools.append(png);
+    if (CSV_OF[name]) {
+      const csv = el('button', { type: 'button', title: 'save the numbers as CSV' }, 'CSV');
+      csv.setAttribute('aria-label', `save the ${name} numbers as CSV`);
+      csv.onclick = () => post({ type: 'export', what: CSV_OF[name] });
+      tools.append(csv);
+    }
+    fig.insertBefore(tools, canvas);
+    charts[name] = {
       fig,
       canvas,
+      baseHeight: Number(canvas.getAttribute('height')),
       cssHeight: Number(canvas.getAttribute('height')),
-      readout: fig.querySelector('.readout'),
-      caption: fig.querySelector('figcaption'),
+      readout,
+      caption,
+      tools,
       view: null,
       draws: 0,
     };
@@ -135,12 +165,60 @@ export function createCharts(S) {
     }
     schedule();
   }).observe(document.getElementById('charts'));
+  window.addEventListener('resize', () => {
+    if (document.body.classList.contains('present')) layout(S.run?.key_charts ?? []);
+  });
   window.matchMedia?.(`(resolution: ${window.devicePixelRatio}dppx)`)?.addEventListener?.('change', () => {
     for (const name of order) if (charts[name].view) dirty.add(name);
     schedule();
   });
 
+  /** The figure as a PNG: caption, chart and numbers, at twice the chart's resolution. */
+  function savePng(name) {
+    const ch = charts[name];
+    if (!ch.view || !wasm) return;
+    const out = document.createElement('canvas');
+    const w = Math.max(400, Math.round(cssWidth.get(ch.canvas) ?? ch.canvas.clientWidth));
+    const h = ch.cssHeight + 60 + 20 * ch.view.lines.length;
+    out.width = 2 * w;
+    out.height = 2 * h;
+    try {
+      wasm.draw_figure(out, ch.view, 2);
+    } catch (e) {
+      setLines(ch.readout, [`this chart could not be saved: ${e?.message ?? e}`]);
+      return;
+    }
+    out.toBlob((blob) => {
+      const url = URL.createObjectURL(blob);
+      const a = el('a', { href: url, download: `makemore-${name}.png` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    }, 'image/png');
+  }
+
+  /**
+   * Presentation mode: only the `keys` charts, in that order, sized to fill the window (the
+   * first one wide when their number is odd); null shows every chart at its own size.
+   */
+  function layout(keys) {
+    const rows = keys ? Math.ceil(keys.length / 2) : 0;
+    const room = keys ? Math.max(160, (window.innerHeight - 24) / Math.max(1, rows) - 128) : 0;
+    for (const [name, ch] of Object.entries(charts)) {
+      const i = keys ? keys.indexOf(name) : 0;
+      ch.fig.hidden = i < 0;
+      ch.fig.style.order = keys ? String(i) : '';
+      ch.fig.style.gridColumn = keys && keys.length % 2 === 1 && i === 0 ? '1 / -1' : '';
+      ch.cssHeight = keys ? Math.round(room) : ch.baseHeight;
+      ch.canvas.style.height = `${ch.cssHeight}px`;
+      if (ch.view) dirty.add(name);
+    }
+    schedule();
+  }
+
   return {
+    layout,
     /** Shows the views (ChartView[]) the worker sent. */
     show(views) {
       for (const v of views) {

@@ -13,7 +13,8 @@ export function createControls(S, post) {
   $('new-seed').onclick = () => { clear(); post({ type: 'new_seed' }); };
   $('evaluate').onclick = () => post({ type: 'evaluate' });
   $('clear-runs').onclick = () => post({ type: 'clear_runs' });
-  $('budget').onchange = () => post({ type: 'budget', steps: $('budget').value });
+  $('budget').onchange = () => post({ type: 'budget', steps: $('budget').value, hold: $('budget-hold').checked });
+  $('diag-run').onclick = () => { clear(); post({ type: 'budget', steps: '1000', hold: true }); };
   const setLr = () => { clear(); post({ type: 'lr', lr: $('lr').value }); };
   $('lr-set').onclick = setLr;
   $('lr').onkeydown = (e) => { if (e.key === 'Enter') setLr(); };
@@ -51,6 +52,7 @@ export function createControls(S, post) {
   return {
     /** The chapter buttons and the custom form, from the wasm module's tables. */
     build(wasm) {
+      S.experiments = wasm.experiments();
       const list = $('chapter-list');
       for (const c of wasm.chapters()) {
         const b = el('button', { type: 'button', title: c.about }, c.title);
@@ -89,11 +91,28 @@ export function createControls(S, post) {
       if (S.run) this.showRun(S.run);
     },
 
-    /** A new run: its chapter pressed, the form filled with its settings. */
+    /** A new run: its chapter pressed, its break-it experiments listed, the form filled. */
     showRun(run) {
       for (const b of $('chapter-list').querySelectorAll('button')) {
         b.setAttribute('aria-pressed', String(b.dataset.chapter === run.chapter));
       }
+      const list = $('break-list');
+      list.replaceChildren();
+      for (const x of (S.experiments ?? []).filter((x) => x.chapter === run.chapter)) {
+        const b = el('button', { type: 'button', title: x.change }, x.title);
+        b.dataset.experiment = x.name;
+        b.setAttribute('aria-pressed', String(run.experiment?.name === x.name));
+        b.onclick = () => { clear(); post({ type: 'experiment', name: x.name }); };
+        const li = el('li');
+        li.append(b);
+        list.append(li);
+      }
+      $('break-h').hidden = !list.children.length;
+      const x = run.experiment;
+      $('run-experiment').hidden = !x;
+      setText($('run-experiment'), x
+        ? `${x.change} Look at the ${x.chart} chart: ${x.symptom} The fix: ${x.fix}. ${x.fix_how}`
+        : '');
       for (const input of $('custom-form').querySelectorAll('[data-key]')) {
         const v = run.knobs[input.dataset.key];
         if (v === undefined) continue;
