@@ -32,6 +32,42 @@ fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// `items` as a JSON array of strings (metadata values that are lists, such as a vocabulary).
+pub(crate) fn json_string_array<S: AsRef<str>>(items: &[S]) -> String {
+    let mut out = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_string(&mut out, item.as_ref());
+    }
+    out.push(']');
+    out
+}
+
+/// A JSON array of strings, as `json_string_array` writes it (or any JSON writer would).
+pub(crate) fn parse_json_string_array(s: &str) -> Result<Vec<String>, String> {
+    let mut p = Parser {
+        s: s.as_bytes(),
+        i: 0,
+    };
+    let value = p.value(0)?;
+    p.ws();
+    if p.i != s.len() {
+        return p.err("more after the array");
+    }
+    let Json::Array(items) = value else {
+        return Err("not a JSON array".into());
+    };
+    items
+        .into_iter()
+        .map(|v| match v {
+            Json::Str(s) => Ok(s),
+            _ => Err("an array item that is not a string".into()),
+        })
+        .collect()
+}
+
 /// The file's bytes: `metadata` first (key order), then the tensors in the order given, their
 /// data back to back in that order. Each tensor's values must number the product of its shape.
 pub fn write(tensors: &[(&str, &[usize], &[f32])], metadata: &BTreeMap<String, String>) -> Vec<u8> {
