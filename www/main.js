@@ -49,7 +49,7 @@ function showData(d) {
   $('data-stats').title = d.detail;
 }
 
-const NOTICE_TARGET = { training: 'notice', settings: 'custom-msg', sampling: 'sample-msg', upload: 'upload-msg' };
+const NOTICE_TARGET = { training: 'notice', settings: 'custom-msg', sampling: 'sample-msg', upload: 'upload-msg', weights: 'weights-msg' };
 
 function onEvent(m) {
   switch (m.type) {

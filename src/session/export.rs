@@ -3,6 +3,7 @@
 
 use super::protocol::ExportKind;
 use super::{views, Session};
+use crate::export::weights::{self, ExportMeta};
 
 /// A CSV cell: quoted when it holds a comma, a quote or a line break.
 fn cell(s: &str) -> String {
@@ -28,6 +29,19 @@ pub fn export(s: &mut Session, what: ExportKind) -> (String, String, Vec<u8>) {
             format!("makemore-run{run}-diagnostics.csv"),
             diagnostics_csv(s),
         ),
+        ExportKind::Weights => {
+            let t = s.trainer();
+            let meta = ExportMeta {
+                steps: t.step,
+                seed: t.train.seed,
+            };
+            let bytes = weights::to_safetensors(&t.model, &t.data.vocab, &meta);
+            return (
+                format!("makemore-run{run}-step{}.safetensors", t.step),
+                "application/octet-stream".into(),
+                bytes,
+            );
+        }
     };
     (name, "text/csv".into(), text.into_bytes())
 }

@@ -176,6 +176,24 @@ impl Lab {
                 ev.push(Event::File { name, mime, bytes });
                 Ok(false)
             }
+            Request::LoadWeights { bytes, name } => match s.load_weights(&bytes) {
+                Ok(()) => {
+                    ev.push(notice(
+                        format!(
+                            "Loaded the weights of “{name}”: run {} starts from them (sample, or train on).",
+                            s.run()
+                        ),
+                        Level::Good,
+                        Topic::Weights,
+                    ));
+                    Ok(true)
+                }
+                Err(e) => Err(Refusal(
+                    format!("“{name}” was not loaded: {e}. The model in use is unchanged."),
+                    Level::Bad,
+                    Topic::Weights,
+                )),
+            },
             Request::Compare { run } => s
                 .set_compare(run)
                 .map(|_| {

@@ -512,6 +512,16 @@ impl Session {
         self.new_run(self.setup.clone(), s, None)
     }
 
+    /// A new run of the current settings that starts from saved weights (`ExportKind::Weights`
+    /// of the same vocabulary and shape). On any error nothing changes.
+    pub fn load_weights(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let config = self.settings.model_config(self.data.vocab.size());
+        let loaded = crate::export::weights::from_safetensors(bytes, &self.data.vocab, &config)?;
+        self.reset()?;
+        crate::export::weights::load_into(&mut self.trainer.model, &loaded);
+        Ok(())
+    }
+
     /// Starts the run again with the same seed: the same initial weights and batches.
     pub fn reset(&mut self) -> Result<(), String> {
         self.new_run(self.setup.clone(), self.settings.clone(), None)

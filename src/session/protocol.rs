@@ -81,6 +81,12 @@ pub enum Request {
     Compare { run: Option<u32> },
     /// A file to take home (answered with `Event::File`).
     Export { what: ExportKind },
+    /// Weights saved by the page (`ExportKind::Weights`): a new run starts from them.
+    LoadWeights {
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+        name: String,
+    },
     /// For the end-to-end test of the page's error handling: a Rust panic.
     PanicForTest,
 }
@@ -183,6 +189,7 @@ impl Request {
         "link",
         "compare",
         "export",
+        "load_weights",
         "panic_for_test",
     ];
 }
@@ -197,6 +204,8 @@ pub enum ExportKind {
     RunsCsv,
     /// The last step's per-layer statistics and the update ratios, as CSV.
     DiagnosticsCsv,
+    /// The model's weights as `.safetensors`, with the notebook's parameter names.
+    Weights,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -215,6 +224,7 @@ pub enum Topic {
     Settings,
     Sampling,
     Upload,
+    Weights,
 }
 
 /// The page's charts, by the `data-chart` name of their figure.

@@ -1,7 +1,7 @@
 // The runs of the session: a table (every cell written by the worker), the run to compare
 // with, and files to take home (CSV, written by the worker; saved here).
 
-import { $, el } from './dom.js';
+import { $, el, setMsg } from './dom.js';
 
 export function createRuns(S, post) {
   $('compare').onchange = () => {
@@ -9,6 +9,20 @@ export function createRuns(S, post) {
     post({ type: 'compare', run: v === '' ? null : Number(v) });
   };
   $('clear-runs').onclick = () => post({ type: 'clear_runs' });
+  $('runs-csv').onclick = () => post({ type: 'export', what: 'runs_csv' });
+  $('save-weights').onclick = () => post({ type: 'export', what: 'weights' });
+  $('weights-file').onchange = async () => {
+    const f = $('weights-file').files[0];
+    $('weights-file').value = '';
+    if (!f) return;
+    const problem = S.wasm?.file_size_problem(f.size);
+    if (problem) {
+      setMsg($('weights-msg'), `“${f.name}” was not loaded: ${problem}. The model in use is unchanged.`, 'bad');
+      return;
+    }
+    const buf = await f.arrayBuffer();
+    post({ type: 'load_weights', bytes: new Uint8Array(buf), name: f.name }, [buf]);
+  };
 
   return {
     /** The table and the compare choices (a `runs` event). */
