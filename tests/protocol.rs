@@ -3,7 +3,9 @@
 
 use makemore_lab::data::DEFAULT_NAMES;
 use makemore_lab::session::link::PageOptions;
-use makemore_lab::session::protocol::{ChartId, Event, Level, Notice, Request, SampleView, Topic};
+use makemore_lab::session::protocol::{
+    ChartId, Event, ExportKind, Level, Notice, Request, SampleView, Topic,
+};
 use makemore_lab::session::{views, Session};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,7 +30,9 @@ fn request_index(r: &Request) -> usize {
         Request::Load { .. } => 14,
         Request::Link { .. } => 15,
         Request::Compare { .. } => 16,
-        Request::PanicForTest => 17,
+        Request::Export { .. } => 17,
+        Request::LoadWeights { .. } => 18,
+        Request::PanicForTest => 19,
     }
 }
 
@@ -79,6 +83,13 @@ fn one_of_each_request() -> Vec<Request> {
             },
         },
         Request::Compare { run: Some(2) },
+        Request::Export {
+            what: ExportKind::Weights,
+        },
+        Request::LoadWeights {
+            bytes: vec![1, 2, 3],
+            name: "w.safetensors".into(),
+        },
         Request::PanicForTest,
     ]
 }
@@ -95,8 +106,9 @@ fn event_index(e: &Event) -> usize {
         Event::Samples { .. } => 6,
         Event::Runs { .. } => 7,
         Event::Link { .. } => 8,
-        Event::Notice { .. } => 9,
-        Event::Fatal { .. } => 10,
+        Event::File { .. } => 9,
+        Event::Notice { .. } => 10,
+        Event::Fatal { .. } => 11,
     }
 }
 
@@ -152,6 +164,11 @@ fn one_of_each_event() -> Vec<Event> {
         Event::Link {
             query: "chapter=deep".into(),
         },
+        Event::File {
+            name: "a.csv".into(),
+            mime: "text/csv".into(),
+            bytes: b"a,b\n".to_vec(),
+        },
         Event::Notice {
             message: "hello".into(),
             level: Level::Warn,
@@ -170,10 +187,11 @@ fn all_topics() -> Vec<Topic> {
         Topic::Settings,
         Topic::Sampling,
         Topic::Upload,
+        Topic::Weights,
     ];
     for t in all {
         match t {
-            Topic::Training | Topic::Settings | Topic::Sampling | Topic::Upload => {}
+            Topic::Training | Topic::Settings | Topic::Sampling | Topic::Upload | Topic::Weights => {}
         }
     }
     all.to_vec()
@@ -274,7 +292,7 @@ fn chart_ids_and_topics_are_named_as_serde_writes_them() {
         );
     }
     let topics: Vec<String> = all_topics().iter().map(serde_name).collect();
-    assert_eq!(topics, ["training", "settings", "sampling", "upload"]);
+    assert_eq!(topics, ["training", "settings", "sampling", "upload", "weights"]);
 }
 
 // ---- the page's scripts ------------------------------------------------------------------
@@ -527,5 +545,33 @@ fn the_form_knows_every_kind_of_knob() {
             tags.contains(t),
             "www/js/controls.js reads kind '{t}', not a KnobKind"
         );
+    }
+}
+
+#[test]
+fn the_page_asks_only_for_files_the_worker_can_write() {
+    // Every `what: '<kind>'` the page posts and every value of charts.js's CSV_OF is an
+    // ExportKind, as serde reads it.
+    let mut kinds: Vec<String> = Vec::new();
+    for (_, text) in scripts() {
+        for (what, _) in quoted_after(&text, "what: ") {
+            kinds.push(what.to_string());
+        }
+    }
+    let charts = read("www/js/charts.js");
+    kinds.extend(object_literal(&charts, "CSV_OF").into_iter().map(|(_, v)| v));
+    assert!(kinds.len() >= 5, "{kinds:?}");
+    for k in &kinds {
+        let parsed = serde_json::from_value::<ExportKind>(serde_json::Value::String(k.clone()));
+        assert!(parsed.is_ok(), "'{k}' is not an ExportKind");
+    }
+    // Each kind is asked for somewhere.
+    for k in [
+        ExportKind::LossCsv,
+        ExportKind::RunsCsv,
+        ExportKind::DiagnosticsCsv,
+        ExportKind::Weights,
+    ] {
+        assert!(kinds.contains(&serde_name(&k)), "{k:?} is never asked for");
     }
 }

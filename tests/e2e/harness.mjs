@@ -114,12 +114,12 @@ export function launchBrowser() {
  * Returns { page, browser, url, consoleErrors, pageErrors, requests, errors(), foreignRequests(),
  * close() }. Requests made by workers go through the same context, so they are recorded too.
  */
-export async function openApp(path = '', { root = WWW, viewport } = {}) {
+export async function openApp(path = '', { root = WWW, viewport, contextOptions = {} } = {}) {
   const server = await startServer(root);
   let browser;
   try {
     browser = await launchBrowser();
-    const context = await browser.newContext(viewport ? { viewport } : {});
+    const context = await browser.newContext({ ...(viewport ? { viewport } : {}), ...contextOptions });
     const page = await context.newPage();
     const consoleErrors = [];
     const pageErrors = [];
@@ -135,6 +135,7 @@ export async function openApp(path = '', { root = WWW, viewport } = {}) {
     return {
       page,
       browser,
+      context,
       url: server.url,
       consoleErrors,
       pageErrors,

@@ -9,7 +9,10 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use crate::build::{build, wasm_flags, PACKAGE, VARIANTS};
-use crate::toolchain::{ensure_chromium, ensure_wasm_target, which, WASM_TARGET};
+use crate::toolchain::{
+    ensure_chromium, ensure_npm_packages, ensure_python_packages, ensure_wasm_target, which,
+    WASM_TARGET,
+};
 use crate::{cargo, run, Result};
 
 /// wasm-bindgen test files; each is `#![cfg(target_arch = "wasm32")]` and only those present run.
@@ -61,6 +64,8 @@ fn test_steps(native_only: bool, times: &mut Vec<(String, f64)>) -> Result {
             Ok(())
         })?;
     }
+    // The weights test reads a saved file in Python, natively too.
+    step(times, "python: safetensors, numpy", ensure_python_packages)?;
     step(times, "cargo fmt --check", || {
         run(cargo().args(["fmt", "--all", "--check"]))
     })?;
@@ -115,13 +120,7 @@ fn test_steps(native_only: bool, times: &mut Vec<(String, f64)>) -> Result {
         wasm_test(&wasm_tests, &chromedriver)
     })?;
     step(times, "release build + bindgen", || build(false))?;
-    step(times, "npm ci", || {
-        if Path::new("node_modules").is_dir() || !Path::new("package-lock.json").is_file() {
-            println!("node_modules present: skipped");
-            return Ok(());
-        }
-        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))
-    })?;
+    step(times, "npm ci", ensure_npm_packages)?;
     step(times, "node --test tests/e2e/", || {
         run(Command::new("node").args(["--test", "tests/e2e/"]))
     })

@@ -1,5 +1,6 @@
 //! The toolchain the build and the tests need, installed when missing: rustup's wasm32 target,
-//! and Debian's chromium and chromedriver (apt).
+//! Debian's chromium and chromedriver (apt), the npm packages of package.json, and the Python
+//! packages the weights test reads a saved file with (pip).
 
 use std::env;
 use std::path::PathBuf;
@@ -8,6 +9,43 @@ use std::process::Command;
 use crate::{output, run, Result};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// What tests/reference/load_weights.py imports.
+const PYTHON_PACKAGES: [&str; 2] = ["safetensors", "numpy"];
+
+/// `npm ci` unless every devDependency of package.json is already in node_modules.
+pub fn ensure_npm_packages() -> Result {
+    let manifest = std::fs::read_to_string("package.json")
+        .map_err(|e| format!("package.json: {e}"))?;
+    let manifest: serde_json::Value =
+        serde_json::from_str(&manifest).map_err(|e| format!("package.json: {e}"))?;
+    let missing: Vec<&str> = manifest["devDependencies"]
+        .as_object()
+        .map(|deps| {
+            deps.keys()
+                .map(String::as_str)
+                .filter(|name| !std::path::Path::new("node_modules").join(name).join("package.json").is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    if missing.is_empty() {
+        println!("npm packages present");
+        return Ok(());
+    }
+    println!("npm ci (missing: {})", missing.join(", "));
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))
+}
+
+/// `pip install` of the Python packages the weights test needs, when `python3` lacks them.
+pub fn ensure_python_packages() -> Result {
+    let check = format!("import {}", PYTHON_PACKAGES.join(", "));
+    if output(Command::new("python3").args(["-c", &check])).is_some() {
+        return Ok(());
+    }
+    println!("installing {} with pip", PYTHON_PACKAGES.join(" and "));
+    run(Command::new("python3")
+        .args(["-m", "pip", "install", "--quiet"])
+        .args(PYTHON_PACKAGES))
+}
 
 pub fn ensure_wasm_target() -> Result {
     let installed = output(Command::new("rustup").args(["target", "list", "--installed"]));
