@@ -2,7 +2,7 @@
 //! (sorted, the chosen one highlighted, the uniform 1/vocab as a reference line) and "score a
 //! name" (one bar per character, in order). Thousands of characters (Chinese names) become thin
 //! bars, at most one per pixel column (the highest of those it covers), with the highlighted bar
-//! drawn on top at least `MIN_HIGHLIGHT_PX` wide; only the highest get a label under the axis,
+//! drawn on top at least `MIN_HIGHLIGHT_PX` wide and high; only the highest get a label under the axis,
 //! and a note says how many.
 
 use super::common::*;
@@ -225,8 +225,16 @@ pub fn draw_bars<DB: DrawingBackend>(
         let centre = slot[h] as f64 + 0.5;
         let half = if bar_px >= GAP_FROM_PX { 0.35 } else { 0.5 };
         let half = f64::max(half, MIN_HIGHLIGHT_PX / 2.0 / bar_px);
+        // At least MIN_HIGHLIGHT_PX high too: the chosen character may be a rare one.
+        let plot_h = chart.plotting_area().dim_in_pixel().1.max(1) as f64;
+        let min_h = MIN_HIGHLIGHT_PX * (y.1 - y.0) / plot_h;
+        let end = if v >= base {
+            v.max(base + min_h)
+        } else {
+            v.min(base - min_h)
+        };
         chart.draw_series(std::iter::once(Rectangle::new(
-            [(centre - half, base), (centre + half, v)],
+            [(centre - half, base), (centre + half, end)],
             mark.filled(),
         )))?;
         // Kept inside the plot at the ends.
@@ -239,7 +247,7 @@ pub fn draw_bars<DB: DrawingBackend>(
         let style = theme
             .bold(LABEL_PX, mark)
             .pos(Pos::new(h_pos, VPos::Bottom));
-        let (px, py) = in_root(root, &chart, (centre, v));
+        let (px, py) = in_root(root, &chart, (centre, end));
         boxed.push((format_sig2(v), (px, py - 4), style));
     }
     if let Some((r, label)) = reference {

@@ -1,0 +1,1 @@
+//! The stand-alone figure: caption, chart and text lines.
