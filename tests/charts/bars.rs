@@ -222,7 +222,11 @@ fn score_a_name_unsorted_labels_every_character() {
         let mut rows: Vec<i32> = under.iter().map(|t| t.y).collect();
         rows.sort_unstable();
         rows.dedup();
-        assert_eq!(rows.len(), if w == 1200 { 1 } else { 2 }, "rows at width {w}");
+        assert_eq!(
+            rows.len(),
+            if w == 1200 { 1 } else { 2 },
+            "rows at width {w}"
+        );
         assert!(!texts(&s).iter().any(|t| t.starts_with("labels:")));
     }
 }
