@@ -122,7 +122,7 @@ fn figure_too_small_is_an_error() {
         lines: &lines,
         chart: &spec,
     };
-    for (w, h) in [(1, 1), (100, 700), (W, 300)] {
+    for (w, h) in [(1, 1), (100, 700), (W, 300), (W, 400)] {
         for result in [
             try_svg(w, h, |r| draw_figure(r, &data)),
             try_bitmap(w, h, |r| draw_figure(r, &data)),
