@@ -17,8 +17,10 @@
 //! Colours: series `i` gets `series_color(i)` (matplotlib's ten-colour cycle), so a chart reads
 //! like the notebook's.
 
+mod bars;
 mod common;
 mod embedding;
+mod figure;
 mod histograms;
 mod loss;
 mod lr_finder;
@@ -27,14 +29,16 @@ mod saturation;
 mod spec;
 mod update_ratios;
 
+pub use bars::draw_bars;
 pub use embedding::{draw_embedding, MAX_LABELS as EMBEDDING_MAX_LABELS};
+pub use figure::draw_figure;
 pub use histograms::{draw_histogram_pair, draw_histograms};
 pub use loss::draw_loss;
 pub use lr_finder::draw_lr_finder;
 pub use prep::{decimate, finite_bounds, moving_average, nice_range, nice_step, Align};
 pub use saturation::draw_saturation_map;
 pub use spec::{
-    ChartSpec, EmbeddingSpec, HistSeriesSpec, HistogramSpec, LossSpec, LrFinderSpec,
+    BarsSpec, ChartSpec, EmbeddingSpec, HistSeriesSpec, HistogramSpec, LossSpec, LrFinderSpec,
     SaturationSpec, SeriesSpec, UpdateRatioSpec,
 };
 pub use update_ratios::draw_update_ratios;
@@ -68,6 +72,8 @@ pub enum ChartError {
     Drawing(String),
     /// The data is inconsistent, e.g. a saturation map whose `values.len() != rows * cols`.
     InvalidData(String),
+    /// The area cannot hold what must be drawn (a figure's caption, chart and text lines).
+    TooSmall(String),
 }
 
 impl std::fmt::Display for ChartError {
@@ -75,6 +81,7 @@ impl std::fmt::Display for ChartError {
         match self {
             ChartError::Drawing(e) => write!(f, "chart drawing failed: {e}"),
             ChartError::InvalidData(e) => write!(f, "invalid chart data: {e}"),
+            ChartError::TooSmall(e) => write!(f, "area too small: {e}"),
         }
     }
 }
@@ -213,4 +220,41 @@ pub struct UpdateRatioData<'a> {
     /// `values[i]`: log10(std(lr * grad) / std(param)) at step `i * every`, e.g. label
     /// "W1 (30, 200)".
     pub series: &'a [NamedSeries<'a>],
+}
+
+/// `draw_bars`: one bar per entry of a vocabulary, e.g. the step-through sampler's probabilities
+/// of the next character (sorted, the chosen one highlighted, the uniform 1/vocab as reference),
+/// or per character of a name in "score a name" (unsorted: the name reads left to right).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BarsData<'a> {
+    pub title: &'a str,
+    /// Axis descriptions, e.g. "next character" / "probability". Empty strings draw none.
+    pub x_label: &'a str,
+    pub y_label: &'a str,
+    /// The text under bar `i`, e.g. its character; a missing or empty one leaves the bar
+    /// unlabelled.
+    pub labels: &'a [String],
+    /// Bar heights; a non-finite value draws no bar.
+    pub values: &'a [f32],
+    /// Index into `values` of the bar drawn in another colour, labelled with its value (and
+    /// always labelled under the axis).
+    pub highlight: Option<usize>,
+    /// A horizontal line at this value, labelled, e.g. `(1.0 / 27.0, "uniform 1/27")`.
+    pub reference: Option<(f32, &'a str)>,
+    /// Highest bar first; otherwise the bars keep the order of `values`.
+    pub sort_desc: bool,
+    /// Label at most this many bars under the axis, the highest (0: all); when bars are left
+    /// unlabelled a note says so ("labels: top 20 of 2,431"). Labels that would overlap are
+    /// staggered on two rows, or (thousands of bars) left out.
+    pub max_labels: usize,
+}
+
+/// `draw_figure`: a chart as a stand-alone figure (a saved PNG): the caption in bold on top,
+/// the chart, and the text lines below it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FigureData<'a> {
+    pub caption: &'a str,
+    /// The chart's key numbers, one paragraph each (wrapped to the width).
+    pub lines: &'a [String],
+    pub chart: &'a ChartSpec,
 }

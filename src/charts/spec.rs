@@ -3,10 +3,10 @@
 //! (`ChartSpec::draw`). The fields are those of the borrowed `XxxData` structs, owned.
 
 use super::{
-    draw_embedding, draw_histogram_pair, draw_histograms, draw_loss, draw_lr_finder,
-    draw_saturation_map, draw_update_ratios, CharPoint, ChartError, EmbeddingData, HistSeries,
-    HistogramData, HistogramPairData, LossData, LrFinderData, NamedSeries, SaturationData,
-    UpdateRatioData,
+    draw_bars, draw_embedding, draw_histogram_pair, draw_histograms, draw_loss, draw_lr_finder,
+    draw_saturation_map, draw_update_ratios, BarsData, CharPoint, ChartError, EmbeddingData,
+    HistSeries, HistogramData, HistogramPairData, LossData, LrFinderData, NamedSeries,
+    SaturationData, UpdateRatioData,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -26,6 +26,7 @@ pub enum ChartSpec {
     },
     Saturation(SaturationSpec),
     UpdateRatios(UpdateRatioSpec),
+    Bars(BarsSpec),
 }
 
 /// A labelled series (see [`NamedSeries`]).
@@ -109,6 +110,20 @@ pub struct UpdateRatioSpec {
     pub series: Vec<SeriesSpec>,
 }
 
+/// See [`BarsData`]; `reference` is `(value, label)`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BarsSpec {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub labels: Vec<String>,
+    pub values: Vec<f32>,
+    pub highlight: Option<usize>,
+    pub reference: Option<(f32, String)>,
+    pub sort_desc: bool,
+    pub max_labels: usize,
+}
+
 fn named(series: &[SeriesSpec]) -> Vec<NamedSeries<'_>> {
     series
         .iter()
@@ -155,6 +170,7 @@ impl ChartSpec {
             ChartSpec::HistogramPair { left, .. } => &left.title,
             ChartSpec::Saturation(s) => &s.title,
             ChartSpec::UpdateRatios(s) => &s.title,
+            ChartSpec::Bars(s) => &s.title,
         }
     }
 
@@ -246,6 +262,20 @@ impl ChartSpec {
                     },
                 )
             }
+            ChartSpec::Bars(s) => draw_bars(
+                root,
+                &BarsData {
+                    title: &s.title,
+                    x_label: &s.x_label,
+                    y_label: &s.y_label,
+                    labels: &s.labels,
+                    values: &s.values,
+                    highlight: s.highlight,
+                    reference: s.reference.as_ref().map(|(v, l)| (*v, l.as_str())),
+                    sort_desc: s.sort_desc,
+                    max_labels: s.max_labels,
+                },
+            ),
         }
     }
 }

@@ -6,8 +6,10 @@
 #[macro_use]
 mod support;
 
+mod bars;
 mod embedding;
 mod every_chart;
+mod figure;
 mod histograms;
 mod loss;
 mod lr_finder;
