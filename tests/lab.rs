@@ -39,7 +39,8 @@ impl FakeClock {
 
 /// A lab on 600 names at a chapter, with its first events.
 fn lab(chapter: &str) -> (Lab, Vec<Event>) {
-    let (mut lab, mut events) = Lab::new(few_names(600).as_bytes(), "test", "native", None, 0.0).unwrap();
+    let (mut lab, mut events) =
+        Lab::new(few_names(600).as_bytes(), "test", "native", None, 0.0).unwrap();
     events.extend(lab.handle(
         Request::Chapter {
             name: chapter.into(),

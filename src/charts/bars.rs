@@ -6,7 +6,7 @@
 //! and a note says how many.
 
 use super::common::*;
-use super::prep::{finite_bounds, nice_range};
+use super::prep::{finite_bounds, nice_range, sort_indices};
 use super::{series_color, BarsData, ChartError};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -40,7 +40,7 @@ fn display_order(values: &[f32], sort_desc: bool) -> Vec<usize> {
     let mut order: Vec<usize> = (0..values.len()).collect();
     if sort_desc {
         let key = |i: usize| Some(values[i]).filter(|v| v.is_finite());
-        order.sort_by(|&a, &b| {
+        sort_indices(&mut order, &|a, b| {
             key(b)
                 .partial_cmp(&key(a))
                 .unwrap_or(std::cmp::Ordering::Equal)
@@ -51,11 +51,12 @@ fn display_order(values: &[f32], sort_desc: bool) -> Vec<usize> {
 
 /// Whether labels `(centre, width)` in pixels, on one row, leave `LABEL_GAP_PX` between them.
 fn fit_in_row(labels: &[(i32, i32)]) -> bool {
-    let mut sorted = labels.to_vec();
-    sorted.sort_unstable();
-    sorted
-        .windows(2)
-        .all(|p| p[0].0 + (p[0].1 + 1) / 2 + LABEL_GAP_PX <= p[1].0 - (p[1].1 + 1) / 2)
+    let mut by_x: Vec<usize> = (0..labels.len()).collect();
+    sort_indices(&mut by_x, &|a, b| labels[a].cmp(&labels[b]));
+    by_x.windows(2).all(|p| {
+        let (a, b) = (labels[p[0]], labels[p[1]]);
+        a.0 + (a.1 + 1) / 2 + LABEL_GAP_PX <= b.0 - (b.1 + 1) / 2
+    })
 }
 
 /// The row (0 or 1) of each label `(centre, width)`, given in order of priority, or `None` if
@@ -67,7 +68,7 @@ fn label_rows(labels: &[(i32, i32)]) -> Vec<Option<usize>> {
         return vec![Some(0); labels.len()];
     }
     let mut by_x: Vec<usize> = (0..labels.len()).collect();
-    by_x.sort_by_key(|&i| labels[i].0);
+    sort_indices(&mut by_x, &|a, b| labels[a].0.cmp(&labels[b].0));
     let mut rows = vec![None; labels.len()];
     for (rank, &i) in by_x.iter().enumerate() {
         rows[i] = Some(rank % 2);
@@ -277,7 +278,9 @@ pub fn draw_bars<DB: DrawingBackend>(
             .filter(|s| !s.is_empty())
     };
     let mut ranked: Vec<usize> = (0..n).filter(|&i| finite(i).is_some()).collect();
-    ranked.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(slot[a].cmp(&slot[b])));
+    sort_indices(&mut ranked, &|a, b| {
+        values[b].total_cmp(&values[a]).then(slot[a].cmp(&slot[b]))
+    });
     ranked.truncate(if data.max_labels == 0 {
         n
     } else {

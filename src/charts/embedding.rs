@@ -6,7 +6,7 @@
 //! overlapping; the chart says how many ("labels: 60 of 2,431 characters").
 
 use super::common::*;
-use super::prep::{finite_bounds, padded_nice_range};
+use super::prep::{finite_bounds, padded_nice_range, sort_indices};
 use super::{series_color, ChartError, EmbeddingData};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -41,7 +41,9 @@ fn choose_labels(px: &[(i32, i32)], priority: &[f64]) -> Vec<bool> {
         return vec![true; n];
     }
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| priority[b].total_cmp(&priority[a]).then(a.cmp(&b)));
+    sort_indices(&mut order, &|a, b| {
+        priority[b].total_cmp(&priority[a]).then(a.cmp(&b))
+    });
     let min_d2 = (2 * DOT_PX as i64).pow(2);
     let mut chosen = vec![false; n];
     let mut placed: Vec<(i32, i32)> = Vec::with_capacity(MAX_LABELS);

@@ -167,6 +167,13 @@ pub fn finite_bounds(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)
         })
 }
 
+/// Sorts indices by a comparison, stably. Every index sort of the charts goes through this one
+/// instantiation of the standard sort (each closure type would otherwise compile its own copy
+/// into the wasm).
+pub fn sort_indices(idx: &mut [usize], cmp: &dyn Fn(usize, usize) -> std::cmp::Ordering) {
+    idx.sort_by(|&a, &b| cmp(a, b));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

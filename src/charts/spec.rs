@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// Any chart of the page, tagged by `type`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ChartSpec {
     Loss(LossSpec),
     LrFinder(LrFinderSpec),

@@ -71,7 +71,13 @@ pub fn loss_csv(s: &Session) -> String {
     }
     for e in s.evals() {
         for (kind, v) in [("train", e.train), ("val", e.val)] {
-            out += &row(&[kind.to_string(), e.step.to_string(), String::new(), v.to_string(), String::new()]);
+            out += &row(&[
+                kind.to_string(),
+                e.step.to_string(),
+                String::new(),
+                v.to_string(),
+                String::new(),
+            ]);
         }
     }
     out
@@ -80,8 +86,16 @@ pub fn loss_csv(s: &Session) -> String {
 /// The runs table as the page shows it.
 pub fn runs_csv(s: &mut Session) -> String {
     let mut out = row(&[
-        "run", "setup", "seed", "params", "first loss", "at the first step", "steps",
-        "train / val", "time", "speed",
+        "run",
+        "setup",
+        "seed",
+        "params",
+        "first loss",
+        "at the first step",
+        "steps",
+        "train / val",
+        "time",
+        "speed",
     ]);
     for r in views::run_rows(s) {
         out += &row(&[
@@ -105,7 +119,13 @@ pub fn runs_csv(s: &mut Session) -> String {
 pub fn diagnostics_csv(s: &mut Session) -> String {
     let d = s.step_diag();
     let mut out = row(&[
-        "layer", "kind", "act_mean", "act_std", "act_saturated", "grad_mean", "grad_std",
+        "layer",
+        "kind",
+        "act_mean",
+        "act_std",
+        "act_saturated",
+        "grad_mean",
+        "grad_std",
     ]);
     for l in &d.layers {
         out += &row(&[

@@ -307,7 +307,10 @@ impl Lab {
     /// changed.
     fn flush(&mut self, now: f64, force: bool, ev: &mut Vec<Event>) {
         if force {
-            let rows = (views::run_rows(&mut self.session), self.session.compare().map(|r| r.run));
+            let rows = (
+                views::run_rows(&mut self.session),
+                self.session.compare().map(|r| r.run),
+            );
             if self.runs_sent.as_ref() != Some(&rows) {
                 ev.push(Event::Runs {
                     runs: rows.0.clone(),

@@ -15,7 +15,9 @@ use crate::{experiments, presets};
 use serde::{Deserialize, Serialize};
 
 /// The page's panels a teacher can hide, by element id.
-pub const PANELS: &[&str] = &["upload", "custom", "chapters", "sampling", "controls", "runs"];
+pub const PANELS: &[&str] = &[
+    "upload", "custom", "chapters", "sampling", "controls", "runs",
+];
 /// Parameters of the page's own (the wasm build), not of the run.
 const PAGE_PARAMS: &[&str] = &["simd", "threads"];
 
@@ -205,8 +207,12 @@ mod tests {
         assert!(e.contains("%-escape"), "{e}");
         let e = Link::parse("lr_now=-1").unwrap_err();
         assert!(e.contains("above 0"), "{e}");
-        assert!(Link::parse("bogus=1").unwrap_err().contains("no setting 'bogus'"));
-        assert!(Link::parse("experiment=x").unwrap_err().contains("no experiment 'x'"));
+        assert!(Link::parse("bogus=1")
+            .unwrap_err()
+            .contains("no setting 'bogus'"));
+        assert!(Link::parse("experiment=x")
+            .unwrap_err()
+            .contains("no experiment 'x'"));
         let q = Link::query(
             &Setup::Experiment("no-tanh".into()),
             &Setup::Experiment("no-tanh".into()).settings().unwrap(),

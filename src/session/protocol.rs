@@ -12,9 +12,10 @@ use crate::charts::ChartSpec;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Page -> worker.
+/// Page -> worker. The page writes `{type: 'chapter', name: 'deep'}` like the events; the wasm
+/// glue moves the tag and reads serde's external form, `{chapter: {name}}` (see web/worker.rs).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Request {
     /// Start: the names (an upload's bytes, or none for the default names.txt), and `simd`
     /// ("plain" forces the simd128 build; read by the worker script before the wasm exists).
@@ -76,11 +77,17 @@ pub enum Request {
         upload: u32,
     },
     /// The address of the current setup, with the page's options.
-    Link { page: PageOptions },
+    Link {
+        page: PageOptions,
+    },
     /// Draw an earlier run beside the current one (None: none).
-    Compare { run: Option<u32> },
+    Compare {
+        run: Option<u32>,
+    },
     /// A file to take home (answered with `Event::File`).
-    Export { what: ExportKind },
+    Export {
+        what: ExportKind,
+    },
     /// Weights saved by the page (`ExportKind::Weights`): a new run starts from them.
     LoadWeights {
         #[serde(with = "serde_bytes")]
@@ -130,9 +137,7 @@ pub enum Event {
         compare: Option<u32>,
     },
     /// The query string of the current setup (see `link`).
-    Link {
-        query: String,
-    },
+    Link { query: String },
     /// A file for the page to save.
     File {
         name: String,

@@ -7,12 +7,12 @@ use super::protocol::{
     ChartId, ChartView, DataView, DiagView, ExperimentInfo, ProgressView, RunRow, RunView,
 };
 use super::{RunRecord, Session, Setup, StepDiag, HIST_BINS, PREVIEW_NAMES};
-use crate::experiments::{self, Experiment};
 use crate::charts::{
     ChartSpec, EmbeddingSpec, HistSeriesSpec, HistogramSpec, LossSpec, LrFinderSpec,
     SaturationSpec, SeriesSpec, UpdateRatioSpec,
 };
 use crate::diagnostics::{self, Histogram, LayerDiag, Stats, LR_SMOOTH_WINDOW};
+use crate::experiments::{self, Experiment};
 use crate::presets;
 use crate::train::Schedule;
 
@@ -110,7 +110,11 @@ fn run_row(r: &RunRecord) -> RunRow {
         seed: r.seed.to_string(),
         params: format::count(r.params),
         first_loss: match r.first_loss {
-            Some(l) => format!("{} (uniform {})", format::plain(l), format::plain(r.uniform)),
+            Some(l) => format!(
+                "{} (uniform {})",
+                format::plain(l),
+                format::plain(r.uniform)
+            ),
             None => "–".into(),
         },
         at_init: match r.at_init {
@@ -129,9 +133,16 @@ fn run_row(r: &RunRecord) -> RunRow {
             ),
             None => "–".into(),
         },
-        time: if secs > 0.0 { format::duration(secs) } else { "–".into() },
+        time: if secs > 0.0 {
+            format::duration(secs)
+        } else {
+            "–".into()
+        },
         speed: if secs > 0.0 {
-            format!("{} it/s", format::count((r.steps as f64 / secs).round() as usize))
+            format!(
+                "{} it/s",
+                format::count((r.steps as f64 / secs).round() as usize)
+            )
         } else {
             "–".into()
         },
@@ -164,7 +175,11 @@ pub fn run_view(s: &Session) -> RunView {
         key_charts: match &experiment {
             Some(e) => {
                 let mut k = vec![e.chart];
-                k.extend(key_charts(s.chapter()).into_iter().filter(|c| *c != e.chart));
+                k.extend(
+                    key_charts(s.chapter())
+                        .into_iter()
+                        .filter(|c| *c != e.chart),
+                );
                 k
             }
             None => key_charts(s.chapter()),
@@ -227,9 +242,7 @@ pub fn step_charts(s: &Session) -> Vec<ChartView> {
 pub fn diag_view(s: &mut Session) -> DiagView {
     let d = s.step_diag();
     // The compared run's last step, drawn with this run's.
-    let other = s
-        .compare()
-        .and_then(|r| r.last.clone().map(|d| (r.run, d)));
+    let other = s.compare().and_then(|r| r.last.clone().map(|d| (r.run, d)));
     let other = other.as_ref().map(|(r, d)| (*r, d));
     let charts = vec![
         embedding_chart(s),
@@ -535,8 +548,14 @@ fn preact_chart(s: &Session, d: &StepDiag, other: Other) -> ChartView {
     ];
     if let Some((run, o)) = other.and_then(|(r, o)| o.first.as_ref().map(|f| (r, f))) {
         let (this, that) = (format!("run {}", s.run()), format!("run {run}"));
-        left = vec![hist_series(&this, &l.preact_hist), hist_series(&that, &o.layer.preact_hist)];
-        right = vec![hist_series(&this, &l.act_hist), hist_series(&that, &o.layer.act_hist)];
+        left = vec![
+            hist_series(&this, &l.preact_hist),
+            hist_series(&that, &o.layer.preact_hist),
+        ];
+        right = vec![
+            hist_series(&this, &l.act_hist),
+            hist_series(&that, &o.layer.act_hist),
+        ];
         lines.push(format!(
             "compared with run {run} at its last step: {}; {}",
             stats_line("pre-activation", &o.layer.preact, th),
@@ -621,7 +640,13 @@ fn layers_chart(d: &StepDiag, acts: bool, other: Other) -> ChartView {
         return view(id, caption, spec, vec![AFTER_FIRST_STEP.into()]);
     }
     let line = |l: &LayerDiag| if acts { act_line(l) } else { grad_line(l) };
-    let hist = |l: &'_ LayerDiag| if acts { l.act_hist.clone() } else { l.grad_hist.clone() };
+    let hist = |l: &'_ LayerDiag| {
+        if acts {
+            l.act_hist.clone()
+        } else {
+            l.grad_hist.clone()
+        }
+    };
     let mut lines: Vec<String> = d.layers.iter().map(line).collect();
     let mut series: Vec<HistSeriesSpec> = d
         .layers

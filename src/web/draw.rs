@@ -4,9 +4,10 @@
 
 use super::canvas::CachedTextCanvas;
 use super::panic::init_panic_hook;
-use crate::charts::ChartSpec;
+use crate::charts::{self, ChartSpec, FigureData};
 use crate::data::{DataError, MAX_FILE_BYTES};
 use crate::presets;
+use crate::session::protocol::ChartView;
 use crate::session::settings::KNOBS;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
@@ -18,19 +19,23 @@ fn err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
-/// A Rust value as a plain JS value (objects, not Maps; None as null).
+/// A Rust value as a plain JS value: maps as objects, None as null, bytes as a Uint8Array.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
+    let s = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true);
+    value.serialize(&s).unwrap_or(JsValue::NULL)
 }
 
-/// Draws a `ChartSpec` (as the worker sent it) on `canvas`, which holds `scale` device pixels
-/// per CSS pixel.
-#[wasm_bindgen]
-pub fn draw_chart(canvas: HtmlCanvasElement, spec: JsValue, scale: f64) -> Result<(), JsError> {
+/// Runs `draw` on a drawing area over `canvas`, which holds `scale` device pixels per CSS pixel.
+fn on_canvas(
+    canvas: HtmlCanvasElement,
+    scale: f64,
+    draw: impl FnOnce(
+        &plotters::drawing::DrawingArea<CachedTextCanvas, plotters::coord::Shift>,
+    ) -> Result<(), crate::charts::ChartError>,
+) -> Result<(), JsError> {
     init_panic_hook();
-    let spec: ChartSpec = serde_wasm_bindgen::from_value(spec).map_err(err)?;
     let scale = if scale.is_finite() && scale > 0.0 {
         scale
     } else {
@@ -54,8 +59,28 @@ pub fn draw_chart(canvas: HtmlCanvasElement, spec: JsValue, scale: f64) -> Resul
         scale,
     }
     .into_drawing_area();
-    spec.draw(&root).map_err(err)?;
+    draw(&root).map_err(err)?;
     root.present().map_err(err)
+}
+
+/// Draws a `ChartSpec` (as the worker sent it) on `canvas`, which holds `scale` device pixels
+/// per CSS pixel.
+#[wasm_bindgen]
+pub fn draw_chart(canvas: HtmlCanvasElement, spec: JsValue, scale: f64) -> Result<(), JsError> {
+    let spec: ChartSpec = serde_wasm_bindgen::from_value(spec).map_err(err)?;
+    on_canvas(canvas, scale, |root| spec.draw(root))
+}
+
+/// Draws a whole figure, a `ChartView` (caption, chart, its numbers), for a saved picture.
+#[wasm_bindgen]
+pub fn draw_figure(canvas: HtmlCanvasElement, view: JsValue, scale: f64) -> Result<(), JsError> {
+    let view: ChartView = serde_wasm_bindgen::from_value(view).map_err(err)?;
+    let data = FigureData {
+        caption: &view.caption,
+        lines: &view.lines,
+        chart: &view.spec,
+    };
+    on_canvas(canvas, scale, |root| charts::draw_figure(root, &data))
 }
 
 #[derive(Serialize)]

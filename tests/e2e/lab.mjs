@@ -29,7 +29,7 @@ export function state(page) {
       steps: S.p.steps,
       running: S.p.running,
       finished: S.p.finished,
-      evals: S.charts.loss.view?.spec.train_points.length ?? 0,
+      evals: S.charts.loss.view?.spec.loss.train_points.length ?? 0,
       dead: S.dead,
     };
   });
@@ -37,13 +37,13 @@ export function state(page) {
 
 /** The mini-batch losses as the loss chart holds them (one per step up to 2,048 steps). */
 export function losses(page) {
-  return page.evaluate(() => Array.from(window.__lab.charts.loss.view?.spec.losses ?? []));
+  return page.evaluate(() => Array.from(window.__lab.charts.loss.view?.spec.loss.losses ?? []));
 }
 
 /** The full-split evaluations the loss chart shows: [{step, train, val}]. */
 export function evals(page) {
   return page.evaluate(() => {
-    const s = window.__lab.charts.loss.view?.spec;
+    const s = window.__lab.charts.loss.view?.spec.loss;
     return (s?.train_points ?? []).map(([step, train], i) => ({ step, train, val: s.val_points[i][1] }));
   });
 }

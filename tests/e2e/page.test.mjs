@@ -111,14 +111,14 @@ test('reset gives the same first loss; a new seed another one', async () => {
   assert.ok(firstLoss > 3 && firstLoss < 4, `first loss ${firstLoss}`);
   const seed = await text(page, '#seed');
   await page.click('#reset');
-  await until(page, () => window.__lab.p.step === 0 && window.__lab.charts.loss.view?.spec.losses.length === 0);
+  await until(page, () => window.__lab.p.step === 0 && window.__lab.charts.loss.view?.spec.loss.losses.length === 0);
   assert.equal(await text(page, '#seed'), seed);
   await page.click('#step');
   await until(page, () => window.__lab.p.step === 1);
   assert.equal(await page.evaluate(() => window.__lab.p.first_loss), firstLoss);
   assert.deepEqual(await losses(page), [firstLoss]);
   // The run before stays on the loss chart, faded, until cleared.
-  assert.equal(await page.evaluate(() => window.__lab.charts.loss.view.spec.earlier_runs.length), 1);
+  assert.equal(await page.evaluate(() => window.__lab.charts.loss.view.spec.loss.earlier_runs.length), 1);
   assert.match(await text(page, 'figure[data-chart="loss"] .readout'), /earlier runs/);
   await page.click('#new-seed');
   await until(page, (s) => document.getElementById('seed').textContent !== s, seed);
@@ -127,7 +127,7 @@ test('reset gives the same first loss; a new seed another one', async () => {
   assert.notEqual(await page.evaluate(() => window.__lab.p.first_loss), firstLoss);
   const before = await canvas(page, 'loss');
   await page.click('#clear-runs');
-  await until(page, () => window.__lab.charts.loss.view.spec.earlier_runs.length === 0);
+  await until(page, () => window.__lab.charts.loss.view.spec.loss.earlier_runs.length === 0);
   assert.notEqual((await canvas(page, 'loss')).hash, before.hash);
 });
 
@@ -185,14 +185,14 @@ test('the learning rate changes while paused; lr 100 stops with a message', asyn
 
 test('full train/val losses on demand and at the end of the budget', async () => {
   await page.click('#evaluate');
-  await until(page, () => window.__lab.charts.loss.view?.spec.train_points.length === 1, null, 30_000);
+  await until(page, () => window.__lab.charts.loss.view?.spec.loss.train_points.length === 1, null, 30_000);
   const [e] = await evals(page);
   assert.ok(e.train > 1.5 && e.train < 4 && e.val > 1.5 && e.val < 4, JSON.stringify(e));
   assert.match(await text(page, 'figure[data-chart="loss"] .readout'), /full splits at step [\d,]+: train \d\.\d{3}, val \d\.\d{3}/);
   const s = (await state(page)).step;
   await setBudget(page, s + 150);
   await page.click('#train');
-  await until(page, (n) => window.__lab.p.finished && window.__lab.charts.loss.view?.spec.train_points.some((x) => x[0] === n), s + 150, 30_000);
+  await until(page, (n) => window.__lab.p.finished && window.__lab.charts.loss.view?.spec.loss.train_points.some((x) => x[0] === n), s + 150, 30_000);
   assert.match(await text(page, '#notice'), /finished/);
   assert.equal(await page.isDisabled('#train'), true);
 });

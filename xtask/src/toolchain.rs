@@ -14,8 +14,8 @@ const PYTHON_PACKAGES: [&str; 2] = ["safetensors", "numpy"];
 
 /// `npm ci` unless every devDependency of package.json is already in node_modules.
 pub fn ensure_npm_packages() -> Result {
-    let manifest = std::fs::read_to_string("package.json")
-        .map_err(|e| format!("package.json: {e}"))?;
+    let manifest =
+        std::fs::read_to_string("package.json").map_err(|e| format!("package.json: {e}"))?;
     let manifest: serde_json::Value =
         serde_json::from_str(&manifest).map_err(|e| format!("package.json: {e}"))?;
     let missing: Vec<&str> = manifest["devDependencies"]
@@ -23,7 +23,12 @@ pub fn ensure_npm_packages() -> Result {
         .map(|deps| {
             deps.keys()
                 .map(String::as_str)
-                .filter(|name| !std::path::Path::new("node_modules").join(name).join("package.json").is_file())
+                .filter(|name| {
+                    !std::path::Path::new("node_modules")
+                        .join(name)
+                        .join("package.json")
+                        .is_file()
+                })
                 .collect()
         })
         .unwrap_or_default();
