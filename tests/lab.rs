@@ -494,3 +494,74 @@ fn a_long_run_keeps_bounded_history_and_messages() {
         size(&short)
     );
 }
+
+/// The charts of a `charts` event.
+fn on_request_charts(events: &[Event]) -> Vec<&ChartView> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Charts { charts } => Some(charts),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn the_step_through_sampler_and_name_scores_leave_the_training_run_alone() {
+    use makemore_lab::session::protocol::SamplerAction;
+    let train = |lab: &mut Lab| {
+        for _ in 0..30 {
+            lab.handle(Request::Step, 0.0);
+        }
+        lab.session().history().loss_points().0
+    };
+    let (mut plain, _) = lab("kaiming");
+    let expected = train(&mut plain);
+    let (mut poked, _) = lab("kaiming");
+    let sampler = |action| Request::Sampler {
+        action,
+        temperature: "1.0".into(),
+    };
+    let ev = poked.handle(sampler(SamplerAction::New), 0.0);
+    assert!(on_request_charts(&ev)[0].lines[0].contains("press Next character"));
+    let ev = poked.handle(sampler(SamplerAction::Next), 0.0);
+    let view = on_request_charts(&ev)[0];
+    assert_eq!(view.id, ChartId::Sampler);
+    assert!(
+        view.lines[0].starts_with("context [. . .] → '"),
+        "{:?}",
+        view.lines
+    );
+    let ev = poked.handle(sampler(SamplerAction::Finish), 0.0);
+    assert!(on_request_charts(&ev)[0]
+        .lines
+        .last()
+        .unwrap()
+        .contains("(done)"));
+    let ev = poked.handle(
+        Request::Score {
+            name: "emma".into(),
+        },
+        0.0,
+    );
+    let score = on_request_charts(&ev)[0];
+    assert_eq!(score.id, ChartId::Score);
+    assert!(
+        score.lines[0].contains("a uniform guess gives 3.296"),
+        "{:?}",
+        score.lines
+    );
+    // A character the names never use is refused, with a notice for the sampler's panel.
+    let ev = poked.handle(Request::Score { name: "ém".into() }, 0.0);
+    assert!(notices(&ev).iter().any(|n| n.2 == Topic::Sampler));
+    let ev = poked.handle(
+        Request::Sampler {
+            action: SamplerAction::Next,
+            temperature: "0".into(),
+        },
+        0.0,
+    );
+    assert!(notices(&ev).iter().any(|n| n.0.contains("temperature")));
+    assert_eq!(train(&mut poked), expected, "the same run, sampler or not");
+}

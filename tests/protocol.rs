@@ -4,7 +4,7 @@
 use makemore_lab::data::DEFAULT_NAMES;
 use makemore_lab::session::link::PageOptions;
 use makemore_lab::session::protocol::{
-    ChartId, Event, ExportKind, Level, Notice, Request, SampleView, Topic,
+    ChartId, Event, ExportKind, Level, Notice, Request, SampleView, SamplerAction, Topic,
 };
 use makemore_lab::session::{views, Session};
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,8 +31,10 @@ fn request_index(r: &Request) -> usize {
         Request::Link { .. } => 15,
         Request::Compare { .. } => 16,
         Request::Export { .. } => 17,
-        Request::LoadWeights { .. } => 18,
-        Request::PanicForTest => 19,
+        Request::Sampler { .. } => 18,
+        Request::Score { .. } => 19,
+        Request::LoadWeights { .. } => 20,
+        Request::PanicForTest => 21,
     }
 }
 
@@ -86,6 +88,13 @@ fn one_of_each_request() -> Vec<Request> {
         Request::Export {
             what: ExportKind::Weights,
         },
+        Request::Sampler {
+            action: SamplerAction::Next,
+            temperature: "1.0".into(),
+        },
+        Request::Score {
+            name: "emma".into(),
+        },
         Request::LoadWeights {
             bytes: vec![1, 2, 3],
             name: "w.safetensors".into(),
@@ -103,12 +112,13 @@ fn event_index(e: &Event) -> usize {
         Event::Diag { .. } => 3,
         Event::Data { .. } => 4,
         Event::LoadError { .. } => 5,
-        Event::Samples { .. } => 6,
-        Event::Runs { .. } => 7,
-        Event::Link { .. } => 8,
-        Event::File { .. } => 9,
-        Event::Notice { .. } => 10,
-        Event::Fatal { .. } => 11,
+        Event::Charts { .. } => 6,
+        Event::Samples { .. } => 7,
+        Event::Runs { .. } => 8,
+        Event::Link { .. } => 9,
+        Event::File { .. } => 10,
+        Event::Notice { .. } => 11,
+        Event::Fatal { .. } => 12,
     }
 }
 
@@ -150,6 +160,9 @@ fn one_of_each_event() -> Vec<Event> {
             name: "b.txt".into(),
             upload: 2,
         },
+        Event::Charts {
+            charts: vec![views::sampler_chart(&s)],
+        },
         Event::Samples {
             samples: vec![SampleView {
                 name: "ann".into(),
@@ -188,6 +201,7 @@ fn all_topics() -> Vec<Topic> {
         Topic::Sampling,
         Topic::Upload,
         Topic::Weights,
+        Topic::Sampler,
     ];
     for t in all {
         match t {
@@ -195,7 +209,8 @@ fn all_topics() -> Vec<Topic> {
             | Topic::Settings
             | Topic::Sampling
             | Topic::Upload
-            | Topic::Weights => {}
+            | Topic::Weights
+            | Topic::Sampler => {}
         }
     }
     all.to_vec()
@@ -312,6 +327,10 @@ fn chart_ids_and_topics_are_named_as_serde_writes_them() {
             ChartId::Acts => 6,
             ChartId::Grads => 7,
             ChartId::Kaiming => 8,
+            ChartId::Sampler => 9,
+            ChartId::Score => 10,
+            ChartId::WeightGrads => 11,
+            ChartId::Running => 12,
         };
         assert_eq!(place, i);
         assert_eq!(
@@ -323,7 +342,7 @@ fn chart_ids_and_topics_are_named_as_serde_writes_them() {
     let topics: Vec<String> = all_topics().iter().map(serde_name).collect();
     assert_eq!(
         topics,
-        ["training", "settings", "sampling", "upload", "weights"]
+        ["training", "settings", "sampling", "upload", "weights", "sampler"]
     );
 }
 

@@ -49,7 +49,9 @@ function showData(d) {
   $('data-stats').title = d.detail;
 }
 
-const NOTICE_TARGET = { training: 'notice', settings: 'custom-msg', sampling: 'sample-msg', upload: 'upload-msg', weights: 'weights-msg' };
+const NOTICE_TARGET = {
+  training: 'notice', settings: 'custom-msg', sampling: 'sample-msg', upload: 'upload-msg', weights: 'weights-msg', sampler: 'sampler-msg',
+};
 
 function onEvent(m) {
   switch (m.type) {
@@ -109,6 +111,9 @@ function onEvent(m) {
       setMsg($('sample-msg'), m.line);
       break;
     }
+    case 'charts':
+      charts.show(m.charts);
+      break;
     case 'runs':
       runs.show(m.runs, m.compare);
       break;

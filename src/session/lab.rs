@@ -176,6 +176,27 @@ impl Lab {
                 ev.push(Event::File { name, mime, bytes });
                 Ok(false)
             }
+            Request::Sampler {
+                action,
+                temperature,
+            } => match s.sampler(action, &temperature) {
+                Ok(()) => {
+                    ev.push(Event::Charts {
+                        charts: vec![views::sampler_chart(s)],
+                    });
+                    Ok(false)
+                }
+                Err(e) => Err(Refusal::warn(Topic::Sampler)(e)),
+            },
+            Request::Score { name } => match s.score(&name) {
+                Ok(score) => {
+                    ev.push(Event::Charts {
+                        charts: vec![views::score_chart(s, name.trim(), &score)],
+                    });
+                    Ok(false)
+                }
+                Err(e) => Err(Refusal::warn(Topic::Sampler)(e)),
+            },
             Request::LoadWeights { bytes, name } => match s.load_weights(&bytes) {
                 Ok(()) => {
                     ev.push(notice(

@@ -31,9 +31,10 @@ use crate::diagnostics::{self, FirstLayer, LayerDiag};
 use crate::experiments;
 use crate::presets;
 use crate::rng::{self, Rng};
-use crate::sample::{self, Sample, Seen};
+use crate::sample::{self, NameScore, Sample, Seen, Stepper};
 use crate::train::{DivergeCause, Split, StepError, Trainer, EXPLODE_FACTOR};
 use history::{History, StepRecord, Thinned};
+use protocol::SamplerAction;
 use protocol::{Level, Notice};
 pub use settings::Settings;
 use std::collections::VecDeque;
@@ -182,6 +183,8 @@ pub struct Session {
     init_diag: Option<StepDiag>,
     /// How often each character occurs in the names (for the embedding's labels).
     char_counts: Vec<u32>,
+    /// The step-through sampler's name in progress.
+    stepper: Option<Stepper>,
     stopped: Option<Notice>,
     /// The layers' buffers hold the last training step (no sample or eval since).
     fresh: bool,
@@ -228,6 +231,7 @@ impl Session {
             train_ms: 0.0,
             init_diag: None,
             char_counts: Vec::new(),
+            stepper: None,
             stopped: None,
             fresh: false,
             step_diag: None,
@@ -263,6 +267,7 @@ impl Session {
         self.step_diag = None;
         self.train_ms = 0.0;
         self.init_diag = None;
+        self.stepper = None;
     }
 
     /// The current run as a record (its loss thinned to `points`).
@@ -893,12 +898,7 @@ impl Session {
         if n == 0 || n > MAX_SAMPLES {
             return Err(format!("ask for 1 to {MAX_SAMPLES} names"));
         }
-        let t: f32 = temperature.trim().parse().unwrap_or(f32::NAN);
-        if !(t.is_finite() && t > 0.0 && t <= MAX_TEMPERATURE) {
-            return Err(format!(
-                "the temperature must be above 0 and at most {MAX_TEMPERATURE}"
-            ));
-        }
+        let t = parse_temperature(temperature)?;
         self.keep_step_diag();
         Ok(sample::sample(
             &mut self.trainer.model,
@@ -909,6 +909,48 @@ impl Session {
             t,
             MAX_NAME_CHARS,
         ))
+    }
+
+    /// The step-through sampler: a new name, one more character, or the rest of the name, at
+    /// a temperature as typed. Uses the session's own stream, as `sample` does.
+    pub fn sampler(&mut self, action: SamplerAction, temperature: &str) -> Result<(), String> {
+        let t = parse_temperature(temperature)?;
+        self.keep_step_diag();
+        let block = self.settings.block_size;
+        let fresh = || Stepper::new(block, t, MAX_NAME_CHARS);
+        let stepper = match (action, self.stepper.take()) {
+            (SamplerAction::New, _) | (_, None) => fresh(),
+            (_, Some(s)) if s.done => fresh(),
+            (_, Some(mut s)) => {
+                s.temperature = t;
+                s
+            }
+        };
+        let stepper = self.stepper.insert(stepper);
+        let (model, vocab, rng) = (
+            &mut self.trainer.model,
+            &self.data.vocab,
+            &mut self.sample_rng,
+        );
+        match action {
+            SamplerAction::New => {}
+            SamplerAction::Next => {
+                stepper.step(model, vocab, rng);
+            }
+            SamplerAction::Finish => while stepper.step(model, vocab, rng).is_some() {},
+        }
+        Ok(())
+    }
+
+    /// The step-through sampler's name in progress.
+    pub fn stepper(&self) -> Option<&Stepper> {
+        self.stepper.as_ref()
+    }
+
+    /// Each character's probability of a typed name, and its loss.
+    pub fn score(&mut self, name: &str) -> Result<NameScore, String> {
+        self.keep_step_diag();
+        sample::score_name(&mut self.trainer.model, &self.data.vocab, name.trim())
     }
 
     /// Why training stopped on its own since the last call.
@@ -954,5 +996,17 @@ impl Session {
         (!losses.is_empty())
             .then(|| diagnostics::lr_suggestion(&lrs, &losses))
             .flatten()
+    }
+}
+
+/// A sampling temperature as typed: above 0 and at most `MAX_TEMPERATURE`.
+fn parse_temperature(text: &str) -> Result<f32, String> {
+    let t: f32 = text.trim().parse().unwrap_or(f32::NAN);
+    if t.is_finite() && t > 0.0 && t <= MAX_TEMPERATURE {
+        Ok(t)
+    } else {
+        Err(format!(
+            "the temperature must be above 0 and at most {MAX_TEMPERATURE}"
+        ))
     }
 }

@@ -88,6 +88,15 @@ pub enum Request {
     Export {
         what: ExportKind,
     },
+    /// The step-through sampler: a new name, its next character, or the rest of it.
+    Sampler {
+        action: SamplerAction,
+        temperature: String,
+    },
+    /// Each character's probability of a typed name under the model.
+    Score {
+        name: String,
+    },
     /// Weights saved by the page (`ExportKind::Weights`): a new run starts from them.
     LoadWeights {
         #[serde(with = "serde_bytes")]
@@ -127,6 +136,8 @@ pub enum Event {
         name: String,
         upload: u32,
     },
+    /// Charts made on request (the step-through sampler, a name's score).
+    Charts { charts: Vec<ChartView> },
     Samples {
         samples: Vec<SampleView>,
         line: String,
@@ -164,6 +175,7 @@ impl Event {
         "diag",
         "data",
         "load_error",
+        "charts",
         "samples",
         "runs",
         "link",
@@ -194,9 +206,23 @@ impl Request {
         "link",
         "compare",
         "export",
+        "sampler",
+        "score",
         "load_weights",
         "panic_for_test",
     ];
+}
+
+/// What the step-through sampler does next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SamplerAction {
+    /// Start a new name (the context all boundary tokens).
+    New,
+    /// Draw one more character.
+    Next,
+    /// Draw the rest of the name.
+    Finish,
 }
 
 /// What a student can take home.
@@ -230,6 +256,8 @@ pub enum Topic {
     Sampling,
     Upload,
     Weights,
+    /// The step-through sampler and the name scores.
+    Sampler,
 }
 
 /// The page's charts, by the `data-chart` name of their figure.
@@ -245,10 +273,18 @@ pub enum ChartId {
     Acts,
     Grads,
     Kaiming,
+    /// The step-through sampler's softmax over the vocabulary.
+    Sampler,
+    /// A typed name's characters and their probabilities.
+    Score,
+    /// Each weight matrix's gradient (the lecture's legend: mean, std, grad:data ratio).
+    WeightGrads,
+    /// BatchNorm's running mean and variance against the last batch's.
+    Running,
 }
 
 impl ChartId {
-    pub const ALL: [ChartId; 9] = [
+    pub const ALL: [ChartId; 13] = [
         ChartId::Loss,
         ChartId::Lr,
         ChartId::Embedding,
@@ -258,6 +294,10 @@ impl ChartId {
         ChartId::Acts,
         ChartId::Grads,
         ChartId::Kaiming,
+        ChartId::Sampler,
+        ChartId::Score,
+        ChartId::WeightGrads,
+        ChartId::Running,
     ];
 
     /// The chart of a `data-chart` name.
@@ -277,6 +317,10 @@ impl ChartId {
             ChartId::Acts => "acts",
             ChartId::Grads => "grads",
             ChartId::Kaiming => "kaiming",
+            ChartId::Sampler => "sampler",
+            ChartId::Score => "score",
+            ChartId::WeightGrads => "weight_grads",
+            ChartId::Running => "running",
         }
     }
 }

@@ -8,7 +8,7 @@ use super::protocol::{
 };
 use super::{RunRecord, Session, Setup, StepDiag, HIST_BINS, PREVIEW_NAMES};
 use crate::charts::{
-    ChartSpec, EmbeddingSpec, HistSeriesSpec, HistogramSpec, LossSpec, LrFinderSpec,
+    BarsSpec, ChartSpec, EmbeddingSpec, HistSeriesSpec, HistogramSpec, LossSpec, LrFinderSpec,
     SaturationSpec, SeriesSpec, UpdateRatioSpec,
 };
 use crate::diagnostics::{self, Histogram, LayerDiag, Stats, LR_SMOOTH_WINDOW};
@@ -32,7 +32,7 @@ pub fn key_charts(chapter: &str) -> Vec<ChartId> {
         "naive" | "fix-softmax" => vec![Loss, Preact, Map],
         "fix-tanh" => vec![Preact, Map, Loss],
         "kaiming" => vec![Kaiming, Preact, Loss],
-        "batchnorm" => vec![Loss, Preact, Map],
+        "batchnorm" => vec![Loss, Preact, Map, Running],
         _ => vec![Acts, Grads, Ratios, Loss],
     }
 }
@@ -250,6 +250,8 @@ pub fn diag_view(s: &mut Session) -> DiagView {
         map_chart(s, &d, other),
         layers_chart(&d, true, other),
         layers_chart(&d, false, other),
+        weight_grads_chart(s, d.step),
+        running_chart(s, d.step),
     ];
     DiagView {
         run: s.run(),
@@ -750,4 +752,180 @@ fn kaiming_chart(s: &Session) -> ChartView {
         spec,
         lines,
     )
+}
+
+/// The step-through sampler: the softmax over the whole vocabulary for the last context, the
+/// chosen character marked, and the name so far with its running -log p.
+pub fn sampler_chart(s: &Session) -> ChartView {
+    let caption = "Step-through sampler: the next character's probabilities";
+    let v = s.data().vocab.size();
+    let uniform = (v as f32).ln();
+    let Some(st) = s.stepper() else {
+        let spec = ChartSpec::Bars(BarsSpec::default());
+        return view(
+            ChartId::Sampler,
+            caption,
+            spec,
+            vec!["press New name, then Next character".into()],
+        );
+    };
+    let itos = &s.data().vocab.itos;
+    let show = |ctx: &[u32]| {
+        ctx.iter()
+            .map(|&i| itos[i as usize].to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut lines = Vec::new();
+    let spec = match &st.last {
+        Some(p) => {
+            lines.push(format!(
+                "context [{}] → '{}' with p = {:.4} (-ln p = {:.3}); at temperature {}",
+                show(&p.context),
+                itos[p.index],
+                p.prob,
+                -(p.prob as f64).ln(),
+                st.temperature
+            ));
+            ChartSpec::Bars(BarsSpec {
+                title: String::new(),
+                x_label: "next character".into(),
+                y_label: "probability".into(),
+                labels: itos.iter().map(|c| c.to_string()).collect(),
+                values: p.probs.clone(),
+                highlight: Some(p.index),
+                reference: Some((1.0 / v as f32, format!("uniform 1/{v}"))),
+                sort_desc: true,
+                max_labels: 20,
+            })
+        }
+        None => {
+            lines.push(format!(
+                "context [{}]: press Next character",
+                show(&st.context)
+            ));
+            ChartSpec::Bars(BarsSpec::default())
+        }
+    };
+    lines.push(format!(
+        "name so far: {}{}; {} characters drawn, -log p summed {:.3} (mean {:.3} per character; a uniform guess: {:.3})",
+        st.name,
+        if st.done { " (done)" } else { "…" },
+        st.steps,
+        st.nll_sum,
+        if st.steps > 0 { st.mean_nll() } else { 0.0 },
+        uniform
+    ));
+    view(ChartId::Sampler, caption, spec, lines)
+}
+
+/// A typed name's score: each character's probability under the model (the boundary at the
+/// end counts), against a uniform guess.
+pub fn score_chart(s: &Session, name: &str, score: &crate::sample::NameScore) -> ChartView {
+    let v = s.data().vocab.size();
+    let uniform = (v as f32).ln();
+    let mut lines = vec![format!(
+        "“{name}”: total -log p {:.3}, mean {:.3} per character; a uniform guess gives {:.3} per character",
+        score.total, score.mean, uniform
+    )];
+    lines.push(
+        score
+            .chars
+            .iter()
+            .map(|c| format!("{} {:.3}", c.ch, c.prob))
+            .collect::<Vec<_>>()
+            .join(" · "),
+    );
+    let spec = ChartSpec::Bars(BarsSpec {
+        title: String::new(),
+        x_label: "character".into(),
+        y_label: "probability".into(),
+        labels: score.chars.iter().map(|c| c.ch.to_string()).collect(),
+        values: score.chars.iter().map(|c| c.prob).collect(),
+        highlight: None,
+        reference: Some((1.0 / v as f32, format!("uniform 1/{v}"))),
+        sort_desc: false,
+        max_labels: 0,
+    });
+    view(ChartId::Score, format!("Score a name: {name}"), spec, lines)
+}
+
+/// Every weight matrix's gradient, with the lecture's legend line.
+fn weight_grads_chart(s: &Session, step: usize) -> ChartView {
+    let caption = "Gradient of every weight matrix";
+    if step == 0 {
+        let spec = ChartSpec::Histograms(hist_spec("weight gradients", "", false, vec![]));
+        return view(
+            ChartId::WeightGrads,
+            caption,
+            spec,
+            vec![AFTER_FIRST_STEP.into()],
+        );
+    }
+    let w = diagnostics::weight_grads(&s.trainer().model, HIST_BINS);
+    let lines: Vec<String> = w.iter().map(|g| g.legend()).collect();
+    let series = w
+        .iter()
+        .map(|g| hist_series(&g.label(), &g.grad_hist))
+        .collect();
+    let spec = ChartSpec::Histograms(hist_spec("", "gradient", false, series));
+    view(ChartId::WeightGrads, caption, spec, lines)
+}
+
+/// BatchNorm's running mean and variance against the last batch's, for the first BatchNorm
+/// layer (as histograms over its features), and a line per BatchNorm layer.
+fn running_chart(s: &Session, step: usize) -> ChartView {
+    let caption = "BatchNorm: running statistics against the batch's";
+    let bns = diagnostics::batchnorm_running(&s.trainer().model);
+    let Some(first) = bns.first().filter(|_| step > 0) else {
+        let line = if bns.is_empty() {
+            "this model has no BatchNorm"
+        } else {
+            AFTER_FIRST_STEP
+        };
+        let spec = ChartSpec::HistogramPair {
+            left: hist_spec("means", "", false, vec![]),
+            right: hist_spec("variances", "", false, vec![]),
+        };
+        return view(ChartId::Running, caption, spec, vec![line.into()]);
+    };
+    let h = |x: &[f32]| diagnostics::histogram(x, HIST_BINS);
+    let spec = ChartSpec::HistogramPair {
+        left: hist_spec(
+            &format!("layer {}: means over features", first.index),
+            "mean",
+            false,
+            vec![
+                hist_series("this batch", &h(&first.batch_mean)),
+                hist_series("running", &h(&first.running_mean)),
+            ],
+        ),
+        right: hist_spec(
+            "variances over features",
+            "variance",
+            false,
+            vec![
+                hist_series("this batch", &h(&first.batch_var)),
+                hist_series("running", &h(&first.running_var)),
+            ],
+        ),
+    };
+    let gap = |a: &[f32], b: &[f32]| {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0f32, f32::max)
+    };
+    let lines = bns
+        .iter()
+        .map(|b| {
+            format!(
+                "layer {}: largest |running - batch|: mean {}, variance {}",
+                b.index,
+                format::plain(gap(&b.running_mean, &b.batch_mean)),
+                format::plain(gap(&b.running_var, &b.batch_var))
+            )
+        })
+        .collect();
+    view(ChartId::Running, caption, spec, lines)
 }

@@ -19,6 +19,13 @@ export function createControls(S, post) {
   $('lr-set').onclick = setLr;
   $('lr').onkeydown = (e) => { if (e.key === 'Enter') setLr(); };
   $('lr-schedule').onclick = () => post({ type: 'lr', lr: null });
+  const sampler = (action) => { setMsg($('sampler-msg'), ''); post({ type: 'sampler', action, temperature: $('sampler-t').value }); };
+  $('sampler-new').onclick = () => sampler('new');
+  $('sampler-next').onclick = () => sampler('next');
+  $('sampler-finish').onclick = () => sampler('finish');
+  const score = (name) => { setMsg($('sampler-msg'), ''); post({ type: 'score', name }); };
+  $('score-form').onsubmit = (e) => { e.preventDefault(); score($('score-name').value); };
+  $('score-jumble').onclick = () => { $('score-name').value = 'xqzjv'; score('xqzjv'); };
   $('sample').onclick = () => {
     setMsg($('sample-msg'), '');
     post({ type: 'sample', n: $('sample-n').value, temperature: $('sample-t').value });
