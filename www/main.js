@@ -171,23 +171,56 @@ function startWorker() {
   w.postMessage(init);
 }
 
+// A restart that crashes again soon is not tried the same way twice: the first restart keeps
+// the data and the settings, the next keeps the data with the chapter's own settings, the one
+// after that goes back to the default names. No loop on a file or settings that fail again.
+const CRASH_AGAIN_MS = 30_000;
+let restarts = { level: 0, at: -Infinity };
+
 $('restart').onclick = () => {
   if ($('restart').dataset.reload) { location.reload(); return; }
+  const soon = performance.now() - restarts.at < CRASH_AGAIN_MS;
+  restarts = { level: soon ? restarts.level + 1 : 0, at: performance.now() };
   const chapter = S.run?.chapter;
   const knobs = S.run?.knobs;
+  if (restarts.level >= 2) { S.dataBytes = null; S.dataName = null; }
   S.worker?.terminate();
   S.dead = false;
   S.ready = false;
   $('fatal').hidden = true;
-  setMsg($('notice'), 'The trainer was restarted; the data are the same and the model starts again.', 'warn');
+  setMsg($('notice'), [
+    'The trainer was restarted; the data are the same and the model starts again.',
+    'The trainer failed again: it was restarted with the chapter\'s own settings.',
+    'The trainer failed again: it was restarted with the default names and the first chapter.',
+  ][Math.min(restarts.level, 2)], 'warn');
   startWorker();
-  if (chapter) {
-    post({ type: 'chapter', name: chapter });
-    post({ type: 'settings', values: knobs });
+  if (chapter && restarts.level < 2) post({ type: 'chapter', name: chapter });
+  if (knobs && restarts.level === 0) post({ type: 'settings', values: knobs });
+};
+
+// A trap in a chart draw leaves the page's wasm instance unusable: a fresh instance of the same
+// module takes over (a new module URL makes a new instance), and the charts are drawn again.
+let instances = 0;
+S.onTrap = async () => {
+  if (S.recovering) return;
+  S.recovering = true;
+  try {
+    const fresh = await import(`${wasmModule(simdOption)}?instance=${++instances}`);
+    await fresh.default();
+    fresh.init_panic_hook();
+    S.wasm = fresh;
+    charts.ready(fresh);
+  } catch (e) {
+    showFatal(`The page's charts could not be restarted: ${e?.message ?? e}`, true);
+  } finally {
+    S.recovering = false;
   }
 };
 
-window.__makemorePanic = (message) => showFatal(`The page hit an internal error: ${message}.`, true);
+// A panic in a chart draw is recovered from (S.onTrap); any other one breaks the page.
+window.__makemorePanic = (message) => {
+  if (!S.drawing) showFatal(`The page hit an internal error: ${message}.`, true);
+};
 window.addEventListener('unhandledrejection', (e) => {
   showFatal(`The page hit an error: ${e.reason?.message ?? e.reason}.`, true);
 });

@@ -350,6 +350,7 @@ impl Session {
         let data = match data {
             Some(d) => d,
             None if settings.block_size != self.data.train.block_size => {
+                settings.fits_data(crate::data::count_examples(&self.words))?;
                 Dataset::new(&self.words, settings.block_size, SPLIT_SEED)
             }
             None => self.data.clone(),
@@ -380,6 +381,8 @@ impl Session {
     /// the same settings. On any error the session is unchanged.
     pub fn load_names(&mut self, bytes: &[u8], source: &str) -> Result<(), String> {
         let words = parse_names(bytes).map_err(|e| e.to_string())?;
+        self.settings
+            .fits_data(crate::data::count_examples(&words))?;
         let data = Dataset::new(&words, self.settings.block_size, SPLIT_SEED);
         let old_words = std::mem::replace(&mut self.words, words);
         if let Err(e) = self.new_run(self.setup.clone(), self.settings.clone(), Some(data)) {

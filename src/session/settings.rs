@@ -594,6 +594,21 @@ impl Settings {
         Ok(())
     }
 
+    /// Checks that the examples of a names file (`examples` of them, see
+    /// `data::count_examples`) fit in memory at this context length, before they are built.
+    pub fn fits_data(&self, examples: usize) -> Result<(), String> {
+        let max = crate::data::max_block_size(examples);
+        if self.block_size > max {
+            return Err(format!(
+                "these names make {examples} examples; at a context length (block_size) of {} \
+                 they would need {:.0} MB: lower the context length to at most {max}",
+                self.block_size,
+                crate::data::examples_bytes(examples, self.block_size) as f64 / 1e6
+            ));
+        }
+        Ok(())
+    }
+
     /// A one-line summary of the layers, for a vocabulary of `vocab` characters.
     pub fn architecture(&self, vocab: usize) -> String {
         let bias = |b: bool| if b { "with bias" } else { "no bias" };

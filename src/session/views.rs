@@ -43,7 +43,7 @@ pub fn data_view(s: &Session) -> DataView {
         source: s.source().to_string(),
         names: format::count(d.n_names()),
         vocab_size: d.vocab.size().to_string(),
-        vocab: d.vocab.as_string(),
+        vocab: vocab_text(&d.vocab.itos),
         train: format::count(d.train.len()),
         val: format::count(d.val.len()),
         preview: s
@@ -59,6 +59,24 @@ pub fn data_view(s: &Session) -> DataView {
             format::count(d.val_words.len()),
             d.train.block_size
         ),
+    }
+}
+
+/// Characters of the vocabulary shown in the header: the rest are counted, not listed (a list of
+/// Chinese names has thousands).
+pub const VOCAB_SHOWN: usize = 120;
+
+/// The vocabulary as the header shows it: every character, or the first `VOCAB_SHOWN` and how
+/// many more.
+fn vocab_text(itos: &[char]) -> String {
+    let shown: String = itos.iter().take(VOCAB_SHOWN).collect();
+    if itos.len() > VOCAB_SHOWN {
+        format!(
+            "{shown} … and {} more",
+            format::count(itos.len() - VOCAB_SHOWN)
+        )
+    } else {
+        shown
     }
 }
 

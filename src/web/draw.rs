@@ -122,6 +122,12 @@ pub fn knobs() -> JsValue {
     to_js(KNOBS)
 }
 
+/// A panic, for the end-to-end test of the page's recovery from a trap in a chart draw.
+#[wasm_bindgen]
+pub fn trap_for_test() {
+    panic!("a trap asked for by the test");
+}
+
 /// The hint beside the upload button: what a names file may be.
 #[wasm_bindgen]
 pub fn upload_hint() -> String {

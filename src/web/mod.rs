@@ -16,7 +16,8 @@ mod worker;
 
 pub use bench::KernelBench;
 pub use draw::{
-    chapters, draw_chart, draw_figure, experiments, file_size_problem, knobs, panels, upload_hint,
+    chapters, draw_chart, draw_figure, experiments, file_size_problem, knobs, panels,
+    trap_for_test, upload_hint,
 };
 pub use panic::init_panic_hook;
 pub use worker::WorkerLab;

@@ -39,6 +39,50 @@ test('a panic in the worker is reported, and Restart brings the trainer back', a
   assert.equal(st.chapter, 'batchnorm');
   assert.equal(await text(page, '#data-names'), '32,033');
   // The only console errors are the panic's own report.
-  for (const e of app.errors()) assert.match(e, /a panic asked for by the test|unreachable/, e);
+  for (const e of app.errors()) assert.match(e, /a (panic|trap) asked for by the test|unreachable/, e);
   assert.deepEqual(app.foreignRequests(), []);
+});
+
+test('a trainer that fails again right after a restart is not restarted the same way', async () => {
+  // A page of its own: the first test's restart is too recent.
+  const own = await openLab();
+  const page = own.page;
+  const crash = async () => {
+    await page.evaluate(() => window.__lab.worker.postMessage({ type: 'panic_for_test' }));
+    await page.waitForSelector('#fatal:not([hidden])');
+  };
+  await chooseChapter(page, 'kaiming');
+  await page.click('#custom summary');
+  await page.fill('#knob-n_hidden', '64');
+  await page.click('#custom-apply');
+  await until(page, () => window.__lab.run?.knobs.n_hidden === '64');
+  await page.click('#custom summary');
+  await crash();
+  await page.click('#restart');
+  await until(page, () => window.__lab.ready && window.__lab.run?.knobs.n_hidden === '64');
+  // Crashing again at once: the next restart drops the custom settings...
+  await crash();
+  await page.click('#restart');
+  await until(page, () => window.__lab.ready && window.__lab.run?.chapter === 'kaiming' && window.__lab.run.knobs.n_hidden === '200');
+  assert.match(await text(page, '#notice'), /chapter's own settings/);
+  // ...and the one after that the chapter too.
+  await crash();
+  await page.click('#restart');
+  await until(page, () => window.__lab.ready && window.__lab.run?.chapter === 'lr-finder');
+  assert.match(await text(page, '#notice'), /default names and the first chapter/);
+  await own.close();
+});
+
+test('a trap while drawing a chart: a fresh wasm instance takes over and the charts draw on', async () => {
+  await page.click('#step');
+  await until(page, () => window.__lab.p.step >= 1);
+  const before = await page.evaluate(() => window.__lab.wasm);
+  await page.evaluate(() => { window.__lab.trapNextDraw = true; });
+  await page.click('#step');
+  await until(page, () => window.__lab.traps === 1 && !window.__lab.recovering && window.__lab.wasm);
+  assert.equal(await page.evaluate((b) => window.__lab.wasm !== b, before), true, 'a new instance');
+  const draws = await page.evaluate(() => window.__lab.charts.loss.draws);
+  await page.click('#step');
+  await until(page, (d) => window.__lab.charts.loss.draws > d, draws);
+  assert.equal(await page.isHidden('#fatal'), true, 'no fatal message: the page goes on');
 });

@@ -113,11 +113,26 @@ export function createCharts(S, post) {
     if (!ch.view || S.dead) return;
     const dpr = fit(ch);
     const t0 = performance.now();
+    S.drawing = true;
     try {
+      if (S.trapNextDraw) { // the end-to-end test of a trap in a draw
+        S.trapNextDraw = false;
+        wasm.trap_for_test();
+      }
       wasm.draw_chart(ch.canvas, ch.view.spec, dpr);
       ch.draws += 1;
     } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) {
+        // The instance is broken (a trap): draw nothing more with it; a fresh one takes over.
+        wasm = null;
+        dirty.add(name);
+        S.traps = (S.traps ?? 0) + 1;
+        S.onTrap?.();
+        return;
+      }
       setLines(ch.readout, [`this chart could not be drawn: ${e?.message ?? e}`]);
+    } finally {
+      S.drawing = false;
     }
     const ms = performance.now() - t0;
     S.drawMs[name] = ms;
@@ -234,6 +249,7 @@ export function createCharts(S, post) {
     /** Starts drawing once the page's wasm module is ready. */
     ready(module) {
       wasm = module;
+      for (const [name, ch] of Object.entries(charts)) if (ch.view) dirty.add(name);
       schedule();
     },
     noteSlow,
