@@ -259,9 +259,16 @@ pub fn step_charts(s: &Session) -> Vec<ChartView> {
 /// The charts of the last step's numbers.
 pub fn diag_view(s: &mut Session) -> DiagView {
     let d = s.step_diag();
-    // The compared run's last step, drawn with this run's.
-    let other = s.compare().and_then(|r| r.last.clone().map(|d| (r.run, d)));
-    let other = other.as_ref().map(|(r, d)| (*r, d));
+    // The compared run's first and last steps, drawn (the last) and written (both) with this
+    // run's.
+    let other = s
+        .compare()
+        .and_then(|r| r.last.clone().map(|d| (r.run, r.init.clone(), d)));
+    let other = other.as_ref().map(|(r, i, d)| Compared {
+        run: *r,
+        init: i.as_ref(),
+        last: d,
+    });
     let charts = vec![
         embedding_chart(s),
         preact_chart(s, &d, other),
@@ -540,8 +547,15 @@ pub fn grad_line(d: &LayerDiag) -> String {
 
 const AFTER_FIRST_STEP: &str = "after the first step";
 
-/// An earlier run and its diagnostics, drawn beside the current run's.
-type Other<'a> = Option<(u32, &'a StepDiag)>;
+/// An earlier run and its diagnostics at its first and last steps, beside the current run's.
+#[derive(Clone, Copy)]
+struct Compared<'a> {
+    run: u32,
+    init: Option<&'a StepDiag>,
+    last: &'a StepDiag,
+}
+
+type Other<'a> = Option<Compared<'a>>;
 
 fn preact_chart(s: &Session, d: &StepDiag, other: Other) -> ChartView {
     let caption = "First hidden layer: pre-activations and tanh activations (last batch)";
@@ -566,7 +580,17 @@ fn preact_chart(s: &Session, d: &StepDiag, other: Other) -> ChartView {
         stats_line("pre-activation", &l.preact, th),
         stats_line("activation h", &l.act, th),
     ];
-    if let Some((run, o)) = other.and_then(|(r, o)| o.first.as_ref().map(|f| (r, f))) {
+    if let Some(c) = other {
+        if let Some(f) = c.init.and_then(|d| d.first.as_ref()) {
+            lines.push(format!(
+                "run {} at its first step: {}; {}",
+                c.run,
+                stats_line("pre-activation", &f.layer.preact, th),
+                stats_line("activation h", &f.layer.act, th)
+            ));
+        }
+    }
+    if let Some((run, o)) = other.and_then(|c| c.last.first.as_ref().map(|f| (c.run, f))) {
         let (this, that) = (format!("run {}", s.run()), format!("run {run}"));
         left = vec![
             hist_series(&this, &l.preact_hist),
@@ -615,7 +639,18 @@ fn map_chart(s: &Session, d: &StepDiag, other: Other) -> ChartView {
             f.rows, f.batch
         ));
     }
-    if let Some((run, o)) = other.and_then(|(r, o)| o.first.as_ref().map(|f| (r, f))) {
+    if let Some(c) = other {
+        if let Some(f) = c.init.and_then(|d| d.first.as_ref()) {
+            lines.push(format!(
+                "run {} at its first step: {} saturated, {} of {} neurons dead",
+                c.run,
+                format::pct(f.layer.map.fraction),
+                f.layer.map.dead,
+                f.layer.map.cols
+            ));
+        }
+    }
+    if let Some((run, o)) = other.and_then(|c| c.last.first.as_ref().map(|f| (c.run, f))) {
         lines.push(format!(
             "run {run} at its last step: {} saturated, {} of {} neurons dead",
             format::pct(o.layer.map.fraction),
@@ -674,8 +709,9 @@ fn layers_chart(d: &StepDiag, acts: bool, other: Other) -> ChartView {
         .zip(&lines)
         .map(|(l, text)| hist_series(text, &hist(l)))
         .collect();
-    if let Some((run, o)) = other {
-        for l in &o.layers {
+    if let Some(c) = other {
+        let run = c.run;
+        for l in &c.last.layers {
             let text = format!("run {run}: {}", line(l));
             series.push(hist_series(&text, &hist(l)));
             lines.push(text);

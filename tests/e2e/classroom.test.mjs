@@ -49,6 +49,7 @@ test('the runs table keeps every run, and an earlier run can be drawn beside the
   await page.selectOption('#compare', naiveRun);
   await until(page, (r) => /compared with run/.test(document.querySelector('figure[data-chart="preact"] .readout').textContent), naiveRun);
   assert.match(await text(page, 'figure[data-chart="map"] .readout'), new RegExp(`run ${naiveRun} at its last step`));
+  assert.match(await text(page, 'figure[data-chart="map"] .readout'), new RegExp(`run ${naiveRun} at its first step: \\d+\\.\\d% saturated`));
   assert.match(await text(page, 'figure[data-chart="acts"] .readout'), new RegExp(`run ${naiveRun}: layer`));
   // The runs table as CSV.
   const csv = await download(page, () => page.click('#runs-csv'));

@@ -1,4 +1,6 @@
 //! `cargo xtask bench [--json] [--quick] [--rounds N] [--no-browser] [--no-pytorch] [--no-compile]`
+//! `cargo xtask bench --long-run [--steps N]`: a class that leaves training running; the page's
+//! memory and longest main-thread task over ten million steps (tests/bench/longrun.mjs).
 //!
 //! One table (or, with `--json`, one JSON line) of this machine's speeds, measured side by side:
 //! every round runs the native bench (native.rs), the browser bench (browser.rs: the real page in
@@ -102,7 +104,33 @@ impl Measured {
     }
 }
 
+/// `--long-run [--steps N]`: builds the page and runs tests/bench/longrun.mjs, which prints its
+/// own table and JSON line.
+fn long_run(flags: &[String]) -> Result {
+    let mut script = Command::new("node");
+    script.arg("tests/bench/longrun.mjs");
+    let mut it = flags.iter().filter(|f| *f != "--long-run");
+    while let Some(f) = it.next() {
+        match f.as_str() {
+            "--steps" => {
+                let n = it.next().ok_or("--steps needs a number")?;
+                script.args(["--steps", n]);
+            }
+            "--json" => {
+                script.arg("--json");
+            }
+            _ => return Err("usage: cargo xtask bench --long-run [--steps N] [--json]".into()),
+        }
+    }
+    toolchain::ensure_chromium()?;
+    build::build(false)?;
+    crate::run(&mut script)
+}
+
 pub fn bench(flags: &[String]) -> Result {
+    if flags.iter().any(|f| f == "--long-run") {
+        return long_run(flags);
+    }
     let o = parse(flags)?;
     let say = |msg: &str| eprintln!("bench: {msg}");
     let mut m = Measured {

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// The long-run half of `cargo xtask bench --long-run`: a class that leaves the small MLP
+// training. The real page in headless Chromium trains the fix-tanh chapter with a budget of
+// --steps (default 10,000,000) while this script samples, every --every-s seconds:
+//   - the memory of the page and its worker: performance.measureUserAgentSpecificMemory() (the
+//     page is cross-origin isolated, so Chromium answers it), and the resident memory of every
+//     Chromium process (/proc/PID/status VmRSS, summed);
+//   - the longest main-thread task since the last sample: the Long Tasks API (tasks >= 50 ms)
+//     and the largest lateness of a 10-ms interval timer on the page (which sees shorter ones).
+// Prints a table (step, it/s, memory, longest task) and one JSON line with every sample and the
+// floors of the hardening issue: memory at the end within 50 MB of its level at 500,000 steps,
+// and no main-thread task over 50 ms.
+//
+//   node tests/bench/longrun.mjs [--steps N] [--every-s S] [--json]
+
+import { readFileSync, readdirSync } from 'node:fs';
+import { startServer, launchBrowser, WWW } from '../e2e/harness.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const STEPS = opt('--steps', 10_000_000);
+const EVERY_S = opt('--every-s', 20);
+const BASELINE_STEP = Math.min(500_000, Math.floor(STEPS / 20));
+
+/** Resident memory of every Chromium process, in bytes. */
+function chromiumRss() {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      if (!/^Name:\s*(chromium|chrome)/m.test(status)) continue;
+      const kb = Number(status.match(/^VmRSS:\s*(\d+)/m)?.[1] ?? 0);
+      total += kb * 1024;
+    } catch {
+      // the process ended
+    }
+  }
+  return total;
+}
+
+const server = await startServer(WWW);
+const browser = await launchBrowser();
+const out = { steps: STEPS, samples: [], errors: [] };
+try {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => out.errors.push(String(e)));
+  await page.addInitScript(() => {
+    window.__longest = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+    let last = performance.now();
+    setInterval(() => {
+      const now = performance.now();
+      window.__longest = Math.max(window.__longest, now - last - 10);
+      last = now;
+    }, 10);
+  });
+  await page.goto(`${server.url}?chapter=fix-tanh&steps=${STEPS}`);
+  await page.waitForFunction(() => document.body.dataset.ready === '1' && window.__lab?.run?.chapter === 'fix-tanh', null, { timeout: 60_000 });
+  await page.click('#train');
+  // The page's start (wasm compile, the first charts) is not what this measures.
+  await page.waitForTimeout(3000);
+  await page.evaluate(() => { window.__longest = 0; });
+  const t0 = Date.now();
+  for (;;) {
+    await page.waitForTimeout(EVERY_S * 1000);
+    const s = await page.evaluate(async () => {
+      const m = await performance.measureUserAgentSpecificMemory().catch(() => null);
+      const longest = window.__longest;
+      window.__longest = 0;
+      return { step: window.__lab.p.step, finished: window.__lab.p.finished, memory: m?.bytes ?? null, longest };
+    });
+    s.rss = chromiumRss();
+    s.t = (Date.now() - t0) / 1000;
+    out.samples.push(s);
+    const prev = out.samples.at(-2);
+    const itps = prev ? (s.step - prev.step) / (s.t - prev.t) : s.step / s.t;
+    if (!args.includes('--json')) {
+      console.log(`${s.t.toFixed(0).padStart(6)} s  step ${String(s.step).padStart(9)}  ${itps.toFixed(0).padStart(6)} it/s  page+worker ${(s.memory / 1e6).toFixed(1).padStart(7)} MB  chromium RSS ${(s.rss / 1e6).toFixed(0).padStart(5)} MB  longest task ${s.longest.toFixed(0).padStart(4)} ms`);
+    }
+    if (s.finished || s.step >= STEPS) break;
+  }
+  const base = out.samples.find((s) => s.step >= BASELINE_STEP) ?? out.samples[0];
+  const end = out.samples.at(-1);
+  out.baseline_step = base.step;
+  out.memory_growth_mb = (end.memory - base.memory) / 1e6;
+  out.rss_growth_mb = (end.rss - base.rss) / 1e6;
+  out.longest_task_ms = Math.max(...out.samples.map((s) => s.longest));
+  out.floors = {
+    memory_within_50_mb: Math.abs(out.memory_growth_mb) <= 50,
+    no_task_over_50_ms: out.longest_task_ms <= 50,
+  };
+} catch (e) {
+  out.failed = String(e?.stack ?? e);
+} finally {
+  await browser.close();
+  await server.close();
+}
+console.log(JSON.stringify(out));
