@@ -25,19 +25,29 @@ const STEPS = opt('--steps', 10_000_000);
 const EVERY_S = opt('--every-s', 20);
 const BASELINE_STEP = Math.min(500_000, Math.floor(STEPS / 20));
 
-/** Resident memory of every Chromium process, in bytes. */
+/** Resident memory of the Chromium processes this script started (its descendants), in bytes. */
 function chromiumRss() {
-  let total = 0;
+  const parent = new Map();
+  const rss = new Map();
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      if (!/^Name:\s*(chromium|chrome)/m.test(status)) continue;
-      const kb = Number(status.match(/^VmRSS:\s*(\d+)/m)?.[1] ?? 0);
-      total += kb * 1024;
+      parent.set(Number(pid), Number(status.match(/^PPid:\s*(\d+)/m)?.[1] ?? 0));
+      if (/^Name:\s*(chromium|chrome)/m.test(status)) {
+        rss.set(Number(pid), Number(status.match(/^VmRSS:\s*(\d+)/m)?.[1] ?? 0) * 1024);
+      }
     } catch {
       // the process ended
     }
   }
+  const ours = (pid) => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; p = parent.get(p) ?? 0, hops++) {
+      if (p === process.pid) return true;
+    }
+    return false;
+  };
+  let total = 0;
+  for (const [pid, bytes] of rss) if (ours(pid)) total += bytes;
   return total;
 }
 
@@ -70,10 +80,13 @@ try {
   for (;;) {
     await page.waitForTimeout(EVERY_S * 1000);
     const s = await page.evaluate(async () => {
-      const m = await performance.measureUserAgentSpecificMemory().catch(() => null);
+      // The longest task of the window first: measuring the memory runs a garbage collection,
+      // whose pause is the measurement's, not the page's.
       const longest = window.__longest;
+      const step = window.__lab.p.step;
+      const m = await performance.measureUserAgentSpecificMemory().catch(() => null);
       window.__longest = 0;
-      return { step: window.__lab.p.step, finished: window.__lab.p.finished, memory: m?.bytes ?? null, longest };
+      return { step, finished: window.__lab.p.finished, memory: m?.bytes ?? null, longest };
     });
     s.rss = chromiumRss();
     s.t = (Date.now() - t0) / 1000;
