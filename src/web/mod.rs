@@ -4,7 +4,8 @@
 //! - `draw`: the page's `draw_chart` (a `ChartSpec` on a canvas) and the facts the page asks for;
 //! - `canvas`: the canvas backend (sharp at any devicePixelRatio, text measured by the canvas);
 //! - `panic`: a panic becomes a message on the page;
-//! - `bench`: the benchmark's handle on this build's kernels.
+//! - `bench`: the benchmark's handle on this build's kernels;
+//! - `threads` (the threaded build only): the pool the worker's steps are split across.
 //!
 //! Everything here converts and forwards: the rules live in the core.
 
@@ -12,9 +13,13 @@ mod bench;
 mod canvas;
 mod draw;
 mod panic;
+#[cfg(feature = "threads")]
+mod threads;
 mod worker;
 
 pub use bench::KernelBench;
 pub use draw::{chapters, draw_chart, file_size_problem, knobs};
 pub use panic::init_panic_hook;
+#[cfg(feature = "threads")]
+pub use threads::{init_thread_pool, start_pool};
 pub use worker::WorkerLab;

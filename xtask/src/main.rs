@@ -1,6 +1,7 @@
 //! Build chores for makemore-lab, run as `cargo xtask <command>` (alias in .cargo/config.toml).
 //!
-//! - `build [--debug]`          wasm build of the lib + wasm-bindgen (`--target web`) into www/pkg/
+//! - `build [--debug]`          wasm builds of the lib + wasm-bindgen (`--target web`) into www/pkg/
+//!                              (plain, relaxed/, threads/: see threads.rs)
 //! - `serve [--port N] [--isolate]`  build, then serve www/ at http://127.0.0.1:8000/
 //! - `test [--native]`          every check and test, in order; the first failure stops the run
 //! - `bench [--json] [--quick]`  speed: native, the page in Chromium, PyTorch side by side (xtask/src/bench.rs)
@@ -11,6 +12,7 @@
 
 mod bench;
 mod serve;
+mod threads;
 
 use std::env;
 use std::ffi::OsString;
@@ -212,16 +214,23 @@ fn build(debug: bool) -> Result {
     for variant in &VARIANTS {
         build_variant(variant, debug, &out_root.join(variant.out_subdir))?;
     }
-    Ok(())
+    threads::ensure_nightly()?;
+    let v = &threads::VARIANT;
+    build_variant(v, debug, &out_root.join(v.out_subdir))
 }
 
 fn build_variant(variant: &Variant, debug: bool, out_dir: &Path) -> Result {
-    let mut cmd = cargo();
-    cmd.args(["build", "--lib", "--target", WASM_TARGET, "-p", PACKAGE]);
-    wasm_flags(&mut cmd, variant);
-    if !debug {
-        cmd.arg("--release");
-    }
+    let mut cmd = if variant.out_subdir == threads::VARIANT.out_subdir {
+        threads::cargo_build(debug)
+    } else {
+        let mut cmd = cargo();
+        cmd.args(["build", "--lib", "--target", WASM_TARGET, "-p", PACKAGE]);
+        wasm_flags(&mut cmd, variant);
+        if !debug {
+            cmd.arg("--release");
+        }
+        cmd
+    };
     let t = Instant::now();
     run(&mut cmd)?;
     println!(
