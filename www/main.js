@@ -10,6 +10,7 @@ import { createControls } from './js/controls.js';
 import { createUpload } from './js/upload.js';
 
 const simdOption = new URLSearchParams(location.search).get('simd');
+const threadsOption = new URLSearchParams(location.search).get('threads');
 
 const S = {
   worker: null,
@@ -141,7 +142,7 @@ function startWorker() {
   w.onerror = (e) => { e.preventDefault(); showFatal(`The trainer failed: ${e.message || 'an error in the worker'}.`, false); };
   w.onmessageerror = () => showFatal('A message from the trainer could not be read.', false);
   S.worker = w;
-  const init = { type: 'init', simd: simdOption };
+  const init = { type: 'init', simd: simdOption, threads: threadsOption };
   if (S.dataBytes) {
     init.bytes = S.dataBytes.slice();
     init.name = S.dataName;
@@ -174,7 +175,7 @@ window.addEventListener('unhandledrejection', (e) => {
 
 // The worker starts first: its wasm compile, names and model set-up overlap the page's own.
 startWorker();
-const module = await import(wasmModule(simdOption));
+const module = await import(wasmModule(simdOption, threadsOption));
 await module.default();
 S.wasm = module;
 module.init_panic_hook();

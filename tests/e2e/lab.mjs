@@ -5,9 +5,12 @@ import { openApp } from './harness.mjs';
 
 export const VIEWPORT = { width: 1366, height: 768 };
 
-/** Opens the page (at `path`, e.g. '?simd=plain') at 1366x768 and waits until the worker has the default data. */
-export async function openLab(path = '') {
-  const app = await openApp(path, { viewport: VIEWPORT });
+/**
+ * Opens the page (at `path`, e.g. '?simd=plain') at 1366x768 and waits until the worker has the
+ * default data; `isolate` serves it cross-origin isolated (COOP + COEP), as www/_headers asks.
+ */
+export async function openLab(path = '', { isolate = false } = {}) {
+  const app = await openApp(path, { viewport: VIEWPORT, isolate });
   try {
     await app.page.waitForFunction(() => document.body.dataset.ready === '1' && window.__lab?.run, null, { timeout: 30_000 });
   } catch (e) {
