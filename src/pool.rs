@@ -1,41 +1,76 @@
 //! Threads for one training step: a `Pool` of long-lived helper threads that the calling thread
-//! hands work to through an atomic counter, and `Par`, the handle the model holds (one thread
-//! when it holds no pool).
+//! hands work to through atomic counters, and `Par`, the handle the model holds (one thread when
+//! it holds no pool).
 //!
 //! Why not a task pool per call: the products of a step take 5-50 µs each, and waking a sleeping
 //! thread costs tens of µs (an empty `rayon::join` called from JS costs 20-38 µs). So helpers stay
-//! awake between the products of a step, spinning on the counter (a hand-off costs well under a
-//! µs), and sleep (`thread::park`, a futex; `Atomics.wait` in a browser) only after a few hundred µs
-//! without work (`SPINS`), so a paused lab burns no CPU. The caller always does part 0 itself.
+//! awake between the products of a step, spinning on the job counter (a hand-off costs well
+//! under a µs), and sleep (`thread::park`, a futex; `Atomics.wait` in a browser) only after some
+//! tens of µs without work (`spin`), so a paused lab burns no CPU.
 //!
-//! A job is `f(part)` for every part in 0..threads, each part writing its own block of the
-//! output (see `kernels::split`); `run` returns when every part is done.
+//! A job is `f(chunk)` for every chunk in 0..chunks, a few chunks per thread, each writing its
+//! own block of the output (see `kernels::split`). Each thread first claims the chunks of its own
+//! share (so the same thread computes the same blocks step after step and finds them in its
+//! cache), then takes what is left of the others' shares: a thread that the system deschedules
+//! (the page's own thread and other programs share the cores) only takes fewer chunks instead
+//! of holding the step up. Which thread computes a chunk never changes its result. The caller then waits for the
+//! helpers still inside the job: spinning, then asleep until the last one wakes it.
 
-use std::cell::UnsafeCell;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering::*};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicUsize, Ordering::*};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::Thread;
 
-/// How many times a helper polls without work before it sleeps: a few hundred µs, longer than
-/// the gaps between the products of one step, far shorter than a human notices. Counted, not
-/// timed (wasm32-unknown-unknown has no clock); natively each poll includes a `pause`
-/// instruction (tens of ns), on wasm `spin_loop` is nothing and a poll takes about a ns.
-#[cfg(not(target_arch = "wasm32"))]
-const SPINS: u32 = 1 << 13;
-#[cfg(target_arch = "wasm32")]
-const SPINS: u32 = 1 << 18;
+/// Polls with nothing to do before a thread sleeps: some tens of µs, longer than the gaps between
+/// the products of one step. Natively timed; wasm32-unknown-unknown has no clock, so there it is
+/// counted (a poll takes about a ns).
+#[derive(Default)]
+struct Spin {
+    polls: u32,
+    #[cfg(not(target_arch = "wasm32"))]
+    since: Option<std::time::Instant>,
+}
 
-type Job = *const (dyn Fn(usize) + Sync);
+impl Spin {
+    /// True while the thread should keep polling.
+    fn more(&mut self) -> bool {
+        std::hint::spin_loop();
+        self.polls += 1;
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            if self.polls % 64 != 0 {
+                return true;
+            }
+            let since = *self.since.get_or_insert_with(std::time::Instant::now);
+            since.elapsed() < std::time::Duration::from_micros(50)
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            self.polls < 1 << 15
+        }
+    }
+}
+
+/// The job: `f` (a thin pointer to the caller's `&dyn Fn`) over `chunks` chunks.
+type JobRef<'a> = &'a (dyn Fn(usize) + Sync);
 
 /// State shared by the caller and the helpers.
 struct Shared {
-    /// Bumped once per job (and once at shutdown); a helper runs the job when it sees it change.
+    /// Bumped once per job (and once at shutdown); a helper looks for work when it sees it change.
     epoch: AtomicU32,
-    /// The current job, valid while helpers of this epoch are running it.
-    job: UnsafeCell<Option<Job>>,
-    /// Helpers still running the current job.
-    pending: AtomicUsize,
-    /// A helper's part panicked (natively; wasm aborts on panic).
+    /// The current job (null between jobs): a pointer to the caller's `JobRef`, valid while the
+    /// caller is in `run`, which does not return while a helper is `active`.
+    job: AtomicPtr<JobRef<'static>>,
+    chunks: AtomicUsize,
+    /// Per thread (the caller first): the next chunk to claim of its share, and the chunks it
+    /// finished.
+    next: Vec<Line<AtomicUsize>>,
+    done: Vec<Line<AtomicUsize>>,
+    /// Helpers inside the current job (between reading `job` and their last chunk).
+    active: AtomicUsize,
+    /// The caller sleeps while waiting; a helper that leaves a job wakes `caller`.
+    caller_sleeping: AtomicBool,
+    caller: Mutex<Option<Thread>>,
+    /// A helper's chunk panicked (natively; wasm aborts on panic).
     panicked: AtomicBool,
     shutdown: AtomicBool,
     /// Per helper: its thread (set when it starts) and whether it is (about to be) parked.
@@ -43,16 +78,24 @@ struct Shared {
     sleeping: Vec<AtomicBool>,
 }
 
-// SAFETY: `job` is written only by the caller while no helper reads it (between jobs: `pending`
-// is 0), and read by helpers only after the epoch's release store published it.
-unsafe impl Sync for Shared {}
-unsafe impl Send for Shared {}
-// A panicking part leaves the pool usable (`run` waits for every part either way), so a model
+/// A value on a cache line of its own, so that threads writing different counters do not slow
+/// each other down.
+#[repr(align(64))]
+struct Line<T>(T);
+
+impl<T> std::ops::Deref for Line<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+// A panicking chunk leaves the pool usable (`run` waits for every chunk either way), so a model
 // that holds one stays unwind-safe.
 impl std::panic::RefUnwindSafe for Shared {}
 impl std::panic::UnwindSafe for Shared {}
 
-/// Long-lived helper threads plus the calling thread: `threads()` parts per job.
+/// Long-lived helper threads plus the calling thread.
 pub struct Pool {
     shared: Arc<Shared>,
     /// A job is running (`run` is not reentrant, nor callable from two threads at once).
@@ -73,8 +116,13 @@ impl Pool {
         let helpers = threads.max(1) - 1;
         let shared = Arc::new(Shared {
             epoch: AtomicU32::new(0),
-            job: UnsafeCell::new(None),
-            pending: AtomicUsize::new(0),
+            job: AtomicPtr::new(std::ptr::null_mut()),
+            chunks: AtomicUsize::new(0),
+            next: (0..=helpers).map(|_| Line(AtomicUsize::new(0))).collect(),
+            done: (0..=helpers).map(|_| Line(AtomicUsize::new(0))).collect(),
+            active: AtomicUsize::new(0),
+            caller_sleeping: AtomicBool::new(false),
+            caller: Mutex::new(None),
             panicked: AtomicBool::new(false),
             shutdown: AtomicBool::new(false),
             threads: (0..helpers).map(|_| OnceLock::new()).collect(),
@@ -106,36 +154,54 @@ impl Pool {
         self.shared.threads.len() + 1
     }
 
-    /// Runs `f(part)` for every part in 0..threads(): part 0 on the calling thread, the others
-    /// on the helpers; returns when all are done. Panics if a part panicked.
-    pub fn run(&self, f: &(dyn Fn(usize) + Sync)) {
+    /// Runs `f(chunk)` for every chunk in 0..chunks, on the calling thread and the helpers;
+    /// returns when all are done. Panics if a chunk panicked.
+    pub fn run(&self, chunks: usize, f: &(dyn Fn(usize) + Sync)) {
         let s = &*self.shared;
-        if s.threads.is_empty() {
-            return f(0);
+        if s.threads.is_empty() || chunks < 2 {
+            return (0..chunks).for_each(f);
         }
         assert!(!self.busy.swap(true, Acquire), "Pool::run is not reentrant");
-        // SAFETY: the lifetime is erased only while this call waits for every helper to finish.
-        let job: Job = unsafe { std::mem::transmute::<&(dyn Fn(usize) + Sync), Job>(f) };
-        unsafe { *s.job.get() = Some(job) };
-        s.pending.store(s.threads.len(), Relaxed);
+        let job: JobRef = f;
+        s.chunks.store(chunks, Relaxed);
+        for (t, (next, done)) in s.next.iter().zip(&s.done).enumerate() {
+            next.store(share(chunks, s.next.len(), t).start, Relaxed);
+            done.store(0, Relaxed);
+        }
+        // SAFETY (of the helpers' use): `job` lives until this call returns, and it returns only
+        // after clearing the pointer and seeing no helper inside the job.
+        s.job
+            .store(&job as *const JobRef as *mut JobRef<'static>, SeqCst);
         s.epoch.fetch_add(1, SeqCst);
         wake_sleepers(s);
-        let mine = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(0)));
-        let mut spins = 0u32;
-        while s.pending.load(Acquire) != 0 {
-            spins = spins.wrapping_add(1);
-            if spins.is_multiple_of(4096) {
-                // A helper was descheduled: let it run (a no-op where threads cannot yield).
-                std::thread::yield_now();
-            }
-            std::hint::spin_loop();
-        }
-        unsafe { *s.job.get() = None };
+        let mine = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| claim(s, 0, f)));
+        self.wait(|| s.done.iter().map(|d| d.load(Acquire)).sum::<usize>() == chunks);
+        s.job.store(std::ptr::null_mut(), SeqCst);
+        self.wait(|| s.active.load(SeqCst) == 0);
         self.busy.store(false, Release);
         if let Err(e) = mine {
             std::panic::resume_unwind(e);
         }
         assert!(!s.panicked.swap(false, Relaxed), "a pool thread panicked");
+    }
+
+    /// Waits until `ready()`: spinning, then asleep until a helper leaving a job wakes it (a
+    /// helper that is slow or descheduled gets this core meanwhile).
+    fn wait(&self, ready: impl Fn() -> bool) {
+        let s = &*self.shared;
+        let mut spin = Spin::default();
+        while !ready() {
+            if spin.more() {
+                continue;
+            }
+            *s.caller.lock().unwrap_or_else(|e| e.into_inner()) = Some(std::thread::current());
+            s.caller_sleeping.store(true, SeqCst);
+            if !ready() {
+                std::thread::park();
+            }
+            s.caller_sleeping.store(false, SeqCst);
+            spin = Spin::default();
+        }
     }
 }
 
@@ -145,6 +211,31 @@ impl Drop for Pool {
         s.shutdown.store(true, SeqCst);
         s.epoch.fetch_add(1, SeqCst);
         wake_sleepers(s);
+    }
+}
+
+/// Thread `t`'s share of `chunks` among `threads`.
+fn share(chunks: usize, threads: usize, t: usize) -> std::ops::Range<usize> {
+    chunks * t / threads..chunks * (t + 1) / threads
+}
+
+/// Thread `t` claims and runs the chunks of its share of the current job, then those left of
+/// the other shares, until none is left.
+fn claim(s: &Shared, t: usize, f: JobRef) {
+    let (chunks, threads) = (s.chunks.load(Acquire), s.next.len());
+    for u in (t..threads).chain(0..t) {
+        let end = share(chunks, threads, u).end;
+        loop {
+            let c = s.next[u].fetch_add(1, AcqRel);
+            if c >= end {
+                break;
+            }
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(c)));
+            if r.is_err() {
+                s.panicked.store(true, Relaxed);
+            }
+            s.done[t].fetch_add(1, Release);
+        }
     }
 }
 
@@ -160,21 +251,19 @@ fn wake_sleepers(s: &Shared) {
     }
 }
 
-/// A helper's life: wait for a new epoch (spin, then park), run its part, count down; until
-/// shutdown.
+/// A helper's life: wait for a new epoch (spin, then park), claim chunks of the job, leave (and
+/// wake the caller if it sleeps); until shutdown.
 fn helper(s: &Shared, h: usize) {
     s.threads[h].get_or_init(std::thread::current);
     let mut seen = 0u32;
     loop {
-        let mut spins = 0u32;
+        let mut spin = Spin::default();
         let epoch = loop {
             let e = s.epoch.load(Acquire);
             if e != seen {
                 break e;
             }
-            if spins < SPINS {
-                spins += 1;
-                std::hint::spin_loop();
+            if spin.more() {
                 continue;
             }
             s.sleeping[h].store(true, SeqCst);
@@ -182,22 +271,32 @@ fn helper(s: &Shared, h: usize) {
                 std::thread::park();
             }
             s.sleeping[h].store(false, SeqCst);
-            spins = 0;
+            spin = Spin::default();
         };
         seen = epoch;
         if s.shutdown.load(Acquire) {
             return;
         }
-        // SAFETY: the caller published the job before bumping the epoch, and keeps it alive
-        // until `pending` reaches 0.
-        let job = unsafe { (*s.job.get()).expect("a job with the epoch") };
-        let f = unsafe { &*job };
-        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(h + 1))).is_err() {
-            s.panicked.store(true, Relaxed);
+        // Enter, then read the job (SeqCst both here and in `run`): either the caller sees this
+        // helper inside, or this sees the job cleared.
+        s.active.fetch_add(1, SeqCst);
+        let job = s.job.load(SeqCst);
+        if !job.is_null() {
+            // SAFETY: see `run`: the job outlives every helper inside it.
+            claim(s, h + 1, unsafe { *job });
         }
-        s.pending.fetch_sub(1, Release);
+        s.active.fetch_sub(1, SeqCst);
+        if s.caller_sleeping.load(SeqCst) {
+            if let Some(t) = &*s.caller.lock().unwrap_or_else(|e| e.into_inner()) {
+                t.unpark();
+            }
+        }
     }
 }
+
+/// Chunks of a job per thread: enough that a descheduled thread leaves little for the others
+/// to wait for, few enough that each is a sizeable block of the output.
+const CHUNKS_PER_THREAD: usize = 4;
 
 /// How the model's step runs: on the calling thread alone, or split across a shared `Pool`.
 /// Results are the same bit for bit either way (see `kernels::split`).
@@ -236,13 +335,14 @@ impl Par {
         self.pool.as_ref().map_or(1, |p| p.threads())
     }
 
-    /// Runs `f(part, parts)` for every part in 0..parts, with parts = `n()` when `split`, else
-    /// `f(0, 1)` on the calling thread (work too small to be worth a hand-off).
+    /// Runs `f(chunk, chunks)` for every chunk in 0..chunks, spread over the threads, with
+    /// chunks = `CHUNKS_PER_THREAD * n()` when `split`, else `f(0, 1)` on the calling thread
+    /// (work too small to be worth a hand-off).
     pub fn run(&self, split: bool, f: impl Fn(usize, usize) + Sync) {
         match &self.pool {
             Some(p) if split => {
-                let n = p.threads();
-                p.run(&|part| f(part, n));
+                let n = CHUNKS_PER_THREAD * p.threads();
+                p.run(n, &|c| f(c, n));
             }
             _ => f(0, 1),
         }
@@ -264,34 +364,37 @@ mod tests {
     use std::time::Duration;
 
     #[test]
-    fn every_part_runs_once_per_job_across_sleeps() {
+    fn every_chunk_runs_once_per_job_across_sleeps_of_helpers_and_caller() {
         let pool = Pool::new(3);
-        let hits = AtomicU64::new(0);
+        let hits: Vec<AtomicU64> = (0..7).map(|_| AtomicU64::new(0)).collect();
         for round in 0..200u64 {
-            pool.run(&|part| {
-                hits.fetch_add(1 << (part * 16), Relaxed);
+            pool.run(7, &|c| {
+                if c == 6 && round % 40 == 0 {
+                    // A slow chunk: the caller stops spinning and sleeps until it is done.
+                    std::thread::sleep(Duration::from_millis(3));
+                }
+                hits[c].fetch_add(1, Relaxed);
             });
             if round % 50 == 0 {
                 // Long enough for the helpers to park; the next job must wake them.
                 std::thread::sleep(Duration::from_millis(2));
             }
         }
-        let h = hits.load(Relaxed);
-        assert_eq!([h & 0xffff, (h >> 16) & 0xffff, h >> 32], [200, 200, 200]);
+        assert!(hits.iter().all(|h| h.load(Relaxed) == 200));
     }
 
     #[test]
     fn a_panicking_part_is_reported_and_the_pool_still_works() {
         let pool = Pool::new(2);
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            pool.run(&|part| assert!(part == 0, "part {part}"))
+            pool.run(4, &|c| assert!(c != 3, "chunk {c}"))
         }));
         assert!(r.is_err());
         let n = AtomicUsize::new(0);
-        pool.run(&|_| {
+        pool.run(4, &|_| {
             n.fetch_add(1, Relaxed);
         });
-        assert_eq!(n.load(Relaxed), 2);
+        assert_eq!(n.load(Relaxed), 4);
     }
 
     #[test]

@@ -4,6 +4,11 @@
 //
 //   node tests/bench/browser.mjs [--rounds N] [--window-ms MS] [--warmup-ms MS]
 //                                [--mlp-chapter NAME] [--deep-chapter NAME] [--no-kernels]
+//                                [--isolate] [--threads N]
+//
+// --isolate serves www/ cross-origin isolated (COOP + COEP), so the page picks the threaded
+// build on a machine with more than one core; --threads N opens the page at ?threads=N (and
+// sends the same to the worker-only page).
 //
 // Prints one JSON line:
 //   first_step_ms     navigation start -> the page has the result of the first training step
@@ -43,6 +48,8 @@ const opts = {
   mlpChapter: 'fix-tanh',
   deepChapter: 'deep',
   kernels: true,
+  isolate: false,
+  threads: null,
 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
@@ -58,6 +65,8 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--mlp-chapter') opts.mlpChapter = argv[++i];
   else if (a === '--deep-chapter') opts.deepChapter = argv[++i];
   else if (a === '--no-kernels') opts.kernels = false;
+  else if (a === '--isolate') opts.isolate = true;
+  else if (a === '--threads') opts.threads = String(Math.round(num()));
   else throw new Error(`unknown option ${a}`);
 }
 
@@ -74,8 +83,8 @@ const INIT = `(() => {
           const d = e.data;
           if (!d || typeof d !== 'object') return;
           const m = { t: performance.now(), type: d.type };
-          if (d.type === 'progress') { m.step = d.step; m.running = d.running; }
-          if (d.type === 'run') m.chapter = d.info && d.info.chapter;
+          if (d.type === 'progress') { m.step = d.progress.step; m.running = d.progress.running; }
+          if (d.type === 'run') m.chapter = d.run.chapter;
           B.msgs.push(m);
           if (d.type === 'ready') B.kernels = d.kernels;
           if (d.type === 'ready' && !B.stepped) {
@@ -107,7 +116,8 @@ const median = (xs) => {
   return n === 0 ? null : n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 };
 
-const server = await startServer(WWW);
+const server = await startServer(WWW, { isolate: opts.isolate });
+const query = opts.threads ? `?threads=${opts.threads}` : '';
 const browser = await launchBrowser();
 const errors = [];
 let result;
@@ -128,7 +138,7 @@ try {
     ([src, t]) => window.__bench.msgs.some((m) => m.t >= t && new Function('m', `return ${src}`)(m)),
     [pred, after], { timeout, polling: 20 });
 
-  await page.goto(server.url);
+  await page.goto(server.url + query);
   // First training step: the init script presses Step as soon as the worker is ready.
   await waitMsg('m.type === "progress" && m.step >= 1', 0);
   const all = await msgs();
@@ -175,9 +185,9 @@ try {
         const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
         const B = (window.__b = { msgs: [] });
         w.onmessage = (e) => { const d = e.data; B.msgs.push({ t: performance.now(), type: d.type,
-          step: d.step, running: d.running, chapter: d.info && d.info.chapter }); };
+          step: d.progress?.step, running: d.progress?.running, chapter: d.run?.chapter }); };
         window.__post = (m) => w.postMessage(m);
-        w.postMessage({ type: 'init' });
+        w.postMessage({ type: 'init', threads: ${JSON.stringify(opts.threads)} });
       </script>`,
     }));
     await bare.goto(`${server.url}__bench_worker_only.html`);

@@ -72,7 +72,17 @@ pub fn cargo_build(debug: bool) -> Command {
             cmd.env_remove(&*key);
         }
     }
-    cmd.args(["run", NIGHTLY, "cargo", "build", "--lib", "--target", WASM_TARGET, "-p", crate::PACKAGE]);
+    cmd.args([
+        "run",
+        NIGHTLY,
+        "cargo",
+        "build",
+        "--lib",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        crate::PACKAGE,
+    ]);
     cmd.args(["--features", "threads", "-Z", "build-std=panic_abort,std"]);
     if !debug {
         cmd.arg("--release");
