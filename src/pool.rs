@@ -37,7 +37,7 @@ impl Spin {
         self.polls += 1;
         #[cfg(not(target_arch = "wasm32"))]
         {
-            if self.polls % 64 != 0 {
+            if !self.polls.is_multiple_of(64) {
                 return true;
             }
             let since = *self.since.get_or_insert_with(std::time::Instant::now);
