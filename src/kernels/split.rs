@@ -12,11 +12,15 @@ use crate::pool::{block, Par};
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
-/// Below this many multiply-adds a product runs on one thread (a few µs of work; a hand-off
-/// between spinning threads costs well under one).
-const MIN_MADDS: usize = 1 << 14;
-/// Below this many elements an elementwise pass runs on one thread.
-const MIN_ELEMS: usize = 1 << 11;
+/// Below this many multiply-adds a product runs on one thread. A job costs a few µs more than
+/// its work on two threads (hand-off, waiting for the slower half, data moving between the
+/// cores' caches), so products of the small MLP (30x200 and 200x27 at batch 32, under 200k)
+/// stay on one thread, and with them the whole small-MLP step (threads lose there), while the
+/// deep model's 200x200 layers (1.3M at batch 32) are split.
+const MIN_MADDS: usize = 1 << 18;
+/// Below this many elements an elementwise pass (and a parameter's SGD update) runs on one
+/// thread: a 32x200 pass takes a few µs.
+const MIN_ELEMS: usize = 1 << 13;
 
 /// out (m, n) = a (m, k) @ b (k, n) (+ bias), as `kernels::matmul`.
 pub fn matmul(

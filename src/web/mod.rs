@@ -17,9 +17,18 @@ mod panic;
 mod threads;
 mod worker;
 
-pub use bench::KernelBench;
+pub use bench::{KernelBench, StepBench};
 pub use draw::{chapters, draw_chart, file_size_problem, knobs};
 pub use panic::init_panic_hook;
 #[cfg(feature = "threads")]
 pub use threads::{init_thread_pool, start_pool};
 pub use worker::WorkerLab;
+
+/// The threads a training step is split across: the threaded build's pool once started, else one.
+fn par() -> crate::pool::Par {
+    #[cfg(feature = "threads")]
+    if let Some(pool) = threads::pool() {
+        return crate::pool::Par::pool(pool);
+    }
+    crate::pool::Par::single()
+}

@@ -4,7 +4,6 @@
 
 use super::draw::to_js;
 use super::panic::init_panic_hook;
-use crate::pool::Par;
 use crate::session::lab::Lab;
 use crate::session::protocol::{Event, Level, Request, Topic};
 use wasm_bindgen::prelude::*;
@@ -42,10 +41,7 @@ impl WorkerLab {
                 "names.txt, the default 32k names".to_string(),
             ),
         };
-        #[cfg(feature = "threads")]
-        let par = super::threads::pool().map_or_else(Par::single, Par::pool);
-        #[cfg(not(feature = "threads"))]
-        let par = Par::single();
+        let par = super::par();
         let kernels = format!("wasm {}; threads: {}", crate::kernels::backend(), par.n());
         let (mut lab, first) =
             Lab::new(&bytes, &source, &kernels, now()).map_err(|e| JsError::new(&e))?;
