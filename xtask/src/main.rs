@@ -5,6 +5,7 @@
 //! - `serve [--port N] [--isolate]`  build, then serve www/ at http://127.0.0.1:8000/
 //! - `test [--native]`          every check and test, in order; the first failure stops the run
 //! - `bench [--json] [--quick]`  speed: native, the page in Chromium, PyTorch side by side (xtask/src/bench.rs)
+//! - `bench-threads [--quick]`  the threaded build's speed on 1..cores threads and its scaling (threads.rs)
 //! - `wasm-test-runner ARGS..`  internal: cargo's runner for wasm32 tests (wasm-bindgen-test-runner)
 //!
 //! std only, plus wasm-bindgen-cli-support and wasm-bindgen-cli used as libraries, pinned to the
@@ -30,7 +31,7 @@ const OUT_NAME: &str = "makemore_lab";
 /// wasm-bindgen test files; each is `#![cfg(target_arch = "wasm32")]` and only those present run.
 const WASM_TESTS: [&str; 3] = ["node", "web", "worker"];
 const USAGE: &str =
-    "usage: cargo xtask build [--debug] | serve [--port N] [--isolate] | test [--native] | bench";
+    "usage: cargo xtask build [--debug] | serve [--port N] [--isolate] | test [--native] | bench | bench-threads";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -48,6 +49,7 @@ fn main() -> ExitCode {
         "serve" => serve_cmd(flags),
         "test" => test(flags.iter().any(|f| f == "--native")),
         "bench" => bench::bench(flags),
+        "bench-threads" => threads::bench(flags),
         _ => Err(USAGE.to_string()),
     };
     match result {

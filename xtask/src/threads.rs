@@ -3,6 +3,10 @@
 //! memory needs std rebuilt with atomics, which only a nightly toolchain can do: this build alone
 //! uses the pinned nightly below (installed with rust-src and the wasm target when missing);
 //! everything else stays on stable.
+//!
+//! `cargo xtask bench-threads [--quick]`: the threaded build's speed, natively and in the browser
+//! (the small MLP and the deep model on 1..cores threads, and the deep model's scaling at
+//! n_hidden 200/500/1000 x batch 32/128/512, one thread vs every core).
 
 use crate::{run, variant_target_dir, Result, Variant, WASM_TARGET};
 use std::env;
@@ -103,4 +107,40 @@ pub fn cargo_build(debug: bool) -> Command {
     cmd.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", flags);
     cmd.env("CARGO_TARGET_DIR", variant_target_dir(&VARIANT));
     cmd
+}
+
+/// `cargo xtask bench-threads [--quick]`: builds, then runs the native bench on 1..cores threads
+/// and its scaling table, and tests/bench/threads.mjs in headless Chromium; prints their tables.
+pub fn bench(flags: &[String]) -> Result {
+    let quick = flags.iter().any(|f| f == "--quick");
+    crate::build(false)?;
+    run(crate::cargo().args(["build", "--release", "--bin", "bench"]))?;
+    let exe = crate::target_dir().join("release/bench");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for t in 1..=cores {
+        println!("== native, {t} thread(s)");
+        let mut cmd = Command::new(&exe);
+        cmd.args(["--threads", &t.to_string()]);
+        if quick {
+            cmd.arg("--quick");
+        }
+        run(&mut cmd)?;
+    }
+    println!("== native scaling");
+    let mut cmd = Command::new(&exe);
+    cmd.args(["--scaling", "--threads", &cores.to_string()]);
+    if quick {
+        cmd.arg("--quick");
+    }
+    run(&mut cmd)?;
+    println!("== browser");
+    if !crate::root().join("node_modules/playwright-core").is_dir() {
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    let mut cmd = Command::new("node");
+    cmd.arg("tests/bench/threads.mjs");
+    if quick {
+        cmd.arg("--quick");
+    }
+    run(&mut cmd)
 }
