@@ -1,7 +1,7 @@
 //! Build chores for makemore-lab, run as `cargo xtask <command>` (alias in .cargo/config.toml).
 //!
-//! - `build [--debug]`          wasm builds of the lib + wasm-bindgen (`--target web`) into www/pkg/
-//!                              (plain, relaxed/, threads/: see threads.rs)
+//! - `build [--debug]`          wasm builds of the lib + wasm-bindgen (`--target web`) into www/pkg/,
+//!   relaxed/ and threads/ (see threads.rs)
 //! - `serve [--port N] [--isolate]`  build, then serve www/ at http://127.0.0.1:8000/
 //! - `test [--native]`          every check and test, in order; the first failure stops the run
 //! - `bench [--json] [--quick]`  speed: native, the page in Chromium, PyTorch side by side (xtask/src/bench.rs)
