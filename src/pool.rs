@@ -397,6 +397,47 @@ mod tests {
         assert_eq!(n.load(Relaxed), 4);
     }
 
+    /// CPU time (user + system, in clock ticks) of this process's threads named `name`.
+    #[cfg(target_os = "linux")]
+    fn cpu_ticks(name: &str) -> u64 {
+        let mut ticks = 0;
+        for task in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
+            let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+            if comm.trim() != name {
+                continue;
+            }
+            let stat = std::fs::read_to_string(task.path().join("stat")).unwrap();
+            let f: Vec<&str> = stat
+                .rsplit(')')
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .collect();
+            // After the command name: utime and stime are the 12th and 13th fields.
+            ticks += f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap();
+        }
+        ticks
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_idle_pool_burns_no_cpu() {
+        let name = "idle-pool-test";
+        let pool = Pool::with_spawner(3, |f| {
+            std::thread::Builder::new()
+                .name(name.into())
+                .spawn(f)
+                .unwrap();
+        });
+        pool.run(6, &|_| {});
+        std::thread::sleep(Duration::from_millis(20));
+        let before = cpu_ticks(name);
+        std::thread::sleep(Duration::from_millis(300));
+        let used = cpu_ticks(name) - before;
+        // Two spinning helpers would use about 60 ticks (of 10 ms) here.
+        assert!(used <= 3, "{used} ticks of CPU in 300 ms idle");
+    }
+
     #[test]
     fn blocks_cover_the_range_on_aligned_boundaries() {
         for n in [0, 1, 7, 27, 200, 201, 1000] {
