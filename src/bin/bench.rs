@@ -175,9 +175,27 @@ fn deep_at(words: &[String], n_hidden: usize, batch: usize, par: &Par, o: &Opts)
     median(all)
 }
 
+/// How many cores' worth of work `threads` threads get right now: the FMA peak probe on that
+/// many threads at once against one thread alone. On a shared machine another program's load
+/// shows here, so a scaling ratio can be read against it.
+fn capacity(threads: usize) -> f64 {
+    let flops = benchkit::peak_flops_per_iter() as f64;
+    let rate = |n: usize| {
+        let t = Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..n {
+                s.spawn(|| black_box(benchkit::peak_probe(2_000_000, black_box(1.0))));
+            }
+        });
+        n as f64 * 2e6 * flops / t.elapsed().as_secs_f64()
+    };
+    rate(threads) / rate(1)
+}
+
 /// The scaling table: one JSON line (`--json`) or a table.
 fn scaling(words: &[String], o: &Opts) {
     let many = Par::threads(o.threads);
+    let cap_before = capacity(many.n());
     let mut rows = Vec::new();
     for n_hidden in [200, 500, 1000] {
         for batch in [32, 128, 512] {
@@ -186,6 +204,7 @@ fn scaling(words: &[String], o: &Opts) {
             rows.push((n_hidden, batch, one, par));
         }
     }
+    let cap_after = capacity(many.n());
     if o.json {
         let r: Vec<String> = rows
             .iter()
@@ -194,12 +213,15 @@ fn scaling(words: &[String], o: &Opts) {
             })
             .collect();
         println!(
-            "{{\"threads\":{},\"deep_scaling\":[{}]}}",
+            "{{\"threads\":{},\"capacity\":[{cap_before:.2},{cap_after:.2}],\"deep_scaling\":[{}]}}",
             many.n(),
             r.join(",")
         );
     } else {
-        println!("deep model steps/s, 1 thread vs {} threads", many.n());
+        println!(
+            "deep model steps/s, 1 thread vs {} threads (cores free for them: {cap_before:.2}x one core before, {cap_after:.2}x after)",
+            many.n()
+        );
         println!("n_hidden  batch   1 thread  {} threads  ratio", many.n());
         for (h, b, one, par) in rows {
             println!("{h:>8} {b:>6} {one:>10.1} {par:>10.1} {:>6.2}x", par / one);
