@@ -3,9 +3,10 @@
 //! BatchNorm1d). One forward/backward/SGD step works on a mini-batch; `eval_loss` runs a whole
 //! split in eval mode, in chunks.
 
-use crate::kernels;
+use crate::kernels::split;
 use crate::layers::{BatchNorm1d, BnStat, Embedding, Identity, Layer, Linear, Param, Tanh};
 use crate::loss;
+use crate::pool::Par;
 use crate::rng::Rng;
 
 /// How a Linear weight is initialised.
@@ -110,6 +111,9 @@ pub struct Mlp {
     pub emb: Embedding,
     pub layers: Vec<Layer>,
     pub training: bool,
+    /// The threads the step's products and wide passes are split across (one by default); the
+    /// results are the same bit for bit.
+    pub par: Par,
     scratch: Vec<f32>,
     /// Every parameter's values before the last `sgd_step` (in `params()` order), when
     /// `prev_valid`: the update writes the new values here and swaps, so the old ones are kept
@@ -191,6 +195,7 @@ impl Mlp {
             emb,
             layers,
             training: true,
+            par: Par::single(),
             scratch: Vec::new(),
             prev: Vec::new(),
             prev_valid: false,
@@ -204,6 +209,7 @@ impl Mlp {
             emb,
             layers,
             training: true,
+            par: Par::single(),
             scratch: Vec::new(),
             prev: Vec::new(),
             prev_valid: false,
@@ -247,7 +253,7 @@ impl Mlp {
                 Some(prev) => prev.out(),
                 None => &self.emb.out,
             };
-            rest[0].forward(inp, batch, self.training);
+            rest[0].forward(inp, batch, self.training, &self.par);
         }
     }
 
@@ -276,13 +282,13 @@ impl Mlp {
                     // The previous layer's output is this layer's input; its dout is our dinp.
                     let mut dinp = std::mem::take(prev.dout_mut());
                     dinp.resize(batch * prev.n_out(), 0.0);
-                    layer.backward(prev.out(), Some(&mut dinp), batch);
+                    layer.backward(prev.out(), Some(&mut dinp), batch, &self.par);
                     *prev.dout_mut() = dinp;
                 }
                 None => {
                     let mut dinp = std::mem::take(&mut self.emb.dout);
                     dinp.resize(batch * self.emb.n_out(), 0.0);
-                    layer.backward(&self.emb.out, Some(&mut dinp), batch);
+                    layer.backward(&self.emb.out, Some(&mut dinp), batch, &self.par);
                     self.emb.dout = dinp;
                 }
             }
@@ -319,6 +325,7 @@ impl Mlp {
     /// happens completely or not at all.
     pub fn sgd_step(&mut self, lr: f32) -> bool {
         let mut prev = std::mem::take(&mut self.prev);
+        let par = std::mem::take(&mut self.par);
         let mut i = 0;
         let mut finite = true;
         self.visit_params(|p| {
@@ -327,10 +334,11 @@ impl Mlp {
             }
             let out = &mut prev[i];
             out.resize(p.data.len(), 0.0);
-            finite &= kernels::sgd_into(out, &p.data, &p.grad, lr);
+            finite &= split::sgd_into(&par, out, &p.data, &p.grad, lr);
             i += 1;
         });
         self.prev = prev;
+        self.par = par;
         if finite {
             self.swap_prev();
             for layer in &mut self.layers {

@@ -12,6 +12,7 @@ import { createPresentation } from './js/present.js';
 import { createRuns } from './js/runs.js';
 
 const simdOption = new URLSearchParams(location.search).get('simd');
+const threadsOption = new URLSearchParams(location.search).get('threads');
 
 const S = {
   worker: null,
@@ -163,7 +164,7 @@ function startWorker() {
   w.onerror = (e) => { e.preventDefault(); showFatal(`The trainer failed: ${e.message || 'an error in the worker'}.`, false); };
   w.onmessageerror = () => showFatal('A message from the trainer could not be read.', false);
   S.worker = w;
-  const init = { type: 'init', simd: simdOption, link: location.search };
+  const init = { type: 'init', simd: simdOption, threads: threadsOption, link: location.search };
   if (S.dataBytes) {
     init.bytes = S.dataBytes.slice();
     init.name = S.dataName;
@@ -205,7 +206,7 @@ S.onTrap = async () => {
   if (S.recovering) return;
   S.recovering = true;
   try {
-    const fresh = await import(`${wasmModule(simdOption)}?instance=${++instances}`);
+    const fresh = await import(`${wasmModule(simdOption, threadsOption)}?instance=${++instances}`);
     await fresh.default();
     fresh.init_panic_hook();
     S.wasm = fresh;
@@ -229,7 +230,7 @@ window.addEventListener('unhandledrejection', (e) => {
 
 // The worker starts first: its wasm compile, names and model set-up overlap the page's own.
 startWorker();
-const module = await import(wasmModule(simdOption));
+const module = await import(wasmModule(simdOption, threadsOption));
 await module.default();
 S.wasm = module;
 module.init_panic_hook();

@@ -1,10 +1,13 @@
 // Which wasm build to load; the page (for its charts) and the worker (for training) decide alike,
 // so a browser downloads one build.
 //
-// Two builds of the same code (`cargo xtask build`): ./pkg/ is plain simd128, ./pkg/relaxed/ adds
+// Three builds of the same code (`cargo xtask build`): ./pkg/ is plain simd128, ./pkg/relaxed/ adds
 // relaxed SIMD, whose f32x4.relaxed_madd V8 compiles to a fused multiply-add: the matrix kernels
 // need half the instructions. A tiny module using relaxed_madd validates only where the browser
 // has it (Chromium 114 on); elsewhere the plain build runs. Results agree to rounding.
+// ./pkg/threads/ is the relaxed build on a shared memory: the worker splits each training step
+// across threads (its losses are the relaxed build's, bit for bit). It needs a cross-origin
+// isolated page (COOP + COEP, for SharedArrayBuffer) and more than one core.
 const RELAXED_MADD_PROBE = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, // \0asm, version 1
   1, 5, 1, 96, 0, 1, 123, // types: () -> v128
@@ -24,9 +27,23 @@ export function hasRelaxedSimd() {
 }
 
 /**
- * The module URL of the build to use, relative to www/: './pkg/relaxed/makemore_lab.js' where the
- * browser has relaxed SIMD, else './pkg/makemore_lab.js'; `simd` 'plain' forces the plain one.
+ * Threads to train with: every core (`navigator.hardwareConcurrency`, at most 16) where the page
+ * is cross-origin isolated, else 1; `threads` (the page's `?threads=`) asks for a number, and '1'
+ * forces one thread.
  */
-export function wasmModule(simd) {
-  return simd !== 'plain' && hasRelaxedSimd() ? './pkg/relaxed/makemore_lab.js' : './pkg/makemore_lab.js';
+export function threadCount(threads) {
+  if (!globalThis.crossOriginIsolated || typeof SharedArrayBuffer === 'undefined') return 1;
+  const asked = threads == null ? navigator.hardwareConcurrency || 1 : parseInt(threads, 10);
+  return Number.isInteger(asked) && asked > 1 ? Math.min(asked, 16) : 1;
+}
+
+/**
+ * The module URL of the build to use, relative to www/: where the browser has relaxed SIMD,
+ * './pkg/threads/makemore_lab.js' when `threadCount(threads)` > 1, else
+ * './pkg/relaxed/makemore_lab.js'; elsewhere './pkg/makemore_lab.js'. `simd` 'plain' forces the
+ * plain one (one thread).
+ */
+export function wasmModule(simd, threads) {
+  if (simd === 'plain' || !hasRelaxedSimd()) return './pkg/makemore_lab.js';
+  return threadCount(threads) > 1 ? './pkg/threads/makemore_lab.js' : './pkg/relaxed/makemore_lab.js';
 }

@@ -3,7 +3,7 @@
 // `tick` trains in time slices and the worker yields through a MessageChannel, so Pause is heard
 // within one slice. The messages are the types of src/session/protocol.rs.
 
-import { wasmModule } from './simd.js';
+import { threadCount, wasmModule } from './simd.js';
 
 let lab = null;
 let dead = false;
@@ -75,8 +75,15 @@ async function start(init) {
     // The names download overlaps the wasm module's download and compile.
     const names = init.bytes ? null : fetchDefaultNames();
     names?.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
-    const pkg = await import(wasmModule(init.simd));
+    const pkg = await import(wasmModule(init.simd, init.threads));
     await pkg.default();
+    if (pkg.startPool) {
+      // The threaded build: threads - 1 Web Workers on this module's memory, each holding one
+      // of the pool's helpers; this worker is the other thread.
+      const threads = threadCount(init.threads);
+      await pkg.initThreadPool(threads - 1);
+      pkg.startPool(threads);
+    }
     lab = new pkg.WorkerLab(init, names ? await names : undefined);
     send(lab.start_events());
     for (const m of queue.splice(0)) handle(m);

@@ -1,13 +1,17 @@
 //! Native speed measurements of the training core, printed as one JSON line (or a table) for
 //! `cargo xtask bench`, which combines them with the browser and PyTorch numbers.
 //!
-//!   cargo run --release --bin bench -- [--json] [--quick] [--reps N]
+//!   cargo run --release --bin bench -- [--json] [--quick] [--reps N] [--threads N] [--scaling]
 //!
 //! - peak: 12 independent vector multiply-add chains on registers (FMA on AVX2), one core;
 //! - the matrix products of one deep-model step at batch 32, each and together, in GFLOP/s;
 //! - training steps per second (sampling, forward, backward, SGD with its finite check; no
 //!   diagnostics) for the small MLP (`fix-tanh`: n_embd 10, n_hidden 200) and the deep model;
 //! - the deep model's full-split train loss in eval mode (205,280 examples).
+//!
+//! `--threads N` splits the steps and the evaluation across N threads (`pool::Par`; the results
+//! are the same bit for bit). `--scaling` prints only a table instead: the deep model's steps/s at
+//! n_hidden 200/500/1000 x batch 32/128/512 on 1 thread and on `--threads` (default: every core).
 //!
 //! Speeds (steps/s, eval time) are the median of `--reps` repetitions. The peak and the matrix
 //! products' GFLOP/s are the best repetition of each (the least disturbed by other load); their
@@ -18,6 +22,7 @@ use makemore_lab::data::{default_words, Dataset};
 use makemore_lab::kernels;
 use makemore_lab::layers::Layer;
 use makemore_lab::model::Mlp;
+use makemore_lab::pool::Par;
 use makemore_lab::presets;
 use makemore_lab::train::{Split, Trainer};
 use std::hint::black_box;
@@ -29,6 +34,7 @@ struct Opts {
     json: bool,
     quick: bool,
     reps: usize,
+    threads: usize,
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -134,12 +140,93 @@ fn matmul_bench(shapes: &[(usize, usize)], o: &Opts) -> MatmulResult {
     }
 }
 
-fn trainer(preset: &str, words: &[String]) -> Trainer {
+fn trainer(preset: &str, words: &[String], par: &Par) -> Trainer {
     let mut p = presets::preset(preset).expect("preset");
     // A long run keeps the schedule at its first rate; the bench never finishes it.
     p.train.steps = usize::MAX / 2;
     let data = Dataset::new(words, p.model.block_size, p.train.seed);
-    Trainer::new(data, p.model, p.train).expect("trainer")
+    let mut t = Trainer::new(data, p.model, p.train).expect("trainer");
+    t.model.par = par.clone();
+    t
+}
+
+/// Steps/s (median of `reps`) of the deep model at n_hidden x batch on `par`.
+fn deep_at(words: &[String], n_hidden: usize, batch: usize, par: &Par, o: &Opts) -> f64 {
+    let mut p = presets::preset("deep").expect("preset");
+    p.model.n_hidden = n_hidden;
+    p.train.batch_size = batch;
+    p.train.steps = usize::MAX / 2;
+    let data = Dataset::new(words, p.model.block_size, p.train.seed);
+    let mut t = Trainer::new(data, p.model, p.train).expect("trainer");
+    t.model.par = par.clone();
+    for _ in 0..if o.quick { 5 } else { 20 } {
+        t.step().expect("step");
+    }
+    let secs = if o.quick { 0.2 } else { 0.6 };
+    let all = (0..o.reps)
+        .map(|_| {
+            1.0 / time_per_iter(secs, |n| {
+                for _ in 0..n {
+                    t.step().expect("step");
+                }
+            })
+        })
+        .collect();
+    median(all)
+}
+
+/// How many cores' worth of work `threads` threads get right now: the FMA peak probe on that
+/// many threads at once against one thread alone. On a shared machine another program's load
+/// shows here, so a scaling ratio can be read against it.
+fn capacity(threads: usize) -> f64 {
+    let flops = benchkit::peak_flops_per_iter() as f64;
+    let rate = |n: usize| {
+        let t = Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..n {
+                s.spawn(|| black_box(benchkit::peak_probe(2_000_000, black_box(1.0))));
+            }
+        });
+        n as f64 * 2e6 * flops / t.elapsed().as_secs_f64()
+    };
+    rate(threads) / rate(1)
+}
+
+/// The scaling table: one JSON line (`--json`) or a table.
+fn scaling(words: &[String], o: &Opts) {
+    let many = Par::threads(o.threads);
+    let cap_before = capacity(many.n());
+    let mut rows = Vec::new();
+    for n_hidden in [200, 500, 1000] {
+        for batch in [32, 128, 512] {
+            let one = deep_at(words, n_hidden, batch, &Par::single(), o);
+            let par = deep_at(words, n_hidden, batch, &many, o);
+            rows.push((n_hidden, batch, one, par));
+        }
+    }
+    let cap_after = capacity(many.n());
+    if o.json {
+        let r: Vec<String> = rows
+            .iter()
+            .map(|(h, b, one, par)| {
+                format!("{{\"n_hidden\":{h},\"batch\":{b},\"one\":{one:.1},\"threads\":{par:.1}}}")
+            })
+            .collect();
+        println!(
+            "{{\"threads\":{},\"capacity\":[{cap_before:.2},{cap_after:.2}],\"deep_scaling\":[{}]}}",
+            many.n(),
+            r.join(",")
+        );
+    } else {
+        println!(
+            "deep model steps/s, 1 thread vs {} threads (cores free for them: {cap_before:.2}x one core before, {cap_after:.2}x after)",
+            many.n()
+        );
+        println!("n_hidden  batch   1 thread  {} threads  ratio", many.n());
+        for (h, b, one, par) in rows {
+            println!("{h:>8} {b:>6} {one:>10.1} {par:>10.1} {:>6.2}x", par / one);
+        }
+    }
 }
 
 struct StepResult {
@@ -226,7 +313,9 @@ fn main() {
         json: false,
         quick: false,
         reps: 5,
+        threads: 1,
     };
+    let mut scale = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -245,16 +334,33 @@ fn main() {
                         std::process::exit(2)
                     })
             }
+            "--threads" => {
+                o.threads = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&r| r > 0)
+                    .unwrap_or_else(|| {
+                        eprintln!("--threads needs a positive number");
+                        std::process::exit(2)
+                    })
+            }
+            "--scaling" => scale = true,
             _ => {
-                eprintln!("usage: bench [--json] [--quick] [--reps N]");
+                eprintln!("usage: bench [--json] [--quick] [--reps N] [--threads N] [--scaling]");
                 std::process::exit(2);
             }
         }
     }
     let words = default_words();
-
-    let mut mlp = trainer("fix-tanh", &words);
-    let mut deep = trainer("deep", &words);
+    if scale {
+        if o.threads == 1 {
+            o.threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        }
+        return scaling(&words, &o);
+    }
+    let par = Par::threads(o.threads);
+    let mut mlp = trainer("fix-tanh", &words, &par);
+    let mut deep = trainer("deep", &words, &par);
     let deep_shapes = linear_shapes(&deep.model);
     let mm = matmul_bench(&deep_shapes, &o);
     let peak = mm.peak_gflops;
@@ -279,7 +385,7 @@ fn main() {
                 .join(",")
         };
         println!(
-            "{{\"backend\":\"{backend}\",\"lanes\":{},\"peak_gflops\":{peak:.2},\
+            "{{\"backend\":\"{backend}\",\"threads\":{},\"lanes\":{},\"peak_gflops\":{peak:.2},\
              \"matmul_deep_gflops\":{:.2},\"matmul_deep_fraction\":{:.3},\"matmul_deep_parts\":{{{}}},\
              \"mlp_steps_per_s\":{:.1},\"mlp_steps_per_s_all\":[{}],\"mlp_step_mflop\":{:.3},\
              \"mlp_us\":{{\"forward\":{:.1},\"forward_backward\":{:.1},\"sgd\":{:.1}}},\
@@ -287,6 +393,7 @@ fn main() {
              \"deep_us\":{{\"forward\":{:.1},\"forward_backward\":{:.1},\"sgd\":{:.1}}},\
              \"deep_eval_train_s\":{eval_s:.3},\"deep_eval_examples\":{eval_n},\"deep_eval_loss\":{eval_loss},\
              \"deep_eval_gflops\":{:.2}}}",
+            par.n(),
             benchkit::lanes(),
             mm.total_gflops,
             mm.fraction,
@@ -306,7 +413,7 @@ fn main() {
             eval_flops / eval_s / 1e9,
         );
     } else {
-        println!("backend: {backend}");
+        println!("backend: {backend}; {} thread(s) per step", par.n());
         println!("peak (register FMA loop, 1 core): {peak:.1} GFLOP/s");
         println!(
             "deep-step matrix products: {:.1} GFLOP/s (median of paired ratios: {:.0}% of peak)",

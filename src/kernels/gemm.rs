@@ -3,6 +3,8 @@
 //! and `matmul_a_bt_short` (da = d @ w^T), plus `transpose` and `dot`.
 
 use super::{dispatch, Simd};
+use crate::pool::block;
+use std::ops::Range;
 
 /// Loads the last, partial vector of a row: `n` valid lanes at `p`, `avail` readable floats from
 /// `p` on. Reading past the row (into the next one) is cheaper than a partial load; the extra
@@ -158,7 +160,9 @@ unsafe fn bcast_rows<V: Simd, const NVV: usize>(
     }
 }
 
-/// C (m, n) = bias + A (m, k) @ B (k, n), with B's rows contiguous, written to `c` (row stride n).
+/// C (m, n) = bias + A (m, k) @ B (k, n), with B's rows contiguous, written to `c` (row stride n);
+/// only C's columns `cols` (whose start is a multiple of the panel width, `NV * W`, so the tiles
+/// are those of the whole product and each element is summed in the same order).
 /// Column panels of NV vectors outside, row tiles of MR inside, so a panel of B (k x NV*W) stays
 /// in L1 while every row tile of A streams past it.
 #[inline(always)]
@@ -170,12 +174,13 @@ unsafe fn gemm<V: Simd>(
     b: Mat,
     bias: *const f32,
     c: *mut f32,
+    cols: Range<usize>,
 ) {
     let w = V::W;
     let panel = V::NV * w;
-    let mut j0 = 0;
-    while j0 < n {
-        let cols = (n - j0).min(panel);
+    let (mut j0, n_end) = (cols.start, cols.end);
+    while j0 < n_end {
+        let cols = (n_end - j0).min(panel);
         let mut i0 = 0;
         while i0 < m {
             let rows = (m - i0).min(V::MR);
@@ -188,8 +193,8 @@ unsafe fn gemm<V: Simd>(
             } else {
                 // The panel's leftover: one vector at a time, the last maybe partial.
                 let mut j = j0;
-                while j < n {
-                    let last = (n - j).min(w);
+                while j < n_end {
+                    let last = (n_end - j).min(w);
                     bcast_rows::<V, 1>(rows, k, a, i0, b, j, last, bias, c, n);
                     j += w;
                 }
@@ -275,12 +280,22 @@ unsafe fn dot_rows<V: Simd, const P: usize>(
     }
 }
 
-/// C (m, k) = A (m, n) @ B (k, n)^T as blocked dot products; C's row stride is k.
+/// C (m, k) = A (m, n) @ B (k, n)^T as blocked dot products; C's row stride is k. Only C's
+/// columns `cols` (whose start is a multiple of `DP`, so each column takes the same path as in
+/// the whole product).
 #[inline(always)]
-unsafe fn gemm_dots<V: Simd>(m: usize, n: usize, k: usize, a: Mat, b: Mat, c: *mut f32) {
-    let mut j0 = 0;
-    while j0 < k {
-        let cols = (k - j0).min(V::DP);
+unsafe fn gemm_dots<V: Simd>(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: Mat,
+    b: Mat,
+    c: *mut f32,
+    cols: Range<usize>,
+) {
+    let (mut j0, k_end) = (cols.start, cols.end);
+    while j0 < k_end {
+        let cols = (k_end - j0).min(V::DP);
         let mut i0 = 0;
         while i0 < m {
             let rows = (m - i0).min(V::DR);
@@ -325,7 +340,7 @@ unsafe fn matmul_g<V: Simd>(
     let am = Mat::new(a, k, 1);
     let bm = Mat::new(b, n, 1);
     let bias = bias.map_or(std::ptr::null(), |b| b.as_ptr());
-    gemm::<V>(m, k, n, am, bm, bias, out.as_mut_ptr());
+    gemm::<V>(m, k, n, am, bm, bias, out.as_mut_ptr(), 0..n);
 }
 
 dispatch! {
@@ -350,7 +365,7 @@ unsafe fn matmul_at_b_g<V: Simd>(
     // dw (k, n) = A' (k, m) @ d (m, n) with A'(p, r) = a[r * k + p].
     let am = Mat::new(a, 1, k);
     let dm = Mat::new(d, n, 1);
-    gemm::<V>(k, m, n, am, dm, std::ptr::null(), dw.as_mut_ptr());
+    gemm::<V>(k, m, n, am, dm, std::ptr::null(), dw.as_mut_ptr(), 0..n);
 }
 
 dispatch! {
@@ -374,7 +389,7 @@ unsafe fn matmul_a_bt_g<V: Simd>(
     }
     let dm = Mat::new(d, n, 1);
     let wm = Mat::new(w, n, 1);
-    gemm_dots::<V>(m, n, k, dm, wm, da.as_mut_ptr());
+    gemm_dots::<V>(m, n, k, dm, wm, da.as_mut_ptr(), 0..k);
 }
 
 dispatch! {
@@ -406,6 +421,171 @@ dispatch! {
     /// da (m, k) = d (m, n) @ w^T like `matmul_a_bt`, through `wt` (k * n floats of scratch, which
     /// receives w^T): faster when n is small (below `SHORT_DOT`).
     pub fn matmul_a_bt_short(da: &mut [f32], d: &[f32], w: &[f32], wt: &mut [f32], m: usize, k: usize, n: usize) => matmul_a_bt_short_g
+}
+
+/// An output written in blocks by several threads at once (`kernels::split`): each part writes
+/// only its own block, so the parts hold a pointer rather than overlapping `&mut` slices.
+#[derive(Clone, Copy)]
+pub(super) struct Out {
+    ptr: *mut f32,
+    len: usize,
+}
+
+// SAFETY: the parts that share an `Out` write disjoint elements, and the pool's hand-off orders
+// those writes before the caller reads them.
+unsafe impl Send for Out {}
+unsafe impl Sync for Out {}
+
+impl Out {
+    pub(super) fn new(s: &mut [f32]) -> Out {
+        Out {
+            ptr: s.as_mut_ptr(),
+            len: s.len(),
+        }
+    }
+
+    /// The elements `r` as a slice.
+    ///
+    /// # Safety
+    /// Nothing else reads or writes them while the slice lives, and the buffer outlives it.
+    pub(super) unsafe fn block<'a>(self, r: Range<usize>) -> &'a mut [f32] {
+        assert!(r.start <= r.end && r.end <= self.len);
+        std::slice::from_raw_parts_mut(self.ptr.add(r.start), r.len())
+    }
+}
+
+#[inline(always)]
+unsafe fn matmul_part_g<V: Simd>(
+    out: Out,
+    a: &[f32],
+    b: &[f32],
+    bias: Option<&[f32]>,
+    m: usize,
+    k: usize,
+    n: usize,
+    part: usize,
+    parts: usize,
+) {
+    assert!(out.len >= m * n && a.len() >= m * k && b.len() >= k * n && k > 0);
+    if let Some(bias) = bias {
+        assert!(bias.len() >= n);
+    }
+    let cols = block(n, V::NV * V::W, part, parts);
+    let bias = bias.map_or(std::ptr::null(), |b| b.as_ptr());
+    gemm::<V>(
+        m,
+        k,
+        n,
+        Mat::new(a, k, 1),
+        Mat::new(b, n, 1),
+        bias,
+        out.ptr,
+        cols,
+    );
+}
+
+dispatch! {
+    /// `matmul`'s output columns in the `part`-th of `parts` blocks of whole panels (k > 0).
+    /// Writes only those columns of `out`.
+    pub(super) fn matmul_part(out: Out, a: &[f32], b: &[f32], bias: Option<&[f32]>, m: usize, k: usize, n: usize, part: usize, parts: usize) => matmul_part_g
+}
+
+#[inline(always)]
+unsafe fn matmul_at_b_part_g<V: Simd>(
+    dw: Out,
+    a: &[f32],
+    d: &[f32],
+    m: usize,
+    k: usize,
+    n: usize,
+    part: usize,
+    parts: usize,
+) {
+    assert!(dw.len >= k * n && a.len() >= m * k && d.len() >= m * n && m > 0);
+    let rows = block(k, V::MR, part, parts);
+    if rows.is_empty() {
+        return;
+    }
+    // Rows r of dw = A' @ d are the columns r of a.
+    let am = Mat {
+        ptr: a.as_ptr().add(rows.start),
+        rs: 1,
+        cs: k,
+        len: a.len() - rows.start,
+    };
+    let c = dw.ptr.add(rows.start * n);
+    gemm::<V>(
+        rows.len(),
+        m,
+        n,
+        am,
+        Mat::new(d, n, 1),
+        std::ptr::null(),
+        c,
+        0..n,
+    );
+}
+
+dispatch! {
+    /// `matmul_at_b`'s output rows in the `part`-th of `parts` blocks (m > 0). Writes only those
+    /// rows of `dw`.
+    pub(super) fn matmul_at_b_part(dw: Out, a: &[f32], d: &[f32], m: usize, k: usize, n: usize, part: usize, parts: usize) => matmul_at_b_part_g
+}
+
+#[inline(always)]
+unsafe fn matmul_a_bt_part_g<V: Simd>(
+    da: Out,
+    d: &[f32],
+    w: &[f32],
+    m: usize,
+    k: usize,
+    n: usize,
+    part: usize,
+    parts: usize,
+) {
+    assert!(da.len >= m * k && d.len() >= m * n && w.len() >= k * n && n > 0);
+    let cols = block(k, V::DP, part, parts);
+    gemm_dots::<V>(m, n, k, Mat::new(d, n, 1), Mat::new(w, n, 1), da.ptr, cols);
+}
+
+dispatch! {
+    /// `matmul_a_bt`'s output columns in the `part`-th of `parts` blocks (n > 0). Writes only
+    /// those columns of `da`.
+    pub(super) fn matmul_a_bt_part(da: Out, d: &[f32], w: &[f32], m: usize, k: usize, n: usize, part: usize, parts: usize) => matmul_a_bt_part_g
+}
+
+/// Rows `rows` of x (rows_total, cols) into the same columns of out = x^T (cols, rows_total).
+pub(super) fn transpose_part(out: Out, x: &[f32], n_rows: usize, cols: usize, rows: Range<usize>) {
+    assert!(out.len >= n_rows * cols && x.len() >= n_rows * cols && rows.end <= n_rows);
+    for r in rows {
+        for (c, &v) in x[r * cols..(r + 1) * cols].iter().enumerate() {
+            // SAFETY: in bounds (asserted); only this part writes column r of out.
+            unsafe { *out.ptr.add(c * n_rows + r) = v };
+        }
+    }
+}
+
+#[inline(always)]
+unsafe fn matmul_a_bt_short_part_g<V: Simd>(
+    da: Out,
+    d: &[f32],
+    wt: &[f32],
+    m: usize,
+    k: usize,
+    n: usize,
+    part: usize,
+    parts: usize,
+) {
+    assert!(da.len >= m * k && d.len() >= m * n && wt.len() >= k * n && n > 0);
+    let cols = block(k, V::NV * V::W, part, parts);
+    let (dm, wm) = (Mat::new(d, n, 1), Mat::new(wt, k, 1));
+    gemm::<V>(m, n, k, dm, wm, std::ptr::null(), da.ptr, cols);
+}
+
+dispatch! {
+    /// `matmul_a_bt_short`'s output columns in the `part`-th of `parts` blocks, from `wt`
+    /// (= w^T, written beforehand; n > 0). Writes only those columns of `da`.
+    pub(super) fn matmul_a_bt_short_part(da: Out, d: &[f32], wt: &[f32], m: usize, k: usize, n: usize, part: usize, parts: usize) => matmul_a_bt_short_part_g
 }
 
 #[inline(always)]

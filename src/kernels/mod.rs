@@ -11,6 +11,8 @@
 //! - `reduce.rs`: a row's max, column sums, sum and sum of squares;
 //! - `batchnorm.rs`: BatchNorm's column statistics, normalisation and backward passes;
 //! - `sgd.rs`: the SGD update with its finite check;
+//! - `split.rs`: the products and the wide passes split across threads by output blocks, with
+//!   results identical to one thread's (`kernels::split::matmul(par, ...)`);
 //! - this file: which backend runs (`backend()`, the `dispatch!` macro), and the re-exports.
 //!
 //! Matrix products are register-blocked micro-kernels (see the toolchain notes on what
@@ -56,6 +58,7 @@ mod simd_avx2;
 #[cfg(target_arch = "wasm32")]
 mod simd_wasm;
 mod softmax;
+pub mod split;
 
 pub use batchnorm::{bn_dinp, bn_grad_sums, bn_normalize, bn_stats, scale_shift};
 pub use elementwise::{tanh, tanh_backward, tanh_slice};

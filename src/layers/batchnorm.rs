@@ -14,6 +14,8 @@
 
 use super::{ensure_len, Param};
 use crate::kernels;
+use crate::kernels::split;
+use crate::pool::Par;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum BnStat {
@@ -90,7 +92,7 @@ impl BatchNorm1d {
     /// Training: three passes over the batch (sum, centred sum of squares, normalise), each a
     /// loop along the row that vectorises. Eval: one pass, `out = x * scale + shift` with the
     /// running statistics folded into `scale` and `shift`; the training cache is left alone.
-    pub fn forward(&mut self, inp: &[f32], batch: usize, training: bool) {
+    pub fn forward(&mut self, inp: &[f32], batch: usize, training: bool, par: &Par) {
         let n = self.dim;
         let inp = &inp[..batch * n];
         ensure_len(&mut self.out, batch * n);
@@ -126,7 +128,8 @@ impl BatchNorm1d {
             };
         }
         self.pending = true;
-        kernels::bn_normalize(
+        split::bn_normalize(
+            par,
             &mut self.out,
             &mut self.xhat,
             inp,
@@ -188,7 +191,7 @@ impl BatchNorm1d {
 
     /// Reads `self.dout` and the last training-mode forward's cache. Two passes: the column sums
     /// (dgamma, dbeta), then dinp = dout * c1 - c2 - xhat * c3 with per-column coefficients.
-    pub fn backward(&mut self, dinp: Option<&mut [f32]>, batch: usize) {
+    pub fn backward(&mut self, dinp: Option<&mut [f32]>, batch: usize, par: &Par) {
         let n = self.dim;
         let dout = &self.dout[..batch * n];
         let xhat = &self.xhat[..batch * n];
@@ -204,7 +207,8 @@ impl BatchNorm1d {
                 self.c2[j] = g * self.beta.grad[j] / b * inv_s;
                 self.c3[j] = g * self.gamma.grad[j] / (b - 1.0) * inv_s;
             }
-            kernels::bn_dinp(
+            split::bn_dinp(
+                par,
                 &mut dinp[..batch * n],
                 dout,
                 xhat,

@@ -3,6 +3,8 @@
 
 use super::{ensure_len, Param};
 use crate::kernels;
+use crate::kernels::split;
+use crate::pool::Par;
 
 #[derive(Clone, Debug)]
 pub struct Linear {
@@ -33,10 +35,11 @@ impl Linear {
         }
     }
 
-    pub fn forward(&mut self, inp: &[f32], batch: usize) {
+    pub fn forward(&mut self, inp: &[f32], batch: usize, par: &Par) {
         ensure_len(&mut self.out, batch * self.n_out);
         let bias = self.bias.as_ref().map(|b| b.data.as_slice());
-        kernels::matmul(
+        split::matmul(
+            par,
             &mut self.out,
             inp,
             &self.weight.data,
@@ -47,8 +50,9 @@ impl Linear {
         );
     }
 
-    pub fn backward(&mut self, inp: &[f32], dinp: Option<&mut [f32]>, batch: usize) {
-        kernels::matmul_at_b(
+    pub fn backward(&mut self, inp: &[f32], dinp: Option<&mut [f32]>, batch: usize, par: &Par) {
+        split::matmul_at_b(
+            par,
             &mut self.weight.grad,
             inp,
             &self.dout,
@@ -62,7 +66,8 @@ impl Linear {
         if let Some(dinp) = dinp {
             if self.n_out < kernels::SHORT_DOT {
                 ensure_len(&mut self.wt, self.n_in * self.n_out);
-                kernels::matmul_a_bt_short(
+                split::matmul_a_bt_short(
+                    par,
                     dinp,
                     &self.dout,
                     &self.weight.data,
@@ -72,7 +77,8 @@ impl Linear {
                     self.n_out,
                 );
             } else {
-                kernels::matmul_a_bt(
+                split::matmul_a_bt(
+                    par,
                     dinp,
                     &self.dout,
                     &self.weight.data,

@@ -17,6 +17,8 @@ pub use identity::Identity;
 pub use linear::Linear;
 pub use tanh::Tanh;
 
+use crate::pool::Par;
+
 /// A learnable tensor with its gradient. `shape` is what the notebook would print
 /// (`(27, 10)` for C, `(200,)` for a bias).
 #[derive(Clone, Debug)]
@@ -74,21 +76,21 @@ impl Layer {
             Layer::Identity(l) => l.dim,
         }
     }
-    /// `inp` is (batch, n_in); writes `self.out()` as (batch, n_out).
-    pub fn forward(&mut self, inp: &[f32], batch: usize, training: bool) {
+    /// `inp` is (batch, n_in); writes `self.out()` as (batch, n_out), split across `par`'s threads.
+    pub fn forward(&mut self, inp: &[f32], batch: usize, training: bool, par: &Par) {
         match self {
-            Layer::Linear(l) => l.forward(inp, batch),
-            Layer::BatchNorm1d(l) => l.forward(inp, batch, training),
-            Layer::Tanh(l) => l.forward(inp, batch),
+            Layer::Linear(l) => l.forward(inp, batch, par),
+            Layer::BatchNorm1d(l) => l.forward(inp, batch, training, par),
+            Layer::Tanh(l) => l.forward(inp, batch, par),
             Layer::Identity(l) => l.forward(inp, batch),
         }
     }
     /// Reads `self.dout()`; sets parameter gradients; writes `dinp` (batch, n_in) when given.
-    pub fn backward(&mut self, inp: &[f32], dinp: Option<&mut [f32]>, batch: usize) {
+    pub fn backward(&mut self, inp: &[f32], dinp: Option<&mut [f32]>, batch: usize, par: &Par) {
         match self {
-            Layer::Linear(l) => l.backward(inp, dinp, batch),
-            Layer::BatchNorm1d(l) => l.backward(dinp, batch),
-            Layer::Tanh(l) => l.backward(dinp),
+            Layer::Linear(l) => l.backward(inp, dinp, batch, par),
+            Layer::BatchNorm1d(l) => l.backward(dinp, batch, par),
+            Layer::Tanh(l) => l.backward(dinp, par),
             Layer::Identity(l) => l.backward(dinp),
         }
     }

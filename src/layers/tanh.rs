@@ -1,7 +1,8 @@
 //! Tanh: out = tanh(x), elementwise; backward dx = dout * (1 - out^2).
 
 use super::ensure_len;
-use crate::kernels;
+use crate::kernels::split;
+use crate::pool::Par;
 
 #[derive(Clone, Debug)]
 pub struct Tanh {
@@ -19,14 +20,14 @@ impl Tanh {
         }
     }
 
-    pub fn forward(&mut self, inp: &[f32], batch: usize) {
+    pub fn forward(&mut self, inp: &[f32], batch: usize, par: &Par) {
         ensure_len(&mut self.out, batch * self.dim);
-        kernels::tanh_slice(&mut self.out, &inp[..batch * self.dim]);
+        split::tanh_slice(par, &mut self.out, &inp[..batch * self.dim]);
     }
 
-    pub fn backward(&mut self, dinp: Option<&mut [f32]>) {
+    pub fn backward(&mut self, dinp: Option<&mut [f32]>, par: &Par) {
         if let Some(dinp) = dinp {
-            kernels::tanh_backward(dinp, &self.out, &self.dout);
+            split::tanh_backward(par, dinp, &self.out, &self.dout);
         }
     }
 }

@@ -103,6 +103,11 @@ impl Lab {
         Ok((lab, events))
     }
 
+    /// Splits the training steps across `par`'s threads, this run's and every later one's.
+    pub fn set_par(&mut self, par: crate::pool::Par) {
+        self.session.set_par(par);
+    }
+
     pub fn session(&self) -> &Session {
         &self.session
     }

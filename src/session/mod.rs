@@ -29,6 +29,7 @@ pub mod views;
 use crate::data::{parse_names, Dataset, MAX_NAME_CHARS, SPLIT_SEED};
 use crate::diagnostics::{self, FirstLayer, LayerDiag};
 use crate::experiments;
+use crate::pool::Par;
 use crate::presets;
 use crate::rng::{self, Rng};
 use crate::sample::{self, NameScore, Sample, Seen, Stepper};
@@ -167,6 +168,8 @@ pub struct Session {
     custom: bool,
     settings: Settings,
     trainer: Trainer,
+    /// The threads every run's steps are split across (one unless `set_par`).
+    par: Par,
     sample_rng: Rng,
     run: u32,
     lr_override: Option<f32>,
@@ -219,6 +222,7 @@ impl Session {
             sample_rng: Rng::new(settings.seed ^ SAMPLE_SALT),
             settings,
             trainer,
+            par: Par::single(),
             run: 0,
             lr_override: None,
             running: false,
@@ -340,6 +344,13 @@ impl Session {
         self.train_ms += ms.max(0.0);
     }
 
+    /// Splits this run's steps and every later run's across `par`'s threads (the results are
+    /// the same bit for bit).
+    pub fn set_par(&mut self, par: Par) {
+        self.trainer.model.par = par.clone();
+        self.par = par;
+    }
+
     /// Replaces the trainer with a new run of `settings` on `data`; on error nothing changes.
     fn new_run(
         &mut self,
@@ -372,6 +383,7 @@ impl Session {
         self.setup = setup;
         self.data = data;
         self.trainer = trainer;
+        self.trainer.model.par = self.par.clone();
         self.settings = settings;
         self.begin_run();
         Ok(())

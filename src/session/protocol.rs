@@ -17,8 +17,9 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Request {
-    /// Start: the names (an upload's bytes, or none for the default names.txt), and `simd`
-    /// ("plain" forces the simd128 build; read by the worker script before the wasm exists).
+    /// Start: the names (an upload's bytes, or none for the default names.txt), `simd`
+    /// ("plain" forces the simd128 build) and `threads` (the page's `?threads=`: "1" forces one
+    /// thread); both are read by the worker script before the wasm exists (www/simd.js).
     Init {
         #[serde(default, with = "serde_bytes")]
         bytes: Option<Vec<u8>>,
@@ -29,6 +30,9 @@ pub enum Request {
         /// The page's query string: a link to a setup (see `link`).
         #[serde(default)]
         link: Option<String>,
+        /// The threads the worker's pool was asked for (read by the worker script).
+        #[serde(default)]
+        threads: Option<String>,
     },
     Train,
     Pause,

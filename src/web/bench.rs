@@ -1,5 +1,6 @@
 //! The benchmark's handle on this build's kernels (`tests/bench/browser.mjs` times the calls):
-//! the deep model's matrix products and the multiply-add peak probe. Not used by the page.
+//! the deep model's matrix products and the multiply-add peak probe; and `StepBench`, training
+//! steps of a preset at any width and batch (`tests/bench/threads.mjs`). Not used by the page.
 
 use wasm_bindgen::prelude::*;
 
@@ -54,5 +55,54 @@ impl KernelBench {
 impl Default for KernelBench {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// Training steps of a chapter's model (on a names file's bytes) at a given n_hidden and batch,
+/// without the session, split across the threaded build's pool when it was started: JS times
+/// `steps`. Unlike the page, it takes shapes beyond the page's per-step limit.
+#[wasm_bindgen]
+pub struct StepBench {
+    trainer: crate::train::Trainer,
+}
+
+#[wasm_bindgen]
+impl StepBench {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        chapter: &str,
+        n_hidden: usize,
+        batch: usize,
+        names: &[u8],
+    ) -> Result<StepBench, JsError> {
+        use crate::data::{parse_names, Dataset};
+        let words = parse_names(names).map_err(|e| JsError::new(&e.to_string()))?;
+        let mut p = crate::presets::preset(chapter)
+            .ok_or_else(|| JsError::new(&format!("no chapter {chapter}")))?;
+        p.model.n_hidden = n_hidden;
+        p.train.batch_size = batch;
+        p.train.steps = usize::MAX / 2;
+        let data = Dataset::new(&words, p.model.block_size, p.train.seed);
+        let mut trainer =
+            crate::train::Trainer::new(data, p.model, p.train).map_err(|e| JsError::new(&e))?;
+        trainer.model.par = super::par();
+        Ok(StepBench { trainer })
+    }
+
+    /// `n` training steps; the last loss.
+    pub fn steps(&mut self, n: u32) -> Result<f32, JsError> {
+        let mut loss = f32::NAN;
+        for _ in 0..n {
+            loss = self
+                .trainer
+                .step()
+                .map_err(|e| JsError::new(&e.to_string()))?;
+        }
+        Ok(loss)
+    }
+
+    /// Threads a step is split across.
+    pub fn threads(&self) -> usize {
+        self.trainer.model.par.n()
     }
 }

@@ -73,9 +73,11 @@ impl WorkerLab {
                 "names.txt, the default 32k names".to_string(),
             ),
         };
-        let kernels = format!("wasm {}", crate::kernels::backend());
-        let (lab, first) = Lab::new(&bytes, &source, &kernels, link.as_deref(), now())
+        let par = super::par();
+        let kernels = format!("wasm {}; threads: {}", crate::kernels::backend(), par.n());
+        let (mut lab, first) = Lab::new(&bytes, &source, &kernels, link.as_deref(), now())
             .map_err(|e| JsError::new(&e))?;
+        lab.set_par(par);
         Ok(WorkerLab { lab, first })
     }
 

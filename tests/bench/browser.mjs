@@ -61,6 +61,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--mlp-chapter') opts.mlpChapter = argv[++i];
   else if (a === '--deep-chapter') opts.deepChapter = argv[++i];
   else if (a === '--no-kernels') opts.kernels = false;
+  else if (a === '--threads') opts.threads = argv[++i];
   else throw new Error(`unknown option ${a}`);
 }
 
@@ -133,7 +134,8 @@ async function openPage(label) {
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`[${label}] ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`[${label}] ${e}`));
-  await page.goto(server.url);
+  // ?threads=N picks the page's thread count (the threaded build where the page is isolated).
+  await page.goto(server.url + (opts.threads ? `?threads=${opts.threads}` : ''));
   await page.waitForFunction(() => window.__bench.firstStepAt !== undefined, null, { timeout: 120_000 });
   return page;
 }

@@ -64,10 +64,19 @@ export function headersFor(rules, path) {
   return out;
 }
 
-/** Serves `root` on 127.0.0.1 at a free port, with the headers of www/_headers. Resolves to { url, close() }. */
-export async function startServer(root = WWW) {
+/**
+ * Serves `root` on 127.0.0.1 at a free port, with the headers of www/_headers; `isolated: false`
+ * leaves out COOP and COEP (a host that cannot send them). Resolves to { url, close() }.
+ */
+export async function startServer(root = WWW, { isolated = true } = {}) {
   const base = resolve(root);
   const rules = parseHeaders(readFileSync(join(WWW, '_headers'), 'utf8'));
+  if (!isolated) {
+    for (const r of rules) {
+      delete r.headers['Cross-Origin-Opener-Policy'];
+      delete r.headers['Cross-Origin-Embedder-Policy'];
+    }
+  }
   const server = createServer(async (req, res) => {
     let file;
     try {
@@ -114,8 +123,8 @@ export function launchBrowser() {
  * Returns { page, browser, url, consoleErrors, pageErrors, requests, errors(), foreignRequests(),
  * close() }. Requests made by workers go through the same context, so they are recorded too.
  */
-export async function openApp(path = '', { root = WWW, viewport, contextOptions = {} } = {}) {
-  const server = await startServer(root);
+export async function openApp(path = '', { root = WWW, viewport, contextOptions = {}, isolated = true } = {}) {
+  const server = await startServer(root, { isolated });
   let browser;
   try {
     browser = await launchBrowser();

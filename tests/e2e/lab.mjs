@@ -5,9 +5,12 @@ import { openApp } from './harness.mjs';
 
 export const VIEWPORT = { width: 1366, height: 768 };
 
-/** Opens the page (at `path`, e.g. '?simd=plain') at 1366x768 and waits until the worker has the default data. */
-export async function openLab(path = '', { viewport = VIEWPORT, contextOptions } = {}) {
-  const app = await openApp(path, { viewport, contextOptions });
+/**
+ * Opens the page (at `path`, e.g. '?simd=plain') at 1366x768 and waits until the worker has the
+ * default data. The server sends www/_headers, so the page is cross-origin isolated.
+ */
+export async function openLab(path = '', { viewport = VIEWPORT, contextOptions, isolated = true } = {}) {
+  const app = await openApp(path, { viewport, contextOptions, isolated });
   try {
     await app.page.waitForFunction(() => document.body.dataset.ready === '1' && window.__lab?.run, null, { timeout: 30_000 });
   } catch (e) {

@@ -55,7 +55,7 @@ pub fn wasm_flags(cmd: &mut Command, variant: &Variant) {
     }
 }
 
-fn variant_target_dir(variant: &Variant) -> PathBuf {
+pub fn variant_target_dir(variant: &Variant) -> PathBuf {
     match variant.target_subdir {
         Some(sub) => target_dir().join(sub),
         None => target_dir(),
@@ -76,16 +76,24 @@ pub fn build(debug: bool) -> Result {
     for variant in &VARIANTS {
         build_variant(variant, debug, &out_root.join(variant.out_subdir))?;
     }
-    Ok(())
+    // The threaded build (threads.rs): the pinned nightly, installed when missing.
+    crate::threads::ensure_nightly()?;
+    let v = &crate::threads::VARIANT;
+    build_variant(v, debug, &out_root.join(v.out_subdir))
 }
 
 fn build_variant(variant: &Variant, debug: bool, out_dir: &Path) -> Result {
-    let mut cmd = cargo();
-    cmd.args(["build", "--lib", "--target", WASM_TARGET, "-p", PACKAGE]);
-    wasm_flags(&mut cmd, variant);
-    if !debug {
-        cmd.arg("--release");
-    }
+    let mut cmd = if variant.out_subdir == crate::threads::VARIANT.out_subdir {
+        crate::threads::cargo_build(debug)
+    } else {
+        let mut cmd = cargo();
+        cmd.args(["build", "--lib", "--target", WASM_TARGET, "-p", PACKAGE]);
+        wasm_flags(&mut cmd, variant);
+        if !debug {
+            cmd.arg("--release");
+        }
+        cmd
+    };
     let t = Instant::now();
     run(&mut cmd)?;
     println!(
@@ -150,6 +158,9 @@ fn optimize(wasm: &Path, variant: &Variant) -> Result {
     cmd.arg("-O3").args(WASM_FEATURES);
     if variant.features.contains("relaxed-simd") {
         cmd.arg("--enable-relaxed-simd");
+    }
+    if variant.features.contains("atomics") {
+        cmd.arg("--enable-threads");
     }
     run(cmd.arg(wasm).arg("-o").arg(wasm))?;
     println!("wasm-opt -O3: {:.1} s", t.elapsed().as_secs_f64());

@@ -6,6 +6,7 @@
 //!   relative DIR is taken from the repository root)
 //! - `test [--native]`          every check and test, in order; the first failure stops the run
 //! - `bench [--json] [--quick]`  speed: native, the page in Chromium, PyTorch side by side (bench/)
+//! - `bench-threads [--quick]`  the threaded build on 1..cores threads, and its scaling (threads.rs)
 //! - `wasm-test-runner ARGS..`  internal: cargo's runner for wasm32 tests (wasm-bindgen-test-runner)
 //!
 //! wasm-bindgen-cli-support and wasm-bindgen-cli are used as libraries, pinned to the same
@@ -17,6 +18,7 @@ mod dist;
 mod serve;
 mod site;
 mod test;
+mod threads;
 mod toolchain;
 
 use std::env;
@@ -26,7 +28,7 @@ use std::process::{Command, ExitCode};
 type Result<T = ()> = std::result::Result<T, String>;
 
 const USAGE: &str = "usage: cargo xtask build [--debug] | serve [--port N] | dist [--out DIR] \
-                     | test [--native] | bench";
+                     | test [--native] | bench | bench-threads";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         "dist" => dist_cmd(flags),
         "test" => test::test(flags.iter().any(|f| f == "--native")),
         "bench" => bench::bench(flags),
+        "bench-threads" => threads::bench(flags),
         _ => Err(USAGE.to_string()),
     };
     match result {

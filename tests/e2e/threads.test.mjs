@@ -1,0 +1,65 @@
+// The threaded build: on a cross-origin isolated page with more than one core the worker trains
+// with ./pkg/threads/ on every core, and its losses are the relaxed single-thread build's bit for
+// bit (each output element is summed in the same order); `?threads=1` and a page that is not
+// isolated train with the relaxed build on one thread.
+
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chooseChapter, losses, openLab, setBudget, trainTo } from './lab.mjs';
+
+const STEPS = 40;
+const runs = {};
+
+/** Opens the page at `path`, trains the deep chapter for STEPS steps. */
+async function deepRun(path, isolate) {
+  const app = await openLab(path, { isolated: isolate });
+  try {
+    await chooseChapter(app.page, 'deep');
+    await setBudget(app.page, STEPS);
+    await trainTo(app.page, STEPS);
+    return {
+      cores: await app.page.evaluate(() => navigator.hardwareConcurrency),
+      isolated: await app.page.evaluate(() => crossOriginIsolated),
+      kernels: await app.page.evaluate(() => window.__lab.kernels),
+      shown: await app.page.locator('#kernels').innerText(),
+      losses: (await losses(app.page)).slice(0, STEPS),
+      wasm: [...new Set(app.requests.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname))],
+      errors: app.errors(),
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+before(async () => {
+  runs.threads = await deepRun('', true);
+  runs.forcedOne = await deepRun('?threads=1', true);
+  runs.notIsolated = await deepRun('', false);
+});
+
+test('an isolated page trains with the threaded build on every core, and says so', () => {
+  const r = runs.threads;
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.isolated, true);
+  assert.ok(r.cores > 1, `this test needs more than one core (${r.cores})`);
+  assert.match(r.kernels, new RegExp(`relaxed-simd.*; threads: ${r.cores}$`));
+  assert.match(r.shown, /threads: \d/);
+  assert.deepEqual(r.wasm, ['/pkg/threads/makemore_lab_bg.wasm']);
+});
+
+test('?threads=1 and a page that is not isolated train on one thread with the relaxed build', () => {
+  for (const r of [runs.forcedOne, runs.notIsolated]) {
+    assert.deepEqual(r.errors, []);
+    assert.match(r.kernels, /relaxed-simd.*; threads: 1$/);
+    assert.deepEqual(r.wasm, ['/pkg/relaxed/makemore_lab_bg.wasm']);
+  }
+  assert.equal(runs.notIsolated.isolated, false);
+});
+
+test('the threaded losses are the single-thread relaxed build\'s, bit for bit', () => {
+  const one = runs.notIsolated.losses;
+  assert.equal(one.length, STEPS);
+  assert.ok(one[0] > 3 && one[0] < 3.6, `first loss ${one[0]}`);
+  assert.deepEqual(runs.threads.losses, one);
+  assert.deepEqual(runs.forcedOne.losses, one);
+});
