@@ -45,6 +45,7 @@ fn one_of_each_request() -> Vec<Request> {
             name: Some("a.txt".into()),
             simd: Some("plain".into()),
             link: Some("?chapter=deep".into()),
+            threads: Some("2".into()),
         },
         Request::Train,
         Request::Pause,
@@ -294,7 +295,8 @@ fn requests_are_read_as_the_page_writes_them() {
             bytes: None,
             name: None,
             simd: None,
-            link: None
+            link: None,
+            threads: None
         }
     );
     assert_eq!(

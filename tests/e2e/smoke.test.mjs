@@ -29,8 +29,12 @@ test('the wasm module initialises without errors', async () => {
   }
   assert.deepEqual(app.errors(), []);
   const wasm = app.requests.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname);
-  // Chromium has relaxed SIMD: the page and its worker both load that build, and only it.
-  assert.deepEqual([...new Set(wasm)], ['/pkg/relaxed/makemore_lab_bg.wasm'], `fetched: ${wasm}`);
+  // Chromium has relaxed SIMD, and the page is cross-origin isolated: on more than one core the
+  // page and its worker both load the threaded build (the relaxed kernels on a shared memory),
+  // else the relaxed one, and only it.
+  const threaded = await app.page.evaluate(() => crossOriginIsolated && navigator.hardwareConcurrency > 1);
+  const expected = threaded ? '/pkg/threads/makemore_lab_bg.wasm' : '/pkg/relaxed/makemore_lab_bg.wasm';
+  assert.deepEqual([...new Set(wasm)], [expected], `fetched: ${wasm}`);
 });
 
 test('the .wasm is served as application/wasm', async () => {
