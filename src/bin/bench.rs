@@ -194,7 +194,7 @@ fn capacity(threads: usize) -> f64 {
 
 /// The scaling table: one JSON line (`--json`) or a table.
 fn scaling(words: &[String], o: &Opts) {
-    let many = Par::threads(o.threads);
+    let many = threads(o.threads);
     let cap_before = capacity(many.n());
     let mut rows = Vec::new();
     for n_hidden in [200, 500, 1000] {
@@ -358,7 +358,7 @@ fn main() {
         }
         return scaling(&words, &o);
     }
-    let par = Par::threads(o.threads);
+    let par = threads(o.threads);
     let mut mlp = trainer("fix-tanh", &words, &par);
     let mut deep = trainer("deep", &words, &par);
     let deep_shapes = linear_shapes(&deep.model);
@@ -437,5 +437,17 @@ fn main() {
             "deep full-split train loss: {eval_loss:.4} over {eval_n} examples in {eval_s:.3} s ({:.1} GFLOP/s)",
             eval_flops / eval_s / 1e9
         );
+    }
+}
+
+/// `n` threads natively. The binary also compiles for wasm32 (`cargo test --target wasm32` builds
+/// every target), where it never runs and the pool is the browser's: one thread there.
+fn threads(n: usize) -> Par {
+    #[cfg(not(target_arch = "wasm32"))]
+    return Par::threads(n);
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = n;
+        Par::single()
     }
 }
