@@ -173,13 +173,17 @@ export function createCharts(S, post) {
   for (const ch of Object.values(charts)) io.observe(ch.fig);
 
   // Widths are read when the layout changes (the observer runs where layout is clean).
-  new ResizeObserver(() => {
-    for (const ch of Object.values(charts)) {
-      cssWidth.set(ch.canvas, ch.canvas.clientWidth);
-      if (ch.view) dirty.add(ch.fig.dataset.chart);
+  // Each canvas is observed: a chart changes width without the page changing (presentation
+  // mode puts two abreast), and a stale width would stretch its bitmap.
+  const resized = new ResizeObserver((entries) => {
+    for (const e of entries) {
+      const name = e.target.closest('figure').dataset.chart;
+      cssWidth.set(e.target, e.target.clientWidth);
+      if (charts[name].view) dirty.add(name);
     }
     schedule();
-  }).observe(document.getElementById('charts'));
+  });
+  for (const ch of Object.values(charts)) resized.observe(ch.canvas);
   window.addEventListener('resize', () => {
     if (document.body.classList.contains('present')) layout(S.run?.key_charts ?? []);
   });
