@@ -6,7 +6,7 @@
 //! and a note says how many.
 
 use super::common::*;
-use super::prep::{finite_bounds, nice_range, sort_indices};
+use super::prep::{finite_bounds, nice_range, sort_indices, thousands};
 use super::{series_color, BarsData, ChartError};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -20,19 +20,6 @@ const MIN_HIGHLIGHT_PX: f64 = 3.0;
 const GAP_FROM_PX: f64 = 4.0;
 /// Smallest space between two labels under the axis, in pixels.
 const LABEL_GAP_PX: i32 = 3;
-
-/// "2,431".
-pub(super) fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// The indices of `values` left to right: highest first when sorting (non-finite last, ties
 /// in index order), else as given.

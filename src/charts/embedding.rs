@@ -6,7 +6,7 @@
 //! overlapping; the chart says how many ("labels: 60 of 2,431 characters").
 
 use super::common::*;
-use super::prep::{finite_bounds, padded_nice_range, sort_indices};
+use super::prep::{finite_bounds, padded_nice_range, sort_indices, thousands};
 use super::{series_color, ChartError, EmbeddingData};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -18,19 +18,6 @@ const DOT_PX: u32 = 14;
 const POINT_PX: u32 = 2;
 /// Most labelled dots; up to this many characters, every one is labelled.
 pub const MAX_LABELS: usize = 60;
-
-/// "2,431".
-fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// Which points get a label: all when there are at most `MAX_LABELS`; otherwise, in order of
 /// `priority` (highest first, ties by index), each point at least two dot radii (in pixels, `px`)

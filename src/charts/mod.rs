@@ -35,7 +35,7 @@ pub use figure::draw_figure;
 pub use histograms::{draw_histogram_pair, draw_histograms};
 pub use loss::draw_loss;
 pub use lr_finder::draw_lr_finder;
-pub use prep::{decimate, finite_bounds, moving_average, nice_range, nice_step, Align};
+pub use prep::{decimate, finite_bounds, moving_average, nice_range, nice_step, thousands, Align};
 pub use saturation::draw_saturation_map;
 pub use spec::{
     BarsSpec, ChartSpec, EmbeddingSpec, HistSeriesSpec, HistogramSpec, LossSpec, LrFinderSpec,

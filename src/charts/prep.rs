@@ -167,6 +167,20 @@ pub fn finite_bounds(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)
         })
 }
 
+/// A count with thousands separators, as every figure of the page writes it: 182625 ->
+/// "182,625" (`session::format::count` is this).
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Sorts indices by a comparison, stably. Every index sort of the charts goes through this one
 /// instantiation of the standard sort (each closure type would otherwise compile its own copy
 /// into the wasm).

@@ -1,16 +1,9 @@
 //! Numbers as the page shows them. Every figure on the page is formatted here, once.
 
-/// A count with thousands separators: 182625 -> "182,625".
+/// A count with thousands separators: 182625 -> "182,625" (the charts' own, so a chart and its
+/// text write counts alike).
 pub fn count(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::charts::thousands(n)
 }
 
 /// A signed value for the stats lines: "+0.00", "-0.12"; tiny or huge values in e-notation.
