@@ -172,7 +172,7 @@ fn one_of_each_event() -> Vec<Event> {
             line: "1 name".into(),
         },
         Event::Runs {
-            runs: views::run_rows(&mut s),
+            runs: views::run_rows(&s),
             compare: None,
         },
         Event::Link {

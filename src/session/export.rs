@@ -84,7 +84,7 @@ pub fn loss_csv(s: &Session) -> String {
 }
 
 /// The runs table as the page shows it.
-pub fn runs_csv(s: &mut Session) -> String {
+pub fn runs_csv(s: &Session) -> String {
     let mut out = row(&[
         "run",
         "setup",

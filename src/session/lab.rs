@@ -334,7 +334,7 @@ impl Lab {
     fn flush(&mut self, now: f64, force: bool, ev: &mut Vec<Event>) {
         if force {
             let rows = (
-                views::run_rows(&mut self.session),
+                views::run_rows(&self.session),
                 self.session.compare().map(|r| r.run),
             );
             if self.runs_sent.as_ref() != Some(&rows) {

@@ -274,9 +274,9 @@ impl Session {
         self.stepper = None;
     }
 
-    /// The current run as a record (its loss thinned to `points`).
-    pub fn record(&mut self, points: usize) -> RunRecord {
-        let last = (self.history.steps() > 0).then(|| self.step_diag());
+    /// The current run as a record, its loss thinned to `points` (without its last step's
+    /// diagnostics, which only `keep_run` takes).
+    pub fn record(&self, points: usize) -> RunRecord {
         let at_init = self.init_diag.as_ref().and_then(|d| {
             d.first
                 .as_ref()
@@ -317,7 +317,9 @@ impl Session {
             train_ms: self.train_ms,
             loss: self.history.loss_series().thinned_to(points),
             init: self.init_diag.clone(),
-            last,
+            // Only a kept run needs its last step's diagnostics (`keep_run`): the runs table,
+            // asked for at every report, does not.
+            last: None,
         }
     }
 
@@ -326,7 +328,8 @@ impl Session {
         if self.history.steps() == 0 {
             return;
         }
-        let r = self.record(history::EARLIER_POINTS);
+        let mut r = self.record(history::EARLIER_POINTS);
+        r.last = Some(self.step_diag());
         self.runs.push_back(r);
         while self.runs.len() > MAX_EARLIER_RUNS {
             self.runs.pop_front();

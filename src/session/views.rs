@@ -110,7 +110,7 @@ pub fn experiment_list() -> Vec<ExperimentInfo> {
 }
 
 /// The runs table: every earlier run kept, then the current one.
-pub fn run_rows(s: &mut Session) -> Vec<RunRow> {
+pub fn run_rows(s: &Session) -> Vec<RunRow> {
     let current = s.record(2);
     s.earlier_runs()
         .iter()
