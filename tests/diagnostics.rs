@@ -2,7 +2,10 @@
 //! its printed line, BatchNorm's running statistics against the batch's, and the loss in train
 //! mode against eval mode.
 
-use makemore_lab::data::{default_words, Dataset};
+mod support;
+
+use support::trained;
+
 use makemore_lab::diagnostics::{
     batchnorm_running, py_e, py_plus_f, train_vs_eval_loss, weight_grads, Stats, WeightGrad,
 };
@@ -11,21 +14,6 @@ use makemore_lab::model::Mlp;
 use makemore_lab::presets;
 use makemore_lab::rng::Rng;
 use makemore_lab::train::Trainer;
-use std::sync::OnceLock;
-
-fn data() -> &'static Dataset {
-    static D: OnceLock<Dataset> = OnceLock::new();
-    D.get_or_init(|| Dataset::new(&default_words(), 3, 42))
-}
-
-fn trained(name: &str, steps: usize) -> Trainer {
-    let p = presets::preset(name).unwrap();
-    let mut t = Trainer::new(data().clone(), p.model, p.train).unwrap();
-    for _ in 0..steps {
-        t.step().unwrap();
-    }
-    t
-}
 
 /// Unbiased std in f64, two passes.
 fn std64(xs: &[f32]) -> f64 {

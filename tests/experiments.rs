@@ -1,18 +1,15 @@
 //! BREAK IT: each experiment's tell-tale number in a short run, checked against the chapter it
 //! starts from (where the same check must fail), so a test passes only because of the change.
 
-use makemore_lab::data::{default_words, Dataset};
+mod support;
+
+use support::data;
+
 use makemore_lab::diagnostics::{first_layer, layer_diagnostics, update_ratios, LayerDiag};
 use makemore_lab::experiments::{self, CHARTS, NAMES};
 use makemore_lab::presets::{self, Preset};
 use makemore_lab::train::{DivergeCause, Split, StepError, Trainer};
 use std::process::Command;
-use std::sync::OnceLock;
-
-fn data() -> &'static Dataset {
-    static D: OnceLock<Dataset> = OnceLock::new();
-    D.get_or_init(|| Dataset::new(&default_words(), 3, 42))
-}
 
 fn broken(name: &str) -> Preset {
     experiments::experiment(name).unwrap().preset()

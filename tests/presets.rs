@@ -2,17 +2,15 @@
 //! hold (first loss, saturation, BatchNorm statistics, the finder's knee). The full-length runs
 //! are in the README's reproduction table.
 
-use makemore_lab::data::{default_words, Dataset};
+mod support;
+
+use support::data;
+
+use makemore_lab::data::Dataset;
 use makemore_lab::diagnostics::{self, first_layer, layer_diagnostics, update_ratios};
 use makemore_lab::layers::Layer;
 use makemore_lab::presets::{self, Preset};
 use makemore_lab::train::{DivergeCause, Split, StepError, Trainer};
-use std::sync::OnceLock;
-
-fn data() -> &'static Dataset {
-    static D: OnceLock<Dataset> = OnceLock::new();
-    D.get_or_init(|| Dataset::new(&default_words(), 3, 42))
-}
 
 fn trainer(name: &str, seed: u64) -> (Preset, Trainer) {
     let mut p = presets::preset(name).unwrap();

@@ -167,15 +167,19 @@ fn new_seed_changes_the_weights() {
 fn bad_files_are_refused_and_change_nothing() {
     let mut s = small("fix-softmax", 100);
     train_n(&mut s, 3);
-    let before = (
-        views::data_view(&s),
-        weights(&s),
-        s.trainer().step,
-        s.run(),
-        s.words().to_vec(),
-        s.history().clone(),
-        s.settings().clone(),
-    );
+    // Everything a refused file must leave as it was.
+    let snapshot = |s: &Session| {
+        (
+            views::data_view(s),
+            weights(s),
+            s.trainer().step,
+            s.run(),
+            s.words().to_vec(),
+            s.history().clone(),
+            s.settings().clone(),
+        )
+    };
+    let before = snapshot(&s);
     let long = format!("anna\n{}\nbob\n", "x".repeat(65));
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("empty", vec![]),
@@ -199,15 +203,7 @@ fn bad_files_are_refused_and_change_nothing() {
         let expected = parse_names(&bytes).expect_err(what).to_string();
         let got = s.load_names(&bytes, what).expect_err(what);
         assert_eq!(got, expected, "{what}: the core's message");
-        let after = (
-            views::data_view(&s),
-            weights(&s),
-            s.trainer().step,
-            s.run(),
-            s.words().to_vec(),
-            s.history().clone(),
-            s.settings().clone(),
-        );
+        let after = snapshot(&s);
         assert!(after == before, "{what}: everything kept");
     }
     assert_eq!(s.source(), "test");

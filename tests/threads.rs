@@ -2,17 +2,14 @@
 //! weights and BatchNorm statistics, for the small MLP and the deep model, over 2 and 3 threads
 //! (3 leaves ragged blocks everywhere).
 
-use makemore_lab::data::{default_words, Dataset};
+mod support;
+
+use support::data;
+
 use makemore_lab::model::Mlp;
 use makemore_lab::pool::Par;
 use makemore_lab::presets;
 use makemore_lab::train::{Split, Trainer};
-use std::sync::OnceLock;
-
-fn data() -> &'static Dataset {
-    static D: OnceLock<Dataset> = OnceLock::new();
-    D.get_or_init(|| Dataset::new(&default_words(), 3, 42))
-}
 
 /// The losses of `steps` steps of `preset` on `par`, then the full val loss (every product at a
 /// large batch), and every weight and running statistic, as bits.

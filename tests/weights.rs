@@ -3,33 +3,20 @@
 //! refusal of another vocabulary, another shape or a damaged file, and the same mean loss from
 //! the file alone in numpy (`tests/reference/load_weights.py`).
 
-use makemore_lab::data::{build_dataset, default_words, Dataset, Vocab, DEFAULT_NAMES};
+mod support;
+
+use support::{data, trained};
+
+use makemore_lab::data::{build_dataset, default_words, Vocab, DEFAULT_NAMES};
 use makemore_lab::export::safetensors;
 use makemore_lab::export::weights::{
     from_safetensors, load_into, model_config_from_meta, to_safetensors, ExportMeta, FORMAT,
 };
 use makemore_lab::layers::Layer;
 use makemore_lab::model::{Mlp, ModelConfig};
-use makemore_lab::presets;
 use makemore_lab::rng::Rng;
 use makemore_lab::train::{Trainer, EVAL_CHUNK};
 use std::process::Command;
-use std::sync::OnceLock;
-
-fn data() -> &'static Dataset {
-    static D: OnceLock<Dataset> = OnceLock::new();
-    D.get_or_init(|| Dataset::new(&default_words(), 3, 42))
-}
-
-/// A preset trained for `steps`, so that weights and running statistics are far from their init.
-fn trained(name: &str, steps: usize) -> Trainer {
-    let p = presets::preset(name).unwrap();
-    let mut t = Trainer::new(data().clone(), p.model, p.train).unwrap();
-    for _ in 0..steps {
-        t.step().unwrap();
-    }
-    t
-}
 
 fn export(t: &Trainer) -> Vec<u8> {
     let meta = ExportMeta {
