@@ -416,7 +416,7 @@ pub fn lr_chart(s: &Session) -> ChartView {
     let caption = "Learning-rate finder";
     let Some((steps, lo, hi)) = s.settings().sweep() else {
         let spec = LrFinderSpec {
-            title: "this run does not sweep the learning rate".into(),
+            title: "no sweep in this run".into(),
             ..LrFinderSpec::default()
         };
         let line = format!(
