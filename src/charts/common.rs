@@ -270,6 +270,15 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
     }
     let area = chart.plotting_area().strip_coord_spec();
     let font = theme.label();
+    let (aw, ah) = area.dim_in_pixel();
+    let (aw, ah) = (aw as i32, ah as i32);
+    // A label wider than the plot (a narrow screen) is cut with an ellipsis rather than drawn
+    // past the chart's edge; the text twin under every chart has it whole.
+    let room = (aw - 10 - SWATCH_AREA - 2 * MARGIN).max(LABEL_PX as i32) as u32;
+    let entries = entries
+        .into_iter()
+        .map(|(label, swatch)| Ok((fit_text(&area, label, &font, room)?, swatch)))
+        .collect::<Result<Vec<_>, ChartError>>()?;
     let mut boxes = Vec::with_capacity(entries.len());
     let (mut w, mut h) = (0, 0);
     for (i, (label, _)) in entries.iter().enumerate() {
@@ -280,8 +289,6 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
         h = h.max(y + th as i32);
     }
     let (w, h) = (w + SWATCH_AREA + 2 * MARGIN, h + 2 * MARGIN);
-    let (aw, ah) = area.dim_in_pixel();
-    let (aw, ah) = (aw as i32, ah as i32);
     let x0 = match position {
         UpperLeft | MiddleLeft | LowerLeft => 5,
         UpperMiddle | MiddleMiddle | LowerMiddle => (aw - w) / 2,
@@ -313,6 +320,31 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
         }
     }
     Ok(())
+}
+
+/// `text` as it fits in `width` pixels: whole, or its longest prefix that fits with "…" after it.
+pub fn fit_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: String,
+    font: &TextStyle,
+    width: u32,
+) -> Result<String, ChartError> {
+    if area.estimate_text_size(&text, font)?.0 <= width {
+        return Ok(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let cut = |n: usize| chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
+    // The longest prefix that fits: binary search over its length (widths grow with it).
+    let (mut lo, mut hi) = (0, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if area.estimate_text_size(&cut(mid), font)?.0 <= width {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    Ok(cut(lo))
 }
 
 /// The number of decimation buckets for the lines of a chart: one per two pixel columns of the

@@ -85,7 +85,7 @@ pub fn draw_lr_finder<DB: DrawingBackend>(
     }
     if let Some(e) = suggested {
         let e = e as f64;
-        let label = format!("suggested lr {} (10^{:.1})", format_sig2(10f64.powf(e)), e);
+        let label = format!("suggested lr {}", format_sig2(10f64.powf(e)));
         let style = series_color(3).stroke_width(LINE_PX);
         draw_line(&mut chart, vec![(e, y.0), (e, y.1)], style, Some(&label))?;
     }

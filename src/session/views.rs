@@ -765,9 +765,9 @@ fn kaiming_chart(s: &Session) -> ChartView {
     let k = diagnostics::kaiming_demo(st.seed, KAIMING_BATCH, fan_in, KAIMING_FAN_OUT, HIST_BINS);
     let line = |what: &str, st: &Stats| {
         format!(
-            "{what}: mean {}, std {:.2}",
-            format::signed(st.mean),
-            st.std
+            "{what}: std {:.2}, mean {}",
+            st.std,
+            format::signed(st.mean)
         )
     };
     let (lx, ly) = (line("x", &k.x), line("y = x @ w", &k.y));

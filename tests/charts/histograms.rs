@@ -201,3 +201,33 @@ fn histograms_empty_and_invalid() {
         .iter()
         .any(|l| l.0 == hex(series_color(1)) && l.1.len() == 2));
 }
+
+#[test]
+fn a_legend_wider_than_a_narrow_chart_is_cut_with_an_ellipsis() {
+    let a = tanh_hist(1.0, 50);
+    let label = "y = x @ (w / sqrt(30)): std 0.99, mean -5.5e-4, and more words than fit";
+    let series = [HistSeries {
+        label,
+        lo: -1.0,
+        hi: 1.0,
+        values: &a,
+    }];
+    let data = HistogramData {
+        title: "narrow",
+        x_label: "value",
+        y_label: "density",
+        series: &series,
+        bars: false,
+    };
+    let wide = svg(1600, H, |r| draw_histograms(r, &data));
+    assert!(has_text(&wide, label), "whole where it fits");
+    let narrow = svg(360, H, |r| draw_histograms(r, &data));
+    assert!(!has_text(&narrow, label));
+    let cut: Vec<String> = texts(&narrow)
+        .into_iter()
+        .filter(|t| t.ends_with('…'))
+        .collect();
+    assert_eq!(cut.len(), 1, "one label cut: {:?}", texts(&narrow));
+    let kept = cut[0].trim_end_matches('…');
+    assert!(label.starts_with(kept) && kept.len() > 10, "{kept:?}");
+}

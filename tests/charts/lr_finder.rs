@@ -33,7 +33,7 @@ fn lr_finder_marks_the_suggested_lr() {
     let s = shown!("lr_finder", W, H, |r| draw_lr_finder(r, &data));
     for want in [
         "Learning-rate finder",
-        "suggested lr 0.10 (10^-1.0)",
+        "suggested lr 0.10",
         "mean of 25",
         "log10(learning rate)",
         "loss",
