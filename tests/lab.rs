@@ -110,6 +110,14 @@ fn the_start_says_ready_then_describes_the_run() {
         unreachable!()
     };
     assert_eq!((data.names.as_str(), kernels.as_str()), ("600", "native"));
+    // The sampler and the name score say what to do before they are first used.
+    let Event::Run { run } = &events[1] else {
+        unreachable!()
+    };
+    let sampler = chart(&run.charts, ChartId::Sampler).expect("the sampler's prompt");
+    assert!(sampler.lines[0].contains("New name"), "{:?}", sampler.lines);
+    let score = chart(&run.charts, ChartId::Score).expect("the score's prompt");
+    assert!(score.lines[0].contains("Score it"), "{:?}", score.lines);
     assert!(!lab.busy());
     assert!(Lab::new(b"ann\nbob\n", "few", "native", None, 0.0).is_err());
 }

@@ -203,7 +203,7 @@ pub fn run_view(s: &Session) -> RunView {
             None => key_charts(s.chapter()),
         },
         experiment,
-        charts: vec![kaiming_chart(s)],
+        charts: vec![kaiming_chart(s), sampler_chart(s), score_prompt()],
     }
 }
 
@@ -871,6 +871,19 @@ pub fn sampler_chart(s: &Session) -> ChartView {
         uniform
     ));
     view(ChartId::Sampler, caption, spec, lines)
+}
+
+/// The score chart before a name is scored: what to do.
+fn score_prompt() -> ChartView {
+    view(
+        ChartId::Score,
+        "Score a name",
+        ChartSpec::Bars(BarsSpec::default()),
+        vec![
+            "type a name and press Score it: each character's probability, against a uniform guess"
+                .into(),
+        ],
+    )
 }
 
 /// A typed name's score: each character's probability under the model (the boundary at the
