@@ -2,7 +2,10 @@
 // Wi-Fi drops keeps training). Cache-first for the site's own files: on install it stores the
 // page's files below; sw-register.js then sends the URLs the page itself loaded (the wasm build
 // this browser uses, whichever it is); anything else of the site fetched later is stored when it
-// arrives. `cargo xtask serve` and `cargo xtask dist` replace VERSION with a hash of the site's
+// arrives. It also isolates the page where the host cannot: every response it gives carries
+// COOP `same-origin` and COEP `require-corp` (see `isolate`), so from the second load on a static
+// host without those headers still gets the threaded build (SharedArrayBuffer needs them).
+// `cargo xtask serve` and `cargo xtask dist` replace VERSION with a hash of the site's
 // files, so a changed site gets a new cache and the old one is deleted when the new worker starts.
 const VERSION = 'dev';
 const CACHE = `makemore-lab-${VERSION}`;
@@ -38,8 +41,21 @@ self.addEventListener('message', (event) => {
 self.addEventListener('fetch', (event) => {
   const req = event.request;
   if (req.method !== 'GET' || new URL(req.url).origin !== self.location.origin) return;
-  event.respondWith(cacheFirst(req));
+  event.respondWith(cacheFirst(req).then(isolate));
 });
+
+/**
+ * The response with the headers that make the page cross-origin isolated, where the host did not
+ * send them (the site's own files are all it answers, so `require-corp` blocks nothing).
+ */
+function isolate(res) {
+  if (res.status === 0 || res.headers.get('Cross-Origin-Embedder-Policy')) return res;
+  const headers = new Headers(res.headers);
+  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  headers.set('Cross-Origin-Resource-Policy', 'same-origin');
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+}
 
 async function cacheFirst(req) {
   const cache = await caches.open(CACHE);

@@ -61,3 +61,27 @@ test('offline, a reload loads the page, trains and samples', async () => {
   assert.deepEqual(errors, []);
   assert.deepEqual(failed, []);
 });
+
+test('on a host without COOP/COEP, the service worker isolates the page from its second load', async () => {
+  const plain = await startServer(undefined, { isolated: false });
+  const ctx = await browser.newContext();
+  try {
+    const p = await ctx.newPage();
+    await p.goto(plain.url);
+    await p.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 30_000 });
+    assert.equal(await p.evaluate(() => crossOriginIsolated), false, 'the host sends no COOP/COEP');
+    await until(p, () => navigator.serviceWorker.controller && document.documentElement.dataset.offline === 'ready',
+      undefined, 30_000);
+    await p.reload();
+    await p.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 30_000 });
+    assert.equal(await p.evaluate(() => crossOriginIsolated), true, 'isolated by the service worker');
+    if (await p.evaluate(() => navigator.hardwareConcurrency) > 1) {
+      assert.match(await p.textContent('#kernels'), /threads: \d/, 'the threaded build trains');
+    }
+    await setBudget(p, 20);
+    await trainTo(p, 20);
+  } finally {
+    await ctx.close();
+    await plain.close();
+  }
+});

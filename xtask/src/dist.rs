@@ -1,6 +1,6 @@
 //! `cargo xtask dist [--out DIR]`: the static site, ready for any static host: every file of www/
-//! (the page, both wasm builds in pkg/ and pkg/relaxed/, names.txt, `_headers` for hosts that read
-//! it) with the service worker's cache version set to the hash of the files.
+//! (the page, the wasm builds in pkg/, pkg/relaxed/ and pkg/threads/, names.txt, `_headers` for hosts
+//! that read it) with the service worker's cache version set to the hash of the files.
 
 use std::fs;
 use std::path::Path;
