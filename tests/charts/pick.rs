@@ -136,17 +136,21 @@ fn a_map_cell_tells_its_example_and_neuron_and_a_dead_column() {
         black.iter().map(|p| p.1).min().unwrap(),
         black.iter().map(|p| p.1).max().unwrap() + 1,
     );
-    let centre = |row: usize, col: usize| {
+    // A point `f` of the way across cell (row, col), both ways.
+    let inside = |row: usize, col: usize, f: f64| {
         (
-            (x0 as f64 + (col as f64 + 0.5) * (x1 - x0) as f64 / 6.0) as i32,
-            (y0 as f64 + (row as f64 + 0.5) * (y1 - y0) as f64 / 4.0) as i32,
+            (x0 as f64 + (col as f64 + f) * (x1 - x0) as f64 / 6.0) as i32,
+            (y0 as f64 + (row as f64 + f) * (y1 - y0) as f64 / 4.0) as i32,
         )
     };
     for (row, col) in [(0, 0), (3, 4), (1, 2), (2, 5)] {
-        assert_eq!(
-            pick_at(&spec, centre(row, col)),
-            Some(Pick::Cell { row, col })
-        );
+        for f in [0.2, 0.5, 0.8] {
+            assert_eq!(
+                pick_at(&spec, inside(row, col, f)),
+                Some(Pick::Cell { row, col }),
+                "{f} of the way across"
+            );
+        }
     }
     assert_eq!(
         pick_at(&spec, (x0 as i32 - 10, y0 as i32 + 5)),
