@@ -162,3 +162,18 @@ test('a dead neuron: a white column says so', async () => {
   for (let i = col; i !== dead; i += Math.sign(dead - col)) await page.keyboard.press(dead > col ? 'ArrowRight' : 'ArrowLeft');
   await until(page, (j) => document.getElementById('picked-map').textContent.endsWith(`neuron ${j} is saturated for all 32 examples: dead`), dead);
 });
+
+test('pointing (hovering) at a letter picks it, without a click', async () => {
+  await page.click('#chapter-list button[data-chapter="deep"]');
+  await until(page, () => window.__lab.run?.chapter === 'deep');
+  await page.click('#step');
+  await until(page, () => window.__lab.charts.embedding.view && window.__lab.p.step === 1);
+  const { embedding } = await spec('embedding');
+  const index = embedding.chars.indexOf('m');
+  const fig = page.locator('figure[data-chart="embedding"]');
+  await fig.scrollIntoViewIfNeeded();
+  await canvas(page, 'embedding');
+  const at = await page.evaluate((p) => window.__lab.pickTest.locate('embedding', p), { kind: 'point', index });
+  await fig.locator('canvas').hover({ position: { x: at[0], y: at[1] } });
+  await until(page, () => document.getElementById('picked-embedding').textContent.startsWith("'m' at"));
+});

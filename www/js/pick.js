@@ -54,13 +54,34 @@ export function createPicking(S, charts) {
     ch.canvas.classList.add('pickable');
     ch.canvas.setAttribute('aria-describedby', `${line.id} ${ch.readout.id}`);
     ch.canvas.setAttribute('aria-keyshortcuts', 'ArrowLeft ArrowRight ArrowUp ArrowDown Escape');
-    ch.canvas.addEventListener('click', (e) => {
-      if (!ch.view) return;
+    const at = (e) => {
       const r = ch.canvas.getBoundingClientRect();
       const scale = ch.canvas.width / Math.max(1, r.width);
-      const pick = call((w) => w.pick_chart(ch.canvas, ch.view.spec, scale, e.clientX - r.left, e.clientY - r.top));
-      set(name, pick);
+      return call((w) => w.pick_chart(ch.canvas, ch.view.spec, scale, e.clientX - r.left, e.clientY - r.top));
+    };
+    ch.canvas.addEventListener('click', (e) => {
+      if (ch.view) set(name, at(e));
     });
+    // A letter or a cell is picked by pointing at it, too (a layer by a click: it redraws four
+    // charts); once per frame, and only when the item changes.
+    if (!LAYER_CHARTS.includes(name)) {
+      let last = null;
+      let framed = false;
+      ch.canvas.addEventListener('pointermove', (e) => {
+        // The browser's own moves after a scroll or a layout change move nothing: the arrow
+        // keys' pick stays.
+        if (e.movementX === 0 && e.movementY === 0) return;
+        last = e;
+        if (framed || e.pointerType === 'touch') return;
+        framed = true;
+        requestAnimationFrame(() => {
+          framed = false;
+          if (!ch.view || !last) return;
+          const pick = at(last);
+          if (pick && JSON.stringify(pick) !== JSON.stringify(picks[name])) set(name, pick);
+        });
+      });
+    }
     ch.canvas.addEventListener('keydown', (e) => {
       if (e.ctrlKey || e.altKey || e.metaKey || !ch.view) return;
       if (e.key === 'Escape') {
