@@ -853,3 +853,73 @@ fn earlier_runs_are_kept_labelled_and_bounded() {
     s.clear_earlier();
     assert!(s.earlier_runs().is_empty());
 }
+
+#[test]
+fn a_batchnorm_model_is_also_evaluated_in_train_mode() {
+    let mut s = small("batchnorm", 1000);
+    train_n(&mut s, 30);
+    s.request_eval();
+    let mut progress = vec![];
+    while s.busy() {
+        s.work(|| true);
+        progress.extend(s.eval_progress());
+    }
+    assert!(progress.windows(2).all(|w| w[0] < w[1]), "{progress:?}");
+    let e = s.evals()[0];
+    let tm = e
+        .val_train_mode
+        .expect("a BatchNorm model's train-mode loss");
+    let mut t = s.trainer().clone();
+    let val = t.data.val.clone();
+    let (train, eval) = diagnostics::train_vs_eval_loss(&mut t.model, &val.x, &val.y, 32);
+    assert!((tm - train).abs() < 1e-4 * train, "{tm} vs {train}");
+    assert!((e.val - eval).abs() < 1e-4 * eval, "{} vs {eval}", e.val);
+    assert_ne!(tm, e.val, "the two modes differ");
+    let loss = views::loss_chart(&s);
+    let want = format!(
+        "val split at step 30: train mode (batch statistics, batches of 32): {}, eval mode (running statistics): {}",
+        format::loss(tm),
+        format::loss(e.val)
+    );
+    assert!(loss.lines.contains(&want), "{:?}", loss.lines);
+    // Without BatchNorm there is one mode.
+    let mut plain = small("fix-tanh", 1000);
+    train_n(&mut plain, 5);
+    plain.request_eval();
+    while plain.busy() {
+        plain.work(|| false);
+    }
+    assert_eq!(plain.evals()[0].val_train_mode, None);
+    assert!(!views::loss_chart(&plain)
+        .lines
+        .iter()
+        .any(|l| l.contains("train mode")));
+}
+
+#[test]
+fn the_saturation_map_knows_each_example_s_context() {
+    let mut s = small("fix-tanh", 1000);
+    train_n(&mut s, 3);
+    let (xb, _) = s.trainer().last_batch();
+    let itos = s.data().vocab.itos.clone();
+    let want: Vec<String> = xb
+        .chunks(3)
+        .map(|c| c.iter().map(|&i| itos[i as usize]).collect())
+        .collect();
+    let d = views::diag_view(&mut s);
+    let ChartSpec::Saturation(m) = &chart(&d.charts, ChartId::Map).spec else {
+        panic!("a saturation map")
+    };
+    assert_eq!(m.contexts.len(), m.rows);
+    assert_eq!(m.contexts, want[..m.rows]);
+    assert_eq!(m.batch, 32);
+    // The per-layer charts name each series' layer: the k-th Tanh follows the k-th Linear.
+    let ChartSpec::Histograms(acts) = &chart(&d.charts, ChartId::Acts).spec else {
+        panic!("histograms")
+    };
+    assert_eq!(acts.layers, [1]);
+    let ChartSpec::UpdateRatios(r) = &views::ratio_chart(&s).spec else {
+        panic!("ratios")
+    };
+    assert_eq!(r.layers, [0, 1, 2], "C, W1, W2");
+}

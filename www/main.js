@@ -10,6 +10,7 @@ import { createControls } from './js/controls.js';
 import { createUpload } from './js/upload.js';
 import { createPresentation } from './js/present.js';
 import { createRuns } from './js/runs.js';
+import { createPicking } from './js/pick.js';
 
 const simdOption = new URLSearchParams(location.search).get('simd');
 const threadsOption = new URLSearchParams(location.search).get('threads');
@@ -40,6 +41,7 @@ const controls = createControls(S, post);
 const upload = createUpload(S, post);
 const presentation = createPresentation(S, post, charts);
 const runs = createRuns(S, post);
+S.picking = createPicking(S, charts);
 let pageOptions = null; // from the `ready` event, applied once the page's wasm is loaded
 
 function showData(d) {

@@ -226,12 +226,22 @@ pub enum Swatch {
 thread_local! {
     /// The legend entries of the chart being drawn: `build_chart` clears them, `draw_line` and
     /// `add_legend_entry` add to them, `draw_legend` draws and takes them.
-    static LEGEND: RefCell<Vec<(String, Swatch)>> = const { RefCell::new(Vec::new()) };
+    /// Each entry's series, if tagged (`tag_legend_entry`): its box is recorded for picking.
+    static LEGEND: RefCell<Vec<(String, Swatch, Option<usize>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Adds an entry to the legend of the chart being drawn (see [`draw_legend`]).
 pub fn add_legend_entry(label: &str, swatch: Swatch) {
-    LEGEND.with(|l| l.borrow_mut().push((label.to_string(), swatch)));
+    LEGEND.with(|l| l.borrow_mut().push((label.to_string(), swatch, None)));
+}
+
+/// Marks the last legend entry as series `index`'s, so that pointing at it picks the series.
+pub fn tag_legend_entry(index: usize) {
+    LEGEND.with(|l| {
+        if let Some(e) = l.borrow_mut().last_mut() {
+            e.2 = Some(index);
+        }
+    });
 }
 
 /// Draws `points` as one line; with a label, adds a legend entry showing the line.
@@ -281,7 +291,7 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
         .collect::<Result<Vec<_>, ChartError>>()?;
     let mut boxes = Vec::with_capacity(entries.len());
     let (mut w, mut h) = (0, 0);
-    for (i, (label, _)) in entries.iter().enumerate() {
+    for (i, (label, _, _)) in entries.iter().enumerate() {
         let (tw, th) = area.estimate_text_size(label, &font)?;
         let y = (i as f64 * LABEL_PX * LINE_HEIGHT).round() as i32;
         boxes.push((y, th as i32));
@@ -304,8 +314,17 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
     let corners = [(x0, y0), (x0 + w, y0 + h)];
     area.draw(&Rectangle::new(corners, WHITE.mix(0.85).filled()))?;
     area.draw(&Rectangle::new(corners, ShapeStyle::from(&MUTED)))?;
-    for ((label, swatch), (dy, th)) in entries.into_iter().zip(boxes) {
+    let base = area.get_base_pixel();
+    for ((label, swatch, series), (dy, th)) in entries.into_iter().zip(boxes) {
         let y = y0 + MARGIN + dy;
+        if let Some(index) = series {
+            let top = base.1 + y - (LABEL_PX * (LINE_HEIGHT - 1.0) / 2.0) as i32;
+            super::pick::record(super::pick::Hit::Legend {
+                index,
+                from: (base.0 + x0, top),
+                to: (base.0 + x0 + w, top + (LABEL_PX * LINE_HEIGHT) as i32),
+            });
+        }
         area.draw(&Text::new(
             label,
             (x0 + MARGIN + SWATCH_AREA, y),

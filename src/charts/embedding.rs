@@ -6,6 +6,7 @@
 //! overlapping; the chart says how many ("labels: 60 of 2,431 characters").
 
 use super::common::*;
+use super::pick::{self, nearest, Hit, NEIGHBOUR, NEIGHBOURS, PICKED};
 use super::prep::{finite_bounds, padded_nice_range, sort_indices, thousands};
 use super::{series_color, ChartError, EmbeddingData};
 use plotters::coord::Shift;
@@ -56,6 +57,15 @@ pub fn draw_embedding<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &EmbeddingData,
 ) -> Result<(), ChartError> {
+    draw_embedding_picked(root, data, None)
+}
+
+/// The scatter with point `picked` ringed and joined to its `NEIGHBOURS` nearest points.
+pub fn draw_embedding_picked<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &EmbeddingData,
+    picked: Option<usize>,
+) -> Result<(), ChartError> {
     if let Some(r) = too_small(root, data.title) {
         return r;
     }
@@ -103,6 +113,26 @@ pub fn draw_embedding<DB: DrawingBackend>(
     let px: Vec<(i32, i32)> = points.iter().map(|p| chart.backend_coord(&p.1)).collect();
     let labelled = choose_labels(&px, &priority);
 
+    // The picked point's lines go under the dots.
+    let at = |i: usize| {
+        let p = data.points[i];
+        (p.x as f64, p.y as f64)
+    };
+    let neighbours = match picked.filter(|&i| i < data.points.len()) {
+        Some(i) => {
+            let (xs, ys): (Vec<f32>, Vec<f32>) = data.points.iter().map(|p| (p.x, p.y)).unzip();
+            nearest(&xs, &ys, i, NEIGHBOURS)
+        }
+        None => Vec::new(),
+    };
+    if let Some(i) = picked {
+        chart.draw_series(
+            neighbours
+                .iter()
+                .map(|&(j, _)| PathElement::new(vec![at(i), at(j)], NEIGHBOUR.stroke_width(3))),
+        )?;
+    }
+
     let color = series_color(0);
     if points.len() > MAX_LABELS {
         let small = color.mix(0.5).filled();
@@ -133,6 +163,35 @@ pub fn draw_embedding<DB: DrawingBackend>(
             .iter()
             .map(|&(ch, p)| Text::new(ch.to_string(), p, letter.clone())),
     )?;
+    for (&(j, _), d) in neighbours.iter().zip(0..) {
+        let ring = if d == 0 { 2 } else { 1 };
+        chart.draw_series(std::iter::once(Circle::new(
+            at(j),
+            DOT_PX + 3,
+            NEIGHBOUR.stroke_width(ring + 1),
+        )))?;
+    }
+    if let Some(i) = picked.filter(|_| !neighbours.is_empty()) {
+        chart.draw_series(std::iter::once(Circle::new(
+            at(i),
+            DOT_PX + 4,
+            PICKED.stroke_width(4),
+        )))?;
+    }
+    for (i, p) in data.points.iter().enumerate() {
+        if p.x.is_finite() && p.y.is_finite() {
+            let radius = if points.len() > MAX_LABELS {
+                POINT_PX + 4
+            } else {
+                DOT_PX
+            };
+            pick::record(Hit::Point {
+                index: i,
+                at: chart.backend_coord(&(p.x as f64, p.y as f64)),
+                radius: radius as i32,
+            });
+        }
+    }
     if shown.len() < points.len() {
         let note = format!(
             "labels: {} of {} characters ({})",

@@ -3,6 +3,7 @@
 //! (`plt.hist`); and two histograms side by side (the Kaiming demo, pre-activation/activation).
 
 use super::common::*;
+use super::pick::{self, Hit};
 use super::prep::{finite_bounds, nice_range};
 use super::{series_color, ChartError, HistSeries, HistogramData, HistogramPairData};
 use plotters::coord::Shift;
@@ -27,6 +28,16 @@ fn usable(s: &HistSeries) -> bool {
 pub fn draw_histograms<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &HistogramData,
+) -> Result<(), ChartError> {
+    draw_histograms_picked(root, data, &[])
+}
+
+/// The histograms with the series marked in `emphasis` drawn thicker and the others faded
+/// (an empty `emphasis`: all alike).
+pub fn draw_histograms_picked<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &HistogramData,
+    emphasis: &[bool],
 ) -> Result<(), ChartError> {
     if let Some(r) = too_small(root, data.title) {
         return r;
@@ -57,7 +68,11 @@ pub fn draw_histograms<DB: DrawingBackend>(
 
     let alpha = if series.len() == 1 { 0.7 } else { 0.4 };
     for &(i, s) in &series {
-        let color = series_color(i);
+        let (color, width, alpha) = match emphasis.get(i) {
+            Some(true) => (series_color(i).mix(1.0), LINE_PX + 3, alpha),
+            Some(false) => (series_color(i).mix(0.3), 1, alpha * 0.4),
+            None => (series_color(i).mix(1.0), LINE_PX, alpha),
+        };
         if data.bars {
             let fill = color.mix(alpha).filled();
             let base = 0f64.clamp(y.0, y.1);
@@ -66,11 +81,19 @@ pub fn draw_histograms<DB: DrawingBackend>(
             )?;
             if !s.label.is_empty() {
                 add_legend_entry(s.label, Swatch::Bar(fill));
+                tag_legend_entry(i);
             }
         } else {
-            let points = bins(s).map(|(x0, x1, v)| ((x0 + x1) / 2.0, v)).collect();
+            let points: Vec<(f64, f64)> = bins(s).map(|(x0, x1, v)| ((x0 + x1) / 2.0, v)).collect();
+            pick::record(Hit::Line {
+                index: i,
+                points: points.iter().map(|p| chart.backend_coord(p)).collect(),
+            });
             let label = (!s.label.is_empty()).then_some(s.label);
-            draw_line(&mut chart, points, color.stroke_width(LINE_PX), label)?;
+            draw_line(&mut chart, points, color.stroke_width(width), label)?;
+            if label.is_some() {
+                tag_legend_entry(i);
+            }
         }
     }
     if series.iter().any(|(_, s)| !s.label.is_empty()) {

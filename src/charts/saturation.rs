@@ -4,6 +4,7 @@
 //! Drawn as one black rectangle plus one white rectangle per run of trues in a row.
 
 use super::common::*;
+use super::pick::{self, Hit, NEIGHBOUR, PICKED};
 use super::{ChartError, SaturationData};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -13,6 +14,15 @@ use plotters::prelude::*;
 pub fn draw_saturation_map<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &SaturationData,
+) -> Result<(), ChartError> {
+    draw_saturation_map_picked(root, data, None)
+}
+
+/// The map with cell `picked` (row, column) outlined, and its column (the neuron).
+pub fn draw_saturation_map_picked<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &SaturationData,
+    picked: Option<(usize, usize)>,
 ) -> Result<(), ChartError> {
     let (rows, cols) = (data.rows, data.cols);
     if rows.checked_mul(cols) != Some(data.values.len()) {
@@ -47,6 +57,19 @@ pub fn draw_saturation_map<DB: DrawingBackend>(
             .map(move |(c0, c1)| Rectangle::new([(c0 as f64, r), (c1 as f64, r + 1.0)], white))
     });
     chart.draw_series(runs)?;
+    if let Some((r, c)) = picked.filter(|&(r, c)| r < rows && c < cols) {
+        let (r, c) = (r as f64, c as f64);
+        chart.draw_series([
+            Rectangle::new([(c, 0.0), (c + 1.0, h)], NEIGHBOUR.stroke_width(2)),
+            Rectangle::new([(c, r), (c + 1.0, r + 1.0)], PICKED.stroke_width(3)),
+        ])?;
+    }
+    pick::record(Hit::Grid {
+        rows,
+        cols,
+        from: chart.backend_coord(&(0.0, 0.0)),
+        to: chart.backend_coord(&(w, h)),
+    });
     Ok(())
 }
 

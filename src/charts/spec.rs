@@ -2,11 +2,15 @@
 //! numbers and sends it; the page hands it back to the wasm module, which draws it
 //! (`ChartSpec::draw`). The fields are those of the borrowed `XxxData` structs, owned.
 
+use super::embedding::draw_embedding_picked;
+use super::histograms::draw_histograms_picked;
+use super::pick::{clear_hits, emphasis, Pick};
+use super::saturation::draw_saturation_map_picked;
+use super::update_ratios::draw_update_ratios_picked;
 use super::{
-    draw_bars, draw_embedding, draw_histogram_pair, draw_histograms, draw_loss, draw_lr_finder,
-    draw_saturation_map, draw_update_ratios, BarsData, CharPoint, ChartError, EmbeddingData,
-    HistSeries, HistogramData, HistogramPairData, LossData, LrFinderData, NamedSeries,
-    SaturationData, UpdateRatioData,
+    draw_bars, draw_histogram_pair, draw_loss, draw_lr_finder, BarsData, CharPoint, ChartError,
+    EmbeddingData, HistSeries, HistogramData, HistogramPairData, LossData, LrFinderData,
+    NamedSeries, SaturationData, UpdateRatioData,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -90,6 +94,9 @@ pub struct HistogramSpec {
     pub y_label: String,
     pub series: Vec<HistSeriesSpec>,
     pub bars: bool,
+    /// Series `i`'s layer key (see [`Pick::Layer`]); empty for a chart of no layers.
+    #[serde(default)]
+    pub layers: Vec<usize>,
 }
 
 /// See [`SaturationData`]; `values` row-major, 1 = saturated.
@@ -101,6 +108,12 @@ pub struct SaturationSpec {
     pub rows: usize,
     pub cols: usize,
     pub values: Vec<u8>,
+    /// Row `r`'s example: its context characters, e.g. "emm" (empty: unknown).
+    #[serde(default)]
+    pub contexts: Vec<String>,
+    /// The batch's size (the map may show only its first rows).
+    #[serde(default)]
+    pub batch: usize,
 }
 
 /// See [`UpdateRatioData`].
@@ -108,6 +121,9 @@ pub struct SaturationSpec {
 pub struct UpdateRatioSpec {
     pub title: String,
     pub series: Vec<SeriesSpec>,
+    /// Series `i`'s layer key (see [`Pick::Layer`]).
+    #[serde(default)]
+    pub layers: Vec<usize>,
 }
 
 /// See [`BarsData`]; `reference` is `(value, label)`.
@@ -179,6 +195,18 @@ impl ChartSpec {
         &self,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), ChartError> {
+        self.draw_picked(root, None)
+    }
+
+    /// Draws the chart with `picked` standing out: a letter and lines to its nearest
+    /// neighbours, a cell and its column of the map, a layer's curves (the others faded). A
+    /// pick of another kind, or of an item the chart lacks, draws the chart as `draw` does.
+    pub fn draw_picked<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        picked: Option<Pick>,
+    ) -> Result<(), ChartError> {
+        clear_hits();
         match self {
             ChartSpec::Loss(s) => {
                 let earlier = named(&s.earlier_runs);
@@ -213,7 +241,11 @@ impl ChartSpec {
                     .zip(s.xs.iter().zip(&s.ys))
                     .map(|(&ch, (&x, &y))| CharPoint { ch, x, y })
                     .collect();
-                draw_embedding(
+                let picked = match picked {
+                    Some(Pick::Point { index }) => Some(index),
+                    _ => None,
+                };
+                draw_embedding_picked(
                     root,
                     &EmbeddingData {
                         title: &s.title,
@@ -222,11 +254,13 @@ impl ChartSpec {
                         points: &points,
                         counts: &s.counts,
                     },
+                    picked,
                 )
             }
             ChartSpec::Histograms(h) => {
                 let series = h.series();
-                draw_histograms(root, &h.data(&series))
+                let marks = emphasis(&h.layers, picked, series.len());
+                draw_histograms_picked(root, &h.data(&series), &marks)
             }
             ChartSpec::HistogramPair { left, right } => {
                 let (ls, rs) = (left.series(), right.series());
@@ -240,7 +274,11 @@ impl ChartSpec {
             }
             ChartSpec::Saturation(s) => {
                 let values: Vec<bool> = s.values.iter().map(|&v| v != 0).collect();
-                draw_saturation_map(
+                let picked = match picked {
+                    Some(Pick::Cell { row, col }) => Some((row, col)),
+                    _ => None,
+                };
+                draw_saturation_map_picked(
                     root,
                     &SaturationData {
                         title: &s.title,
@@ -250,16 +288,19 @@ impl ChartSpec {
                         cols: s.cols,
                         values: &values,
                     },
+                    picked,
                 )
             }
             ChartSpec::UpdateRatios(s) => {
                 let series = named(&s.series);
-                draw_update_ratios(
+                let marks = emphasis(&s.layers, picked, series.len());
+                draw_update_ratios_picked(
                     root,
                     &UpdateRatioData {
                         title: &s.title,
                         series: &series,
                     },
+                    &marks,
                 )
             }
             ChartSpec::Bars(s) => draw_bars(

@@ -2,6 +2,7 @@
 //! the lecture's black reference line at -3 (updates about 1/1000 of the values).
 
 use super::common::*;
+use super::pick::{self, Hit};
 use super::prep::{decimate, finite_bounds, nice_range, padded_nice_range};
 use super::{series_color, ChartError, UpdateRatioData};
 use plotters::coord::Shift;
@@ -14,6 +15,16 @@ pub const REFERENCE: f64 = -3.0;
 pub fn draw_update_ratios<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &UpdateRatioData,
+) -> Result<(), ChartError> {
+    draw_update_ratios_picked(root, data, &[])
+}
+
+/// The ratios with the series marked in `emphasis` drawn thicker and the others faded (an
+/// empty `emphasis`: all alike).
+pub fn draw_update_ratios_picked<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &UpdateRatioData,
+    emphasis: &[bool],
 ) -> Result<(), ChartError> {
     if let Some(r) = too_small(root, data.title) {
         return r;
@@ -40,12 +51,24 @@ pub fn draw_update_ratios<DB: DrawingBackend>(
 
     for (i, s) in data.series.iter().enumerate() {
         let every = s.every.max(1) as f64;
-        let points = decimate(s.values, buckets)
+        let points: Vec<(f64, f64)> = decimate(s.values, buckets)
             .into_iter()
             .map(|(i, v)| (i as f64 * every, v as f64))
             .collect();
+        pick::record(Hit::Line {
+            index: i,
+            points: points.iter().map(|p| chart.backend_coord(p)).collect(),
+        });
+        let style = match emphasis.get(i) {
+            Some(true) => series_color(i).stroke_width(5),
+            Some(false) => series_color(i).mix(0.3).stroke_width(1),
+            None => series_color(i).stroke_width(2),
+        };
         let label = (!s.label.is_empty()).then_some(s.label);
-        draw_line(&mut chart, points, series_color(i).stroke_width(2), label)?;
+        draw_line(&mut chart, points, style, label)?;
+        if label.is_some() {
+            tag_legend_entry(i);
+        }
     }
     draw_line(
         &mut chart,

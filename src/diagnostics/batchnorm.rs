@@ -51,6 +51,13 @@ pub fn batchnorm_running(model: &Mlp) -> Vec<BnRunning> {
 /// mode. Returns (train mode, eval mode). Neither changes the weights or the running statistics;
 /// both overwrite the layers' buffers, as any forward pass does.
 pub fn train_vs_eval_loss(model: &mut Mlp, x: &[u32], y: &[u32], batch: usize) -> (f32, f32) {
+    let train = train_mode_loss(model, x, y, batch);
+    (train, model.eval_loss(x, y, EVAL_CHUNK))
+}
+
+/// The train-mode half of [`train_vs_eval_loss`]: the mean loss over (x, y) with each batch
+/// of `batch` examples normalised by its own statistics (NaN for fewer than two examples).
+pub fn train_mode_loss(model: &mut Mlp, x: &[u32], y: &[u32], batch: usize) -> f32 {
     let bs = model.config.block_size;
     let n = y.len();
     let was = model.training;
@@ -68,10 +75,9 @@ pub fn train_vs_eval_loss(model: &mut Mlp, x: &[u32], y: &[u32], batch: usize) -
         start = end;
     }
     model.training = was;
-    let train = if n >= 2 {
+    if n >= 2 {
         (total / n as f64) as f32
     } else {
         f32::NAN
-    };
-    (train, model.eval_loss(x, y, EVAL_CHUNK))
+    }
 }

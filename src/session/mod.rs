@@ -22,6 +22,7 @@ pub mod format;
 pub mod history;
 pub mod lab;
 pub mod link;
+pub mod picked;
 pub mod protocol;
 pub mod settings;
 pub mod views;
@@ -67,6 +68,9 @@ pub struct EvalPoint {
     pub step: usize,
     pub train: f32,
     pub val: f32,
+    /// A BatchNorm model's val loss in train mode (each batch of the run's size normalised by
+    /// its own statistics, as training sees it); `val` is eval mode (the running statistics).
+    pub val_train_mode: Option<f32>,
 }
 
 #[derive(Clone, Debug)]
@@ -75,6 +79,9 @@ struct EvalJob {
     pos: usize,
     sum: f64,
     train: f32,
+    /// The last pass, BatchNorm models only: the val split again in train mode.
+    train_mode: bool,
+    val: f32,
 }
 
 /// The first hidden layer's histograms and saturation map, the map cut to `MAP_MAX_ROWS` rows.
@@ -84,6 +91,8 @@ pub struct FirstLayerView {
     /// Rows shown (the first examples of the batch) and the batch size.
     pub rows: usize,
     pub batch: usize,
+    /// Each shown row's context characters, e.g. "emm".
+    pub contexts: Vec<String>,
 }
 
 /// Stats from the buffers of the last training step (cached: sampling and evaluation overwrite
@@ -849,6 +858,8 @@ impl Session {
                 pos: 0,
                 sum: 0.0,
                 train: f32::NAN,
+                train_mode: false,
+                val: f32::NAN,
             });
         }
     }
@@ -864,13 +875,19 @@ impl Session {
         let (n, bs) = (ex.len(), ex.block_size);
         let end = (job.pos + EVAL_PIECE).min(n);
         let (x, y) = (&ex.x[job.pos * bs..end * bs], &ex.y[job.pos..end]);
-        let loss = self.trainer.model.eval_loss(x, y, EVAL_PIECE);
+        let model = &mut self.trainer.model;
+        let loss = if job.train_mode {
+            diagnostics::train_mode_loss(model, x, y, self.trainer.train.batch_size)
+        } else {
+            model.eval_loss(x, y, EVAL_PIECE)
+        };
         job.sum += loss as f64 * (end - job.pos) as f64;
         job.pos = end;
         if end < n {
             return;
         }
         let mean = (job.sum / n.max(1) as f64) as f32;
+        let batchnorm = model.config.batchnorm.is_some();
         match job.split {
             Split::Train => {
                 *job = EvalJob {
@@ -878,13 +895,30 @@ impl Session {
                     pos: 0,
                     sum: 0.0,
                     train: mean,
+                    train_mode: false,
+                    val: f32::NAN,
+                };
+            }
+            Split::Val if batchnorm && !job.train_mode => {
+                *job = EvalJob {
+                    pos: 0,
+                    sum: 0.0,
+                    train_mode: true,
+                    val: mean,
+                    ..*job
                 };
             }
             Split::Val => {
+                let (val, val_train_mode) = if job.train_mode {
+                    (job.val, Some(mean))
+                } else {
+                    (mean, None)
+                };
                 let point = EvalPoint {
                     step: self.trainer.step,
                     train: job.train,
-                    val: mean,
+                    val,
+                    val_train_mode,
                 };
                 self.evals.retain(|e| e.step != point.step);
                 self.evals.push(point);
@@ -901,11 +935,18 @@ impl Session {
     pub fn eval_progress(&self) -> Option<f32> {
         self.eval.as_ref().map(|j| {
             let (nt, nv) = (self.data.train.len(), self.data.val.len());
-            let done = match j.split {
-                Split::Train => j.pos,
-                Split::Val => nt + j.pos,
+            // A BatchNorm model's val split is read twice (eval mode, then train mode).
+            let passes = if self.trainer.model.config.batchnorm.is_some() {
+                2
+            } else {
+                1
             };
-            done as f32 / (nt + nv).max(1) as f32
+            let done = match (j.split, j.train_mode) {
+                (Split::Train, _) => j.pos,
+                (Split::Val, false) => nt + j.pos,
+                (Split::Val, true) => nt + nv + j.pos,
+            };
+            done as f32 / (nt + passes * nv).max(1) as f32
         })
     }
 
@@ -985,10 +1026,18 @@ impl Session {
             let cols = f.map.cols;
             f.map.cells.truncate(rows * cols);
             f.map.rows = rows;
+            let (xb, _) = self.trainer.last_batch();
+            let itos = &self.data.vocab.itos;
+            let contexts = xb
+                .chunks(self.settings.block_size.max(1))
+                .take(rows)
+                .map(|ctx| ctx.iter().map(|&i| itos[i as usize]).collect())
+                .collect();
             FirstLayerView {
                 layer: f,
                 rows,
                 batch,
+                contexts,
             }
         });
         StepDiag {

@@ -359,6 +359,18 @@ pub fn loss_chart(s: &Session) -> ChartView {
             format::loss(e.val)
         ));
     }
+    if let Some((e, tm)) = evals
+        .last()
+        .and_then(|e| e.val_train_mode.map(|tm| (e, tm)))
+    {
+        lines.push(format!(
+            "val split at step {}: train mode (batch statistics, batches of {}): {}, eval mode (running statistics): {}",
+            format::count(e.step),
+            s.trainer().train.batch_size,
+            format::loss(tm),
+            format::loss(e.val)
+        ));
+    }
     if !earlier.is_empty() {
         let labels: Vec<&str> = earlier.iter().map(|r| r.label.as_str()).collect();
         lines.push(format!("earlier runs (faded): {}", labels.join("; ")));
@@ -477,6 +489,8 @@ pub fn ratio_chart(s: &Session) -> ChartView {
     ];
     let spec = UpdateRatioSpec {
         title: String::new(),
+        // C, then each Linear's weight: key j is the j-th Linear (see `Pick::Layer`).
+        layers: (0..labels.len()).collect(),
         series: labels
             .iter()
             .zip(points)
@@ -511,6 +525,7 @@ fn hist_spec(title: &str, x_label: &str, bars: bool, series: Vec<HistSeriesSpec>
         y_label: "density".into(),
         series,
         bars,
+        layers: Vec::new(),
     }
 }
 
@@ -669,6 +684,8 @@ fn map_chart(s: &Session, d: &StepDiag, other: Other) -> ChartView {
         rows: m.rows,
         cols,
         values: m.cells.iter().map(|&c| c as u8).collect(),
+        contexts: f.contexts.clone(),
+        batch: f.batch,
     });
     view(ChartId::Map, caption, spec, lines)
 }
@@ -703,6 +720,8 @@ fn layers_chart(d: &StepDiag, acts: bool, other: Other) -> ChartView {
         }
     };
     let mut lines: Vec<String> = d.layers.iter().map(line).collect();
+    // The k-th activation layer follows the k-th Linear: key k + 1 (see `Pick::Layer`).
+    let mut layers: Vec<usize> = (1..=d.layers.len()).collect();
     let mut series: Vec<HistSeriesSpec> = d
         .layers
         .iter()
@@ -711,13 +730,17 @@ fn layers_chart(d: &StepDiag, acts: bool, other: Other) -> ChartView {
         .collect();
     if let Some(c) = other {
         let run = c.run;
-        for l in &c.last.layers {
+        for (k, l) in c.last.layers.iter().enumerate() {
             let text = format!("run {run}: {}", line(l));
             series.push(hist_series(&text, &hist(l)));
             lines.push(text);
+            layers.push(k + 1);
         }
     }
-    let spec = ChartSpec::Histograms(hist_spec("", x_label, false, series));
+    let spec = ChartSpec::Histograms(HistogramSpec {
+        layers,
+        ..hist_spec("", x_label, false, series)
+    });
     view(id, caption, spec, lines)
 }
 
@@ -935,7 +958,11 @@ fn weight_grads_chart(s: &Session, step: usize) -> ChartView {
         .iter()
         .map(|g| hist_series(&g.label(), &g.grad_hist))
         .collect();
-    let spec = ChartSpec::Histograms(hist_spec("", "gradient", false, series));
+    let spec = ChartSpec::Histograms(HistogramSpec {
+        // C, then each Linear's weight, as in the ratio chart.
+        layers: (0..w.len()).collect(),
+        ..hist_spec("", "gradient", false, series)
+    });
     view(ChartId::WeightGrads, caption, spec, lines)
 }
 

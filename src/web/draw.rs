@@ -28,7 +28,7 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
 }
 
 /// Runs `draw` on a drawing area over `canvas`, which holds `scale` device pixels per CSS pixel.
-fn on_canvas(
+pub(super) fn on_canvas(
     canvas: HtmlCanvasElement,
     scale: f64,
     draw: impl FnOnce(

@@ -2,6 +2,7 @@
 //!
 //! - `worker`: `WorkerLab`, the worker's `session::lab::Lab` behind JS values;
 //! - `draw`: the page's `draw_chart` (a `ChartSpec` on a canvas) and the facts the page asks for;
+//! - `pick`: pointing at a chart (the item under the pointer, the arrow keys, its sentence);
 //! - `canvas`: the canvas backend (sharp at any devicePixelRatio, text measured by the canvas);
 //! - `panic`: a panic becomes a message on the page;
 //! - `bench`: the benchmark's handle on this build's kernels;
@@ -13,6 +14,7 @@ mod bench;
 mod canvas;
 mod draw;
 mod panic;
+mod pick;
 #[cfg(feature = "threads")]
 mod threads;
 mod worker;
@@ -23,6 +25,7 @@ pub use draw::{
     trap_for_test, upload_hint,
 };
 pub use panic::init_panic_hook;
+pub use pick::{describe_pick, draw_chart_picked, locate_pick, pick_chart, step_pick};
 #[cfg(feature = "threads")]
 pub use threads::{init_thread_pool, start_pool};
 pub use worker::WorkerLab;

@@ -13,5 +13,6 @@ mod figure;
 mod histograms;
 mod loss;
 mod lr_finder;
+mod pick;
 mod saturation;
 mod update_ratios;

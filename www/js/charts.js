@@ -119,7 +119,9 @@ export function createCharts(S, post) {
         S.trapNextDraw = false;
         wasm.trap_for_test();
       }
-      wasm.draw_chart(ch.canvas, ch.view.spec, dpr);
+      const pick = S.picking?.of(name);
+      if (pick) wasm.draw_chart_picked(ch.canvas, ch.view.spec, dpr, pick);
+      else wasm.draw_chart(ch.canvas, ch.view.spec, dpr);
       ch.draws += 1;
     } catch (e) {
       if (e instanceof WebAssembly.RuntimeError) {
@@ -263,6 +265,12 @@ export function createCharts(S, post) {
         setLines(ch.readout, v.lines);
         dirty.add(v.id);
       }
+      S.picking?.refresh(views);
+      schedule();
+    },
+    /** Draws these charts again (a pick changed). */
+    redraw(names) {
+      for (const name of names) if (charts[name]?.view) dirty.add(name);
       schedule();
     },
     /** Starts drawing once the page's wasm module is ready. */
