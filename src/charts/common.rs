@@ -287,7 +287,7 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
     let room = (aw - 10 - SWATCH_AREA - 2 * MARGIN).max(LABEL_PX as i32) as u32;
     let entries = entries
         .into_iter()
-        .map(|(label, swatch)| Ok((fit_text(&area, label, &font, room)?, swatch)))
+        .map(|(label, swatch, series)| Ok((fit_text(&area, label, &font, room)?, swatch, series)))
         .collect::<Result<Vec<_>, ChartError>>()?;
     let mut boxes = Vec::with_capacity(entries.len());
     let (mut w, mut h) = (0, 0);
