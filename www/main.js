@@ -10,6 +10,7 @@ import { createControls } from './js/controls.js';
 import { createUpload } from './js/upload.js';
 import { createPresentation } from './js/present.js';
 import { createRuns } from './js/runs.js';
+import { createPath } from './js/path.js';
 
 const simdOption = new URLSearchParams(location.search).get('simd');
 const threadsOption = new URLSearchParams(location.search).get('threads');
@@ -40,6 +41,7 @@ const controls = createControls(S, post);
 const upload = createUpload(S, post);
 const presentation = createPresentation(S, post, charts);
 const runs = createRuns(S, post);
+const path = createPath(S, post);
 let pageOptions = null; // from the `ready` event, applied once the page's wasm is loaded
 
 function showData(d) {
@@ -86,6 +88,12 @@ function onEvent(m) {
       if (m.diag.run !== S.run?.run) break;
       S.diag = m.diag;
       charts.show(m.diag.charts);
+      path.show(m.diag.path);
+      break;
+    case 'path':
+      if (m.path.run !== S.run?.run) break;
+      path.show(m.path);
+      charts.show([m.chart]);
       break;
     case 'data':
       upload.loaded(m.upload);

@@ -4,10 +4,14 @@
 //! would bury the plot under dots, so beyond `MAX_LABELS` every character is a small point and
 //! only the most frequent (or, without counts, the farthest out) get a labelled dot, never two
 //! overlapping; the chart says how many ("labels: 60 of 2,431 characters").
+//!
+//! On the embedding's path (`draw_embedding_path`) the axes are fixed over every snapshot, each
+//! letter has a faint trail from where it started (a small ring) to where it is, and the
+//! snapshot's step is written in the corner.
 
 use super::common::*;
 use super::prep::{finite_bounds, padded_nice_range, sort_indices, thousands};
-use super::{series_color, ChartError, EmbeddingData};
+use super::{series_color, ChartError, EmbeddingData, EmbeddingPathData};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -56,6 +60,37 @@ pub fn draw_embedding<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &EmbeddingData,
 ) -> Result<(), ChartError> {
+    scatter(root, data, None)
+}
+
+/// Draws the scatter of `data` at one snapshot of the embedding's `path` (see
+/// [`EmbeddingPathData`]): trails, fixed axes, the step.
+pub fn draw_embedding_path<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &EmbeddingData,
+    path: &EmbeddingPathData,
+) -> Result<(), ChartError> {
+    scatter(root, data, Some(path))
+}
+
+/// Trail width in pixels, and the radius of the ring where a trail starts.
+const TRAIL_PX: u32 = 2;
+const START_PX: u32 = 4;
+
+/// The bounds widened to the path's fixed ones (when finite).
+fn widen(b: (f64, f64), lo: f32, hi: f32) -> (f64, f64) {
+    if lo.is_finite() && hi.is_finite() && lo <= hi {
+        (b.0.min(lo as f64), b.1.max(hi as f64))
+    } else {
+        b
+    }
+}
+
+fn scatter<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &EmbeddingData,
+    path: Option<&EmbeddingPathData>,
+) -> Result<(), ChartError> {
     if let Some(r) = too_small(root, data.title) {
         return r;
     }
@@ -73,6 +108,13 @@ pub fn draw_embedding<DB: DrawingBackend>(
     ) else {
         return draw_message(root, data.title, NO_DATA);
     };
+    let (xb, yb) = match path {
+        Some(p) => (
+            widen(xb, p.bounds[0], p.bounds[1]),
+            widen(yb, p.bounds[2], p.bounds[3]),
+        ),
+        None => (xb, yb),
+    };
 
     let theme = Theme::new();
     // Room for the dots at the edges.
@@ -80,6 +122,23 @@ pub fn draw_embedding<DB: DrawingBackend>(
     let y = padded_nice_range(yb.0, yb.1, 0.08);
     let mut chart = build_chart(root, &theme, data.title, x, y)?;
     draw_axes(&mut chart, &theme, data.x_label, data.y_label, true)?;
+    if let Some(p) = path {
+        let faint = series_color(0).mix(0.3);
+        for i in 0..p.trail_of.len() {
+            let trail: Vec<(f64, f64)> = (i * p.len..(i + 1) * p.len)
+                .filter_map(|k| Some((*p.xs.get(k)?, *p.ys.get(k)?)))
+                .filter(|(x, y)| x.is_finite() && y.is_finite())
+                .map(|(x, y)| (x as f64, y as f64))
+                .collect();
+            let Some(&start) = trail.first() else {
+                continue;
+            };
+            chart.draw_series([
+                PathElement::new(trail, faint.stroke_width(TRAIL_PX)).into_dyn(),
+                Circle::new(start, START_PX, faint.stroke_width(TRAIL_PX)).into_dyn(),
+            ])?;
+        }
+    }
 
     // The most frequent characters first when every point has a count, else the farthest from
     // the centre (the characters that stand apart are the story of the plot).
@@ -147,6 +206,12 @@ pub fn draw_embedding<DB: DrawingBackend>(
         let style = theme.muted().pos(Pos::new(HPos::Left, VPos::Top));
         chart.draw_series(std::iter::once(
             EmptyElement::at((x.0, y.1)) + Text::new(note, (8, 6), style),
+        ))?;
+    }
+    if let Some(p) = path.filter(|p| !p.note.is_empty()) {
+        let style = theme.muted().pos(Pos::new(HPos::Right, VPos::Top));
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((x.1, y.1)) + Text::new(p.note.to_string(), (-8, 6), style),
         ))?;
     }
     Ok(())

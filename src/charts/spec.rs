@@ -3,10 +3,10 @@
 //! (`ChartSpec::draw`). The fields are those of the borrowed `XxxData` structs, owned.
 
 use super::{
-    draw_bars, draw_embedding, draw_histogram_pair, draw_histograms, draw_loss, draw_lr_finder,
-    draw_saturation_map, draw_update_ratios, BarsData, CharPoint, ChartError, EmbeddingData,
-    HistSeries, HistogramData, HistogramPairData, LossData, LrFinderData, NamedSeries,
-    SaturationData, UpdateRatioData,
+    draw_bars, draw_embedding, draw_embedding_path, draw_histogram_pair, draw_histograms,
+    draw_loss, draw_lr_finder, draw_saturation_map, draw_update_ratios, BarsData, CharPoint,
+    ChartError, EmbeddingData, EmbeddingPathData, HistSeries, HistogramData, HistogramPairData,
+    LossData, LrFinderData, NamedSeries, SaturationData, UpdateRatioData,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -71,6 +71,20 @@ pub struct EmbeddingSpec {
     pub xs: Vec<f32>,
     pub ys: Vec<f32>,
     pub counts: Vec<u32>,
+    /// Trails and fixed axes when the chart shows the embedding's path.
+    #[serde(default)]
+    pub path: Option<EmbeddingPathSpec>,
+}
+
+/// See [`EmbeddingPathData`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EmbeddingPathSpec {
+    pub bounds: [f32; 4],
+    pub note: String,
+    pub trail_of: Vec<u32>,
+    pub len: usize,
+    pub xs: Vec<f32>,
+    pub ys: Vec<f32>,
 }
 
 /// One histogram (see [`HistSeries`]).
@@ -213,16 +227,28 @@ impl ChartSpec {
                     .zip(s.xs.iter().zip(&s.ys))
                     .map(|(&ch, (&x, &y))| CharPoint { ch, x, y })
                     .collect();
-                draw_embedding(
-                    root,
-                    &EmbeddingData {
-                        title: &s.title,
-                        x_label: &s.x_label,
-                        y_label: &s.y_label,
-                        points: &points,
-                        counts: &s.counts,
-                    },
-                )
+                let data = EmbeddingData {
+                    title: &s.title,
+                    x_label: &s.x_label,
+                    y_label: &s.y_label,
+                    points: &points,
+                    counts: &s.counts,
+                };
+                match &s.path {
+                    None => draw_embedding(root, &data),
+                    Some(p) => draw_embedding_path(
+                        root,
+                        &data,
+                        &EmbeddingPathData {
+                            bounds: p.bounds,
+                            note: &p.note,
+                            trail_of: &p.trail_of,
+                            len: p.len,
+                            xs: &p.xs,
+                            ys: &p.ys,
+                        },
+                    ),
+                }
             }
             ChartSpec::Histograms(h) => {
                 let series = h.series();
