@@ -69,10 +69,17 @@ fn the_path_is_bounded_spread_from_step_0_and_ends_at_the_live_model() {
         let end = (i + 1) * path.len - 1;
         assert_eq!((path.xs[end], path.ys[end]), (q[0], q[1]), "char {i}");
     }
-    // Fixed axes: every snapshot's points lie within them.
-    let b = path.bounds;
+    // The live chart keeps its own axes; a snapshot's are fixed over the whole path.
+    assert_eq!(path.bounds, None);
+    let mut s = s;
+    s.set_path_frame(Some(0));
+    let at_0 = spec(&s).path.unwrap();
+    let b = at_0.bounds.unwrap();
     assert!(path.xs.iter().all(|&x| b[0] <= x && x <= b[1]));
     assert!(path.ys.iter().all(|&y| b[2] <= y && y <= b[3]));
+    assert!(live
+        .iter()
+        .all(|q| b[0] <= q[0] && q[0] <= b[1] && b[2] <= q[1] && q[1] <= b[3]));
 }
 
 #[test]
@@ -152,11 +159,14 @@ fn one_basis_projects_every_snapshot_of_a_view() {
     // Each snapshot is drawn where its trail says, whichever position is shown.
     let live = spec(&s).path.unwrap();
     let frames = path_view(&s).frames;
+    s.set_path_frame(Some(1));
+    let bounds = spec(&s).path.unwrap().bounds;
+    assert!(bounds.is_some());
     for at in [0, 3, frames / 2] {
         s.set_path_frame(Some(at));
         let e = spec(&s);
         let p = e.path.unwrap();
-        assert_eq!(p.bounds, live.bounds, "axes fixed over the path");
+        assert_eq!(p.bounds, bounds, "axes fixed over the path");
         for i in 0..e.chars.len() {
             let (x, y) = (p.xs[(i + 1) * p.len - 1], p.ys[(i + 1) * p.len - 1]);
             assert_eq!((x, y), (e.xs[i], e.ys[i]), "position {at}, char {i}");

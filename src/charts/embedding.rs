@@ -86,6 +86,49 @@ fn widen(b: (f64, f64), lo: f32, hi: f32) -> (f64, f64) {
     }
 }
 
+/// The parts of a polyline inside the rectangle `(x0, x1, y0, y1)`: each segment cut to it
+/// (Liang-Barsky), consecutive pieces joined.
+fn clip(line: &[(f64, f64)], r: (f64, f64, f64, f64)) -> Vec<Vec<(f64, f64)>> {
+    let mut pieces: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut open = false;
+    for w in line.windows(2) {
+        let ((ax, ay), (bx, by)) = (w[0], w[1]);
+        let (dx, dy) = (bx - ax, by - ay);
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        let inside = [
+            (-dx, ax - r.0),
+            (dx, r.1 - ax),
+            (-dy, ay - r.2),
+            (dy, r.3 - ay),
+        ]
+        .iter()
+        .all(|&(p, q)| {
+            if p == 0.0 {
+                return q >= 0.0;
+            }
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+            t0 <= t1
+        });
+        if !inside {
+            open = false;
+            continue;
+        }
+        let a = (ax + t0 * dx, ay + t0 * dy);
+        let b = (ax + t1 * dx, ay + t1 * dy);
+        match pieces.last_mut() {
+            Some(piece) if open && t0 == 0.0 => piece.push(b),
+            _ => pieces.push(vec![a, b]),
+        }
+        open = t1 == 1.0;
+    }
+    pieces
+}
+
 fn scatter<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &EmbeddingData,
@@ -108,11 +151,8 @@ fn scatter<DB: DrawingBackend>(
     ) else {
         return draw_message(root, data.title, NO_DATA);
     };
-    let (xb, yb) = match path {
-        Some(p) => (
-            widen(xb, p.bounds[0], p.bounds[1]),
-            widen(yb, p.bounds[2], p.bounds[3]),
-        ),
+    let (xb, yb) = match path.and_then(|p| p.bounds) {
+        Some(b) => (widen(xb, b[0], b[1]), widen(yb, b[2], b[3])),
         None => (xb, yb),
     };
 
@@ -133,10 +173,19 @@ fn scatter<DB: DrawingBackend>(
             let Some(&start) = trail.first() else {
                 continue;
             };
-            chart.draw_series([
-                PathElement::new(trail, faint.stroke_width(TRAIL_PX)).into_dyn(),
-                Circle::new(start, START_PX, faint.stroke_width(TRAIL_PX)).into_dyn(),
-            ])?;
+            let pieces = clip(&trail, (x.0, x.1, y.0, y.1));
+            chart.draw_series(
+                pieces
+                    .into_iter()
+                    .map(|piece| PathElement::new(piece, faint.stroke_width(TRAIL_PX))),
+            )?;
+            if x.0 <= start.0 && start.0 <= x.1 && y.0 <= start.1 && start.1 <= y.1 {
+                chart.draw_series(std::iter::once(Circle::new(
+                    start,
+                    START_PX,
+                    faint.stroke_width(TRAIL_PX),
+                )))?;
+            }
         }
     }
 

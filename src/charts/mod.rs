@@ -170,8 +170,10 @@ pub struct EmbeddingData<'a> {
 /// `xs[i * len..(i + 1) * len]`, `ys` the same.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EmbeddingPathData<'a> {
-    /// The axes' ranges over every snapshot: [x0, x1, y0, y1].
-    pub bounds: [f32; 4],
+    /// The axes' ranges over every snapshot, [x0, x1, y0, y1], so the letters move and the
+    /// axes do not; `None`: the axes fit the points shown (the live chart keeps the lecture's
+    /// picture) and the trails are cut at their edges.
+    pub bounds: Option<[f32; 4]>,
     /// Drawn in the plot's top right corner, e.g. "step 1,200".
     pub note: &'a str,
     pub trail_of: &'a [u32],

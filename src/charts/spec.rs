@@ -79,7 +79,7 @@ pub struct EmbeddingSpec {
 /// See [`EmbeddingPathData`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EmbeddingPathSpec {
-    pub bounds: [f32; 4],
+    pub bounds: Option<[f32; 4]>,
     pub note: String,
     pub trail_of: Vec<u32>,
     pub len: usize,

@@ -159,7 +159,9 @@ pub fn embedding_chart(s: &Session) -> ChartView {
         (0..chars.len() as u32).collect()
     };
     spec.path = Some(EmbeddingPathSpec {
-        bounds,
+        // The live chart keeps its own axes (the trails are cut at them); a snapshot is drawn
+        // on the axes of the whole path.
+        bounds: (!live).then_some(bounds),
         note: step_text(step, live),
         trail_of,
         len: idx.len(),
