@@ -177,6 +177,22 @@ mod tests {
     }
 
     #[test]
+    fn a_class_hour_of_ten_million_steps_keeps_at_most_max_frames() {
+        let counts = vec![1; 27];
+        let mut p = EmbeddingPath::for_run(&counts, 27, 2);
+        let t = vec![0.5; 54];
+        let mut most = 0;
+        for step in 0..=10_000_000 {
+            p.observe(step, &t);
+            most = most.max(p.frames().len());
+        }
+        assert!(most < MAX_FRAMES, "{most}");
+        assert!(p.frames().len() >= MAX_FRAMES / 2);
+        assert_eq!(p.frames()[0].step, 0);
+        assert!(10_000_000 - p.frames().last().unwrap().step < p.every());
+    }
+
+    #[test]
     fn an_undone_step_drops_its_frame_and_is_taken_again() {
         let mut p = EmbeddingPath::new(vec![1], 2, 8);
         for step in 0..=5 {

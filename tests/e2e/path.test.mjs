@@ -30,6 +30,8 @@ const shown = () => page.evaluate(() => {
 const captionIs = (re) => until(page, (src) => new RegExp(src).test(document.querySelector('figure[data-chart="embedding"] figcaption').textContent), re.source);
 
 test('the slider scrubs the embedding back to step 0 and forward to live, with trails', async () => {
+  // The last diagnostics (the embedding of the step training paused at) are in.
+  await until(page, () => window.__lab.diag?.step === window.__lab.p.step && !window.__lab.p.running);
   const step = (await state(page)).step;
   await captionIs(/, live, step [\d,]+$/);
   const label = await page.locator('label[for="path-frame"]').innerText();
