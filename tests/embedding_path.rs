@@ -227,3 +227,29 @@ fn the_worker_answers_the_slider_with_a_small_message() {
     assert!(live_bytes < 30_000, "{live_bytes}");
     assert!(path_bytes < live_bytes, "{path_bytes} {live_bytes}");
 }
+
+#[test]
+fn an_undone_step_leaves_no_snapshot_of_it() {
+    let mut s = Session::new(names().as_bytes(), "test").unwrap();
+    s.choose_chapter("fix-softmax").unwrap();
+    s.set_steps("1000", false).unwrap();
+    s.start().unwrap();
+    s.train(5, || false);
+    s.pause();
+    let good = s.embedding_path().unwrap().frames().to_vec();
+    assert_eq!(
+        good.len(),
+        6,
+        "steps 0 to 5, every step while the path is short"
+    );
+    s.set_lr(Some("100")).unwrap();
+    s.start().unwrap();
+    s.train(200, || false);
+    assert_eq!(s.trainer().step, 5, "the step at lr 100 was undone");
+    assert_eq!(s.embedding_path().unwrap().frames(), &good[..]);
+    // The live position is the last snapshot, and it is the model's table.
+    let v = path_view(&s);
+    assert_eq!((v.frames, v.step_text.as_str()), (6, "live, step 5"));
+    let c = &s.trainer().model.emb.weight.data;
+    assert_eq!(&good[5].table, c);
+}
