@@ -6,7 +6,7 @@ use makemore_lab::session::link::PageOptions;
 use makemore_lab::session::protocol::{
     ChartId, Event, ExportKind, Level, Notice, Request, SampleView, SamplerAction, Topic,
 };
-use makemore_lab::session::{views, Session};
+use makemore_lab::session::{path_view, views, Session};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The position of a request's variant in `Request::TAGS`. A match without a wildcard: a new
@@ -35,6 +35,7 @@ fn request_index(r: &Request) -> usize {
         Request::Score { .. } => 19,
         Request::LoadWeights { .. } => 20,
         Request::PanicForTest => 21,
+        Request::PathFrame { .. } => 22,
     }
 }
 
@@ -101,6 +102,7 @@ fn one_of_each_request() -> Vec<Request> {
             name: "w.safetensors".into(),
         },
         Request::PanicForTest,
+        Request::PathFrame { frame: Some(3) },
     ]
 }
 
@@ -120,6 +122,7 @@ fn event_index(e: &Event) -> usize {
         Event::File { .. } => 10,
         Event::Notice { .. } => 11,
         Event::Fatal { .. } => 12,
+        Event::Path { .. } => 13,
     }
 }
 
@@ -190,6 +193,10 @@ fn one_of_each_event() -> Vec<Event> {
         },
         Event::Fatal {
             message: "out of memory".into(),
+        },
+        Event::Path {
+            path: path_view::path_view(&s),
+            chart: path_view::embedding_chart(&s),
         },
     ]
 }

@@ -11,6 +11,7 @@ import { createUpload } from './js/upload.js';
 import { createPresentation } from './js/present.js';
 import { createRuns } from './js/runs.js';
 import { createPicking } from './js/pick.js';
+import { createPath } from './js/path.js';
 
 const simdOption = new URLSearchParams(location.search).get('simd');
 const threadsOption = new URLSearchParams(location.search).get('threads');
@@ -42,6 +43,7 @@ const upload = createUpload(S, post);
 const presentation = createPresentation(S, post, charts);
 const runs = createRuns(S, post);
 S.picking = createPicking(S, charts);
+const path = createPath(S, post);
 let pageOptions = null; // from the `ready` event, applied once the page's wasm is loaded
 
 function showData(d) {
@@ -88,6 +90,12 @@ function onEvent(m) {
       if (m.diag.run !== S.run?.run) break;
       S.diag = m.diag;
       charts.show(m.diag.charts);
+      path.show(m.diag.path);
+      break;
+    case 'path':
+      if (m.path.run !== S.run?.run) break;
+      path.show(m.path);
+      charts.show([m.chart]);
       break;
     case 'data':
       upload.loaded(m.upload);

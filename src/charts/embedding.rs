@@ -4,11 +4,15 @@
 //! would bury the plot under dots, so beyond `MAX_LABELS` every character is a small point and
 //! only the most frequent (or, without counts, the farthest out) get a labelled dot, never two
 //! overlapping; the chart says how many ("labels: 60 of 2,431 characters").
+//!
+//! On the embedding's path (`draw_embedding_path`) the axes are fixed over every snapshot, each
+//! letter has a faint trail from where it started (a small ring) to where it is, and the
+//! snapshot's step is written in the corner.
 
 use super::common::*;
 use super::pick::{self, nearest, Hit, NEIGHBOUR, NEIGHBOURS, PICKED};
 use super::prep::{finite_bounds, padded_nice_range, sort_indices, thousands};
-use super::{series_color, ChartError, EmbeddingData};
+use super::{series_color, ChartError, EmbeddingData, EmbeddingPathData};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -57,13 +61,89 @@ pub fn draw_embedding<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &EmbeddingData,
 ) -> Result<(), ChartError> {
-    draw_embedding_picked(root, data, None)
+    scatter(root, data, None, None)
 }
 
 /// The scatter with point `picked` ringed and joined to its `NEIGHBOURS` nearest points.
 pub fn draw_embedding_picked<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &EmbeddingData,
+    picked: Option<usize>,
+) -> Result<(), ChartError> {
+    scatter(root, data, None, picked)
+}
+
+/// Draws the scatter of `data` at one snapshot of the embedding's `path` (see
+/// [`EmbeddingPathData`]): trails, fixed axes, the step; `picked` as in [`draw_embedding_picked`].
+pub fn draw_embedding_path<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &EmbeddingData,
+    path: &EmbeddingPathData,
+    picked: Option<usize>,
+) -> Result<(), ChartError> {
+    scatter(root, data, Some(path), picked)
+}
+
+/// Trail width in pixels, and the radius of the ring where a trail starts.
+const TRAIL_PX: u32 = 2;
+const START_PX: u32 = 4;
+
+/// The bounds widened to the path's fixed ones (when finite).
+fn widen(b: (f64, f64), lo: f32, hi: f32) -> (f64, f64) {
+    if lo.is_finite() && hi.is_finite() && lo <= hi {
+        (b.0.min(lo as f64), b.1.max(hi as f64))
+    } else {
+        b
+    }
+}
+
+/// The parts of a polyline inside the rectangle `(x0, x1, y0, y1)`: each segment cut to it
+/// (Liang-Barsky), consecutive pieces joined.
+fn clip(line: &[(f64, f64)], r: (f64, f64, f64, f64)) -> Vec<Vec<(f64, f64)>> {
+    let mut pieces: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut open = false;
+    for w in line.windows(2) {
+        let ((ax, ay), (bx, by)) = (w[0], w[1]);
+        let (dx, dy) = (bx - ax, by - ay);
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        let inside = [
+            (-dx, ax - r.0),
+            (dx, r.1 - ax),
+            (-dy, ay - r.2),
+            (dy, r.3 - ay),
+        ]
+        .iter()
+        .all(|&(p, q)| {
+            if p == 0.0 {
+                return q >= 0.0;
+            }
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+            t0 <= t1
+        });
+        if !inside {
+            open = false;
+            continue;
+        }
+        let a = (ax + t0 * dx, ay + t0 * dy);
+        let b = (ax + t1 * dx, ay + t1 * dy);
+        match pieces.last_mut() {
+            Some(piece) if open && t0 == 0.0 => piece.push(b),
+            _ => pieces.push(vec![a, b]),
+        }
+        open = t1 == 1.0;
+    }
+    pieces
+}
+
+fn scatter<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &EmbeddingData,
+    path: Option<&EmbeddingPathData>,
     picked: Option<usize>,
 ) -> Result<(), ChartError> {
     if let Some(r) = too_small(root, data.title) {
@@ -83,6 +163,10 @@ pub fn draw_embedding_picked<DB: DrawingBackend>(
     ) else {
         return draw_message(root, data.title, NO_DATA);
     };
+    let (xb, yb) = match path.and_then(|p| p.bounds) {
+        Some(b) => (widen(xb, b[0], b[1]), widen(yb, b[2], b[3])),
+        None => (xb, yb),
+    };
 
     let theme = Theme::new();
     // Room for the dots at the edges.
@@ -90,6 +174,32 @@ pub fn draw_embedding_picked<DB: DrawingBackend>(
     let y = padded_nice_range(yb.0, yb.1, 0.08);
     let mut chart = build_chart(root, &theme, data.title, x, y)?;
     draw_axes(&mut chart, &theme, data.x_label, data.y_label, true)?;
+    if let Some(p) = path {
+        let faint = series_color(0).mix(0.3);
+        for i in 0..p.trail_of.len() {
+            let trail: Vec<(f64, f64)> = (i * p.len..(i + 1) * p.len)
+                .filter_map(|k| Some((*p.xs.get(k)?, *p.ys.get(k)?)))
+                .filter(|(x, y)| x.is_finite() && y.is_finite())
+                .map(|(x, y)| (x as f64, y as f64))
+                .collect();
+            let Some(&start) = trail.first() else {
+                continue;
+            };
+            let pieces = clip(&trail, (x.0, x.1, y.0, y.1));
+            chart.draw_series(
+                pieces
+                    .into_iter()
+                    .map(|piece| PathElement::new(piece, faint.stroke_width(TRAIL_PX))),
+            )?;
+            if x.0 <= start.0 && start.0 <= x.1 && y.0 <= start.1 && start.1 <= y.1 {
+                chart.draw_series(std::iter::once(Circle::new(
+                    start,
+                    START_PX,
+                    faint.stroke_width(TRAIL_PX),
+                )))?;
+            }
+        }
+    }
 
     // The most frequent characters first when every point has a count, else the farthest from
     // the centre (the characters that stand apart are the story of the plot).
@@ -206,6 +316,12 @@ pub fn draw_embedding_picked<DB: DrawingBackend>(
         let style = theme.muted().pos(Pos::new(HPos::Left, VPos::Top));
         chart.draw_series(std::iter::once(
             EmptyElement::at((x.0, y.1)) + Text::new(note, (8, 6), style),
+        ))?;
+    }
+    if let Some(p) = path.filter(|p| !p.note.is_empty()) {
+        let style = theme.muted().pos(Pos::new(HPos::Right, VPos::Top));
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((x.1, y.1)) + Text::new(p.note.to_string(), (-8, 6), style),
         ))?;
     }
     Ok(())

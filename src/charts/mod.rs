@@ -31,7 +31,7 @@ mod spec;
 mod update_ratios;
 
 pub use bars::draw_bars;
-pub use embedding::{draw_embedding, MAX_LABELS as EMBEDDING_MAX_LABELS};
+pub use embedding::{draw_embedding, draw_embedding_path, MAX_LABELS as EMBEDDING_MAX_LABELS};
 pub use figure::draw_figure;
 pub use histograms::{draw_histogram_pair, draw_histograms};
 pub use loss::draw_loss;
@@ -40,8 +40,8 @@ pub use pick::{locate, nearest, pick, step, Move, Pick, Probe, NEIGHBOURS};
 pub use prep::{decimate, finite_bounds, moving_average, nice_range, nice_step, thousands, Align};
 pub use saturation::draw_saturation_map;
 pub use spec::{
-    BarsSpec, ChartSpec, EmbeddingSpec, HistSeriesSpec, HistogramSpec, LossSpec, LrFinderSpec,
-    SaturationSpec, SeriesSpec, UpdateRatioSpec,
+    BarsSpec, ChartSpec, EmbeddingPathSpec, EmbeddingSpec, HistSeriesSpec, HistogramSpec, LossSpec,
+    LrFinderSpec, SaturationSpec, SeriesSpec, UpdateRatioSpec,
 };
 pub use update_ratios::draw_update_ratios;
 
@@ -164,6 +164,24 @@ pub struct EmbeddingData<'a> {
     /// How often each point's character occurs in the names (`Vocab::counts`), one per point:
     /// the most frequent are labelled first. Empty (or another length): the farthest out are.
     pub counts: &'a [u32],
+}
+
+/// `draw_embedding_path`: the embedding at one snapshot of its path, each letter with a faint
+/// trail of where it was before, on axes fixed over the whole path (the letters move, not the
+/// axes). Trail `i` belongs to the point `trail_of[i]` and has `len` points, oldest first:
+/// `xs[i * len..(i + 1) * len]`, `ys` the same.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EmbeddingPathData<'a> {
+    /// The axes' ranges over every snapshot, [x0, x1, y0, y1], so the letters move and the
+    /// axes do not; `None`: the axes fit the points shown (the live chart keeps the lecture's
+    /// picture) and the trails are cut at their edges.
+    pub bounds: Option<[f32; 4]>,
+    /// Drawn in the plot's top right corner, e.g. "step 1,200".
+    pub note: &'a str,
+    pub trail_of: &'a [u32],
+    pub len: usize,
+    pub xs: &'a [f32],
+    pub ys: &'a [f32],
 }
 
 /// One histogram: `values[k]` (a count or a density) of bin `k`, the bins splitting `[lo, hi]`

@@ -8,9 +8,9 @@ use super::pick::{clear_hits, emphasis, Pick};
 use super::saturation::draw_saturation_map_picked;
 use super::update_ratios::draw_update_ratios_picked;
 use super::{
-    draw_bars, draw_histogram_pair, draw_loss, draw_lr_finder, BarsData, CharPoint, ChartError,
-    EmbeddingData, HistSeries, HistogramData, HistogramPairData, LossData, LrFinderData,
-    NamedSeries, SaturationData, UpdateRatioData,
+    draw_bars, draw_embedding_path, draw_histogram_pair, draw_loss, draw_lr_finder, BarsData,
+    CharPoint, ChartError, EmbeddingData, EmbeddingPathData, HistSeries, HistogramData,
+    HistogramPairData, LossData, LrFinderData, NamedSeries, SaturationData, UpdateRatioData,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -75,6 +75,20 @@ pub struct EmbeddingSpec {
     pub xs: Vec<f32>,
     pub ys: Vec<f32>,
     pub counts: Vec<u32>,
+    /// Trails and fixed axes when the chart shows the embedding's path.
+    #[serde(default)]
+    pub path: Option<EmbeddingPathSpec>,
+}
+
+/// See [`EmbeddingPathData`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EmbeddingPathSpec {
+    pub bounds: Option<[f32; 4]>,
+    pub note: String,
+    pub trail_of: Vec<u32>,
+    pub len: usize,
+    pub xs: Vec<f32>,
+    pub ys: Vec<f32>,
 }
 
 /// One histogram (see [`HistSeries`]).
@@ -245,17 +259,29 @@ impl ChartSpec {
                     Some(Pick::Point { index }) => Some(index),
                     _ => None,
                 };
-                draw_embedding_picked(
-                    root,
-                    &EmbeddingData {
-                        title: &s.title,
-                        x_label: &s.x_label,
-                        y_label: &s.y_label,
-                        points: &points,
-                        counts: &s.counts,
-                    },
-                    picked,
-                )
+                let data = EmbeddingData {
+                    title: &s.title,
+                    x_label: &s.x_label,
+                    y_label: &s.y_label,
+                    points: &points,
+                    counts: &s.counts,
+                };
+                match &s.path {
+                    None => draw_embedding_picked(root, &data, picked),
+                    Some(p) => draw_embedding_path(
+                        root,
+                        &data,
+                        &EmbeddingPathData {
+                            bounds: p.bounds,
+                            note: &p.note,
+                            trail_of: &p.trail_of,
+                            len: p.len,
+                            xs: &p.xs,
+                            ys: &p.ys,
+                        },
+                        picked,
+                    ),
+                }
             }
             ChartSpec::Histograms(h) => {
                 let series = h.series();

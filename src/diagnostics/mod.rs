@@ -249,60 +249,96 @@ pub fn kaiming_demo(
 /// principal components (power iteration on the covariance, deflated). Returns the points and
 /// whether they are principal components.
 pub fn embedding_2d(table: &[f32], rows: usize, cols: usize) -> (Vec<[f32; 2]>, bool) {
-    if cols <= 2 {
-        let pts = (0..rows)
-            .map(|r| {
-                [
-                    table[r * cols],
-                    if cols == 2 { table[r * cols + 1] } else { 0.0 },
-                ]
-            })
+    let p = Projection::of(table, rows, cols);
+    (p.project(table), p.is_pca())
+}
+
+/// One fixed map from rows of an embedding table to 2-D points, so that several tables (the
+/// snapshots of a run) are drawn in the same coordinates: the first two columns when n_embd is
+/// at most 2, otherwise `(row - mean) . [pc1, pc2]` with the mean and the principal components of
+/// the table it was made from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Projection {
+    cols: usize,
+    /// The mean row and the two components; `None`: the raw columns.
+    pca: Option<(Vec<f64>, [Vec<f64>; 2])>,
+}
+
+impl Projection {
+    /// The projection of `table` (`rows` x `cols`), row-major.
+    pub fn of(table: &[f32], rows: usize, cols: usize) -> Projection {
+        if cols <= 2 {
+            return Projection { cols, pca: None };
+        }
+        let mean: Vec<f64> = (0..cols)
+            .map(|j| (0..rows).map(|r| table[r * cols + j] as f64).sum::<f64>() / rows as f64)
             .collect();
-        return (pts, false);
-    }
-    let mean: Vec<f64> = (0..cols)
-        .map(|j| (0..rows).map(|r| table[r * cols + j] as f64).sum::<f64>() / rows as f64)
-        .collect();
-    let centred: Vec<f64> = (0..rows * cols)
-        .map(|i| table[i] as f64 - mean[i % cols])
-        .collect();
-    let mut cov = vec![0.0f64; cols * cols];
-    for r in 0..rows {
-        for a in 0..cols {
-            for b in 0..cols {
-                cov[a * cols + b] += centred[r * cols + a] * centred[r * cols + b];
+        let centred: Vec<f64> = (0..rows * cols)
+            .map(|i| table[i] as f64 - mean[i % cols])
+            .collect();
+        let mut cov = vec![0.0f64; cols * cols];
+        for r in 0..rows {
+            for a in 0..cols {
+                for b in 0..cols {
+                    cov[a * cols + b] += centred[r * cols + a] * centred[r * cols + b];
+                }
             }
         }
-    }
-    let mut comps: Vec<Vec<f64>> = Vec::new();
-    for k in 0..2 {
-        let mut v: Vec<f64> = (0..cols)
-            .map(|j| 1.0 + (j * (k + 1)) as f64 * 0.37)
-            .collect();
-        for _ in 0..500 {
-            let mut nv: Vec<f64> = (0..cols)
-                .map(|a| (0..cols).map(|b| cov[a * cols + b] * v[b]).sum())
+        let mut comps: Vec<Vec<f64>> = Vec::new();
+        for k in 0..2 {
+            let mut v: Vec<f64> = (0..cols)
+                .map(|j| 1.0 + (j * (k + 1)) as f64 * 0.37)
                 .collect();
-            for c in &comps {
-                let d: f64 = nv.iter().zip(c).map(|(x, y)| x * y).sum();
-                nv.iter_mut().zip(c).for_each(|(x, y)| *x -= d * y);
+            for _ in 0..500 {
+                let mut nv: Vec<f64> = (0..cols)
+                    .map(|a| (0..cols).map(|b| cov[a * cols + b] * v[b]).sum())
+                    .collect();
+                for c in &comps {
+                    let d: f64 = nv.iter().zip(c).map(|(x, y)| x * y).sum();
+                    nv.iter_mut().zip(c).for_each(|(x, y)| *x -= d * y);
+                }
+                let norm = nv.iter().map(|x| x * x).sum::<f64>().sqrt();
+                if norm == 0.0 {
+                    break;
+                }
+                v = nv.iter().map(|x| x / norm).collect();
             }
-            let norm = nv.iter().map(|x| x * x).sum::<f64>().sqrt();
-            if norm == 0.0 {
-                break;
-            }
-            v = nv.iter().map(|x| x / norm).collect();
+            comps.push(v);
         }
-        comps.push(v);
+        let pc2 = comps.pop().unwrap_or_default();
+        let pc1 = comps.pop().unwrap_or_default();
+        Projection {
+            cols,
+            pca: Some((mean, [pc1, pc2])),
+        }
     }
-    let pts = (0..rows)
-        .map(|r| {
-            let row = &centred[r * cols..(r + 1) * cols];
-            let p = |c: &Vec<f64>| row.iter().zip(c).map(|(x, y)| x * y).sum::<f64>() as f32;
-            [p(&comps[0]), p(&comps[1])]
-        })
-        .collect();
-    (pts, true)
+
+    /// Principal components (n_embd > 2), not the raw columns.
+    pub fn is_pca(&self) -> bool {
+        self.pca.is_some()
+    }
+
+    /// One row of a table of the same width.
+    pub fn row(&self, row: &[f32]) -> [f32; 2] {
+        match &self.pca {
+            None => [row[0], if self.cols == 2 { row[1] } else { 0.0 }],
+            Some((mean, axes)) => {
+                let p = |c: &Vec<f64>| {
+                    row.iter()
+                        .zip(mean)
+                        .zip(c)
+                        .map(|((&x, m), y)| (x as f64 - m) * y)
+                        .sum::<f64>() as f32
+                };
+                [p(&axes[0]), p(&axes[1])]
+            }
+        }
+    }
+
+    /// Every row of a table of the same width.
+    pub fn project(&self, table: &[f32]) -> Vec<[f32; 2]> {
+        table.chunks_exact(self.cols).map(|r| self.row(r)).collect()
+    }
 }
 
 /// How the vowels cluster in a 2-D embedding: the mean distance between two vowels (a e i o u),

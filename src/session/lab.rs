@@ -300,6 +300,14 @@ impl Lab {
                     Ok(false)
                 }
             },
+            Request::PathFrame { frame } => {
+                s.set_path_frame(frame);
+                ev.push(Event::Path {
+                    path: super::path_view::path_view(s),
+                    chart: super::path_view::embedding_chart(s),
+                });
+                Ok(false)
+            }
             Request::PanicForTest => panic!("a panic asked for by the test"),
         };
         match outcome {

@@ -6,6 +6,7 @@
 //! - `lab`: the worker's loop as plain Rust: a request in, events out, time slices of work;
 //! - `views`: what the page shows (text and chart specs) made from the session's numbers;
 //! - `history`: the run's loss, rates and ratios at bounded resolution;
+//! - `embedding_path`: snapshots of the embedding over the run, for the page's slider;
 //! - `rollback`: what puts a step back when its loss shows the previous update blew up;
 //! - `format`: every number as the page writes it.
 //!
@@ -17,11 +18,13 @@
 //! The data split does not depend on the run's seed (it uses `data::SPLIT_SEED`), so runs with
 //! other seeds or settings are compared on the same validation names.
 
+pub mod embedding_path;
 pub mod export;
 pub mod format;
 pub mod history;
 pub mod lab;
 pub mod link;
+pub mod path_view;
 pub mod picked;
 pub mod protocol;
 pub mod settings;
@@ -35,6 +38,7 @@ use crate::presets;
 use crate::rng::{self, Rng};
 use crate::sample::{self, NameScore, Sample, Seen, Stepper};
 use crate::train::{DivergeCause, Split, StepError, Trainer, EXPLODE_FACTOR};
+use embedding_path::EmbeddingPath;
 use history::{History, StepRecord, Thinned};
 use protocol::SamplerAction;
 use protocol::{Level, Notice};
@@ -201,6 +205,10 @@ pub struct Session {
     /// The layers' buffers hold the last training step (no sample or eval since).
     fresh: bool,
     step_diag: Option<StepDiag>,
+    /// The run's embedding snapshots (made at its first step), and the step the page's slider
+    /// chose (`None`: the live model).
+    path: Option<EmbeddingPath>,
+    path_at: Option<usize>,
 }
 
 impl Session {
@@ -248,6 +256,8 @@ impl Session {
             stopped: None,
             fresh: false,
             step_diag: None,
+            path: None,
+            path_at: None,
         };
         s.char_counts = s.data.vocab.counts(&s.words);
         s.begin_run();
@@ -281,6 +291,8 @@ impl Session {
         self.train_ms = 0.0;
         self.init_diag = None;
         self.stepper = None;
+        self.path = None;
+        self.path_at = None;
     }
 
     /// The current run as a record, its loss thinned to `points` (without its last step's
@@ -666,6 +678,9 @@ impl Session {
             .history
             .first_loss
             .map_or(f32::INFINITY, |l| l.max(self.uniform_loss()));
+        if self.path.is_none() {
+            self.observe_path();
+        }
         let result = self.trainer.step_guarded(Some(lr), EXPLODE_FACTOR * start);
         // The session keeps its own bounded history; the trainer's per-step lists would grow.
         self.trainer.losses.clear();
@@ -684,6 +699,7 @@ impl Session {
                         .collect()
                 });
                 self.history.push(StepRecord { loss, lr, ratios });
+                self.observe_path();
                 if self.trainer.step == 1 {
                     self.init_diag = Some(self.compute_step_diag());
                 }
@@ -719,6 +735,9 @@ impl Session {
         if self.history.newest().is_some() && t.model.undo_sgd_step() {
             t.step -= 1;
             self.history.drop_newest();
+            if let Some(p) = &mut self.path {
+                p.forget_after(t.step);
+            }
         }
     }
 
@@ -1055,6 +1074,40 @@ impl Session {
             first: None,
             layers: Vec::new(),
         })
+    }
+
+    /// Takes a snapshot of the embedding for the path when one is due (the path of a run is
+    /// made at its first step, after any weights were loaded).
+    fn observe_path(&mut self) {
+        let c = &self.trainer.model.emb.weight;
+        let counts = &self.char_counts;
+        self.path
+            .get_or_insert_with(|| EmbeddingPath::for_run(counts, c.shape[0], c.shape[1]))
+            .observe(self.trainer.step, &c.data);
+    }
+
+    /// The run's embedding snapshots (none before its first step).
+    pub fn embedding_path(&self) -> Option<&EmbeddingPath> {
+        self.path.as_ref()
+    }
+
+    /// The step whose snapshot the embedding chart shows (`None`: the live model).
+    pub fn path_at(&self) -> Option<usize> {
+        self.path_at
+    }
+
+    /// Shows the snapshot at a position of the path's slider (see `EmbeddingPath::steps`); the
+    /// last position, or `None`, is the live model. The choice is kept as a step, so it stays
+    /// put while training goes on and the path thins.
+    pub fn set_path_frame(&mut self, frame: Option<usize>) {
+        let live = self.trainer.step;
+        self.path_at = match (frame, &self.path) {
+            (Some(i), Some(p)) => {
+                let steps = p.steps(live);
+                (i + 1 < steps.len()).then(|| steps[i])
+            }
+            _ => None,
+        };
     }
 
     /// The LR finder's suggestion over the sweep so far: (step, lr, smoothed loss).

@@ -109,6 +109,11 @@ pub enum Request {
     },
     /// For the end-to-end test of the page's error handling: a Rust panic.
     PanicForTest,
+    /// Show the embedding at a position of its path's slider (`None`: the live model); answered
+    /// with `Event::Path`.
+    PathFrame {
+        frame: Option<usize>,
+    },
 }
 
 /// Worker -> page.
@@ -168,6 +173,8 @@ pub enum Event {
     },
     /// The trainer cannot go on (a panic, out of memory).
     Fatal { message: String },
+    /// The embedding at the position of its path the page asked for, with the slider's state.
+    Path { path: PathView, chart: ChartView },
 }
 
 impl Event {
@@ -186,6 +193,7 @@ impl Event {
         "file",
         "notice",
         "fatal",
+        "path",
     ];
 }
 
@@ -214,6 +222,7 @@ impl Request {
         "score",
         "load_weights",
         "panic_for_test",
+        "path_frame",
     ];
 }
 
@@ -418,6 +427,20 @@ pub struct DiagView {
     pub run: u32,
     pub step: usize,
     pub charts: Vec<ChartView>,
+    /// The embedding path's slider.
+    pub path: PathView,
+}
+
+/// The slider under the embedding: its positions are the path's snapshots, the live model last.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PathView {
+    pub run: u32,
+    /// Positions on the slider (at least 1: the live model).
+    pub frames: usize,
+    /// The position shown (`frames - 1`: live).
+    pub frame: usize,
+    /// "step 1,200" or "live, step 5,000", next to the slider and as its value text.
+    pub step_text: String,
 }
 
 /// A break-it experiment as the page lists it (see `experiments`).

@@ -270,7 +270,7 @@ pub fn diag_view(s: &mut Session) -> DiagView {
         last: d,
     });
     let charts = vec![
-        embedding_chart(s),
+        super::path_view::embedding_chart(s),
         preact_chart(s, &d, other),
         map_chart(s, &d, other),
         layers_chart(&d, true, other),
@@ -282,6 +282,7 @@ pub fn diag_view(s: &mut Session) -> DiagView {
         run: s.run(),
         step: d.step,
         charts,
+        path: super::path_view::path_view(s),
     }
 }
 
@@ -744,7 +745,8 @@ fn layers_chart(d: &StepDiag, acts: bool, other: Other) -> ChartView {
     view(id, caption, spec, lines)
 }
 
-fn embedding_chart(s: &Session) -> ChartView {
+/// The live embedding (`path_view::embedding_chart` puts it on its path).
+pub(super) fn embedding_chart(s: &Session) -> ChartView {
     let c = &s.trainer().model.emb.weight;
     let n_embd = c.shape[1];
     let (points, pca) = diagnostics::embedding_2d(&c.data, c.shape[0], n_embd);
@@ -778,6 +780,7 @@ fn embedding_chart(s: &Session) -> ChartView {
         xs: points.iter().map(|p| p[0]).collect(),
         ys: points.iter().map(|p| p[1]).collect(),
         counts: s.data().vocab.counts(s.words()),
+        path: None,
     });
     view(ChartId::Embedding, caption, spec, vec![line])
 }

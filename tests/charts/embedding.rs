@@ -191,3 +191,170 @@ fn without_counts_the_farthest_out_are_labelled_and_a_small_vocabulary_is_all_la
         assert_eq!(texts(&s).iter().any(|t| t.starts_with("labels:")), !all);
     }
 }
+
+/// A path of `len` snapshots for `points`: each letter walks in a straight line from (0, 0).
+fn walk(points: &[CharPoint], len: usize) -> (Vec<u32>, Vec<f32>, Vec<f32>) {
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    for p in points {
+        for k in 0..len {
+            let t = k as f32 / (len - 1) as f32;
+            xs.push(t * p.x);
+            ys.push(t * p.y);
+        }
+    }
+    ((0..points.len() as u32).collect(), xs, ys)
+}
+
+#[test]
+fn the_path_draws_faint_trails_on_fixed_axes_with_its_step() {
+    let points = alphabet_points();
+    let data = EmbeddingData {
+        title: "",
+        x_label: "C[:, 0]",
+        y_label: "C[:, 1]",
+        points: &points,
+        counts: &[],
+    };
+    let (trail_of, xs, ys) = walk(&points, 5);
+    let path = EmbeddingPathData {
+        bounds: Some([-4.0, 4.0, -4.0, 4.0]),
+        note: "step 1,200",
+        trail_of: &trail_of,
+        len: 5,
+        xs: &xs,
+        ys: &ys,
+    };
+    let s = shown!("embedding_path", W, H, |r| draw_embedding_path(
+        r, &data, &path, None
+    ));
+    assert!(has_text(&s, "step 1,200"));
+    let trails = polylines(&s);
+    assert_eq!(trails.len(), points.len(), "one trail per letter");
+    assert!(trails.iter().all(|(_, p)| p.len() == 5));
+    // Each trail ends on its letter's dot and starts at a small ring.
+    let dots = circles(&s, 14);
+    for ((_, t), d) in trails.iter().zip(&dots) {
+        let end = t.last().unwrap();
+        assert!(
+            (end.0 - d.0).abs() <= 1 && (end.1 - d.1).abs() <= 1,
+            "{end:?} {d:?}"
+        );
+    }
+    assert_eq!(circles(&s, 4).len(), points.len());
+    // Faint: the trails are the dots' colour, translucent.
+    assert!(
+        s.contains("opacity=\"0.3\" stroke=\"#1F77B4\""),
+        "translucent trails"
+    );
+
+    // The axes are the path's, not the frame's: a letter that stays put is drawn at the same
+    // pixel whatever the others do, and the same letters without the path spread wider.
+    let mut moved = points.clone();
+    for p in moved.iter_mut().skip(1) {
+        p.x *= 0.3;
+    }
+    let other = svg(W, H, |r| {
+        draw_embedding_path(
+            r,
+            &EmbeddingData {
+                points: &moved,
+                ..data
+            },
+            &path,
+            None,
+        )
+    });
+    assert_eq!(circles(&other, 14)[0], dots[0], "'.' stayed put");
+    assert_ne!(circles(&other, 14)[1], dots[1]);
+    let plain = svg(W, H, |r| {
+        draw_embedding(
+            r,
+            &EmbeddingData {
+                points: &moved,
+                ..data
+            },
+        )
+    });
+    let spread = |c: &[(i32, i32)]| {
+        c.iter().map(|p| p.0).max().unwrap() - c.iter().map(|p| p.0).min().unwrap()
+    };
+    assert!(spread(&circles(&plain, 14)) > spread(&circles(&other, 14)) + 50);
+    // Trails that are missing or not finite are skipped.
+    let nan = [f32::NAN; 5];
+    let broken = EmbeddingPathData {
+        trail_of: &[0, 1, 2],
+        xs: &nan,
+        ys: &nan,
+        ..path
+    };
+    let s = svg(W, H, |r| draw_embedding_path(r, &data, &broken, None));
+    assert!(polylines(&s).is_empty());
+}
+
+#[test]
+fn without_fixed_axes_the_trails_are_cut_at_the_plot() {
+    let points = alphabet_points();
+    let data = EmbeddingData {
+        title: "",
+        x_label: "PC1",
+        y_label: "PC2",
+        points: &points,
+        counts: &[],
+    };
+    // Every letter comes from far away, outside the points' axes.
+    let (trail_of, mut xs, mut ys) = walk(&points, 4);
+    for i in 0..points.len() {
+        xs[i * 4] = 40.0 * if i % 2 == 0 { 1.0 } else { -1.0 };
+        ys[i * 4] = 30.0;
+    }
+    let path = EmbeddingPathData {
+        bounds: None,
+        note: "live, step 5,000",
+        trail_of: &trail_of,
+        len: 4,
+        xs: &xs,
+        ys: &ys,
+    };
+    let s = shown!("embedding_path_live", W, H, |r| draw_embedding_path(
+        r, &data, &path, None
+    ));
+    assert!(has_text(&s, "live, step 5,000"));
+    // The axes are the points' own, as without a path: the dots sit where they sat.
+    let plain = svg(W, H, |r| draw_embedding(r, &data));
+    assert_eq!(circles(&s, 14), circles(&plain, 14));
+    // The trails stay inside the frame the axes draw; the far starts get no ring.
+    let frame: Vec<(i32, i32)> = s
+        .split("<polyline")
+        .skip(1)
+        .filter(|t| attr(t, "stroke") == Some("#404040"))
+        .flat_map(|t| {
+            attr(t, "points")
+                .unwrap_or("")
+                .split_whitespace()
+                .filter_map(|p| {
+                    let (x, y) = p.split_once(',')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect::<Vec<(i32, i32)>>()
+        })
+        .collect();
+    let (x0, x1) = (
+        frame.iter().map(|p| p.0).min().unwrap(),
+        frame.iter().map(|p| p.0).max().unwrap(),
+    );
+    let (y0, y1) = (
+        frame.iter().map(|p| p.1).min().unwrap(),
+        frame.iter().map(|p| p.1).max().unwrap(),
+    );
+    let trails = polylines(&s);
+    assert!(trails.len() >= points.len(), "{} trails", trails.len());
+    for (_, t) in &trails {
+        for &(x, y) in t {
+            assert!(
+                x >= x0 - 1 && x <= x1 + 1 && y >= y0 - 1 && y <= y1 + 1,
+                "({x}, {y}) outside {x0}..{x1} x {y0}..{y1}"
+            );
+        }
+    }
+    assert_eq!(circles(&s, 4).len(), 0);
+}

@@ -246,7 +246,9 @@ export function createCharts(S, post) {
       ch.fig.hidden = i < 0;
       ch.fig.style.order = keys ? String(i) : '';
       ch.fig.style.gridColumn = keys && keys.length % 2 === 1 && i === 0 ? '1 / -1' : '';
-      ch.cssHeight = keys ? Math.round(room) : ch.baseHeight;
+      // A control under the chart (the embedding's path slider) takes its room from the canvas.
+      const control = keys && i >= 0 ? ch.fig.querySelector('.chart-control')?.offsetHeight ?? 0 : 0;
+      ch.cssHeight = keys ? Math.round(room - control) : ch.baseHeight;
       ch.canvas.style.height = `${ch.cssHeight}px`;
       if (ch.view) dirty.add(name);
     }

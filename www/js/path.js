@@ -1,0 +1,41 @@
+// The embedding's path: a slider under the embedding chart scrubs through the snapshots the
+// worker keeps of the run (src/session/embedding_path.rs), the live model at its right end.
+// Moving it asks for that position (`path_frame`); the worker answers with the chart at that
+// snapshot (`path`), and every `diag` says how many positions there are and which is shown.
+
+import { el, setText } from './dom.js';
+
+export function createPath(S, post) {
+  const fig = document.querySelector('figure[data-chart="embedding"]');
+  const input = el('input', { type: 'range', id: 'path-frame', min: '0', max: '0', step: '1', value: '0', disabled: true });
+  const label = el('label', { for: 'path-frame' }, 'Path');
+  label.title = 'snapshots of the embedding over the run: move back to see where the letters were';
+  const out = el('output', { id: 'path-step' }, '');
+  out.setAttribute('for', 'path-frame');
+  out.setAttribute('aria-live', 'off');
+  const row = el('div', { class: 'chart-control path-control' });
+  row.append(label, input, out);
+  fig.querySelector('.readout').before(row);
+
+  // While the pointer holds the thumb, the user's position wins over the worker's reports.
+  let held = false;
+  input.addEventListener('pointerdown', () => { held = true; });
+  window.addEventListener('pointerup', () => { held = false; });
+  input.addEventListener('input', () => {
+    const i = Number(input.value);
+    // The right end is the live model, however many snapshots the worker has by now.
+    post({ type: 'path_frame', frame: i >= Number(input.max) ? null : i });
+  });
+
+  return {
+    /** The slider's state (a PathView). */
+    show(p) {
+      if (!p || p.run !== S.run?.run) return;
+      input.max = String(p.frames - 1);
+      if (!held) input.value = String(p.frame);
+      input.disabled = p.frames < 2;
+      input.setAttribute('aria-valuetext', p.step_text);
+      setText(out, p.step_text);
+    },
+  };
+}
