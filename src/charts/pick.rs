@@ -1,10 +1,12 @@
 //! Pointing at a chart: which item is under a pixel (a letter of the embedding, a cell of the
 //! saturation map, a layer's curve or legend entry), the arrow keys' next item, and the nearest
 //! neighbours of a letter. Charts record where they drew their items (`record`) while they draw;
-//! `pick` draws the spec on a `Probe` (the size and text measures of a real backend, no pixels)
-//! so the geometry is exactly that of the chart on screen.
+//! `pick` draws the spec on a `Probe` (the size and text measures of a real backend, no pixels;
+//! the page passes its own canvas backend with drawing off, `pick_on`) so the geometry is exactly
+//! that of the chart on screen.
 
 use super::{ChartError, ChartSpec};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
@@ -12,9 +14,10 @@ use plotters_backend::{
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 
-/// A picked item of a chart, in the spec's own terms.
+/// A picked item of a chart, in the spec's own terms: `{kind: "point", index}`,
+/// `{kind: "cell", row, col}` or `{kind: "layer", layer}` on the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "RawPick")]
 pub enum Pick {
     /// Point `index` of an embedding (its character is `chars[index]`).
     Point { index: usize },
@@ -23,6 +26,29 @@ pub enum Pick {
     /// A layer, by its key in the per-layer charts' `layers` (0: the embedding C, k: the k-th
     /// Linear and the activation after it), shared by every per-layer chart.
     Layer { layer: usize },
+}
+
+/// A pick as the page sends it, read as a plain struct: serde's reader of an internally tagged
+/// enum buffers the whole value first and cost 17 KB of the wasm; this one costs little.
+#[derive(Deserialize)]
+struct RawPick {
+    kind: String,
+    index: Option<usize>,
+    row: Option<usize>,
+    col: Option<usize>,
+    layer: Option<usize>,
+}
+
+impl TryFrom<RawPick> for Pick {
+    type Error = String;
+    fn try_from(r: RawPick) -> Result<Pick, String> {
+        match (r.kind.as_str(), r.index, r.row, r.col, r.layer) {
+            ("point", Some(index), ..) => Ok(Pick::Point { index }),
+            ("cell", _, Some(row), Some(col), _) => Ok(Pick::Cell { row, col }),
+            ("layer", .., Some(layer)) => Ok(Pick::Layer { layer }),
+            (kind, ..) => Err(format!("not a pick: kind '{kind}' without its fields")),
+        }
+    }
 }
 
 /// How many neighbours of a picked letter are drawn and listed.
@@ -155,10 +181,12 @@ impl<DB: DrawingBackend> DrawingBackend for Probe<'_, DB> {
     }
 }
 
-/// The items `spec` draws on a backend like `measure` (its size and text measures).
-fn hits_of<DB: DrawingBackend>(spec: &ChartSpec, measure: &DB) -> Result<Vec<Hit>, ChartError> {
-    let root = Probe(measure).into_drawing_area();
-    spec.draw(&root)?;
+/// The items `spec` draws on `root`.
+fn hits_of<DB: DrawingBackend>(
+    spec: &ChartSpec,
+    root: &DrawingArea<DB, Shift>,
+) -> Result<Vec<Hit>, ChartError> {
+    spec.draw(root)?;
     Ok(take_hits())
 }
 
@@ -198,7 +226,17 @@ pub fn pick<DB: DrawingBackend>(
     measure: &DB,
     at: (i32, i32),
 ) -> Result<Option<Pick>, ChartError> {
-    let hits = hits_of(spec, measure)?;
+    pick_on(spec, &Probe(measure).into_drawing_area(), at)
+}
+
+/// [`pick`] on `root`, a backend that draws nothing itself (the page's canvas in measuring mode:
+/// the same backend type as its drawing, so the charts are not compiled twice into the wasm).
+pub fn pick_on<DB: DrawingBackend>(
+    spec: &ChartSpec,
+    root: &DrawingArea<DB, Shift>,
+    at: (i32, i32),
+) -> Result<Option<Pick>, ChartError> {
+    let hits = hits_of(spec, root)?;
     // A legend box lies over the curves: it wins.
     for h in &hits {
         if let Hit::Legend { index, from, to } = h {
@@ -263,7 +301,16 @@ pub fn locate<DB: DrawingBackend>(
     measure: &DB,
     item: Pick,
 ) -> Result<Option<(i32, i32)>, ChartError> {
-    let hits = hits_of(spec, measure)?;
+    locate_on(spec, &Probe(measure).into_drawing_area(), item)
+}
+
+/// [`locate`] on `root`, a backend that draws nothing itself (see [`pick_on`]).
+pub fn locate_on<DB: DrawingBackend>(
+    spec: &ChartSpec,
+    root: &DrawingArea<DB, Shift>,
+    item: Pick,
+) -> Result<Option<(i32, i32)>, ChartError> {
+    let hits = hits_of(spec, root)?;
     let mid = |a: (i32, i32), b: (i32, i32)| ((a.0 + b.0) / 2, (a.1 + b.1) / 2);
     Ok(hits.iter().find_map(|h| match (h, item) {
         (Hit::Point { index, at, .. }, Pick::Point { index: i }) if *index == i => Some(*at),

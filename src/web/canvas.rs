@@ -24,6 +24,9 @@ pub struct CachedTextCanvas {
     pub backend: CanvasBackend,
     pub context: Option<CanvasRenderingContext2d>,
     pub scale: f64,
+    /// False: lay the chart out (sizes, text measures) and draw nothing, to find what is where
+    /// (the page's pointing, `web::pick`).
+    pub draws: bool,
 }
 
 /// At most this many measurements are kept (then the cache starts again).
@@ -58,6 +61,9 @@ impl DrawingBackend for CachedTextCanvas {
         point: BackendCoord,
         color: BackendColor,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        if !self.draws {
+            return Ok(());
+        }
         self.backend.draw_pixel(point, color)
     }
 
@@ -67,6 +73,9 @@ impl DrawingBackend for CachedTextCanvas {
         to: BackendCoord,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        if !self.draws {
+            return Ok(());
+        }
         self.backend.draw_line(from, to, style)
     }
 
@@ -77,6 +86,9 @@ impl DrawingBackend for CachedTextCanvas {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        if !self.draws {
+            return Ok(());
+        }
         self.backend
             .draw_rect(upper_left, bottom_right, style, fill)
     }
@@ -86,6 +98,9 @@ impl DrawingBackend for CachedTextCanvas {
         path: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        if !self.draws {
+            return Ok(());
+        }
         self.backend.draw_path(path, style)
     }
 
@@ -96,6 +111,9 @@ impl DrawingBackend for CachedTextCanvas {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        if !self.draws {
+            return Ok(());
+        }
         self.backend.draw_circle(center, radius, style, fill)
     }
 
@@ -104,6 +122,9 @@ impl DrawingBackend for CachedTextCanvas {
         vert: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        if !self.draws {
+            return Ok(());
+        }
         self.backend.fill_polygon(vert, style)
     }
 
@@ -113,6 +134,9 @@ impl DrawingBackend for CachedTextCanvas {
         style: &TStyle,
         pos: BackendCoord,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        if !self.draws {
+            return Ok(());
+        }
         self.backend.draw_text(text, style, pos)
     }
 
@@ -179,6 +203,9 @@ impl DrawingBackend for CachedTextCanvas {
         size: (u32, u32),
         src: &[u8],
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        if !self.draws {
+            return Ok(());
+        }
         self.backend.blit_bitmap(pos, size, src)
     }
 }

@@ -57,6 +57,7 @@ pub(super) fn on_canvas(
         backend,
         context,
         scale,
+        draws: true,
     }
     .into_drawing_area();
     draw(&root).map_err(err)?;

@@ -6,6 +6,7 @@ use super::canvas::CachedTextCanvas;
 use super::draw::{on_canvas, to_js};
 use crate::charts::{self, ChartSpec, Move, Pick};
 use crate::session::picked;
+use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -41,6 +42,7 @@ fn measure(canvas: HtmlCanvasElement, scale: f64) -> Result<CachedTextCanvas, Js
         } else {
             1.0
         },
+        draws: false,
     })
 }
 
@@ -69,7 +71,8 @@ pub fn pick_chart(
     let spec = spec_of(spec)?;
     let m = measure(canvas, scale)?;
     let at = (x.round() as i32, y.round() as i32);
-    let p = charts::pick(&spec, &m, at).map_err(|e| JsError::new(&e.to_string()))?;
+    let p = charts::pick_on(&spec, &m.into_drawing_area(), at)
+        .map_err(|e| JsError::new(&e.to_string()))?;
     Ok(to_js(&p))
 }
 
@@ -86,7 +89,8 @@ pub fn locate_pick(
         return Ok(JsValue::NULL);
     };
     let m = measure(canvas, scale)?;
-    let at = charts::locate(&spec, &m, p).map_err(|e| JsError::new(&e.to_string()))?;
+    let at = charts::locate_on(&spec, &m.into_drawing_area(), p)
+        .map_err(|e| JsError::new(&e.to_string()))?;
     Ok(to_js(&at))
 }
 

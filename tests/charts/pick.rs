@@ -352,3 +352,24 @@ fn a_picked_letter_is_ringed_and_joined_to_its_neighbours() {
         Some(Pick::Point { index: 6 })
     );
 }
+
+#[test]
+fn a_pick_reads_back_as_the_page_writes_it_and_a_broken_one_is_refused() {
+    for p in [
+        Pick::Point { index: 3 },
+        Pick::Cell { row: 5, col: 7 },
+        Pick::Layer { layer: 2 },
+    ] {
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(json.contains("\"kind\""), "{json}");
+        assert_eq!(serde_json::from_str::<Pick>(&json).unwrap(), p);
+    }
+    for bad in [
+        r#"{"kind":"cell","row":1}"#,
+        r#"{"kind":"point"}"#,
+        r#"{"kind":"wedge","index":1}"#,
+        r#"{"index":1}"#,
+    ] {
+        assert!(serde_json::from_str::<Pick>(bad).is_err(), "{bad}");
+    }
+}
