@@ -196,6 +196,23 @@ fn training_runs_in_slices_and_reports_at_the_pages_rates() {
 }
 
 #[test]
+fn a_step_that_would_end_past_the_slice_waits_for_the_next_one() {
+    // A large model: each step takes 30 ms of the slice's 40. A second step would end at 60 ms,
+    // so each slice is one step and Pause waits for at most one.
+    let (mut lab, _) = lab("fix-tanh");
+    let mut clock = FakeClock {
+        now: 0.0,
+        per_call: 30.0,
+    };
+    lab.handle(Request::Train, clock.now);
+    for _ in 0..5 {
+        let step0 = lab.session().trainer().step;
+        clock.tick(&mut lab);
+        assert_eq!(lab.session().trainer().step - step0, 1);
+    }
+}
+
+#[test]
 fn pause_is_answered_with_running_false_and_stops_the_work() {
     let (mut lab, _) = lab("fix-tanh");
     let mut clock = FakeClock {

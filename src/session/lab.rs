@@ -321,10 +321,19 @@ impl Lab {
         ev
     }
 
-    /// One slice of work (at most `SLICE_MS` by `clock`), then the reports that are due.
+    /// One slice of work (at most `SLICE_MS` by `clock`), then the reports that are due. A step
+    /// that would end past the slice (as long as the last one took) waits for the next slice,
+    /// so a large model's slice is one step, not `SLICE_MS` and one step more: Pause is heard
+    /// within a slice plus the reports whatever the settings.
     pub fn tick(&mut self, clock: &mut dyn FnMut() -> f64) -> Vec<Event> {
         let t0 = clock();
-        let steps = self.session.work(|| clock() - t0 >= SLICE_MS);
+        let mut last = t0;
+        let steps = self.session.work(|| {
+            let now = clock();
+            let step = now - last;
+            last = now;
+            now - t0 + step > SLICE_MS
+        });
         let now = clock();
         if steps > 0 {
             self.session.note_train_ms(now - t0);
