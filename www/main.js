@@ -247,6 +247,7 @@ module.init_panic_hook();
 setText($('upload-hint'), module.upload_hint());
 controls.build(module);
 controls.update();
+S.picking.ready(module);
 charts.ready(module);
 if (pageOptions) presentation.start(pageOptions);
 pageReady = true;

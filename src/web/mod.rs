@@ -25,7 +25,7 @@ pub use draw::{
     trap_for_test, upload_hint,
 };
 pub use panic::init_panic_hook;
-pub use pick::{describe_pick, draw_chart_picked, locate_pick, pick_chart, step_pick};
+pub use pick::{describe_pick, draw_chart_picked, locate_pick, pick_chart, pick_slots, step_pick};
 #[cfg(feature = "threads")]
 pub use threads::{init_thread_pool, start_pool};
 pub use worker::WorkerLab;

@@ -114,3 +114,9 @@ pub fn describe_pick(spec: JsValue, pick: JsValue) -> Result<String, JsError> {
         None => String::new(),
     })
 }
+
+/// The charts one can point at: `[[chart, slot], ...]` (`session::picked::PICKABLE`).
+#[wasm_bindgen]
+pub fn pick_slots() -> JsValue {
+    to_js(&picked::PICKABLE)
+}

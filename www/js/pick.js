@@ -6,14 +6,14 @@
 
 import { el, setText } from './dom.js';
 
-/** The charts that show one curve per layer: a layer picked in one stands out in all. */
-const LAYER_CHARTS = ['acts', 'grads', 'ratios', 'weight_grads'];
-const PICKABLE = ['embedding', 'map', ...LAYER_CHARTS];
-const slotOf = (name) => (LAYER_CHARTS.includes(name) ? 'layer' : name);
-
 export function createPicking(S, charts) {
-  const picks = { embedding: null, map: null, layer: null };
+  // chart -> the slot its pick is kept in (the wasm's `pick_slots`, once it is loaded): the
+  // per-layer charts share 'layer', so a layer picked in one stands out in all.
+  const slots = {};
+  const picks = {};
   const lines = {};
+  const slotOf = (name) => slots[name];
+  const inSlot = (slot) => Object.keys(slots).filter((n) => slots[n] === slot);
 
   /** Runs a wasm call; a trap hands over to a fresh instance (as a chart draw does). */
   function call(fn) {
@@ -37,14 +37,14 @@ export function createPicking(S, charts) {
   function set(name, pick) {
     const slot = slotOf(name);
     picks[slot] = pick ?? null;
-    const names = slot === 'layer' ? LAYER_CHARTS : [name];
+    const names = inSlot(slot);
     for (const n of names) if (S.charts[n]) describe(n);
     charts.redraw(names);
   }
 
-  for (const name of PICKABLE) {
+  function install(name) {
     const ch = S.charts[name];
-    if (!ch) continue;
+    if (!ch) return;
     const line = el('p', { class: 'picked', id: `picked-${name}` });
     line.setAttribute('aria-live', 'polite');
     line.hidden = true;
@@ -64,7 +64,7 @@ export function createPicking(S, charts) {
     });
     // A letter or a cell is picked by pointing at it, too (a layer by a click: it redraws four
     // charts); once per frame, and only when the item changes.
-    if (!LAYER_CHARTS.includes(name)) {
+    if (inSlot(slotOf(name)).length === 1) {
       let last = null;
       let framed = false;
       ch.canvas.addEventListener('pointermove', (e) => {
@@ -108,9 +108,18 @@ export function createPicking(S, charts) {
   };
 
   return {
+    /** Makes the charts the wasm names pointable (once, when the page's wasm is loaded). */
+    ready(wasm) {
+      if (Object.keys(slots).length) return;
+      for (const [name, slot] of wasm.pick_slots()) {
+        slots[name] = slot;
+        picks[slot] = null;
+      }
+      for (const name of Object.keys(slots)) install(name);
+    },
     /** The pick chart `name` is drawn with (null: none). */
     of(name) {
-      return PICKABLE.includes(name) ? picks[slotOf(name)] : null;
+      return name in slots ? picks[slotOf(name)] : null;
     },
     /** New views came: their sentences follow the new numbers. */
     refresh(views) {
