@@ -6,7 +6,8 @@
 //! hand-off to pay, each function is the one-thread kernel.
 
 use super::gemm::{
-    matmul_a_bt_part, matmul_a_bt_short_part, matmul_at_b_part, matmul_part, transpose_part, Out,
+    dot_panel, matmul_a_bt_cols, matmul_a_bt_short_part, matmul_at_b_part, matmul_cols, panel,
+    transpose_part, Out,
 };
 use crate::pool::{block, Par};
 use std::ops::Range;
@@ -36,9 +37,9 @@ pub fn matmul(
     if par.n() == 1 || k == 0 || m * k * n < MIN_MADDS {
         return super::matmul(out, a, b, bias, m, k, n);
     }
-    let o = Out::new(out);
+    let (o, w) = (Out::new(out), panel());
     par.run(true, |part, parts| {
-        matmul_part(o, a, b, bias, m, k, n, part, parts)
+        matmul_cols(o, a, b, bias, m, k, n, block(n, w, part, parts))
     });
 }
 
@@ -58,9 +59,9 @@ pub fn matmul_a_bt(par: &Par, da: &mut [f32], d: &[f32], w: &[f32], m: usize, k:
     if par.n() == 1 || n == 0 || m * k * n < MIN_MADDS {
         return super::matmul_a_bt(da, d, w, m, k, n);
     }
-    let o = Out::new(da);
+    let (o, p) = (Out::new(da), dot_panel());
     par.run(true, |part, parts| {
-        matmul_a_bt_part(o, d, w, m, k, n, part, parts)
+        matmul_a_bt_cols(o, d, w, m, k, n, block(k, p, part, parts))
     });
 }
 
