@@ -3,7 +3,7 @@
 //! BatchNorm1d). One forward/backward/SGD step works on a mini-batch; `eval_loss` runs a whole
 //! split in eval mode, in chunks.
 
-use crate::kernels::split;
+use crate::kernels::{split, Out};
 use crate::layers::{block, BatchNorm1d, BnStat, Embedding, Identity, Layer, Linear, Param, Tanh};
 use crate::loss;
 use crate::pool::Par;
@@ -385,20 +385,21 @@ impl Mlp {
     /// happens completely or not at all.
     pub fn sgd_step(&mut self, lr: f32) -> bool {
         let mut prev = std::mem::take(&mut self.prev);
-        let par = std::mem::take(&mut self.par);
         let mut i = 0;
-        let mut finite = true;
+        // Every parameter's (new values, values, gradient), for one job over all of them.
+        let mut jobs = Vec::new();
         self.visit_params(|p| {
             if prev.len() == i {
                 prev.push(Vec::new());
             }
             let out = &mut prev[i];
             out.resize(p.data.len(), 0.0);
-            finite &= split::sgd_into(&par, out, &p.data, &p.grad, lr);
+            jobs.push([Out::new(out), Out::of(&p.data), Out::of(&p.grad)]);
             i += 1;
         });
+        let finite = split::sgd_all(&self.par, &jobs, lr);
+        drop(jobs);
         self.prev = prev;
-        self.par = par;
         if finite {
             self.swap_prev();
             for layer in &mut self.layers {

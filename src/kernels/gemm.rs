@@ -451,6 +451,10 @@ impl<T> Out<T> {
         }
     }
 
+    pub(crate) fn len(self) -> usize {
+        self.len
+    }
+
     /// A view of `s` that is only read (`row_ref`), for the kernels that take either.
     pub(crate) fn of(s: &[T]) -> Out<T> {
         Out {

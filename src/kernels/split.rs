@@ -1,8 +1,8 @@
 //! The kernels of a training step split across the threads of a `Par` by output blocks: the
 //! three products of a Linear layer (column or row blocks on tile boundaries), the elementwise
-//! passes (row blocks) and SGD (blocks of whole vector groups). Every output element is computed
-//! by exactly the code, and summed in exactly the order, of the one-thread kernel, so results are
-//! identical bit for bit for any number of threads. With one thread, or work too small for a
+//! passes (row blocks) and SGD (one job for every parameter, blocks of whole vector groups).
+//! Every output element is computed by exactly the code, and summed in exactly the order, of the
+//! one-thread kernel, so results are identical bit for bit for any number of threads. With one thread, or work too small for a
 //! hand-off to pay, each function is the one-thread kernel.
 
 use super::gemm::{
@@ -164,20 +164,22 @@ pub fn bn_dinp(
     });
 }
 
-/// `out = data - lr * grad` with its finite check, as `kernels::sgd_into`, split in blocks of
-/// whole vector groups (64 floats), so every element takes the same path as on one thread.
-pub fn sgd_into(par: &Par, out: &mut [f32], data: &[f32], grad: &[f32], lr: f32) -> bool {
-    let len = out.len().min(data.len()).min(grad.len());
-    if par.n() == 1 || len < MIN_ELEMS {
-        return super::sgd_into(out, data, grad, lr);
-    }
-    let (o, finite) = (Out::new(out), AtomicBool::new(true));
-    par.run(true, |part, parts| {
-        let e = block(len, 64, part, parts);
-        // SAFETY: each part takes its own block of `out`.
-        let out = unsafe { o.block(e.clone()) };
-        if !super::sgd_into(out, &data[e.clone()], &grad[e], lr) {
-            finite.store(false, Relaxed);
+/// `kernels::sgd_into` (out = data - lr * grad, with its finite check) for every (out, data,
+/// grad) of `params` (equal lengths each) in one job: each part
+/// takes its block of whole vector groups of every parameter, so every element takes the same
+/// path as on one thread. True when every new weight is finite.
+pub(crate) fn sgd_all(par: &Par, params: &[[Out; 3]], lr: f32) -> bool {
+    let total: usize = params.iter().map(|p| p[0].len()).sum();
+    let finite = AtomicBool::new(true);
+    par.run(par.n() > 1 && total >= MIN_ELEMS, |part, parts| {
+        for &[o, d, g] in params {
+            let e = block(o.len(), 64, part, parts);
+            // SAFETY: each part takes its own block of each `out`; data and grad are only read.
+            let ok =
+                unsafe { super::sgd_into(o.block(e.clone()), d.block(e.clone()), g.block(e), lr) };
+            if !ok {
+                finite.store(false, Relaxed);
+            }
         }
     });
     finite.into_inner()
