@@ -166,11 +166,12 @@ fn trainer_at(words: &[String], preset: &str, n_hidden: usize, batch: usize, par
     t
 }
 
-/// Steps/s of `one` and `many`, measured in turns (`reps` rounds of one, then many), so that
+/// Steps/s of `one` and `many`, measured in turns (at least 7 rounds of one, then many), so that
 /// load from other programs lands on both alike: the median of each, and the median of the
 /// rounds' ratios many / one.
 fn paired(one: &mut Trainer, many: &mut Trainer, o: &Opts) -> (f64, f64, f64) {
-    let secs = if o.quick { 0.15 } else { 0.4 };
+    // Many short turns: a burst of other load spoils a few turns, not the median.
+    let secs = if o.quick { 0.08 } else { 0.2 };
     let rate = |t: &mut Trainer| {
         1.0 / time_per_iter(secs, |n| {
             for _ in 0..n {
@@ -179,7 +180,7 @@ fn paired(one: &mut Trainer, many: &mut Trainer, o: &Opts) -> (f64, f64, f64) {
         })
     };
     let (mut a, mut b, mut r) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..o.reps {
+    for _ in 0..o.reps.max(7) {
         let (x, y) = (rate(one), rate(many));
         a.push(x);
         b.push(y);

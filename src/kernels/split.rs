@@ -19,8 +19,8 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 /// stay on one thread, and with them the whole small-MLP step (threads lose there), while the
 /// deep model's 200x200 layers (1.3M at batch 32) are split.
 const MIN_MADDS: usize = 1 << 18;
-/// Below this many elements an elementwise pass (and a parameter's SGD update) runs on one
-/// thread: a 32x200 pass takes a few µs.
+/// Below this many elements an elementwise pass runs on one thread: a 32x200 pass takes a few
+/// µs.
 const MIN_ELEMS: usize = 1 << 13;
 
 /// out (m, n) = a (m, k) @ b (k, n) (+ bias), as `kernels::matmul`.
@@ -164,6 +164,10 @@ pub fn bn_dinp(
     });
 }
 
+/// Below this many parameters in all, SGD runs on one thread: the small MLP's 12k (its whole
+/// step stays on one thread), not the deep model's 175k.
+const MIN_SGD: usize = 1 << 15;
+
 /// `kernels::sgd_into` (out = data - lr * grad, with its finite check) for every (out, data,
 /// grad) of `params` (equal lengths each) in one job: each part
 /// takes its block of whole vector groups of every parameter, so every element takes the same
@@ -171,7 +175,7 @@ pub fn bn_dinp(
 pub(crate) fn sgd_all(par: &Par, params: &[[Out; 3]], lr: f32) -> bool {
     let total: usize = params.iter().map(|p| p[0].len()).sum();
     let finite = AtomicBool::new(true);
-    par.run(par.n() > 1 && total >= MIN_ELEMS, |part, parts| {
+    par.run(par.n() > 1 && total >= MIN_SGD, |part, parts| {
         for &[o, d, g] in params {
             let e = block(o.len(), 64, part, parts);
             // SAFETY: each part takes its own block of each `out`; data and grad are only read.

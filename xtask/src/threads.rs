@@ -112,6 +112,9 @@ fn nightly_cargo(sub: &str, debug: bool) -> Command {
         PACKAGE,
     ]);
     cmd.args(["--features", "threads", "-Z", "build-std=panic_abort,std"]);
+    // std's own size-over-speed choices (its sorts, formatting): the training step does not use
+    // them, and they keep this build, which carries rayon too, under 300 KB gzip.
+    cmd.args(["-Z", "build-std-features=optimize_for_size"]);
     if !debug {
         cmd.arg("--release");
     }
