@@ -115,10 +115,12 @@ struct ThreadsRow {
     n_hidden: usize,
     batch: usize,
     steps_per_s: Option<f64>,
+    /// The median of the turns' ratios to the relaxed build.
+    ratio: Option<f64>,
 }
 
-/// tests/bench/threads.mjs: `threads.<build>.<threads>.<chapter>.<n_hidden>.<batch>` (steps/s),
-/// and `threads.cores`.
+/// tests/bench/threads.mjs: `threads.<build>.<threads>.<chapter>.<n_hidden>.<batch>` (steps/s;
+/// `.ratio`: the median of the turns' ratios to the relaxed build), and `threads.cores`.
 pub fn threads_round(m: &mut Measured, o: &Opts, round: usize) {
     let mut cmd = Command::new("node");
     cmd.arg(root().join("tests/bench/threads.mjs"))
@@ -139,6 +141,7 @@ pub fn threads_round(m: &mut Measured, o: &Opts, round: usize) {
             "threads.{}.{}.{}.{}.{}",
             r.build, r.threads, r.chapter, r.n_hidden, r.batch
         );
+        m.samples.push(format!("{key}.ratio"), round, r.ratio);
         m.samples.push(key, round, r.steps_per_s);
     }
     for e in line.errors {

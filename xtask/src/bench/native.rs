@@ -58,6 +58,9 @@ pub fn round(m: &mut Measured, exe: &Path, o: &Opts, round: usize) {
 #[derive(Deserialize)]
 struct Scaling {
     threads: usize,
+    /// Cores' worth of work the threads could get, before and after (1 = another program
+    /// holds the other cores).
+    capacity: [f64; 2],
     scaling: Vec<ScalingRow>,
 }
 
@@ -74,7 +77,7 @@ struct ScalingRow {
 
 /// One round of the scaling table on every core: `native.scaling.<model>.<n_hidden>.<batch>.`
 /// `one`, `many`, `ratio` (median of the turns' ratios) and `gflop` (per step), and
-/// `native.threads`.
+/// `native.threads`, `native.capacity_before` and `_after` (cores free for the threads).
 pub fn scaling_round(m: &mut Measured, exe: &Path, o: &Opts, round: usize) {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut cmd = Command::new(exe);
@@ -90,6 +93,10 @@ pub fn scaling_round(m: &mut Measured, exe: &Path, o: &Opts, round: usize) {
         Ok(line) => {
             m.samples
                 .push("native.threads", round, Some(line.threads as f64));
+            m.samples
+                .push("native.capacity_before", round, Some(line.capacity[0]));
+            m.samples
+                .push("native.capacity_after", round, Some(line.capacity[1]));
             for r in line.scaling {
                 let key = format!("native.scaling.{}.{}.{}", r.model, r.n_hidden, r.batch);
                 for (k, v) in [

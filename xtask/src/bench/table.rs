@@ -330,7 +330,8 @@ fn thread_rows(m: &Measured) -> Vec<Row> {
         });
         let relaxed = s.med(&format!("threads.relaxed.1.{preset}.200.32"));
         for t in 1..=cores.map_or(0, |c| c as usize) {
-            let v = s.med(&format!("threads.threads.{t}.{preset}.200.32"));
+            let k = format!("threads.threads.{t}.{preset}.200.32");
+            let v = s.med(&k);
             rows.push(Row {
                 key: format!("threads.{model}.{t}"),
                 metric: format!(
@@ -338,7 +339,7 @@ fn thread_rows(m: &Measured) -> Vec<Row> {
                 ),
                 ours: v,
                 reference: one_text(relaxed, "relaxed build"),
-                ratio: over(v, relaxed),
+                ratio: s.med(&format!("{k}.ratio")).or(over(v, relaxed)),
                 part: "threads",
                 ..Row::default()
             });
@@ -374,7 +375,9 @@ fn thread_rows(m: &Measured) -> Vec<Row> {
                 ..Row::default()
             });
             let one = s.med(&format!("threads.relaxed.1.deep.{h}.{b}"));
-            let many = cores.and_then(|c| s.med(&format!("threads.threads.{c:.0}.deep.{h}.{b}")));
+            let k = cores.map(|c| format!("threads.threads.{c:.0}.deep.{h}.{b}"));
+            let many = k.as_ref().and_then(|k| s.med(k));
+            let paired = k.and_then(|k| s.med(&format!("{k}.ratio")));
             rows.push(Row {
                 key: format!("threads.scaling.{h}x{b}"),
                 metric: format!("deep {h} x {b} steps/s, browser worker, {n} threads vs relaxed"),
@@ -385,7 +388,7 @@ fn thread_rows(m: &Measured) -> Vec<Row> {
                     gf(one),
                     gf(many)
                 ),
-                ratio: over(many, one),
+                ratio: paired.or(over(many, one)),
                 target: if floor {
                     target(">= 1.8x 1 thread", Goal::RatioAtLeast(1.8))
                 } else {
@@ -397,6 +400,13 @@ fn thread_rows(m: &Measured) -> Vec<Row> {
         }
     }
     rows
+}
+
+/// The native scaling table's capacity probes (medians), before and after.
+fn capacity(m: &Measured) -> Option<(f64, f64)> {
+    let s = &m.samples;
+    s.med("native.capacity_before")
+        .zip(s.med("native.capacity_after"))
 }
 
 pub fn print(m: &Measured, rows: &[Row], o: &Opts) {
@@ -422,8 +432,15 @@ pub fn print(m: &Measured, rows: &[Row], o: &Opts) {
     );
     println!(
         "ratio: speeds, the median over rounds of ours / PyTorch's best eager of the same round; \
-         eval, PyTorch's best median / ours; matmul, the median of back-to-back pairs"
+         eval, PyTorch's best median / ours; matmul, the median of back-to-back pairs; \
+         threads vs 1, the median of turns measured one after the other"
     );
+    if let Some((a, b)) = capacity(m) {
+        println!(
+            "cores free for the threads (native probe, 1 = another program holds the rest): \
+             {a:.2} before the scaling table, {b:.2} after"
+        );
+    }
     println!();
     let w0 = rows
         .iter()
@@ -605,9 +622,15 @@ pub fn json(m: &Measured, rows: &[Row]) -> String {
         threads: s
             .keys()
             .filter(|k| {
-                ["native.scaling.", "native.threads", "threads.", "browser1."]
-                    .iter()
-                    .any(|p| k.starts_with(p))
+                [
+                    "native.scaling.",
+                    "native.threads",
+                    "native.capacity",
+                    "threads.",
+                    "browser1.",
+                ]
+                .iter()
+                .any(|p| k.starts_with(p))
             })
             .map(|k| (k, s.med(k)))
             .collect(),
