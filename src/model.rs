@@ -3,8 +3,8 @@
 //! BatchNorm1d). One forward/backward/SGD step works on a mini-batch; `eval_loss` runs a whole
 //! split in eval mode, in chunks.
 
-use crate::kernels::split;
-use crate::layers::{BatchNorm1d, BnStat, Embedding, Identity, Layer, Linear, Param, Tanh};
+use crate::kernels::{split, Out};
+use crate::layers::{block, BatchNorm1d, BnStat, Embedding, Identity, Layer, Linear, Param, Tanh};
 use crate::loss;
 use crate::pool::Par;
 use crate::rng::Rng;
@@ -247,14 +247,34 @@ impl Mlp {
     /// Forward pass over x (batch, block_size); leaves the logits in `self.logits()`.
     pub fn forward(&mut self, x: &[u32], batch: usize) {
         self.emb.forward(x, batch);
-        for i in 0..self.layers.len() {
+        let mut i = 0;
+        while i < self.layers.len() {
+            let fused = self.training && self.fused_at(i, batch);
             let (before, rest) = self.layers.split_at_mut(i);
             let inp = match before.last() {
                 Some(prev) => prev.out(),
                 None => &self.emb.out,
             };
-            rest[0].forward(inp, batch, self.training, &self.par);
+            if let (true, [Layer::Linear(l), Layer::BatchNorm1d(b), Layer::Tanh(t), ..]) =
+                (fused, &mut *rest)
+            {
+                block::forward(l, b, t, inp, batch, &self.par);
+                i += 3;
+            } else {
+                rest[0].forward(inp, batch, self.training, &self.par);
+                i += 1;
+            }
         }
+    }
+
+    /// Layers i..i + 3 are a [Linear, BatchNorm1d, Tanh] block that trains fused across the
+    /// threads (`layers::block`).
+    fn fused_at(&self, i: usize, batch: usize) -> bool {
+        matches!(
+            self.layers.get(i..i + 3),
+            Some([Layer::Linear(l), Layer::BatchNorm1d(_), Layer::Tanh(_)])
+                if block::fuses(l, batch, &self.par)
+        )
     }
 
     /// Forward + loss + backward for one mini-batch; returns the loss. Parameter gradients are
@@ -274,7 +294,47 @@ impl Mlp {
     }
 
     fn backward(&mut self, x: &[u32], batch: usize) {
-        for i in (0..self.layers.len()).rev() {
+        let mut i = self.layers.len();
+        // The tanh' and BatchNorm backward of the fused block ending at layer i - 1 ran already,
+        // in the job of the Linear above it.
+        let mut top_done = false;
+        while i > 0 {
+            if i >= 3 && self.fused_at(i - 3, batch) {
+                let s = i - 3;
+                let below = s >= 3 && self.fused_at(s - 3, batch);
+                let (before, rest) = self.layers.split_at_mut(s);
+                let [Layer::Linear(l), Layer::BatchNorm1d(b), Layer::Tanh(t), ..] = rest else {
+                    unreachable!("fused_at")
+                };
+                if !top_done {
+                    block::Top::new(l, b, t, batch).job(&self.par);
+                }
+                match before {
+                    [.., Layer::Linear(bl), Layer::BatchNorm1d(bb), Layer::Tanh(bt)] if below => {
+                        let top = block::Top::new(bl, bb, bt, batch);
+                        block::linear_backward(l, block::Input::Block(top), batch, &self.par);
+                    }
+                    [.., prev] => {
+                        let mut dinp = std::mem::take(prev.dout_mut());
+                        dinp.resize(batch * prev.n_out(), 0.0);
+                        let input = block::Input::Plain(prev.out(), &mut dinp);
+                        block::linear_backward(l, input, batch, &self.par);
+                        *prev.dout_mut() = dinp;
+                    }
+                    [] => {
+                        let mut dinp = std::mem::take(&mut self.emb.dout);
+                        dinp.resize(batch * self.emb.n_out(), 0.0);
+                        let input = block::Input::Plain(&self.emb.out, &mut dinp);
+                        block::linear_backward(l, input, batch, &self.par);
+                        self.emb.dout = dinp;
+                    }
+                }
+                top_done = below;
+                i = s;
+                continue;
+            }
+            i -= 1;
+            top_done = false;
             let (before, rest) = self.layers.split_at_mut(i);
             let layer = &mut rest[0];
             match before.last_mut() {
@@ -325,20 +385,21 @@ impl Mlp {
     /// happens completely or not at all.
     pub fn sgd_step(&mut self, lr: f32) -> bool {
         let mut prev = std::mem::take(&mut self.prev);
-        let par = std::mem::take(&mut self.par);
         let mut i = 0;
-        let mut finite = true;
+        // Every parameter's (new values, values, gradient), for one job over all of them.
+        let mut jobs = Vec::new();
         self.visit_params(|p| {
             if prev.len() == i {
                 prev.push(Vec::new());
             }
             let out = &mut prev[i];
             out.resize(p.data.len(), 0.0);
-            finite &= split::sgd_into(&par, out, &p.data, &p.grad, lr);
+            jobs.push([Out::new(out), Out::of(&p.data), Out::of(&p.grad)]);
             i += 1;
         });
+        let finite = split::sgd_all(&self.par, &jobs, lr);
+        drop(jobs);
         self.prev = prev;
-        self.par = par;
         if finite {
             self.swap_prev();
             for layer in &mut self.layers {

@@ -1,5 +1,5 @@
 //! Training split across threads (`Par`) gives the one-thread run bit for bit: the same losses,
-//! weights and BatchNorm statistics, for the small MLP and the deep model, over 2 and 3 threads
+//! weights, BatchNorm statistics and layer outputs and gradients, for the small MLP and the deep model, over 2 and 3 threads
 //! (3 leaves ragged blocks everywhere).
 
 mod support;
@@ -29,6 +29,8 @@ fn state_bits(m: &Mlp) -> Vec<u32> {
         .flat_map(|p| p.data.iter().map(|x| x.to_bits()))
         .collect();
     for l in &m.layers {
+        // Every layer's last output and its gradient (the diagnostics read them).
+        bits.extend(l.out().iter().chain(l.dout()).map(|x| x.to_bits()));
         if let makemore_lab::layers::Layer::BatchNorm1d(b) = l {
             bits.extend(
                 b.running_mean

@@ -10,8 +10,9 @@
 //! - the deep model's full-split train loss in eval mode (205,280 examples).
 //!
 //! `--threads N` splits the steps and the evaluation across N threads (`pool::Par`; the results
-//! are the same bit for bit). `--scaling` prints only a table instead: the deep model's steps/s at
-//! n_hidden 200/500/1000 x batch 32/128/512 on 1 thread and on `--threads` (default: every core).
+//! are the same bit for bit). `--scaling` prints only a table instead: the small MLP's and the
+//! deep model's (at n_hidden 200/500/1000 x batch 32/128/512) steps/s on 1 thread and on
+//! `--threads` (default: every core), measured in turns, with the median ratio of the turns.
 //!
 //! Speeds (steps/s, eval time) are the median of `--reps` repetitions. The peak and the matrix
 //! products' GFLOP/s are the best repetition of each (the least disturbed by other load); their
@@ -150,29 +151,42 @@ fn trainer(preset: &str, words: &[String], par: &Par) -> Trainer {
     t
 }
 
-/// Steps/s (median of `reps`) of the deep model at n_hidden x batch on `par`.
-fn deep_at(words: &[String], n_hidden: usize, batch: usize, par: &Par, o: &Opts) -> f64 {
-    let mut p = presets::preset("deep").expect("preset");
+/// A trainer of `preset` at n_hidden x batch on `par`, warmed up.
+fn trainer_at(words: &[String], preset: &str, n_hidden: usize, batch: usize, par: &Par) -> Trainer {
+    let mut p = presets::preset(preset).expect("preset");
     p.model.n_hidden = n_hidden;
     p.train.batch_size = batch;
     p.train.steps = usize::MAX / 2;
     let data = Dataset::new(words, p.model.block_size, p.train.seed);
     let mut t = Trainer::new(data, p.model, p.train).expect("trainer");
     t.model.par = par.clone();
-    for _ in 0..if o.quick { 5 } else { 20 } {
+    for _ in 0..5 {
         t.step().expect("step");
     }
-    let secs = if o.quick { 0.2 } else { 0.6 };
-    let all = (0..o.reps)
-        .map(|_| {
-            1.0 / time_per_iter(secs, |n| {
-                for _ in 0..n {
-                    t.step().expect("step");
-                }
-            })
+    t
+}
+
+/// Steps/s of `one` and `many`, measured in turns (at least 7 rounds of one, then many), so that
+/// load from other programs lands on both alike: the median of each, and the median of the
+/// rounds' ratios many / one.
+fn paired(one: &mut Trainer, many: &mut Trainer, o: &Opts) -> (f64, f64, f64) {
+    // Many short turns: a burst of other load spoils a few turns, not the median.
+    let secs = if o.quick { 0.08 } else { 0.2 };
+    let rate = |t: &mut Trainer| {
+        1.0 / time_per_iter(secs, |n| {
+            for _ in 0..n {
+                t.step().expect("step");
+            }
         })
-        .collect();
-    median(all)
+    };
+    let (mut a, mut b, mut r) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..o.reps.max(7) {
+        let (x, y) = (rate(one), rate(many));
+        a.push(x);
+        b.push(y);
+        r.push(y / x);
+    }
+    (median(a), median(b), median(r))
 }
 
 /// How many cores' worth of work `threads` threads get right now: the FMA peak probe on that
@@ -192,39 +206,51 @@ fn capacity(threads: usize) -> f64 {
     rate(threads) / rate(1)
 }
 
-/// The scaling table: one JSON line (`--json`) or a table.
+/// The scaling table: one JSON line (`--json`) or a table. The small MLP, then the deep model
+/// at n_hidden x batch, each on 1 thread and on `--threads`, measured in turns (`paired`).
 fn scaling(words: &[String], o: &Opts) {
     let many = threads(o.threads);
     let cap_before = capacity(many.n());
     let mut rows = Vec::new();
+    let mut shapes = vec![("mlp", "fix-tanh", 200, 32)];
     for n_hidden in [200, 500, 1000] {
         for batch in [32, 128, 512] {
-            let one = deep_at(words, n_hidden, batch, &Par::single(), o);
-            let par = deep_at(words, n_hidden, batch, &many, o);
-            rows.push((n_hidden, batch, one, par));
+            shapes.push(("deep", "deep", n_hidden, batch));
         }
+    }
+    for (model, preset, n_hidden, batch) in shapes {
+        let mut one = trainer_at(words, preset, n_hidden, batch, &Par::single());
+        let mut par = trainer_at(words, preset, n_hidden, batch, &many);
+        let (a, b, r) = paired(&mut one, &mut par, o);
+        let gflop = step_flops(&one.model, batch) / 1e9;
+        rows.push((model, n_hidden, batch, a, b, r, gflop));
     }
     let cap_after = capacity(many.n());
     if o.json {
         let r: Vec<String> = rows
             .iter()
-            .map(|(h, b, one, par)| {
-                format!("{{\"n_hidden\":{h},\"batch\":{b},\"one\":{one:.1},\"threads\":{par:.1}}}")
+            .map(|(m, h, b, one, par, r, g)| {
+                format!(
+                    "{{\"model\":\"{m}\",\"n_hidden\":{h},\"batch\":{b},\"one\":{one:.1},\"threads\":{par:.1},\"ratio\":{r:.3},\"step_gflop\":{g:.5}}}"
+                )
             })
             .collect();
         println!(
-            "{{\"threads\":{},\"capacity\":[{cap_before:.2},{cap_after:.2}],\"deep_scaling\":[{}]}}",
+            "{{\"threads\":{},\"capacity\":[{cap_before:.2},{cap_after:.2}],\"scaling\":[{}]}}",
             many.n(),
             r.join(",")
         );
     } else {
         println!(
-            "deep model steps/s, 1 thread vs {} threads (cores free for them: {cap_before:.2}x one core before, {cap_after:.2}x after)",
+            "steps/s, 1 thread vs {} threads, measured in turns (cores free for them: {cap_before:.2}x one core before, {cap_after:.2}x after)",
             many.n()
         );
-        println!("n_hidden  batch   1 thread  {} threads  ratio", many.n());
-        for (h, b, one, par) in rows {
-            println!("{h:>8} {b:>6} {one:>10.1} {par:>10.1} {:>6.2}x", par / one);
+        println!(
+            "model n_hidden  batch   1 thread  {} threads  ratio (median of turns)",
+            many.n()
+        );
+        for (m, h, b, one, par, r, _) in rows {
+            println!("{m:<5} {h:>8} {b:>6} {one:>10.1} {par:>10.1} {r:>6.2}x");
         }
     }
 }

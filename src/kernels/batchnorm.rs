@@ -1,13 +1,22 @@
 //! BatchNorm's passes, along rows (the feature dimension is contiguous, so every loop
 //! vectorises): column statistics, normalisation, the eval-mode scale and shift, and the
 //! backward's column sums and input gradient.
+//!
+//! The training passes are written once over a block of columns (`cols` of rows `ld` long, the
+//! per-column vectors holding just those columns): the one-thread functions run them on every
+//! column, and `layers::block` on a thread's block of columns (the `_cols` functions), with the
+//! same loop body for every element, so the results agree bit for bit.
 
+use super::gemm::Out;
 use super::{dispatch, Simd};
+use std::ops::Range;
 
 #[inline(always)]
 unsafe fn bn_stats_g<V: Simd>(
-    x: &[f32],
-    n: usize,
+    x: Out,
+    ld: usize,
+    cols: Range<usize>,
+    rows: usize,
     sum: &mut [f64],
     mean: &mut [f32],
     sumsq: &mut [f64],
@@ -16,19 +25,19 @@ unsafe fn bn_stats_g<V: Simd>(
     // Blocks of up to 8 rows are summed in f32 (a vector add per row), and only the block sums
     // go into the f64 totals: nearly f64 accuracy at nearly f32 speed.
     const BLOCK: usize = 8;
+    let n = cols.len();
     let (sum, mean, sumsq, part) = (
         &mut sum[..n],
         &mut mean[..n],
         &mut sumsq[..n],
         &mut scratch[..n],
     );
-    let rows = x.len() / n;
+    let row = |r: usize| x.row_ref(r, ld, &cols);
     sum.fill(0.0);
-    for block in x.chunks(BLOCK * n) {
-        let mut it = block.chunks_exact(n);
-        part.copy_from_slice(it.next().expect("a block has a row"));
-        for row in it {
-            for (p, &v) in part.iter_mut().zip(row) {
+    for r0 in (0..rows).step_by(BLOCK) {
+        part.copy_from_slice(row(r0));
+        for r in r0 + 1..(r0 + BLOCK).min(rows) {
+            for (p, &v) in part.iter_mut().zip(row(r)) {
                 *p += v;
             }
         }
@@ -40,10 +49,10 @@ unsafe fn bn_stats_g<V: Simd>(
         *m = (s / rows as f64) as f32;
     }
     sumsq.fill(0.0);
-    for block in x.chunks(BLOCK * n) {
+    for r0 in (0..rows).step_by(BLOCK) {
         part.fill(0.0);
-        for row in block.chunks_exact(n) {
-            for ((p, &v), &m) in part.iter_mut().zip(row).zip(mean.iter()) {
+        for r in r0..(r0 + BLOCK).min(rows) {
+            for ((p, &v), &m) in part.iter_mut().zip(row(r)).zip(mean.iter()) {
                 let d = v - m;
                 *p = V::fma(d, d, *p);
             }
@@ -54,14 +63,59 @@ unsafe fn bn_stats_g<V: Simd>(
     }
 }
 
+#[inline(always)]
+unsafe fn bn_stats_all_g<V: Simd>(
+    x: &[f32],
+    n: usize,
+    sum: &mut [f64],
+    mean: &mut [f32],
+    sumsq: &mut [f64],
+    scratch: &mut [f32],
+) {
+    let rows = x.len() / n;
+    bn_stats_g::<V>(Out::of(x), n, 0..n, rows, sum, mean, sumsq, scratch)
+}
+
 dispatch! {
     /// Per column of x (rows, n): `sum`, `mean` = sum / rows, and `sumsq`, the sum of squared
     /// deviations from `mean`; totals in f64 over f32 partial sums of 8 rows. `scratch`: n floats.
-    pub fn bn_stats(x: &[f32], n: usize, sum: &mut [f64], mean: &mut [f32], sumsq: &mut [f64], scratch: &mut [f32]) => bn_stats_g
+    pub fn bn_stats(x: &[f32], n: usize, sum: &mut [f64], mean: &mut [f32], sumsq: &mut [f64], scratch: &mut [f32]) => bn_stats_all_g
+}
+
+dispatch! {
+    /// `bn_stats` of columns `cols` of x (`rows` rows of `ld`), into vectors of `cols.len()`.
+    /// Safety: nothing else touches those columns of x meanwhile.
+    pub(crate) fn bn_stats_cols(x: Out, ld: usize, cols: Range<usize>, rows: usize, sum: &mut [f64], mean: &mut [f32], sumsq: &mut [f64], scratch: &mut [f32]) => bn_stats_g
 }
 
 #[inline(always)]
 unsafe fn bn_normalize_g<V: Simd>(
+    out: Out,
+    xhat: Out,
+    x: Out,
+    ld: usize,
+    cols: Range<usize>,
+    rows: usize,
+    mean: &[f32],
+    inv_s: &[f32],
+    gamma: &[f32],
+    beta: &[f32],
+) {
+    let n = cols.len();
+    let (mean, inv_s, gamma, beta) = (&mean[..n], &inv_s[..n], &gamma[..n], &beta[..n]);
+    for r in 0..rows {
+        let (orow, hrow) = (out.row(r, ld, &cols), xhat.row(r, ld, &cols));
+        let xrow = x.row_ref(r, ld, &cols);
+        for j in 0..n {
+            let xh = (xrow[j] - mean[j]) * inv_s[j];
+            hrow[j] = xh;
+            orow[j] = V::fma(gamma[j], xh, beta[j]);
+        }
+    }
+}
+
+#[inline(always)]
+unsafe fn bn_normalize_all_g<V: Simd>(
     out: &mut [f32],
     xhat: &mut [f32],
     x: &[f32],
@@ -71,23 +125,20 @@ unsafe fn bn_normalize_g<V: Simd>(
     beta: &[f32],
 ) {
     let n = mean.len();
-    let (inv_s, gamma, beta) = (&inv_s[..n], &gamma[..n], &beta[..n]);
-    for ((orow, hrow), xrow) in out
-        .chunks_exact_mut(n)
-        .zip(xhat.chunks_exact_mut(n))
-        .zip(x.chunks_exact(n))
-    {
-        for j in 0..n {
-            let xh = (xrow[j] - mean[j]) * inv_s[j];
-            hrow[j] = xh;
-            orow[j] = V::fma(gamma[j], xh, beta[j]);
-        }
-    }
+    let rows = (out.len() / n).min(xhat.len() / n).min(x.len() / n);
+    let (o, h) = (Out::new(out), Out::new(xhat));
+    bn_normalize_g::<V>(o, h, Out::of(x), n, 0..n, rows, mean, inv_s, gamma, beta)
 }
 
 dispatch! {
     /// xhat = (x - mean) * inv_s and out = gamma * xhat + beta, row by row (n = mean.len()).
-    pub fn bn_normalize(out: &mut [f32], xhat: &mut [f32], x: &[f32], mean: &[f32], inv_s: &[f32], gamma: &[f32], beta: &[f32]) => bn_normalize_g
+    pub fn bn_normalize(out: &mut [f32], xhat: &mut [f32], x: &[f32], mean: &[f32], inv_s: &[f32], gamma: &[f32], beta: &[f32]) => bn_normalize_all_g
+}
+
+dispatch! {
+    /// `bn_normalize` of columns `cols` (the per-column vectors hold just those).
+    /// Safety: nothing else touches those columns of out, xhat and x meanwhile.
+    pub(crate) fn bn_normalize_cols(out: Out, xhat: Out, x: Out, ld: usize, cols: Range<usize>, rows: usize, mean: &[f32], inv_s: &[f32], gamma: &[f32], beta: &[f32]) => bn_normalize_g
 }
 
 #[inline(always)]
@@ -110,14 +161,18 @@ dispatch! {
 unsafe fn bn_grad_sums_g<V: Simd>(
     dgamma: &mut [f32],
     dbeta: &mut [f32],
-    dout: &[f32],
-    xhat: &[f32],
+    dout: Out,
+    xhat: Out,
+    ld: usize,
+    cols: Range<usize>,
+    rows: usize,
 ) {
-    let n = dgamma.len();
-    let dbeta = &mut dbeta[..n];
+    let n = cols.len();
+    let (dgamma, dbeta) = (&mut dgamma[..n], &mut dbeta[..n]);
     dgamma.fill(0.0);
     dbeta.fill(0.0);
-    for (drow, hrow) in dout.chunks_exact(n).zip(xhat.chunks_exact(n)) {
+    for r in 0..rows {
+        let (drow, hrow) = (dout.row_ref(r, ld, &cols), xhat.row_ref(r, ld, &cols));
         for j in 0..n {
             dgamma[j] = V::fma(drow[j], hrow[j], dgamma[j]);
             dbeta[j] += drow[j];
@@ -125,13 +180,54 @@ unsafe fn bn_grad_sums_g<V: Simd>(
     }
 }
 
+#[inline(always)]
+unsafe fn bn_grad_sums_all_g<V: Simd>(
+    dgamma: &mut [f32],
+    dbeta: &mut [f32],
+    dout: &[f32],
+    xhat: &[f32],
+) {
+    let n = dgamma.len();
+    let rows = (dout.len() / n).min(xhat.len() / n);
+    bn_grad_sums_g::<V>(dgamma, dbeta, Out::of(dout), Out::of(xhat), n, 0..n, rows)
+}
+
 dispatch! {
     /// dgamma = column sums of dout * xhat, dbeta = column sums of dout (n = dgamma.len()).
-    pub fn bn_grad_sums(dgamma: &mut [f32], dbeta: &mut [f32], dout: &[f32], xhat: &[f32]) => bn_grad_sums_g
+    pub fn bn_grad_sums(dgamma: &mut [f32], dbeta: &mut [f32], dout: &[f32], xhat: &[f32]) => bn_grad_sums_all_g
+}
+
+dispatch! {
+    /// `bn_grad_sums` of columns `cols` (dgamma and dbeta hold just those).
+    /// Safety: nothing writes those columns of dout and xhat meanwhile.
+    pub(crate) fn bn_grad_sums_cols(dgamma: &mut [f32], dbeta: &mut [f32], dout: Out, xhat: Out, ld: usize, cols: Range<usize>, rows: usize) => bn_grad_sums_g
 }
 
 #[inline(always)]
 unsafe fn bn_dinp_g<V: Simd>(
+    dinp: Out,
+    dout: Out,
+    xhat: Out,
+    ld: usize,
+    cols: Range<usize>,
+    rows: usize,
+    c1: &[f32],
+    c2: &[f32],
+    c3: &[f32],
+) {
+    let n = cols.len();
+    let (c1, c2, c3) = (&c1[..n], &c2[..n], &c3[..n]);
+    for r in 0..rows {
+        let irow = dinp.row(r, ld, &cols);
+        let (drow, hrow) = (dout.row_ref(r, ld, &cols), xhat.row_ref(r, ld, &cols));
+        for j in 0..n {
+            irow[j] = V::fma(drow[j], c1[j], -V::fma(hrow[j], c3[j], c2[j]));
+        }
+    }
+}
+
+#[inline(always)]
+unsafe fn bn_dinp_all_g<V: Simd>(
     dinp: &mut [f32],
     dout: &[f32],
     xhat: &[f32],
@@ -140,18 +236,18 @@ unsafe fn bn_dinp_g<V: Simd>(
     c3: &[f32],
 ) {
     let n = c1.len();
-    let (c2, c3) = (&c2[..n], &c3[..n]);
-    for (irow, (drow, hrow)) in dinp
-        .chunks_exact_mut(n)
-        .zip(dout.chunks_exact(n).zip(xhat.chunks_exact(n)))
-    {
-        for j in 0..n {
-            irow[j] = V::fma(drow[j], c1[j], -V::fma(hrow[j], c3[j], c2[j]));
-        }
-    }
+    let rows = (dinp.len() / n).min(dout.len() / n).min(xhat.len() / n);
+    let (i, d, h) = (Out::new(dinp), Out::of(dout), Out::of(xhat));
+    bn_dinp_g::<V>(i, d, h, n, 0..n, rows, c1, c2, c3)
 }
 
 dispatch! {
     /// dinp = dout * c1 - (xhat * c3 + c2), per column (n = c1.len()).
-    pub fn bn_dinp(dinp: &mut [f32], dout: &[f32], xhat: &[f32], c1: &[f32], c2: &[f32], c3: &[f32]) => bn_dinp_g
+    pub fn bn_dinp(dinp: &mut [f32], dout: &[f32], xhat: &[f32], c1: &[f32], c2: &[f32], c3: &[f32]) => bn_dinp_all_g
+}
+
+dispatch! {
+    /// `bn_dinp` of columns `cols` (c1, c2, c3 hold just those).
+    /// Safety: nothing else touches those columns of dinp, dout and xhat meanwhile.
+    pub(crate) fn bn_dinp_cols(dinp: Out, dout: Out, xhat: Out, ld: usize, cols: Range<usize>, rows: usize, c1: &[f32], c2: &[f32], c3: &[f32]) => bn_dinp_g
 }

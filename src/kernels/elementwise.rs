@@ -2,7 +2,9 @@
 //! tanh's backward. Plain loops without cross-iteration dependencies, which LLVM vectorises with
 //! whatever width the enclosing backend allows.
 
+use super::gemm::Out;
 use super::{dispatch, Portable, Simd};
+use std::ops::Range;
 
 /// exp(x) for x in [-87, 88] (no clamping): Cephes' expf, x = n ln2 + r with |r| <= ln2/2, a
 /// degree-7 polynomial for e^r, 2^n from the exponent bits. About 1 ulp; branch-free, so loops
@@ -84,6 +86,40 @@ unsafe fn tanh_backward_g<V: Simd>(dinp: &mut [f32], out: &[f32], dout: &[f32]) 
 dispatch! {
     /// `dinp[i] = dout[i] * (1 - out[i]^2)`, the gradient through `out = tanh(x)`.
     pub fn tanh_backward(dinp: &mut [f32], out: &[f32], dout: &[f32]) => tanh_backward_g
+}
+
+#[inline(always)]
+unsafe fn tanh_cols_g<V: Simd>(out: Out, inp: Out, ld: usize, cols: Range<usize>, rows: usize) {
+    for r in 0..rows {
+        tanh_slice_g::<V>(out.row(r, ld, &cols), inp.row_ref(r, ld, &cols));
+    }
+}
+
+dispatch! {
+    /// `tanh_slice` on columns `cols` of `rows` rows of `ld` (the same value for each element).
+    /// Safety: nothing else touches those columns of out and inp meanwhile.
+    pub(crate) fn tanh_cols(out: Out, inp: Out, ld: usize, cols: Range<usize>, rows: usize) => tanh_cols_g
+}
+
+#[inline(always)]
+unsafe fn tanh_backward_cols_g<V: Simd>(
+    dinp: Out,
+    out: Out,
+    dout: Out,
+    ld: usize,
+    cols: Range<usize>,
+    rows: usize,
+) {
+    for r in 0..rows {
+        let (o, g) = (out.row_ref(r, ld, &cols), dout.row_ref(r, ld, &cols));
+        tanh_backward_g::<V>(dinp.row(r, ld, &cols), o, g);
+    }
+}
+
+dispatch! {
+    /// `tanh_backward` on columns `cols` of `rows` rows of `ld`.
+    /// Safety: nothing else touches those columns of dinp, out and dout meanwhile.
+    pub(crate) fn tanh_backward_cols(dinp: Out, out: Out, dout: Out, ld: usize, cols: Range<usize>, rows: usize) => tanh_backward_cols_g
 }
 
 #[cfg(test)]

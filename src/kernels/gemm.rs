@@ -423,23 +423,42 @@ dispatch! {
     pub fn matmul_a_bt_short(da: &mut [f32], d: &[f32], w: &[f32], wt: &mut [f32], m: usize, k: usize, n: usize) => matmul_a_bt_short_g
 }
 
-/// An output written in blocks by several threads at once (`kernels::split`): each part writes
-/// only its own block, so the parts hold a pointer rather than overlapping `&mut` slices.
-#[derive(Clone, Copy)]
-pub(super) struct Out {
-    ptr: *mut f32,
+/// An output written in blocks by several threads at once (`kernels::split`, `layers::block`):
+/// each part writes only its own block, so the parts hold a pointer rather than overlapping
+/// `&mut` slices.
+pub(crate) struct Out<T = f32> {
+    ptr: *mut T,
     len: usize,
 }
 
+impl<T> Clone for Out<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Out<T> {}
+
 // SAFETY: the parts that share an `Out` write disjoint elements, and the pool's hand-off orders
 // those writes before the caller reads them.
-unsafe impl Send for Out {}
-unsafe impl Sync for Out {}
+unsafe impl<T> Send for Out<T> {}
+unsafe impl<T> Sync for Out<T> {}
 
-impl Out {
-    pub(super) fn new(s: &mut [f32]) -> Out {
+impl<T> Out<T> {
+    pub(crate) fn new(s: &mut [T]) -> Out<T> {
         Out {
             ptr: s.as_mut_ptr(),
+            len: s.len(),
+        }
+    }
+
+    pub(crate) fn len(self) -> usize {
+        self.len
+    }
+
+    /// A view of `s` that is only read (`row_ref`), for the kernels that take either.
+    pub(crate) fn of(s: &[T]) -> Out<T> {
+        Out {
+            ptr: s.as_ptr() as *mut T,
             len: s.len(),
         }
     }
@@ -448,14 +467,50 @@ impl Out {
     ///
     /// # Safety
     /// Nothing else reads or writes them while the slice lives, and the buffer outlives it.
-    pub(super) unsafe fn block<'a>(self, r: Range<usize>) -> &'a mut [f32] {
+    pub(crate) unsafe fn block<'a>(self, r: Range<usize>) -> &'a mut [T] {
         assert!(r.start <= r.end && r.end <= self.len);
         std::slice::from_raw_parts_mut(self.ptr.add(r.start), r.len())
+    }
+
+    /// Columns `cols` of row `r` of a row-major matrix with rows of `ld` elements.
+    ///
+    /// # Safety
+    /// As `block`.
+    pub(crate) unsafe fn row<'a>(self, r: usize, ld: usize, cols: &Range<usize>) -> &'a mut [T] {
+        self.block(r * ld + cols.start..r * ld + cols.end)
+    }
+
+    /// `row`, to read.
+    ///
+    /// # Safety
+    /// Nothing writes them while the slice lives, and the buffer outlives it.
+    pub(crate) unsafe fn row_ref<'a>(self, r: usize, ld: usize, cols: &Range<usize>) -> &'a [T] {
+        self.row(r, ld, cols)
     }
 }
 
 #[inline(always)]
-unsafe fn matmul_part_g<V: Simd>(
+unsafe fn panel_g<V: Simd>() -> usize {
+    V::NV * V::W
+}
+
+dispatch! {
+    /// The column blocks of `matmul_cols` and `matmul_at_b_cols` start at multiples of this.
+    pub(crate) fn panel() -> usize => panel_g
+}
+
+#[inline(always)]
+unsafe fn dot_panel_g<V: Simd>() -> usize {
+    V::DP
+}
+
+dispatch! {
+    /// The column blocks of `matmul_a_bt_cols` start at multiples of this.
+    pub(crate) fn dot_panel() -> usize => dot_panel_g
+}
+
+#[inline(always)]
+unsafe fn matmul_cols_g<V: Simd>(
     out: Out,
     a: &[f32],
     b: &[f32],
@@ -463,14 +518,12 @@ unsafe fn matmul_part_g<V: Simd>(
     m: usize,
     k: usize,
     n: usize,
-    part: usize,
-    parts: usize,
+    cols: Range<usize>,
 ) {
-    assert!(out.len >= m * n && a.len() >= m * k && b.len() >= k * n && k > 0);
+    assert!(out.len >= m * n && a.len() >= m * k && b.len() >= k * n && k > 0 && cols.end <= n);
     if let Some(bias) = bias {
         assert!(bias.len() >= n);
     }
-    let cols = block(n, V::NV * V::W, part, parts);
     let bias = bias.map_or(std::ptr::null(), |b| b.as_ptr());
     gemm::<V>(
         m,
@@ -485,9 +538,9 @@ unsafe fn matmul_part_g<V: Simd>(
 }
 
 dispatch! {
-    /// `matmul`'s output columns in the `part`-th of `parts` blocks of whole panels (k > 0).
-    /// Writes only those columns of `out`.
-    pub(super) fn matmul_part(out: Out, a: &[f32], b: &[f32], bias: Option<&[f32]>, m: usize, k: usize, n: usize, part: usize, parts: usize) => matmul_part_g
+    /// `matmul`'s output columns `cols` (k > 0; `cols.start` a multiple of `panel()`). Writes
+    /// only those columns of `out`.
+    pub(crate) fn matmul_cols(out: Out, a: &[f32], b: &[f32], bias: Option<&[f32]>, m: usize, k: usize, n: usize, cols: Range<usize>) => matmul_cols_g
 }
 
 #[inline(always)]
@@ -533,25 +586,53 @@ dispatch! {
 }
 
 #[inline(always)]
-unsafe fn matmul_a_bt_part_g<V: Simd>(
+unsafe fn matmul_at_b_cols_g<V: Simd>(
+    dw: Out,
+    a: &[f32],
+    d: &[f32],
+    m: usize,
+    k: usize,
+    n: usize,
+    cols: Range<usize>,
+) {
+    assert!(dw.len >= k * n && a.len() >= m * k && d.len() >= m * n && m > 0 && cols.end <= n);
+    let am = Mat::new(a, 1, k);
+    gemm::<V>(
+        k,
+        m,
+        n,
+        am,
+        Mat::new(d, n, 1),
+        std::ptr::null(),
+        dw.ptr,
+        cols,
+    );
+}
+
+dispatch! {
+    /// `matmul_at_b`'s output columns `cols` (m > 0; `cols.start` a multiple of `panel()`).
+    /// Writes only those columns of `dw`.
+    pub(crate) fn matmul_at_b_cols(dw: Out, a: &[f32], d: &[f32], m: usize, k: usize, n: usize, cols: Range<usize>) => matmul_at_b_cols_g
+}
+
+#[inline(always)]
+unsafe fn matmul_a_bt_cols_g<V: Simd>(
     da: Out,
     d: &[f32],
     w: &[f32],
     m: usize,
     k: usize,
     n: usize,
-    part: usize,
-    parts: usize,
+    cols: Range<usize>,
 ) {
-    assert!(da.len >= m * k && d.len() >= m * n && w.len() >= k * n && n > 0);
-    let cols = block(k, V::DP, part, parts);
+    assert!(da.len >= m * k && d.len() >= m * n && w.len() >= k * n && n > 0 && cols.end <= k);
     gemm_dots::<V>(m, n, k, Mat::new(d, n, 1), Mat::new(w, n, 1), da.ptr, cols);
 }
 
 dispatch! {
-    /// `matmul_a_bt`'s output columns in the `part`-th of `parts` blocks (n > 0). Writes only
-    /// those columns of `da`.
-    pub(super) fn matmul_a_bt_part(da: Out, d: &[f32], w: &[f32], m: usize, k: usize, n: usize, part: usize, parts: usize) => matmul_a_bt_part_g
+    /// `matmul_a_bt`'s output columns `cols` (n > 0; `cols.start` a multiple of `dot_panel()`).
+    /// Writes only those columns of `da`.
+    pub(crate) fn matmul_a_bt_cols(da: Out, d: &[f32], w: &[f32], m: usize, k: usize, n: usize, cols: Range<usize>) => matmul_a_bt_cols_g
 }
 
 /// Rows `rows` of x (rows_total, cols) into the same columns of out = x^T (cols, rows_total).

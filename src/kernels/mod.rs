@@ -12,7 +12,9 @@
 //! - `batchnorm.rs`: BatchNorm's column statistics, normalisation and backward passes;
 //! - `sgd.rs`: the SGD update with its finite check;
 //! - `split.rs`: the products and the wide passes split across threads by output blocks, with
-//!   results identical to one thread's (`kernels::split::matmul(par, ...)`);
+//!   results identical to one thread's (`kernels::split::matmul(par, ...)`); the `_cols`
+//!   functions (products, BatchNorm, tanh) work on a block of columns of matrices that threads
+//!   share (`Out`), for the fused [Linear, BatchNorm1d, Tanh] block (`layers::block`);
 //! - this file: which backend runs (`backend()`, the `dispatch!` macro), and the re-exports.
 //!
 //! Matrix products are register-blocked micro-kernels (see the toolchain notes on what
@@ -61,8 +63,12 @@ mod softmax;
 pub mod split;
 
 pub use batchnorm::{bn_dinp, bn_grad_sums, bn_normalize, bn_stats, scale_shift};
+pub(crate) use batchnorm::{bn_dinp_cols, bn_grad_sums_cols, bn_normalize_cols, bn_stats_cols};
 pub use elementwise::{tanh, tanh_backward, tanh_slice};
+pub(crate) use elementwise::{tanh_backward_cols, tanh_cols};
 pub use gemm::{dot, matmul, matmul_a_bt, matmul_a_bt_short, matmul_at_b, transpose, SHORT_DOT};
+pub(crate) use gemm::{dot_panel, matmul_a_bt_cols, matmul_at_b_cols, matmul_cols, panel, Out};
+pub(crate) use reduce::col_sum_cols;
 pub use reduce::{col_sum, row_max, sum_sumsq};
 pub use sgd::sgd_into;
 pub(crate) use simd::{Portable, Simd};

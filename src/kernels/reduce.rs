@@ -1,6 +1,8 @@
 //! Reductions: a row's maximum, column sums, and the sum and sum of squares of a slice.
 
+use super::gemm::Out;
 use super::{dispatch, Simd};
+use std::ops::Range;
 
 #[inline(always)]
 pub(super) unsafe fn row_max_g<V: Simd>(row: &[f32]) -> f32 {
@@ -25,19 +27,30 @@ dispatch! {
 }
 
 #[inline(always)]
-unsafe fn col_sum_g<V: Simd>(out: &mut [f32], x: &[f32], m: usize, n: usize) {
-    let out = &mut out[..n];
+unsafe fn col_sum_g<V: Simd>(out: &mut [f32], x: Out, ld: usize, cols: Range<usize>, m: usize) {
+    let out = &mut out[..cols.len()];
     out.fill(0.0);
-    for row in x[..m * n].chunks_exact(n) {
-        for (o, &v) in out.iter_mut().zip(row) {
+    for r in 0..m {
+        for (o, &v) in out.iter_mut().zip(x.row_ref(r, ld, &cols)) {
             *o += v;
         }
     }
 }
 
+#[inline(always)]
+unsafe fn col_sum_all_g<V: Simd>(out: &mut [f32], x: &[f32], m: usize, n: usize) {
+    col_sum_g::<V>(out, Out::of(&x[..m * n]), n, 0..n, m)
+}
+
 dispatch! {
     /// Sum of each column of x (m, n) into out (n).
-    pub fn col_sum(out: &mut [f32], x: &[f32], m: usize, n: usize) => col_sum_g
+    pub fn col_sum(out: &mut [f32], x: &[f32], m: usize, n: usize) => col_sum_all_g
+}
+
+dispatch! {
+    /// `col_sum` of columns `cols` of x (m rows of `ld`) into out (`cols.len()`).
+    /// Safety: nothing writes those columns of x meanwhile.
+    pub(crate) fn col_sum_cols(out: &mut [f32], x: Out, ld: usize, cols: Range<usize>, m: usize) => col_sum_g
 }
 
 #[inline(always)]

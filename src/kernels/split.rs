@@ -1,12 +1,13 @@
 //! The kernels of a training step split across the threads of a `Par` by output blocks: the
 //! three products of a Linear layer (column or row blocks on tile boundaries), the elementwise
-//! passes (row blocks) and SGD (blocks of whole vector groups). Every output element is computed
-//! by exactly the code, and summed in exactly the order, of the one-thread kernel, so results are
-//! identical bit for bit for any number of threads. With one thread, or work too small for a
+//! passes (row blocks) and SGD (one job for every parameter, blocks of whole vector groups).
+//! Every output element is computed by exactly the code, and summed in exactly the order, of the
+//! one-thread kernel, so results are identical bit for bit for any number of threads. With one thread, or work too small for a
 //! hand-off to pay, each function is the one-thread kernel.
 
 use super::gemm::{
-    matmul_a_bt_part, matmul_a_bt_short_part, matmul_at_b_part, matmul_part, transpose_part, Out,
+    dot_panel, matmul_a_bt_cols, matmul_a_bt_short_part, matmul_at_b_part, matmul_cols, panel,
+    transpose_part, Out,
 };
 use crate::pool::{block, Par};
 use std::ops::Range;
@@ -18,8 +19,8 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 /// stay on one thread, and with them the whole small-MLP step (threads lose there), while the
 /// deep model's 200x200 layers (1.3M at batch 32) are split.
 const MIN_MADDS: usize = 1 << 18;
-/// Below this many elements an elementwise pass (and a parameter's SGD update) runs on one
-/// thread: a 32x200 pass takes a few µs.
+/// Below this many elements an elementwise pass runs on one thread: a 32x200 pass takes a few
+/// µs.
 const MIN_ELEMS: usize = 1 << 13;
 
 /// out (m, n) = a (m, k) @ b (k, n) (+ bias), as `kernels::matmul`.
@@ -36,9 +37,9 @@ pub fn matmul(
     if par.n() == 1 || k == 0 || m * k * n < MIN_MADDS {
         return super::matmul(out, a, b, bias, m, k, n);
     }
-    let o = Out::new(out);
+    let (o, w) = (Out::new(out), panel());
     par.run(true, |part, parts| {
-        matmul_part(o, a, b, bias, m, k, n, part, parts)
+        matmul_cols(o, a, b, bias, m, k, n, block(n, w, part, parts))
     });
 }
 
@@ -58,9 +59,9 @@ pub fn matmul_a_bt(par: &Par, da: &mut [f32], d: &[f32], w: &[f32], m: usize, k:
     if par.n() == 1 || n == 0 || m * k * n < MIN_MADDS {
         return super::matmul_a_bt(da, d, w, m, k, n);
     }
-    let o = Out::new(da);
+    let (o, p) = (Out::new(da), dot_panel());
     par.run(true, |part, parts| {
-        matmul_a_bt_part(o, d, w, m, k, n, part, parts)
+        matmul_a_bt_cols(o, d, w, m, k, n, block(k, p, part, parts))
     });
 }
 
@@ -163,20 +164,26 @@ pub fn bn_dinp(
     });
 }
 
-/// `out = data - lr * grad` with its finite check, as `kernels::sgd_into`, split in blocks of
-/// whole vector groups (64 floats), so every element takes the same path as on one thread.
-pub fn sgd_into(par: &Par, out: &mut [f32], data: &[f32], grad: &[f32], lr: f32) -> bool {
-    let len = out.len().min(data.len()).min(grad.len());
-    if par.n() == 1 || len < MIN_ELEMS {
-        return super::sgd_into(out, data, grad, lr);
-    }
-    let (o, finite) = (Out::new(out), AtomicBool::new(true));
-    par.run(true, |part, parts| {
-        let e = block(len, 64, part, parts);
-        // SAFETY: each part takes its own block of `out`.
-        let out = unsafe { o.block(e.clone()) };
-        if !super::sgd_into(out, &data[e.clone()], &grad[e], lr) {
-            finite.store(false, Relaxed);
+/// Below this many parameters in all, SGD runs on one thread: the small MLP's 12k (its whole
+/// step stays on one thread), not the deep model's 175k.
+const MIN_SGD: usize = 1 << 15;
+
+/// `kernels::sgd_into` (out = data - lr * grad, with its finite check) for every (out, data,
+/// grad) of `params` (equal lengths each) in one job: each part
+/// takes its block of whole vector groups of every parameter, so every element takes the same
+/// path as on one thread. True when every new weight is finite.
+pub(crate) fn sgd_all(par: &Par, params: &[[Out; 3]], lr: f32) -> bool {
+    let total: usize = params.iter().map(|p| p[0].len()).sum();
+    let finite = AtomicBool::new(true);
+    par.run(par.n() > 1 && total >= MIN_SGD, |part, parts| {
+        for &[o, d, g] in params {
+            let e = block(o.len(), 64, part, parts);
+            // SAFETY: each part takes its own block of each `out`; data and grad are only read.
+            let ok =
+                unsafe { super::sgd_into(o.block(e.clone()), d.block(e.clone()), g.block(e), lr) };
+            if !ok {
+                finite.store(false, Relaxed);
+            }
         }
     });
     finite.into_inner()

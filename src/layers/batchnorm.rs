@@ -25,6 +25,49 @@ pub enum BnStat {
     Std,
 }
 
+impl BnStat {
+    /// 1 / s and the spread (variance or std) of each column from its sum of squared deviations
+    /// over `batch` rows (the vectors may hold a block of the columns: `layers::block`).
+    pub(super) fn finish(
+        self,
+        eps: f32,
+        batch: usize,
+        sumsq: &[f64],
+        inv_s: &mut [f32],
+        spread: &mut [f32],
+    ) {
+        for ((&sq, is), sp) in sumsq.iter().zip(inv_s).zip(spread) {
+            let var = (sq / (batch as f64 - 1.0)) as f32;
+            *is = 1.0 / (var + eps).sqrt();
+            *sp = match self {
+                BnStat::Var => var,
+                BnStat::Std => var.sqrt(),
+            };
+        }
+    }
+}
+
+/// The backward's per-column coefficients: dx = dout * c1 - c2 - xhat * c3, from
+/// dx = (dxhat - mean(dxhat) - xhat * sum(dxhat * xhat) / (B - 1)) / s with dxhat = dout * gamma,
+/// sum(dxhat) = gamma * dbeta, sum(dxhat * xhat) = gamma * dgamma (for all columns or a block).
+pub(super) fn dinp_coefs(
+    batch: usize,
+    gamma: &[f32],
+    inv_s: &[f32],
+    dgamma: &[f32],
+    dbeta: &[f32],
+    [c1, c2, c3]: [&mut [f32]; 3],
+) {
+    let b = batch as f32;
+    for j in 0..c1.len() {
+        let g = gamma[j];
+        let inv_s = inv_s[j];
+        c1[j] = g * inv_s;
+        c2[j] = g * dbeta[j] / b * inv_s;
+        c3[j] = g * dgamma[j] / (b - 1.0) * inv_s;
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct BatchNorm1d {
     pub dim: usize,
@@ -38,13 +81,13 @@ pub struct BatchNorm1d {
     pub running_spread: Vec<f32>,
     pub out: Vec<f32>,
     pub dout: Vec<f32>,
-    xhat: Vec<f32>,
-    inv_s: Vec<f32>,
+    pub(super) xhat: Vec<f32>,
+    pub(super) inv_s: Vec<f32>,
     /// The last training batch's mean and spread (variance or std, as `running_spread`).
-    mean: Vec<f32>,
-    spread: Vec<f32>,
+    pub(super) mean: Vec<f32>,
+    pub(super) spread: Vec<f32>,
     /// A training forward has batch statistics that `update_running` has not used yet.
-    pending: bool,
+    pub(super) pending: bool,
     /// The running statistics before the last `update_running` (swapped in, not copied), valid
     /// until undone or the next forward's update.
     prev_mean: Vec<f32>,
@@ -52,11 +95,11 @@ pub struct BatchNorm1d {
     prev_valid: bool,
     /// Per-column scratch, allocated once: f64 sums for the batch statistics, and the folded
     /// coefficients of the eval-mode forward and of the backward.
-    sum: Vec<f64>,
-    sumsq: Vec<f64>,
-    c1: Vec<f32>,
-    c2: Vec<f32>,
-    c3: Vec<f32>,
+    pub(super) sum: Vec<f64>,
+    pub(super) sumsq: Vec<f64>,
+    pub(super) c1: Vec<f32>,
+    pub(super) c2: Vec<f32>,
+    pub(super) c3: Vec<f32>,
 }
 
 impl BatchNorm1d {
@@ -119,14 +162,13 @@ impl BatchNorm1d {
             &mut self.sumsq,
             &mut self.c3,
         );
-        for j in 0..n {
-            let var = (self.sumsq[j] / (batch as f64 - 1.0)) as f32;
-            self.inv_s[j] = 1.0 / (var + self.eps).sqrt();
-            self.spread[j] = match self.stat {
-                BnStat::Var => var,
-                BnStat::Std => var.sqrt(),
-            };
-        }
+        self.stat.finish(
+            self.eps,
+            batch,
+            &self.sumsq,
+            &mut self.inv_s,
+            &mut self.spread,
+        );
         self.pending = true;
         split::bn_normalize(
             par,
@@ -197,16 +239,14 @@ impl BatchNorm1d {
         let xhat = &self.xhat[..batch * n];
         kernels::bn_grad_sums(&mut self.gamma.grad, &mut self.beta.grad, dout, xhat);
         if let Some(dinp) = dinp {
-            // dx = (dxhat - mean(dxhat) - xhat * sum(dxhat * xhat) / (B - 1)) / s with
-            // dxhat = dout * gamma, sum(dxhat) = gamma * dbeta, sum(dxhat * xhat) = gamma * dgamma.
-            let b = batch as f32;
-            for j in 0..n {
-                let g = self.gamma.data[j];
-                let inv_s = self.inv_s[j];
-                self.c1[j] = g * inv_s;
-                self.c2[j] = g * self.beta.grad[j] / b * inv_s;
-                self.c3[j] = g * self.gamma.grad[j] / (b - 1.0) * inv_s;
-            }
+            dinp_coefs(
+                batch,
+                &self.gamma.data,
+                &self.inv_s,
+                &self.gamma.grad,
+                &self.beta.grad,
+                [&mut self.c1, &mut self.c2, &mut self.c3],
+            );
             split::bn_dinp(
                 par,
                 &mut dinp[..batch * n],

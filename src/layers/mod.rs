@@ -6,6 +6,7 @@
 //! gradients (one backward per step, so no zeroing is needed) and write the input gradient.
 
 pub mod batchnorm;
+pub mod block;
 pub mod embedding;
 pub mod identity;
 pub mod linear;

@@ -17,7 +17,7 @@ static POOL: OnceLock<Arc<Pool>> = OnceLock::new();
 /// second call returns the first pool's.
 #[wasm_bindgen(js_name = startPool)]
 pub fn start_pool(threads: usize) -> usize {
-    POOL.get_or_init(|| Arc::new(Pool::with_spawner(threads, |f| rayon::spawn(f))))
+    POOL.get_or_init(|| Arc::new(Pool::with_spawner(threads, rayon::spawn)))
         .threads()
 }
 

@@ -9,9 +9,12 @@
 //
 //   node tests/bench/threads.mjs [--quick] [--threads N] [--json]
 //
-// Prints two tables, or with --json one line: { cores, steps: [{build, threads, chapter,
-// n_hidden, batch, steps_per_s}], errors }. Each rate is the median of 3 windows of at least
-// 300 ms (1 window with --quick). www/pkg must have been built (`cargo xtask build`).
+// Every build runs in its own worker of one page, and each config is timed in turns: a window
+// on each worker, round after round (9 rounds of 250 ms; --quick: 5 of 120 ms), so that load
+// from other programs lands on every build alike. Prints two tables, or with --json one line:
+// { cores, steps: [{build, threads, chapter, n_hidden, batch, steps_per_s, ratio}], errors },
+// each rate the median of its windows and `ratio` the median of the rounds' ratios to the
+// relaxed build. www/pkg must have been built (`cargo xtask build`).
 
 import { startServer, launchBrowser, WWW } from '../e2e/harness.mjs';
 
@@ -21,32 +24,35 @@ const json = argv.includes('--json');
 const ti = argv.indexOf('--threads');
 const asked = ti >= 0 ? Number(argv[ti + 1]) : null;
 
-// Runs in a module worker: loads the build, starts the pool, times each config.
-const WORKER = (base, pkg, threads, configs, rounds) => `
+// A module worker: loads the build, starts the pool, then times one window of a config per
+// message ([chapter, n_hidden, batch, ms] -> { steps_per_s, threads }), keeping its trainers.
+const WORKER = (base, pkg, threads) => `
   const m = await import('${base}${pkg}');
   await m.default();
   if (${threads} > 1) { await m.initThreadPool(${threads} - 1); m.startPool(${threads}); }
   const names = new Uint8Array(await (await fetch('${base}names.txt')).arrayBuffer());
-  const out = [];
-  for (const [chapter, h, b] of ${JSON.stringify(configs)}) {
-    const sb = new m.StepBench(chapter, h, b, names);
-    sb.steps(2);
-    const rates = [];
-    for (let r = 0; r < ${rounds}; r++) {
-      let n = 1;
-      for (;;) {
-        const t = performance.now();
-        sb.steps(n);
-        const dt = performance.now() - t;
-        if (dt >= 300) { rates.push((n * 1000) / dt); break; }
-        n = Math.max(n + 1, Math.ceil((n * 330) / Math.max(dt, 1)));
-      }
+  const benches = new Map();
+  onmessage = (e) => {
+    const [chapter, h, b, ms] = e.data;
+    const key = chapter + ' ' + h + ' ' + b;
+    let sb = benches.get(key);
+    if (!sb) { sb = new m.StepBench(chapter, h, b, names); sb.steps(2); benches.set(key, sb); }
+    let n = 1;
+    for (;;) {
+      const t = performance.now();
+      sb.steps(n);
+      const dt = performance.now() - t;
+      if (dt >= ms) { postMessage({ steps_per_s: (n * 1000) / dt, threads: sb.threads() }); return; }
+      n = Math.max(n + 1, Math.ceil((n * ms * 1.1) / Math.max(dt, 1)));
     }
-    rates.sort((x, y) => x - y);
-    out.push({ chapter, n_hidden: h, batch: b, threads: sb.threads(), steps_per_s: rates[(rates.length - 1) >> 1] });
-    sb.free();
-  }
-  postMessage(out);`;
+  };
+  postMessage('ready');`;
+
+const median = (xs) => {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((x, y) => x - y);
+  const n = v.length;
+  return n === 0 ? null : n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+};
 
 const server = await startServer(WWW, { isolate: true });
 const browser = await launchBrowser();
@@ -55,34 +61,52 @@ const steps = [];
 let cores = 1;
 try {
   const context = await browser.newContext();
-  // One page per (build, threads): the pool is started once per module instance.
-  async function run(build, pkg, threads, configs) {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(server.url + 'names.txt');
-    cores = await page.evaluate(() => navigator.hardwareConcurrency);
-    const isolated = await page.evaluate(() => crossOriginIsolated);
-    if (!isolated) throw new Error('the bench page is not cross-origin isolated');
-    const src = WORKER(server.url, pkg, threads, configs, quick ? 1 : 3);
-    const res = await page.evaluate((s) => new Promise((resolve, reject) => {
-      const w = new Worker(URL.createObjectURL(new Blob([s], { type: 'text/javascript' })), { type: 'module' });
-      w.onmessage = (e) => { resolve(e.data); w.terminate(); };
-      w.onerror = (e) => reject(new Error(e.message));
-    }), src);
-    await page.close();
-    for (const r of res) steps.push({ build, ...r });
-  }
-  const probe = await context.newPage();
-  await probe.goto(server.url + 'names.txt');
-  cores = await probe.evaluate(() => navigator.hardwareConcurrency);
-  await probe.close();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(server.url + 'names.txt');
+  cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  if (!(await page.evaluate(() => crossOriginIsolated))) throw new Error('the bench page is not cross-origin isolated');
   const most = asked ?? cores;
+  // Worker 0: the relaxed build; worker t: the threaded build on t threads (its own pool).
+  const builds = [['relaxed', 'pkg/relaxed/makemore_lab.js', 1]];
+  for (let t = 1; t <= most; t++) builds.push(['threads', 'pkg/threads/makemore_lab.js', t]);
+  await page.evaluate((srcs) => new Promise((resolve, reject) => {
+    window.workers = [];
+    let ready = 0;
+    for (const s of srcs) {
+      const w = new Worker(URL.createObjectURL(new Blob([s], { type: 'text/javascript' })), { type: 'module' });
+      w.onerror = (e) => reject(new Error(e.message));
+      w.onmessage = () => { if (++ready === srcs.length) resolve(); };
+      window.workers.push(w);
+    }
+    window.ask = (i, cfg) => new Promise((res, rej) => {
+      const w = window.workers[i];
+      w.onmessage = (e) => res(e.data);
+      w.onerror = (e) => rej(new Error(e.message));
+      w.postMessage(cfg);
+    });
+  }), builds.map(([, pkg, t]) => WORKER(server.url, pkg, t)));
+  const rounds = quick ? 5 : 9;
+  const ms = quick ? 120 : 250;
   const small = [['fix-tanh', 200, 32], ['deep', 200, 32]];
   const grid = [];
   for (const h of [200, 500, 1000]) for (const b of [32, 128, 512]) grid.push(['deep', h, b]);
-  await run('relaxed', 'pkg/relaxed/makemore_lab.js', 1, [...small, ...grid]);
-  for (let t = 1; t <= most; t++) {
-    await run('threads', 'pkg/threads/makemore_lab.js', t, t === most ? [...small, ...grid] : small);
+  // Each config is measured in turns, a window per worker per round, so that other programs'
+  // load lands on every build alike; the ratio to the relaxed build is the median of the turns'.
+  const configs = [...small.map((c) => [c, builds.map((_, i) => i)]),
+    ...grid.filter((c) => !small.some((x) => x.join() === c.join())).map((c) => [c, [0, most]])];
+  for (const [[chapter, h, b], workers] of configs) {
+    const rates = workers.map(() => []);
+    for (let r = 0; r < rounds; r++) {
+      for (const [j, i] of workers.entries()) {
+        rates[j].push((await page.evaluate(([i, cfg]) => window.ask(i, cfg), [i, [chapter, h, b, ms]])).steps_per_s);
+      }
+    }
+    for (const [j, i] of workers.entries()) {
+      const [build, , threads] = builds[i];
+      const ratio = median(rates[j].map((x, r) => x / rates[0][r]));
+      steps.push({ build, threads, chapter, n_hidden: h, batch: b, steps_per_s: median(rates[j]), ratio });
+    }
   }
 } finally {
   await browser.close();
@@ -91,23 +115,27 @@ try {
 if (json) {
   console.log(JSON.stringify({ cores, steps, errors }));
 } else {
-  const rate = (build, threads, chapter, h, b) => steps.find((s) => s.build === build
-    && s.threads === threads && s.chapter === chapter && s.n_hidden === h && s.batch === b)?.steps_per_s;
+  const find = (build, threads, chapter, h, b) => steps.find((s) => s.build === build
+    && s.threads === threads && s.chapter === chapter && s.n_hidden === h && s.batch === b);
+  const rate = (...a) => find(...a)?.steps_per_s;
+  const ratio = (...a) => find(...a)?.ratio;
   const most = Math.max(...steps.map((s) => s.threads));
   const f = (x, w = 9) => (x == null ? '-' : x.toFixed(1)).padStart(w);
   console.log(`browser (headless Chromium, worker, no page): steps/s; relaxed = the single-thread relaxed build`);
-  console.log(`model          relaxed  ${[...Array(most)].map((_, i) => `threads=${i + 1}`.padStart(9)).join(' ')}   best/relaxed`);
+  console.log(`model          relaxed  ${[...Array(most)].map((_, i) => `threads=${i + 1}`.padStart(9)).join(' ')}   ratio to relaxed (median of turns)`);
   for (const [name, c] of [['small MLP', 'fix-tanh'], ['deep', 'deep']]) {
     const one = rate('relaxed', 1, c, 200, 32);
     const ts = [...Array(most)].map((_, i) => rate('threads', i + 1, c, 200, 32));
-    console.log(`${name.padEnd(12)} ${f(one)}  ${ts.map((x) => f(x)).join(' ')}   ${f(Math.max(...ts) / one, 8)}x`);
+    const rs = [...Array(most)].map((_, i) => `${ratio('threads', i + 1, c, 200, 32)?.toFixed(2)}x`);
+    console.log(`${name.padEnd(12)} ${f(one)}  ${ts.map((x) => f(x)).join(' ')}   ${rs.join(' ')}`);
   }
   console.log(`\ndeep model scaling, browser: relaxed (1 thread) vs threads=${most}`);
-  console.log('n_hidden  batch    relaxed    threads   ratio');
+  console.log('n_hidden  batch    relaxed    threads   ratio (median of turns)');
   for (const h of [200, 500, 1000]) for (const b of [32, 128, 512]) {
     const one = rate('relaxed', 1, 'deep', h, b);
     const many = rate('threads', most, 'deep', h, b);
-    console.log(`${String(h).padStart(8)} ${String(b).padStart(6)} ${f(one, 10)} ${f(many, 10)} ${f(many / one, 6)}x`);
+    const r = ratio('threads', most, 'deep', h, b);
+    console.log(`${String(h).padStart(8)} ${String(b).padStart(6)} ${f(one, 10)} ${f(many, 10)} ${f(r, 6)}x`);
   }
   if (errors.length) console.log(`errors: ${errors.join('; ')}`);
 }

@@ -1,6 +1,6 @@
-//! `cargo xtask test`: every check and test in order (toolchain, fmt, clippy native and wasm32,
-//! native tests, wasm-bindgen tests in Chromium, release build, browser end-to-end tests), with
-//! each step's wall time; the first failure stops the run. Also cargo's runner for wasm32 tests.
+//! `cargo xtask test`: every check and test in order (toolchain, fmt, clippy native, wasm32 and
+//! threaded wasm32, native tests, wasm-bindgen tests in Chromium, release build, browser
+//! end-to-end tests), with each step's wall time; the first failure stops the run. Also cargo's runner for wasm32 tests.
 
 use std::env;
 use std::ffi::OsString;
@@ -96,6 +96,11 @@ fn test_steps(native_only: bool, times: &mut Vec<(String, f64)>) -> Result {
                 .args(deny);
             wasm_flags(&mut cmd, &VARIANTS[1]);
             run(&mut cmd)
+        })?;
+        // The threaded build (feature `threads`, atomics) compiles only on the pinned nightly.
+        step(times, "cargo clippy (wasm32, threads, nightly)", || {
+            crate::threads::ensure_nightly()?;
+            run(&mut crate::threads::cargo_clippy())
         })?;
     }
     step(times, "cargo test (native)", || {

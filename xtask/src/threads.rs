@@ -28,7 +28,8 @@ pub const VARIANT: Variant = Variant {
     out_subdir: "threads",
 };
 
-/// Installs the pinned nightly with rust-src (for build-std) and the wasm target when missing.
+/// Installs the pinned nightly with rust-src (for build-std), clippy (for `cargo xtask test`)
+/// and the wasm target when missing.
 pub fn ensure_nightly() -> Result {
     let have = |what: &[&str]| {
         crate::output(Command::new("rustup").args(what))
@@ -41,7 +42,13 @@ pub fn ensure_nightly() -> Result {
         "--toolchain",
         NIGHTLY,
     ]))
-    .is_some_and(|s| s.lines().any(|l| l.trim() == "rust-src"));
+    .is_some_and(|s| {
+        let has = |c: &str| {
+            s.lines()
+                .any(|l| l.trim() == c || l.starts_with(&format!("{c}-")))
+        };
+        has("rust-src") && has("clippy")
+    });
     let target = crate::output(Command::new("rustup").args([
         "target",
         "list",
@@ -61,6 +68,8 @@ pub fn ensure_nightly() -> Result {
         "minimal",
         "--component",
         "rust-src",
+        "--component",
+        "clippy",
         "--target",
         WASM_TARGET,
     ]))
@@ -70,6 +79,19 @@ pub fn ensure_nightly() -> Result {
 /// atomics, and the linker told to make the memory shared and to export what wasm-bindgen's
 /// thread glue needs (without these it silently emits single-threaded glue).
 pub fn cargo_build(debug: bool) -> Command {
+    nightly_cargo("build", debug)
+}
+
+/// Clippy on the threaded build's configuration (the `threads` feature's code and the pool's
+/// wasm paths compile only there), warnings denied.
+pub fn cargo_clippy() -> Command {
+    let mut cmd = nightly_cargo("clippy", false);
+    cmd.args(["--", "-D", "warnings"]);
+    cmd
+}
+
+/// `cargo <sub>` for the threaded build (see `cargo_build`).
+fn nightly_cargo(sub: &str, debug: bool) -> Command {
     let mut cmd = Command::new("rustup");
     // Not the stable cargo's variables (`cargo xtask` runs under it): the nightly's own.
     for (key, _) in env::vars_os() {
@@ -82,7 +104,7 @@ pub fn cargo_build(debug: bool) -> Command {
         "run",
         NIGHTLY,
         "cargo",
-        "build",
+        sub,
         "--lib",
         "--target",
         WASM_TARGET,
@@ -90,6 +112,9 @@ pub fn cargo_build(debug: bool) -> Command {
         PACKAGE,
     ]);
     cmd.args(["--features", "threads", "-Z", "build-std=panic_abort,std"]);
+    // std's own size-over-speed choices (its sorts, formatting): the training step does not use
+    // them, and they keep this build, which carries rayon too, under 300 KB gzip.
+    cmd.args(["-Z", "build-std-features=optimize_for_size"]);
     if !debug {
         cmd.arg("--release");
     }

@@ -1,6 +1,10 @@
 //! The browser bench (`tests/bench/browser.mjs`): the real page in headless Chromium (first
 //! step, training speed with and without its charts, main-thread tasks) and both wasm builds'
-//! kernels. Each of its parts that failed is recorded with its error text.
+//! kernels. Each of its parts that failed is recorded with its error text. The page trains with
+//! the threaded build on every core (the bench's server sends COOP/COEP); `one_thread_round`
+//! runs it again with `?threads=1` (the relaxed single-thread build), and `threads_round` runs
+//! `tests/bench/threads.mjs` (the trainer alone in a worker: the threaded build on 1..cores
+//! threads, and the scaling table, against the relaxed build).
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -71,5 +75,76 @@ pub fn round(m: &mut Measured, o: &Opts, round: usize) {
     }
     for e in line.errors {
         m.errors.push(format!("page: {e}"));
+    }
+}
+
+/// The page's training speeds on one thread (`?threads=1`: the relaxed build), as `browser1.*`.
+pub fn one_thread_round(m: &mut Measured, o: &Opts, round: usize) {
+    let mut cmd = Command::new("node");
+    cmd.arg(root().join("tests/bench/browser.mjs"))
+        .args(["--rounds", if o.quick { "1" } else { "2" }])
+        .args(["--threads", "1", "--no-kernels"]);
+    let line = match capture(&mut cmd, "browser bench, 1 thread", Some(TIMEOUT), true)
+        .and_then(|out| last_json::<Line>(&out))
+    {
+        Ok(line) => line,
+        Err(e) => return m.fail("browser1", e),
+    };
+    for k in ["mlp_steps_per_s", "deep_steps_per_s"] {
+        let v = line.figures.get(k).and_then(Value::as_f64);
+        m.samples.push(format!("browser1.{k}"), round, v);
+    }
+    for (part, e) in line.failed {
+        m.fail(&format!("browser1.{part}"), e);
+    }
+}
+
+#[derive(Deserialize)]
+struct Threads {
+    cores: usize,
+    steps: Vec<ThreadsRow>,
+    #[serde(default)]
+    errors: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ThreadsRow {
+    build: String,
+    threads: usize,
+    chapter: String,
+    n_hidden: usize,
+    batch: usize,
+    steps_per_s: Option<f64>,
+    /// The median of the turns' ratios to the relaxed build.
+    ratio: Option<f64>,
+}
+
+/// tests/bench/threads.mjs: `threads.<build>.<threads>.<chapter>.<n_hidden>.<batch>` (steps/s;
+/// `.ratio`: the median of the turns' ratios to the relaxed build), and `threads.cores`.
+pub fn threads_round(m: &mut Measured, o: &Opts, round: usize) {
+    let mut cmd = Command::new("node");
+    cmd.arg(root().join("tests/bench/threads.mjs"))
+        .arg("--json");
+    if o.quick {
+        cmd.arg("--quick");
+    }
+    let line = match capture(&mut cmd, "browser threads bench", Some(TIMEOUT), true)
+        .and_then(|out| last_json::<Threads>(&out))
+    {
+        Ok(line) => line,
+        Err(e) => return m.fail("threads", e),
+    };
+    m.samples
+        .push("threads.cores", round, Some(line.cores as f64));
+    for r in line.steps {
+        let key = format!(
+            "threads.{}.{}.{}.{}.{}",
+            r.build, r.threads, r.chapter, r.n_hidden, r.batch
+        );
+        m.samples.push(format!("{key}.ratio"), round, r.ratio);
+        m.samples.push(key, round, r.steps_per_s);
+    }
+    for e in line.errors {
+        m.errors.push(format!("threads bench: {e}"));
     }
 }

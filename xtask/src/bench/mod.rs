@@ -3,8 +3,10 @@
 //! memory and longest main-thread task over ten million steps (tests/bench/longrun.mjs).
 //!
 //! One table (or, with `--json`, one JSON line) of this machine's speeds, measured side by side:
-//! every round runs the native bench (native.rs), the browser bench (browser.rs: the real page in
-//! headless Chromium, training in its Web Worker, plus both wasm builds' kernels and peaks), and,
+//! every round runs the native bench and its threads scaling table (native.rs), the browser bench
+//! (browser.rs: the real page in headless Chromium, training in its Web Worker on every core and
+//! on one thread, both wasm builds' kernels and peaks, and the threaded build alone on 1..cores
+//! threads with its scaling table), and,
 //! when `import torch` works, PyTorch's bench script (pytorch.rs). Medians over rounds; PyTorch's
 //! "eager best" is the best eager median of either thread count. The machine is shared, so the
 //! load average is printed with the numbers and only same-run ratios mean much. A part that
@@ -84,7 +86,7 @@ pub struct Measured {
     pub chromium: String,
     /// The wasm build the page's worker chose.
     pub page_kernels: String,
-    /// The larger of the two wasm builds, raw and gzip -9.
+    /// The largest of the three wasm builds, raw and gzip -9.
     pub wasm_raw: Option<usize>,
     pub wasm_gz: Option<usize>,
     /// PyTorch's version, when it ran.
@@ -154,9 +156,9 @@ pub fn bench(flags: &[String]) -> Result {
         say("building the wasm package (release) into www/pkg");
         toolchain::ensure_chromium()?;
         build::build(false)?;
-        // A browser loads one of the two builds (the page and its worker pick the same): the
-        // larger one is the figure.
-        for wasm in ["www/pkg", "www/pkg/relaxed"] {
+        // A browser loads one of the three builds (the page and its worker pick the same): the
+        // largest one is the figure.
+        for wasm in ["www/pkg", "www/pkg/relaxed", "www/pkg/threads"] {
             let wasm = root().join(wasm).join("makemore_lab_bg.wasm");
             let raw = std::fs::metadata(&wasm).ok().map(|m| m.len() as usize);
             let gz = gzip_len(&wasm);
@@ -192,8 +194,11 @@ pub fn bench(flags: &[String]) -> Result {
             loadavg()
         ));
         native::round(&mut m, &native_exe, &o, round);
+        native::scaling_round(&mut m, &native_exe, &o, round);
         if o.browser {
             browser::round(&mut m, &o, round);
+            browser::one_thread_round(&mut m, &o, round);
+            browser::threads_round(&mut m, &o, round);
         }
         if m.torch.is_some() {
             pytorch::round(&mut m, &o, round, say);

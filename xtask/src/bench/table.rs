@@ -24,7 +24,7 @@ pub struct Target {
 #[derive(Default)]
 pub struct Row {
     /// Its name in the JSON's `targets`.
-    pub key: &'static str,
+    pub key: String,
     pub metric: String,
     pub ours: Option<f64>,
     /// "s" prints `ours` with two decimals; anything else with three significant digits.
@@ -96,7 +96,7 @@ pub fn rows(m: &Measured) -> Vec<Row> {
 
     [
         Some(Row {
-            key: "native.mlp_steps_per_s",
+            key: "native.mlp_steps_per_s".into(),
             metric: "mlp steps/s, native".into(),
             ours: nat("mlp_steps_per_s"),
             reference: fmt_ref(&mlp_best),
@@ -105,7 +105,7 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ..Row::default()
         }),
         Some(Row {
-            key: "browser.mlp_steps_per_s",
+            key: "browser.mlp_steps_per_s".into(),
             metric: "mlp steps/s, browser (page, diagnostics on)".into(),
             ours: br("mlp_steps_per_s"),
             reference: fmt_ref(&mlp_best),
@@ -115,7 +115,7 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ..Row::default()
         }),
         Some(Row {
-            key: "browser.worker_only_mlp",
+            key: "browser.worker_only_mlp".into(),
             metric: "mlp steps/s, browser (worker only, no charts)".into(),
             ours: wo_mlp,
             ratio: rr("browser.worker_only_mlp_steps_per_s", "mlp"),
@@ -123,7 +123,7 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ..Row::default()
         }),
         Some(Row {
-            key: "native.deep_steps_per_s",
+            key: "native.deep_steps_per_s".into(),
             metric: "deep steps/s, native".into(),
             ours: nat("deep_steps_per_s"),
             reference: fmt_ref(&deep_best),
@@ -133,7 +133,7 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ..Row::default()
         }),
         Some(Row {
-            key: "browser.deep_steps_per_s",
+            key: "browser.deep_steps_per_s".into(),
             metric: "deep steps/s, browser (page, diagnostics on)".into(),
             ours: br("deep_steps_per_s"),
             reference: fmt_ref(&deep_best),
@@ -143,7 +143,7 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ..Row::default()
         }),
         Some(Row {
-            key: "browser.worker_only_deep",
+            key: "browser.worker_only_deep".into(),
             metric: "deep steps/s, browser (worker only, no charts)".into(),
             ours: wo_deep,
             ratio: rr("browser.worker_only_deep_steps_per_s", "deep"),
@@ -151,14 +151,14 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ..Row::default()
         }),
         compiled.map(|c| Row {
-            key: "torch.deep.nn_compile",
+            key: "torch.deep.nn_compile".into(),
             metric: "deep: PyTorch nn_compile it/s (reference)".into(),
             reference: format!("{} it/s", num(c)),
             ratio: nat("deep_steps_per_s").map(|a| a / c),
             ..Row::default()
         }),
         Some(Row {
-            key: "native.deep_eval_train_s",
+            key: "native.deep_eval_train_s".into(),
             metric: format!(
                 "deep full-split train loss, s ({} examples)",
                 nat("deep_eval_examples").map_or("?".into(), |n| format!("{n:.0}"))
@@ -176,7 +176,7 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             part: "native",
         }),
         Some(Row {
-            key: "native.matmul_deep_gflops",
+            key: "native.matmul_deep_gflops".into(),
             metric: format!("matmul at deep shapes, GFLOP/s ({})", m.backend),
             ours: nat("matmul_deep_gflops"),
             reference: peak_text(" (register FMA loop)"),
@@ -186,7 +186,7 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ..Row::default()
         }),
         Some(Row {
-            key: "native.mlp_step_gflops",
+            key: "native.mlp_step_gflops".into(),
             metric: format!("mlp training step, GFLOP/s native ({mlp_mflop:.2} MFLOP/step)"),
             ours: gflops(nat("mlp_steps_per_s"), mlp_mflop),
             reference: peak_text(""),
@@ -195,7 +195,7 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ..Row::default()
         }),
         Some(Row {
-            key: "native.deep_step_gflops",
+            key: "native.deep_step_gflops".into(),
             metric: format!("deep training step, GFLOP/s native ({deep_mflop:.2} MFLOP/step)"),
             ours: gflops(nat("deep_steps_per_s"), deep_mflop),
             reference: peak_text(""),
@@ -204,7 +204,7 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ..Row::default()
         }),
         Some(Row {
-            key: "browser.relaxed.matmul_gflops",
+            key: "browser.relaxed.matmul_gflops".into(),
             metric: "matmul at deep shapes, GFLOP/s wasm (relaxed-simd FMA)".into(),
             ours: br("relaxed.matmul_gflops"),
             reference: wasm_peak("relaxed"),
@@ -213,7 +213,7 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ..Row::default()
         }),
         Some(Row {
-            key: "browser.plain.matmul_gflops",
+            key: "browser.plain.matmul_gflops".into(),
             metric: "matmul at deep shapes, GFLOP/s wasm (simd128 mul+add)".into(),
             ours: br("plain.matmul_gflops"),
             reference: wasm_peak("plain"),
@@ -222,7 +222,7 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ..Row::default()
         }),
         Some(Row {
-            key: "browser.mlp_step_gflops",
+            key: "browser.mlp_step_gflops".into(),
             metric: "mlp training step, GFLOP/s wasm (worker only)".into(),
             ours: gflops(wo_mlp, mlp_mflop),
             reference: wpeak_text.clone(),
@@ -231,7 +231,7 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ..Row::default()
         }),
         Some(Row {
-            key: "browser.deep_step_gflops",
+            key: "browser.deep_step_gflops".into(),
             metric: "deep training step, GFLOP/s wasm (worker only)".into(),
             ours: gflops(wo_deep, deep_mflop),
             reference: wpeak_text,
@@ -240,9 +240,9 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ..Row::default()
         }),
         Some(Row {
-            key: "wasm_gzip_bytes",
+            key: "wasm_gzip_bytes".into(),
             metric: format!(
-                "wasm size, KiB gzip -9 (raw {}; the larger of the two builds)",
+                "wasm size, KiB gzip -9 (raw {}; the largest of the three builds)",
                 m.wasm_raw
                     .map_or("?".into(), |b| format!("{:.0} KiB", kib(b)))
             ),
@@ -252,7 +252,7 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ..Row::default()
         }),
         Some(Row {
-            key: "browser.first_step_ms",
+            key: "browser.first_step_ms".into(),
             metric: format!(
                 "page load -> first step done, ms (worker ready at {})",
                 br("ready_ms").map_or("?".into(), |v| format!("{v:.0} ms"))
@@ -264,7 +264,7 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ..Row::default()
         }),
         Some(Row {
-            key: "browser.longest_task_ms",
+            key: "browser.longest_task_ms".into(),
             metric: format!(
                 "longest main-thread task while training, ms (main thread busy {})",
                 br("main_busy_pct").map_or("?".into(), |v| format!("{v:.0}%"))
@@ -277,7 +277,136 @@ pub fn rows(m: &Measured) -> Vec<Row> {
     ]
     .into_iter()
     .flatten()
+    .chain(thread_rows(m))
     .collect()
+}
+
+/// The threads' rows: the page on every core against one thread, the native step and the
+/// threaded wasm build (worker only) on 1..cores threads, and the deep model's scaling table at
+/// n_hidden x batch, natively and in the browser, each against one thread.
+fn thread_rows(m: &Measured) -> Vec<Row> {
+    let s = &m.samples;
+    let cores = s.med("threads.cores").or(s.med("native.threads"));
+    let n = cores.map_or("all".into(), |c| format!("{c:.0}"));
+    let over = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| a / b);
+    let one_text =
+        |v: Option<f64>, what: &str| v.map_or("-".into(), |v| format!("{what} {} steps/s", num(v)));
+    let mut rows = Vec::new();
+    for (model, target) in [
+        (
+            "mlp",
+            target(
+                ">= 0.95x 1 thread (never slower; noise)",
+                Goal::RatioAtLeast(0.95),
+            ),
+        ),
+        ("deep", target(">= 1.6x 1 thread", Goal::RatioAtLeast(1.6))),
+    ] {
+        let (many, one) = (
+            s.med(&format!("browser.{model}_steps_per_s")),
+            s.med(&format!("browser1.{model}_steps_per_s")),
+        );
+        rows.push(Row {
+            key: format!("browser.{model}_threads_vs_one"),
+            metric: format!("{model} steps/s, browser page (diagnostics on), {n} threads vs 1"),
+            ours: many,
+            reference: one_text(one, "1 thread (relaxed)"),
+            ratio: over(many, one),
+            target,
+            part: "browser1",
+            ..Row::default()
+        });
+    }
+    for (model, preset) in [("mlp", "fix-tanh"), ("deep", "deep")] {
+        let k = format!("native.scaling.{model}.200.32");
+        rows.push(Row {
+            key: format!("native.{model}_threads_vs_one"),
+            metric: format!("{model} steps/s, native, {n} threads vs 1 (in turns)"),
+            ours: s.med(&format!("{k}.many")),
+            reference: one_text(s.med(&format!("{k}.one")), "1 thread"),
+            ratio: s.med(&format!("{k}.ratio")),
+            part: "native.scaling",
+            ..Row::default()
+        });
+        let relaxed = s.med(&format!("threads.relaxed.1.{preset}.200.32"));
+        for t in 1..=cores.map_or(0, |c| c as usize) {
+            let k = format!("threads.threads.{t}.{preset}.200.32");
+            let v = s.med(&k);
+            rows.push(Row {
+                key: format!("threads.{model}.{t}"),
+                metric: format!(
+                    "{model} steps/s, browser worker only, threaded build, {t} thread(s)"
+                ),
+                ours: v,
+                reference: one_text(relaxed, "relaxed build"),
+                ratio: s.med(&format!("{k}.ratio")).or(over(v, relaxed)),
+                part: "threads",
+                ..Row::default()
+            });
+        }
+    }
+    for h in [200, 500, 1000] {
+        for b in [32, 128, 512] {
+            let k = format!("native.scaling.deep.{h}.{b}");
+            let gflop = s.med(&format!("{k}.gflop"));
+            let gf = |v: Option<f64>| {
+                v.zip(gflop)
+                    .map_or("?".into(), |(v, g)| format!("{:.1}", v * g))
+            };
+            let floor = (h, b) == (1000, 512);
+            let (one, many) = (s.med(&format!("{k}.one")), s.med(&format!("{k}.many")));
+            rows.push(Row {
+                key: format!("native.scaling.{h}x{b}"),
+                metric: format!("deep {h} x {b} steps/s, native, {n} threads vs 1"),
+                ours: many,
+                reference: format!(
+                    "{}; GFLOP/s {} -> {}",
+                    one_text(one, "1 thread"),
+                    gf(one),
+                    gf(many)
+                ),
+                ratio: s.med(&format!("{k}.ratio")),
+                target: if floor {
+                    target(">= 1.8x 1 thread", Goal::RatioAtLeast(1.8))
+                } else {
+                    None
+                },
+                part: "native.scaling",
+                ..Row::default()
+            });
+            let one = s.med(&format!("threads.relaxed.1.deep.{h}.{b}"));
+            let k = cores.map(|c| format!("threads.threads.{c:.0}.deep.{h}.{b}"));
+            let many = k.as_ref().and_then(|k| s.med(k));
+            let paired = k.and_then(|k| s.med(&format!("{k}.ratio")));
+            rows.push(Row {
+                key: format!("threads.scaling.{h}x{b}"),
+                metric: format!("deep {h} x {b} steps/s, browser worker, {n} threads vs relaxed"),
+                ours: many,
+                reference: format!(
+                    "{}; GFLOP/s {} -> {}",
+                    one_text(one, "relaxed"),
+                    gf(one),
+                    gf(many)
+                ),
+                ratio: paired.or(over(many, one)),
+                target: if floor {
+                    target(">= 1.8x 1 thread", Goal::RatioAtLeast(1.8))
+                } else {
+                    None
+                },
+                part: "threads",
+                ..Row::default()
+            });
+        }
+    }
+    rows
+}
+
+/// The native scaling table's capacity probes (medians), before and after.
+fn capacity(m: &Measured) -> Option<(f64, f64)> {
+    let s = &m.samples;
+    s.med("native.capacity_before")
+        .zip(s.med("native.capacity_after"))
 }
 
 pub fn print(m: &Measured, rows: &[Row], o: &Opts) {
@@ -303,8 +432,15 @@ pub fn print(m: &Measured, rows: &[Row], o: &Opts) {
     );
     println!(
         "ratio: speeds, the median over rounds of ours / PyTorch's best eager of the same round; \
-         eval, PyTorch's best median / ours; matmul, the median of back-to-back pairs"
+         eval, PyTorch's best median / ours; matmul, the median of back-to-back pairs; \
+         threads vs 1, the median of turns measured one after the other"
     );
+    if let Some((a, b)) = capacity(m) {
+        println!(
+            "cores free for the threads (native probe, 1 = another program holds the rest): \
+             {a:.2} before the scaling table, {b:.2} after"
+        );
+    }
     println!();
     let w0 = rows
         .iter()
@@ -387,6 +523,10 @@ struct Json<'a> {
     /// `mlp.notebook.1.it_per_s` -> median.
     pytorch: BTreeMap<&'a str, Option<f64>>,
     pytorch_eager_best: EagerBest,
+    /// Medians of the threads' figures: `native.scaling.<model>.<n_hidden>.<batch>.{one, many,
+    /// ratio, gflop}`, `threads.<build>.<threads>.<chapter>.<n_hidden>.<batch>` (browser worker
+    /// steps/s), `browser1.*` (the page on one thread).
+    threads: BTreeMap<&'a str, Option<f64>>,
     /// Row key -> met, for the rows with a target.
     targets: BTreeMap<&'a str, bool>,
     /// Error text by failed part.
@@ -479,9 +619,24 @@ pub fn json(m: &Measured, rows: &[Row]) -> String {
             mlp: pytorch::eager_best(s, "mlp").map(|b| b.0),
             deep: pytorch::eager_best(s, "deep").map(|b| b.0),
         },
+        threads: s
+            .keys()
+            .filter(|k| {
+                [
+                    "native.scaling.",
+                    "native.threads",
+                    "native.capacity",
+                    "threads.",
+                    "browser1.",
+                ]
+                .iter()
+                .any(|p| k.starts_with(p))
+            })
+            .map(|k| (k, s.med(k)))
+            .collect(),
         targets: rows
             .iter()
-            .filter_map(|r| Some((r.key, r.met()?)))
+            .filter_map(|r| Some((r.key.as_str(), r.met()?)))
             .collect(),
         failed: &m.failed,
         errors: &m.errors,
