@@ -26,6 +26,7 @@ pub const VARIANT: Variant = Variant {
     features: "+simd128,+relaxed-simd,+atomics,+bulk-memory,+mutable-globals",
     target_subdir: Some("threads"),
     out_subdir: "threads",
+    crate_features: "worker,threads",
 };
 
 /// Installs the pinned nightly with rust-src (for build-std) and the wasm target when missing.
@@ -89,7 +90,12 @@ pub fn cargo_build(debug: bool) -> Command {
         "-p",
         PACKAGE,
     ]);
-    cmd.args(["--features", "threads", "-Z", "build-std=panic_abort,std"]);
+    cmd.args([
+        "--no-default-features",
+        "--features",
+        VARIANT.crate_features,
+    ]);
+    cmd.args(["-Z", "build-std=panic_abort,std"]);
     if !debug {
         cmd.arg("--release");
     }
