@@ -119,7 +119,7 @@ pub fn build(debug: bool) -> Result {
         Ok(())
     } else {
         Err(format!(
-            "over the {GZIP_BUDGET}-byte gzip budget of every wasm build: {}",
+            "wasm builds over the budget of {GZIP_BUDGET} bytes gzip -9 each: {}",
             over.join("; ")
         ))
     }
