@@ -14,7 +14,7 @@ const CACHE = `makemore-lab-${VERSION}`;
 const FILES = [
   './', './main.js', './worker.js', './simd.js', './style.css', './names.txt', './sw-register.js',
   './js/dom.js', './js/charts.js', './js/controls.js', './js/upload.js', './js/present.js',
-  './js/runs.js',
+  './js/runs.js', './js/pick.js', './js/path.js',
 ];
 
 self.addEventListener('install', (event) => {
