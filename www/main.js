@@ -1,9 +1,8 @@
-// The page: starts the worker (the trainer), loads the same wasm build for drawing, and shows
-// what the worker sends. Every message each way is a type of src/session/protocol.rs; this
+// The page: starts the worker (the trainer), loads the page's own wasm module for drawing
+// (./pkg/page/: charts and the page's facts, no training code), and shows what the worker sends. Every message each way is a type of src/session/protocol.rs; this
 // file handles the worker's events by their `type`. The page keeps no numbers of its own: the
 // worker sends text and chart specs, bounded in size however long training runs.
 
-import { wasmModule } from './simd.js';
 import { $, setMsg, setText } from './js/dom.js';
 import { createCharts } from './js/charts.js';
 import { createControls } from './js/controls.js';
@@ -15,6 +14,8 @@ import { createPath } from './js/path.js';
 
 const simdOption = new URLSearchParams(location.search).get('simd');
 const threadsOption = new URLSearchParams(location.search).get('threads');
+// The page's module: one build for every browser; the worker picks its training build (simd.js).
+const PAGE_MODULE = './pkg/page/makemore_lab.js';
 
 const S = {
   worker: null,
@@ -216,7 +217,7 @@ S.onTrap = async () => {
   if (S.recovering) return;
   S.recovering = true;
   try {
-    const fresh = await import(`${wasmModule(simdOption, threadsOption)}?instance=${++instances}`);
+    const fresh = await import(`${PAGE_MODULE}?instance=${++instances}`);
     await fresh.default();
     fresh.init_panic_hook();
     S.wasm = fresh;
@@ -240,7 +241,7 @@ window.addEventListener('unhandledrejection', (e) => {
 
 // The worker starts first: its wasm compile, names and model set-up overlap the page's own.
 startWorker();
-const module = await import(wasmModule(simdOption, threadsOption));
+const module = await import(PAGE_MODULE);
 await module.default();
 S.wasm = module;
 module.init_panic_hook();

@@ -1,10 +1,12 @@
-// Which wasm build to load; the page (for its charts) and the worker (for training) decide alike,
-// so a browser downloads one build.
+// Which training build the worker loads. A browser downloads two wasm modules: the page's own
+// (./pkg/page/, charts only, the same for every browser; main.js) and one of the training builds
+// chosen here (no charts), each carrying only its side.
 //
-// Three builds of the same code (`cargo xtask build`): ./pkg/ is plain simd128, ./pkg/relaxed/ adds
-// relaxed SIMD, whose f32x4.relaxed_madd V8 compiles to a fused multiply-add: the matrix kernels
-// need half the instructions. A tiny module using relaxed_madd validates only where the browser
-// has it (Chromium 114 on); elsewhere the plain build runs. Results agree to rounding.
+// Three training builds of the same code (`cargo xtask build`): ./pkg/ is plain simd128,
+// ./pkg/relaxed/ adds relaxed SIMD, whose f32x4.relaxed_madd V8 compiles to a fused multiply-add:
+// the matrix kernels need half the instructions. A tiny module using relaxed_madd validates only
+// where the browser has it (Chromium 114 on); elsewhere the plain build runs. Results agree to
+// rounding.
 // ./pkg/threads/ is the relaxed build on a shared memory: the worker splits each training step
 // across threads (its losses are the relaxed build's, bit for bit). It needs a cross-origin
 // isolated page (COOP + COEP, for SharedArrayBuffer) and more than one core.
@@ -38,7 +40,7 @@ export function threadCount(threads) {
 }
 
 /**
- * The module URL of the build to use, relative to www/: where the browser has relaxed SIMD,
+ * The module URL of the training build to use, relative to www/: where the browser has relaxed SIMD,
  * './pkg/threads/makemore_lab.js' when `threadCount(threads)` > 1, else
  * './pkg/relaxed/makemore_lab.js'; elsewhere './pkg/makemore_lab.js'. `simd` 'plain' forces the
  * plain one (one thread).

@@ -1,7 +1,7 @@
 // The service worker: after the first visit the page works without a network (a classroom whose
 // Wi-Fi drops keeps training). Cache-first for the site's own files: on install it stores the
-// page's files below; sw-register.js then sends the URLs the page itself loaded (the wasm build
-// this browser uses, whichever it is); anything else of the site fetched later is stored when it
+// page's files below; sw-register.js then sends the URLs the page and its worker loaded (the
+// page's wasm module and the training build this browser uses, whichever it is); anything else of the site fetched later is stored when it
 // arrives. It also isolates the page where the host cannot: every response it gives carries
 // COOP `same-origin` and COEP `require-corp` (see `isolate`), so from the second load on a static
 // host without those headers still gets the threaded build (SharedArrayBuffer needs them).
@@ -14,7 +14,7 @@ const CACHE = `makemore-lab-${VERSION}`;
 const FILES = [
   './', './main.js', './worker.js', './simd.js', './style.css', './names.txt', './sw-register.js',
   './js/dom.js', './js/charts.js', './js/controls.js', './js/upload.js', './js/present.js',
-  './js/runs.js',
+  './js/runs.js', './js/pick.js', './js/path.js',
 ];
 
 self.addEventListener('install', (event) => {

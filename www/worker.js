@@ -9,6 +9,14 @@ let lab = null;
 let dead = false;
 const queue = [];
 
+// sw-register.js asks on this channel for the files this worker loaded (its training build), to
+// store them for offline visits (the page's own entries do not list a worker's); the answer waits
+// until the build is loaded.
+let markLoaded;
+const loaded = new Promise((resolve) => { markLoaded = resolve; });
+const files = new BroadcastChannel('makemore-lab-files');
+files.onmessage = () => loaded.then(() => files.postMessage(performance.getEntriesByType('resource').map((e) => e.name)));
+
 function fail(message) {
   if (dead) return;
   dead = true;
@@ -85,6 +93,7 @@ async function start(init) {
       pkg.startPool(threads);
     }
     lab = new pkg.WorkerLab(init, names ? await names : undefined);
+    markLoaded();
     send(lab.start_events());
     for (const m of queue.splice(0)) handle(m);
   } catch (e) {

@@ -3,6 +3,7 @@
 //! plotters measures text through `window.document`, so charts are drawn on the main thread.
 
 use super::canvas::CachedTextCanvas;
+use super::js::to_js;
 use super::panic::init_panic_hook;
 use crate::charts::{self, ChartSpec, FigureData};
 use crate::data::{DataError, MAX_FILE_BYTES};
@@ -17,14 +18,6 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 fn err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
-}
-
-/// A Rust value as a plain JS value: maps as objects, None as null, bytes as a Uint8Array.
-pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    let s = serde_wasm_bindgen::Serializer::new()
-        .serialize_maps_as_objects(true)
-        .serialize_missing_as_null(true);
-    value.serialize(&s).unwrap_or(JsValue::NULL)
 }
 
 /// Runs `draw` on a drawing area over `canvas`, which holds `scale` device pixels per CSS pixel.

@@ -3,7 +3,8 @@
 //! `session::picked`; here JS values in and out).
 
 use super::canvas::CachedTextCanvas;
-use super::draw::{on_canvas, to_js};
+use super::draw::on_canvas;
+use super::js::to_js;
 use crate::charts::{self, ChartSpec, Move, Pick};
 use crate::session::picked;
 use plotters::prelude::IntoDrawingArea;

@@ -2,7 +2,7 @@
 //! JS values and are read as `protocol::Request`; the answers are `protocol::Event`s turned into
 //! plain JS objects. A message that is not a `Request` gets a typed notice, never a trap.
 
-use super::draw::to_js;
+use super::js::to_js;
 use super::panic::init_panic_hook;
 use crate::session::lab::Lab;
 use crate::session::protocol::{Event, Level, Request, Topic};

@@ -81,6 +81,11 @@ test('a trap while drawing a chart: a fresh wasm instance takes over and the cha
   await page.click('#step');
   await until(page, () => window.__lab.traps === 1 && !window.__lab.recovering && window.__lab.wasm);
   assert.equal(await page.evaluate((b) => window.__lab.wasm !== b, before), true, 'a new instance');
+  // Of the page's own module, not a training build (the request's event may come a little later).
+  const fresh = () => [...new Set(app.requests.map((u) => new URL(u))
+    .filter((u) => u.search.startsWith('?instance=')).map((u) => u.pathname))];
+  for (let i = 0; i < 50 && !fresh().length; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(fresh(), ['/pkg/page/makemore_lab.js']);
   const draws = await page.evaluate(() => window.__lab.charts.loss.draws);
   await page.click('#step');
   await until(page, (d) => window.__lab.charts.loss.draws > d, draws);

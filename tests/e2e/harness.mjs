@@ -107,6 +107,18 @@ export async function startServer(root = WWW, { isolated = true } = {}) {
   };
 }
 
+/** The page's wasm module: one build for every browser, whichever training build the worker loads. */
+export const PAGE_WASM = '/pkg/page/makemore_lab_bg.wasm';
+
+/**
+ * The .wasm files among `requests` (URLs), each once: { page: the page module's paths,
+ * training: every other (the worker's training builds) }.
+ */
+export function wasmFetched(requests) {
+  const wasm = [...new Set(requests.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname))];
+  return { page: wasm.filter((p) => p === PAGE_WASM), training: wasm.filter((p) => p !== PAGE_WASM) };
+}
+
 /** Launches Debian's Chromium headless. playwright-core never downloads a browser. */
 export function launchBrowser() {
   return chromium.launch({

@@ -1,10 +1,12 @@
 // The worker's two wasm builds: Chromium has relaxed SIMD, so the page trains with the
 // relaxed-simd build (fused multiply-add); `?simd=plain` forces the plain simd128 build. Both
-// must train the same model: the same seed gives the same losses up to rounding.
+// must train the same model: the same seed gives the same losses up to rounding. The page draws
+// with its own module, the same file whichever build trains.
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chooseChapter, losses, openLab, setBudget, trainTo } from './lab.mjs';
+import { PAGE_WASM, wasmFetched } from './harness.mjs';
 
 const STEPS = 40;
 const runs = {};
@@ -20,7 +22,7 @@ async function deepRun(path) {
       kernels: await app.page.evaluate(() => window.__lab.kernels),
       shown: await app.page.locator('#kernels').innerText(),
       losses: (await losses(app.page)).slice(0, STEPS),
-      wasm: app.requests.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname),
+      wasm: wasmFetched(app.requests),
       errors: app.errors(),
     };
   } finally {
@@ -39,7 +41,7 @@ test('Chromium trains with the relaxed-simd build, and the page says so', () => 
   assert.deepEqual(r.errors, []);
   assert.match(r.kernels, /relaxed-simd/);
   assert.match(r.shown, /relaxed-simd/);
-  assert.deepEqual([...new Set(r.wasm)], ['/pkg/relaxed/makemore_lab_bg.wasm'], `fetched: ${r.wasm}`);
+  assert.deepEqual(r.wasm.training, ['/pkg/relaxed/makemore_lab_bg.wasm'], `fetched: ${r.wasm.training}`);
 });
 
 test('?simd=plain trains with the plain simd128 build', () => {
@@ -47,7 +49,12 @@ test('?simd=plain trains with the plain simd128 build', () => {
   assert.deepEqual(p.errors, []);
   assert.match(p.kernels, /^wasm simd128 \(/);
   assert.doesNotMatch(p.kernels, /relaxed/);
-  assert.deepEqual([...new Set(p.wasm)], ['/pkg/makemore_lab_bg.wasm'], `fetched: ${p.wasm}`);
+  assert.deepEqual(p.wasm.training, ['/pkg/makemore_lab_bg.wasm'], `fetched: ${p.wasm.training}`);
+});
+
+test('the page draws with its own module, the same file whichever build trains', () => {
+  for (const r of [runs.relaxed, runs.plain]) assert.deepEqual(r.wasm.page, [PAGE_WASM]);
+  assert.notDeepEqual(runs.relaxed.wasm.training, runs.plain.wasm.training);
 });
 
 test('both builds train the same model: the same losses up to rounding', (t) => {

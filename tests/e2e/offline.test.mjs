@@ -40,9 +40,12 @@ test('the service worker takes control and stores the page', async () => {
     return { names, paths: keys.map((r) => new URL(r.url).pathname) };
   });
   assert.equal(cached.names.length, 1, `caches: ${cached.names}`);
-  // The build this browser loaded (threaded where the page is isolated on several cores).
+  // The page's module and the training build its worker loaded (threaded where the page is
+  // isolated on several cores), the worker's glue too (the page never loads it).
   const build = await page.evaluate(() => (crossOriginIsolated && navigator.hardwareConcurrency > 1 ? 'threads' : 'relaxed'));
-  for (const p of ['/', '/main.js', '/worker.js', '/names.txt', `/pkg/${build}/makemore_lab_bg.wasm`]) {
+  const files = ['/', '/main.js', '/worker.js', '/names.txt', '/pkg/page/makemore_lab.js', '/pkg/page/makemore_lab_bg.wasm',
+    `/pkg/${build}/makemore_lab.js`, `/pkg/${build}/makemore_lab_bg.wasm`];
+  for (const p of files) {
     assert.ok(cached.paths.includes(p), `${p} not cached: ${cached.paths}`);
   }
 });

@@ -6,12 +6,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openApp, WWW } from './harness.mjs';
+import { openApp, PAGE_WASM, wasmFetched, WWW } from './harness.mjs';
 
 let app;
 
 before(async () => {
-  assert.ok(existsSync(join(WWW, 'pkg', 'makemore_lab.js')), 'www/pkg/ is missing: run `cargo xtask build` first');
+  assert.ok(existsSync(join(WWW, 'pkg', 'page', 'makemore_lab.js')), 'www/pkg/ is missing: run `cargo xtask build` first');
   app = await openApp();
 });
 
@@ -28,18 +28,19 @@ test('the wasm module initialises without errors', async () => {
     throw e;
   }
   assert.deepEqual(app.errors(), []);
-  const wasm = app.requests.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname);
-  // Chromium has relaxed SIMD, and the page is cross-origin isolated: on more than one core the
-  // page and its worker both load the threaded build (the relaxed kernels on a shared memory),
-  // else the relaxed one, and only it.
+  // Two modules: the page's own, to draw, and one training build for the worker. Chromium has
+  // relaxed SIMD, and the page is cross-origin isolated: on more than one core the worker loads
+  // the threaded build (the relaxed kernels on a shared memory), else the relaxed one, and only it.
+  const wasm = wasmFetched(app.requests);
   const threaded = await app.page.evaluate(() => crossOriginIsolated && navigator.hardwareConcurrency > 1);
   const expected = threaded ? '/pkg/threads/makemore_lab_bg.wasm' : '/pkg/relaxed/makemore_lab_bg.wasm';
-  assert.deepEqual([...new Set(wasm)], [expected], `fetched: ${wasm}`);
+  assert.deepEqual(wasm.page, [PAGE_WASM]);
+  assert.deepEqual(wasm.training, [expected], `fetched: ${wasm.training}`);
 });
 
 test('the .wasm is served as application/wasm', async () => {
   const type = await app.page.evaluate(async () =>
-    (await fetch('./pkg/relaxed/makemore_lab_bg.wasm', { method: 'HEAD' })).headers.get('content-type'));
+    (await fetch('./pkg/page/makemore_lab_bg.wasm', { method: 'HEAD' })).headers.get('content-type'));
   assert.equal(type, 'application/wasm');
 });
 

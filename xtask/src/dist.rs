@@ -1,6 +1,7 @@
 //! `cargo xtask dist [--out DIR]`: the static site, ready for any static host: every file of www/
-//! (the page, the wasm builds in pkg/, pkg/relaxed/ and pkg/threads/, names.txt, `_headers` for hosts
-//! that read it) with the service worker's cache version set to the hash of the files.
+//! (the page, its wasm module in pkg/page/, the training builds in pkg/, pkg/relaxed/ and
+//! pkg/threads/, names.txt, `_headers` for hosts that read it) with the service worker's cache
+//! version set to the hash of the files.
 
 use std::fs;
 use std::path::Path;

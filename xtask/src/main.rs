@@ -1,6 +1,7 @@
 //! Build chores for makemore-lab, run as `cargo xtask <command>` (alias in .cargo/config.toml).
 //!
-//! - `build [--debug]`          wasm build of the lib + wasm-bindgen (`--target web`) into www/pkg/
+//! - `build [--debug]`          wasm builds of the lib (the page module, the training builds) +
+//!   wasm-bindgen (`--target web`) into www/pkg/; fails if one is over `build::GZIP_BUDGET`
 //! - `serve [--port N]`         build, then serve www/ at http://127.0.0.1:8000/ (serve.rs)
 //! - `dist [--out DIR]`         build, then write the static site to DIR (default target/dist; a
 //!   relative DIR is taken from the repository root)

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use crate::build::{build, wasm_flags, PACKAGE, VARIANTS};
+use crate::build::{build, wasm_flags, PACKAGE, PAGE, VARIANTS};
 use crate::toolchain::{
     ensure_chromium, ensure_npm_packages, ensure_python_packages, ensure_wasm_target, which,
     WASM_TARGET,
@@ -96,6 +96,20 @@ fn test_steps(native_only: bool, times: &mut Vec<(String, f64)>) -> Result {
                 .args(deny);
             wasm_flags(&mut cmd, &VARIANTS[1]);
             run(&mut cmd)
+        })?;
+        // The page module and a training build alone, as `cargo xtask build` makes them.
+        step(times, "cargo clippy (wasm32, page | worker alone)", || {
+            for variant in [&PAGE, &VARIANTS[0]] {
+                run(cargo()
+                    .args(["clippy", "-p", PACKAGE, "--target", WASM_TARGET, "--lib"])
+                    .args([
+                        "--no-default-features",
+                        "--features",
+                        variant.crate_features,
+                    ])
+                    .args(deny))?;
+            }
+            Ok(())
         })?;
         // The threaded build (feature `threads`, atomics) compiles only on the pinned nightly.
         step(times, "cargo clippy (wasm32, threads, nightly)", || {

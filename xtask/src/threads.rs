@@ -26,6 +26,7 @@ pub const VARIANT: Variant = Variant {
     features: "+simd128,+relaxed-simd,+atomics,+bulk-memory,+mutable-globals",
     target_subdir: Some("threads"),
     out_subdir: "threads",
+    crate_features: "worker,threads",
 };
 
 /// Installs the pinned nightly with rust-src (for build-std), clippy (for `cargo xtask test`)
@@ -111,10 +112,12 @@ fn nightly_cargo(sub: &str, debug: bool) -> Command {
         "-p",
         PACKAGE,
     ]);
-    cmd.args(["--features", "threads", "-Z", "build-std=panic_abort,std"]);
-    // std's own size-over-speed choices (its sorts, formatting): the training step does not use
-    // them, and they keep this build, which carries rayon too, under 300 KB gzip.
-    cmd.args(["-Z", "build-std-features=optimize_for_size"]);
+    cmd.args([
+        "--no-default-features",
+        "--features",
+        VARIANT.crate_features,
+    ]);
+    cmd.args(["-Z", "build-std=panic_abort,std"]);
     if !debug {
         cmd.arg("--release");
     }
