@@ -26,10 +26,9 @@ struct Positions {
     at: usize,
 }
 
-fn positions(s: &Session, path: &EmbeddingPath) -> Positions {
+fn positions(s: &Session, path: &EmbeddingPath, proj: &Projection) -> Positions {
     let c = &s.trainer().model.emb.weight;
     let live = s.trainer().step;
-    let proj = Projection::of(&c.data, c.shape[0], c.shape[1]);
     let steps = path.steps(live);
     let mut points: Vec<Vec<[f32; 2]>> = path
         .frames()
@@ -101,11 +100,14 @@ fn centre(points: &[[f32; 2]], keep: &[bool]) -> Option<[f32; 2]> {
 /// The embedding chart (`views::embedding_chart`) on its path: the snapshot the slider chose,
 /// trails, fixed axes, and the step in the caption, the corner and the text.
 pub fn embedding_chart(s: &Session) -> ChartView {
-    let mut view = views::embedding_chart(s);
+    // One projection, of the live table, for the live chart and every snapshot.
+    let c = &s.trainer().model.emb.weight;
+    let proj = Projection::of(&c.data, c.shape[0], c.shape[1]);
+    let mut view = views::embedding_chart(s, &proj);
     let Some(path) = s.embedding_path() else {
         return view;
     };
-    let p = positions(s, path);
+    let p = positions(s, path, &proj);
     let last = p.steps.len() - 1;
     let (at, step) = (p.at, p.steps[p.at]);
     let itos = &s.data().vocab.itos;

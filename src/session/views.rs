@@ -11,7 +11,7 @@ use crate::charts::{
     BarsSpec, ChartSpec, EmbeddingSpec, HistSeriesSpec, HistogramSpec, LossSpec, LrFinderSpec,
     SaturationSpec, SeriesSpec, UpdateRatioSpec,
 };
-use crate::diagnostics::{self, Histogram, LayerDiag, Stats, LR_SMOOTH_WINDOW};
+use crate::diagnostics::{self, Histogram, LayerDiag, Projection, Stats, LR_SMOOTH_WINDOW};
 use crate::experiments::{self, Experiment};
 use crate::presets;
 use crate::train::Schedule;
@@ -745,11 +745,12 @@ fn layers_chart(d: &StepDiag, acts: bool, other: Other) -> ChartView {
     view(id, caption, spec, lines)
 }
 
-/// The live embedding (`path_view::embedding_chart` puts it on its path).
-pub(super) fn embedding_chart(s: &Session) -> ChartView {
+/// The live embedding in the coordinates of `proj` (`path_view::embedding_chart` makes it, from
+/// the live table, and uses it for the path's snapshots too).
+pub(super) fn embedding_chart(s: &Session, proj: &Projection) -> ChartView {
     let c = &s.trainer().model.emb.weight;
     let n_embd = c.shape[1];
-    let (points, pca) = diagnostics::embedding_2d(&c.data, c.shape[0], n_embd);
+    let (points, pca) = (proj.project(&c.data), proj.is_pca());
     let chars = s.data().vocab.itos.clone();
     let (caption, x_label, y_label) = if pca {
         (
