@@ -5,35 +5,16 @@
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseChapter, losses, openLab, setBudget, trainTo } from './lab.mjs';
-import { PAGE_WASM, wasmFetched } from './harness.mjs';
+import { deepRun } from './lab.mjs';
+import { PAGE_WASM } from './harness.mjs';
 
 const STEPS = 40;
 const runs = {};
 
-/** Opens the page at `path`, trains the deep chapter (BatchNorm, every kernel) for STEPS steps. */
-async function deepRun(path) {
-  const app = await openLab(path);
-  try {
-    await chooseChapter(app.page, 'deep');
-    await setBudget(app.page, STEPS);
-    await trainTo(app.page, STEPS);
-    return {
-      kernels: await app.page.evaluate(() => window.__lab.kernels),
-      shown: await app.page.locator('#kernels').innerText(),
-      losses: (await losses(app.page)).slice(0, STEPS),
-      wasm: wasmFetched(app.requests),
-      errors: app.errors(),
-    };
-  } finally {
-    await app.close();
-  }
-}
-
 before(async () => {
   // One thread: the relaxed single-thread build (the threaded build has its own test).
-  runs.relaxed = await deepRun('?threads=1');
-  runs.plain = await deepRun('?simd=plain');
+  runs.relaxed = await deepRun('?threads=1', STEPS);
+  runs.plain = await deepRun('?simd=plain', STEPS);
 });
 
 test('Chromium trains with the relaxed-simd build, and the page says so', () => {

@@ -1,7 +1,7 @@
 // Helpers for the page's end-to-end tests, on top of harness.mjs (server, browser, logs).
 // Not a test file itself (node --test runs *.test.mjs only).
 
-import { openApp } from './harness.mjs';
+import { openApp, wasmFetched } from './harness.mjs';
 
 export const VIEWPORT = { width: 1366, height: 768 };
 
@@ -115,3 +115,28 @@ export function text(page, selector) {
 }
 
 export const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/**
+ * Opens the page at `path` (cross-origin isolated unless `isolated` is false), trains the deep
+ * chapter (BatchNorm, every kernel) for `steps` steps and says what ran: the build, its losses,
+ * the wasm files fetched, the errors.
+ */
+export async function deepRun(path, steps, { isolated = true } = {}) {
+  const app = await openLab(path, { isolated });
+  try {
+    await chooseChapter(app.page, 'deep');
+    await setBudget(app.page, steps);
+    await trainTo(app.page, steps);
+    return {
+      cores: await app.page.evaluate(() => navigator.hardwareConcurrency),
+      isolated: await app.page.evaluate(() => crossOriginIsolated),
+      kernels: await app.page.evaluate(() => window.__lab.kernels),
+      shown: await app.page.locator('#kernels').innerText(),
+      losses: (await losses(app.page)).slice(0, steps),
+      wasm: wasmFetched(app.requests),
+      errors: app.errors(),
+    };
+  } finally {
+    await app.close();
+  }
+}

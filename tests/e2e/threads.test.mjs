@@ -6,37 +6,16 @@
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseChapter, losses, openLab, setBudget, trainTo } from './lab.mjs';
-import { PAGE_WASM, wasmFetched } from './harness.mjs';
+import { deepRun } from './lab.mjs';
+import { PAGE_WASM } from './harness.mjs';
 
 const STEPS = 40;
 const runs = {};
 
-/** Opens the page at `path`, trains the deep chapter for STEPS steps. */
-async function deepRun(path, isolate) {
-  const app = await openLab(path, { isolated: isolate });
-  try {
-    await chooseChapter(app.page, 'deep');
-    await setBudget(app.page, STEPS);
-    await trainTo(app.page, STEPS);
-    return {
-      cores: await app.page.evaluate(() => navigator.hardwareConcurrency),
-      isolated: await app.page.evaluate(() => crossOriginIsolated),
-      kernels: await app.page.evaluate(() => window.__lab.kernels),
-      shown: await app.page.locator('#kernels').innerText(),
-      losses: (await losses(app.page)).slice(0, STEPS),
-      wasm: wasmFetched(app.requests),
-      errors: app.errors(),
-    };
-  } finally {
-    await app.close();
-  }
-}
-
 before(async () => {
-  runs.threads = await deepRun('', true);
-  runs.forcedOne = await deepRun('?threads=1', true);
-  runs.notIsolated = await deepRun('', false);
+  runs.threads = await deepRun('', STEPS);
+  runs.forcedOne = await deepRun('?threads=1', STEPS);
+  runs.notIsolated = await deepRun('', STEPS, { isolated: false });
 });
 
 test('an isolated page trains with the threaded build on every core, and says so', () => {
