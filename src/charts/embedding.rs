@@ -302,8 +302,11 @@ fn scatter<DB: DrawingBackend>(
             });
         }
     }
+    // The notes in the plot's top-left corner, one per line (side by side they ran into each
+    // other), each cut to the plot's width.
+    let mut notes = Vec::new();
     if shown.len() < points.len() {
-        let note = format!(
+        notes.push(format!(
             "labels: {} of {} characters ({})",
             thousands(shown.len()),
             thousands(points.len()),
@@ -312,16 +315,19 @@ fn scatter<DB: DrawingBackend>(
             } else {
                 "the farthest out"
             }
-        );
-        let style = theme.muted().pos(Pos::new(HPos::Left, VPos::Top));
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((x.0, y.1)) + Text::new(note, (8, 6), style),
-        ))?;
+        ));
     }
     if let Some(p) = path.filter(|p| !p.note.is_empty()) {
-        let style = theme.muted().pos(Pos::new(HPos::Right, VPos::Top));
+        notes.push(p.note.to_string());
+    }
+    let area = chart.plotting_area().strip_coord_spec();
+    let room = (area.dim_in_pixel().0 as i32 - 16).max(LABEL_PX as i32) as u32;
+    let style = theme.muted().pos(Pos::new(HPos::Left, VPos::Top));
+    for (i, note) in notes.into_iter().enumerate() {
+        let note = fit_text(&area, note, &style, room)?;
+        let dy = 6 + (i as f64 * LABEL_PX * 1.25).round() as i32;
         chart.draw_series(std::iter::once(
-            EmptyElement::at((x.1, y.1)) + Text::new(p.note.to_string(), (-8, 6), style),
+            EmptyElement::at((x.0, y.1)) + Text::new(note, (8, dy), style.clone()),
         ))?;
     }
     Ok(())

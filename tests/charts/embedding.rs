@@ -358,3 +358,52 @@ fn without_fixed_axes_the_trails_are_cut_at_the_plot() {
     }
     assert_eq!(circles(&s, 4).len(), 0);
 }
+
+#[test]
+fn the_labels_note_and_the_path_note_stand_on_lines_of_their_own_cut_to_the_plot() {
+    let (points, counts) = many_points(500, 3);
+    let data = EmbeddingData {
+        title: "",
+        x_label: "PC1",
+        y_label: "PC2",
+        points: &points,
+        counts: &counts,
+    };
+    let (trail_of, xs, ys) = walk(&points[..4], 2);
+    let path = EmbeddingPathData {
+        bounds: None,
+        note: "live, step 41,048",
+        trail_of: &trail_of,
+        len: 2,
+        xs: &xs,
+        ys: &ys,
+    };
+    // Where each note is written (its y attribute), found by how it starts.
+    let y_of = |s: &str, start: &str| {
+        s.split("<text")
+            .skip(1)
+            .find(|t| {
+                t[t.find('>').unwrap() + 1..]
+                    .trim_start()
+                    .starts_with(start)
+            })
+            .map(|t| attr(t, "y").unwrap().parse::<f64>().unwrap())
+            .unwrap_or_else(|| panic!("no text starting {start:?} in {:?}", texts(s)))
+    };
+    let wide = svg(W, H, |r| draw_embedding_path(r, &data, &path, None));
+    assert!(texts(&wide)
+        .iter()
+        .any(|t| t.starts_with("labels: ") && t.ends_with("(the most frequent)")));
+    assert!(
+        y_of(&wide, "live, step 41,048") > y_of(&wide, "labels: "),
+        "one below the other"
+    );
+    // A narrow chart (two abreast at 1024 px): the labels note is cut, never drawn past the plot.
+    let narrow = svg(300, H, |r| draw_embedding_path(r, &data, &path, None));
+    let labels = texts(&narrow)
+        .into_iter()
+        .find(|t| t.starts_with("labels: "))
+        .unwrap();
+    assert!(labels.ends_with('…'), "{labels:?}");
+    assert!(y_of(&narrow, "live, step") > y_of(&narrow, "labels: "));
+}
