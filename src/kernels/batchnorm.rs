@@ -8,6 +8,7 @@
 //! same loop body for every element, so the results agree bit for bit.
 
 use super::gemm::Out;
+use super::simd::each_vector;
 use super::{dispatch, Simd};
 use std::ops::Range;
 
@@ -33,13 +34,16 @@ unsafe fn bn_stats_g<V: Simd>(
         &mut scratch[..n],
     );
     let row = |r: usize| x.row_ref(r, ld, &cols);
+    let pp = part.as_mut_ptr();
     sum.fill(0.0);
     for r0 in (0..rows).step_by(BLOCK) {
         part.copy_from_slice(row(r0));
         for r in r0 + 1..(r0 + BLOCK).min(rows) {
-            for (p, &v) in part.iter_mut().zip(row(r)) {
-                *p += v;
-            }
+            let x = row(r).as_ptr();
+            each_vector!(V, n, |j, k| {
+                let p = V::load_k(pp.add(j), k).add(V::load_k(x.add(j), k));
+                p.store_k(pp.add(j), k);
+            });
         }
         for (s, &p) in sum.iter_mut().zip(part.iter()) {
             *s += p as f64;
@@ -49,13 +53,15 @@ unsafe fn bn_stats_g<V: Simd>(
         *m = (s / rows as f64) as f32;
     }
     sumsq.fill(0.0);
+    let m = mean.as_ptr();
     for r0 in (0..rows).step_by(BLOCK) {
         part.fill(0.0);
         for r in r0..(r0 + BLOCK).min(rows) {
-            for ((p, &v), &m) in part.iter_mut().zip(row(r)).zip(mean.iter()) {
-                let d = v - m;
-                *p = V::fma(d, d, *p);
-            }
+            let x = row(r).as_ptr();
+            each_vector!(V, n, |j, k| {
+                let d = V::load_k(x.add(j), k).sub(V::load_k(m.add(j), k));
+                d.fma_v(d, V::load_k(pp.add(j), k)).store_k(pp.add(j), k);
+            });
         }
         for (s, &p) in sumsq.iter_mut().zip(part.iter()) {
             *s += p as f64;
@@ -102,15 +108,21 @@ unsafe fn bn_normalize_g<V: Simd>(
     beta: &[f32],
 ) {
     let n = cols.len();
-    let (mean, inv_s, gamma, beta) = (&mean[..n], &inv_s[..n], &gamma[..n], &beta[..n]);
+    let (mean, inv_s) = (mean[..n].as_ptr(), inv_s[..n].as_ptr());
+    let (gamma, beta) = (gamma[..n].as_ptr(), beta[..n].as_ptr());
     for r in 0..rows {
-        let (orow, hrow) = (out.row(r, ld, &cols), xhat.row(r, ld, &cols));
-        let xrow = x.row_ref(r, ld, &cols);
-        for j in 0..n {
-            let xh = (xrow[j] - mean[j]) * inv_s[j];
-            hrow[j] = xh;
-            orow[j] = V::fma(gamma[j], xh, beta[j]);
-        }
+        let (o, h) = (
+            out.row(r, ld, &cols).as_mut_ptr(),
+            xhat.row(r, ld, &cols).as_mut_ptr(),
+        );
+        let x = x.row_ref(r, ld, &cols).as_ptr();
+        each_vector!(V, n, |j, k| {
+            let d = V::load_k(x.add(j), k).sub(V::load_k(mean.add(j), k));
+            let xh = d.mul(V::load_k(inv_s.add(j), k));
+            xh.store_k(h.add(j), k);
+            let y = V::load_k(gamma.add(j), k).fma_v(xh, V::load_k(beta.add(j), k));
+            y.store_k(o.add(j), k);
+        });
     }
 }
 
@@ -171,12 +183,18 @@ unsafe fn bn_grad_sums_g<V: Simd>(
     let (dgamma, dbeta) = (&mut dgamma[..n], &mut dbeta[..n]);
     dgamma.fill(0.0);
     dbeta.fill(0.0);
+    let (dg, db) = (dgamma.as_mut_ptr(), dbeta.as_mut_ptr());
     for r in 0..rows {
-        let (drow, hrow) = (dout.row_ref(r, ld, &cols), xhat.row_ref(r, ld, &cols));
-        for j in 0..n {
-            dgamma[j] = V::fma(drow[j], hrow[j], dgamma[j]);
-            dbeta[j] += drow[j];
-        }
+        let (d, h) = (
+            dout.row_ref(r, ld, &cols).as_ptr(),
+            xhat.row_ref(r, ld, &cols).as_ptr(),
+        );
+        each_vector!(V, n, |j, k| {
+            let dv = V::load_k(d.add(j), k);
+            let g = dv.fma_v(V::load_k(h.add(j), k), V::load_k(dg.add(j), k));
+            g.store_k(dg.add(j), k);
+            V::load_k(db.add(j), k).add(dv).store_k(db.add(j), k);
+        });
     }
 }
 
@@ -216,13 +234,19 @@ unsafe fn bn_dinp_g<V: Simd>(
     c3: &[f32],
 ) {
     let n = cols.len();
-    let (c1, c2, c3) = (&c1[..n], &c2[..n], &c3[..n]);
+    let (c1, c2, c3) = (c1[..n].as_ptr(), c2[..n].as_ptr(), c3[..n].as_ptr());
+    let minus = V::splat(-1.0);
     for r in 0..rows {
-        let irow = dinp.row(r, ld, &cols);
-        let (drow, hrow) = (dout.row_ref(r, ld, &cols), xhat.row_ref(r, ld, &cols));
-        for j in 0..n {
-            irow[j] = V::fma(drow[j], c1[j], -V::fma(hrow[j], c3[j], c2[j]));
-        }
+        let i = dinp.row(r, ld, &cols).as_mut_ptr();
+        let (d, h) = (
+            dout.row_ref(r, ld, &cols).as_ptr(),
+            xhat.row_ref(r, ld, &cols).as_ptr(),
+        );
+        each_vector!(V, n, |j, k| {
+            let t = V::load_k(h.add(j), k).fma_v(V::load_k(c3.add(j), k), V::load_k(c2.add(j), k));
+            let y = V::load_k(d.add(j), k).fma_v(V::load_k(c1.add(j), k), minus.mul(t));
+            y.store_k(i.add(j), k);
+        });
     }
 }
 

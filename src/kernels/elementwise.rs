@@ -3,6 +3,7 @@
 //! whatever width the enclosing backend allows.
 
 use super::gemm::Out;
+use super::simd::each_vector;
 use super::{dispatch, Portable, Simd};
 use std::ops::Range;
 
@@ -110,9 +111,18 @@ unsafe fn tanh_backward_cols_g<V: Simd>(
     cols: Range<usize>,
     rows: usize,
 ) {
+    let one = V::splat(1.0);
     for r in 0..rows {
-        let (o, g) = (out.row_ref(r, ld, &cols), dout.row_ref(r, ld, &cols));
-        tanh_backward_g::<V>(dinp.row(r, ld, &cols), o, g);
+        let d = dinp.row(r, ld, &cols).as_mut_ptr();
+        let (o, g) = (
+            out.row_ref(r, ld, &cols).as_ptr(),
+            dout.row_ref(r, ld, &cols).as_ptr(),
+        );
+        each_vector!(V, cols.len(), |j, k| {
+            let o = V::load_k(o.add(j), k);
+            let y = V::load_k(g.add(j), k).mul(one.sub(o.mul(o)));
+            y.store_k(d.add(j), k);
+        });
     }
 }
 

@@ -20,9 +20,29 @@ pub(crate) trait Simd: Copy {
     /// Zeros every lane from `n` on.
     unsafe fn keep_n(self, n: usize) -> Self;
     unsafe fn store(self, p: *mut f32);
+    /// `k` (<= W) lanes from `p`: a whole vector, or the first `k` and zeros.
+    #[inline(always)]
+    unsafe fn load_k(p: *const f32, k: usize) -> Self {
+        if k == Self::W {
+            Self::load(p)
+        } else {
+            Self::load_n(p, k)
+        }
+    }
+    /// Stores the first `k` (<= W) lanes.
+    #[inline(always)]
+    unsafe fn store_k(self, p: *mut f32, k: usize) {
+        if k == Self::W {
+            self.store(p)
+        } else {
+            self.store_n(p, k)
+        }
+    }
     /// Stores the first `n` (< W) lanes.
     unsafe fn store_n(self, p: *mut f32, n: usize);
     unsafe fn add(self, b: Self) -> Self;
+    unsafe fn sub(self, b: Self) -> Self;
+    unsafe fn mul(self, b: Self) -> Self;
     /// `self + a * b`, fused where the backend has FMA.
     unsafe fn madd(self, a: Self, b: Self) -> Self;
     /// Sum of the lanes.
@@ -38,7 +58,33 @@ pub(crate) trait Simd: Copy {
     fn fma(a: f32, b: f32, c: f32) -> f32 {
         a * b + c
     }
+    /// `self * b + c` in every lane, rounded as `fma` rounds it (fused exactly where `fma`
+    /// is, unlike `madd`, which is fused in the relaxed-simd build too), so that a vector loop
+    /// gives each element the value that `fma`'s scalar loop would.
+    unsafe fn fma_v(self, b: Self, c: Self) -> Self {
+        self.mul(b).add(c)
+    }
 }
+
+/// Runs `$body` for the vectors of a row of `$n` elements, with `$j` = 0, W, 2W, .. and `$k` = W
+/// lanes, and a last `$k` = n - j < W lanes when n is not a multiple of W. A loop over a short
+/// block of columns then runs in whole vectors (LLVM vectorises an open loop over n unrolled by
+/// 4, and a block under 4 W long ran in its scalar tail), and every element takes the same vector
+/// operations wherever its block starts or ends. A macro, not a function taking a closure: a
+/// closure would not inherit the backend's `#[target_feature]`s, and its vectors would not
+/// compile to single instructions.
+macro_rules! each_vector {
+    ($v:ty, $n:expr, |$j:ident, $k:ident| $body:block) => {{
+        let n: usize = $n;
+        let mut $j = 0usize;
+        while $j < n {
+            let $k = (n - $j).min(<$v>::W);
+            $body
+            $j += <$v>::W;
+        }
+    }};
+}
+pub(crate) use each_vector;
 
 /// Portable 8 lanes: plain arrays, which LLVM turns into two SSE (or NEON) registers.
 #[derive(Clone, Copy)]
@@ -91,6 +137,22 @@ impl Simd for Portable {
         let mut v = self.0;
         for i in 0..8 {
             v[i] += b.0[i];
+        }
+        Portable(v)
+    }
+    #[inline(always)]
+    unsafe fn sub(self, b: Self) -> Self {
+        let mut v = self.0;
+        for i in 0..8 {
+            v[i] -= b.0[i];
+        }
+        Portable(v)
+    }
+    #[inline(always)]
+    unsafe fn mul(self, b: Self) -> Self {
+        let mut v = self.0;
+        for i in 0..8 {
+            v[i] *= b.0[i];
         }
         Portable(v)
     }

@@ -60,6 +60,14 @@ impl Simd for Avx {
         Avx(_mm256_add_ps(self.0, b.0))
     }
     #[inline(always)]
+    unsafe fn sub(self, b: Self) -> Self {
+        Avx(_mm256_sub_ps(self.0, b.0))
+    }
+    #[inline(always)]
+    unsafe fn mul(self, b: Self) -> Self {
+        Avx(_mm256_mul_ps(self.0, b.0))
+    }
+    #[inline(always)]
     unsafe fn madd(self, a: Self, b: Self) -> Self {
         Avx(_mm256_fmadd_ps(a.0, b.0, self.0))
     }
@@ -67,6 +75,10 @@ impl Simd for Avx {
     fn fma(a: f32, b: f32, c: f32) -> f32 {
         // Only ever inlined into `avx2,fma` functions: one vfmadd.
         a.mul_add(b, c)
+    }
+    #[inline(always)]
+    unsafe fn fma_v(self, b: Self, c: Self) -> Self {
+        Avx(_mm256_fmadd_ps(self.0, b.0, c.0))
     }
     #[inline(always)]
     unsafe fn hsum4(a: Self, b: Self, c: Self, d: Self, out: *mut f32) {

@@ -58,6 +58,14 @@ impl Simd for Wasm {
         Wasm(f32x4_add(self.0, b.0))
     }
     #[inline(always)]
+    unsafe fn sub(self, b: Self) -> Self {
+        Wasm(f32x4_sub(self.0, b.0))
+    }
+    #[inline(always)]
+    unsafe fn mul(self, b: Self) -> Self {
+        Wasm(f32x4_mul(self.0, b.0))
+    }
+    #[inline(always)]
     unsafe fn madd(self, a: Self, b: Self) -> Self {
         #[cfg(target_feature = "relaxed-simd")]
         {
