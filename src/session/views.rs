@@ -483,7 +483,7 @@ pub fn ratio_chart(s: &Session) -> ChartView {
         .collect();
     let lines = vec![
         format!(
-            "log10(std(lr x grad) / std(weight)), every {} steps; the black line is 1e-3",
+            "log10(std(lr x grad) / std(weight)), every {} steps; the flat line is 1e-3, the lecture's guide",
             super::RATIO_EVERY
         ),
         now.join(" · "),

@@ -97,6 +97,43 @@ test('presentation mode: the key charts of each chapter fit a 1024x768 projector
   await until(page, () => !document.body.classList.contains('present'));
 });
 
+/** The share of pure black pixels in an RGBA pixel array. */
+function blackShare(data) {
+  let black = 0;
+  for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] < 30) black++;
+  return black / (data.length / 4);
+}
+
+test('presentation mode shows the saturation map as drawn: saturated units white, as its title says', async () => {
+  const { page } = await lab('?chapter=fix-tanh', { viewport: { width: 1024, height: 768 } });
+  await page.keyboard.press('p');
+  await until(page, () => document.body.classList.contains('present'));
+  await page.keyboard.press('s');
+  await until(page, () => window.__lab.p.step >= 1 && window.__lab.charts.map.draws > 0 && !window.__lab.dirty.has('map'));
+  const map = page.locator('figure[data-chart="map"] canvas');
+  // What the chart drew (its canvas pixels) against what the class sees (a screenshot of it,
+  // after the page's CSS), both at the screenshot's size.
+  const shot = (await map.screenshot()).toString('base64');
+  const [drawn, shown] = await page.evaluate(async (png) => {
+    const c = document.querySelector('figure[data-chart="map"] canvas');
+    const img = new Image();
+    img.src = `data:image/png;base64,${png}`;
+    await img.decode();
+    const read = (src) => {
+      const o = new OffscreenCanvas(img.width, img.height);
+      const ctx = o.getContext('2d');
+      ctx.drawImage(src, 0, 0, img.width, img.height);
+      return Array.from(ctx.getImageData(0, 0, img.width, img.height).data);
+    };
+    return [read(c), read(img)];
+  }, shot);
+  const [d, s] = [blackShare(drawn), blackShare(shown)];
+  // The drawn map is mostly black (3% saturated); inverted, it would be mostly white.
+  assert.ok(d > 0.2, `the map has its black background: ${d}`);
+  assert.ok(Math.abs(d - s) < 0.05, `black share drawn ${d.toFixed(3)}, shown ${s.toFixed(3)}`);
+  assert.match(await page.locator('figure[data-chart="map"] .readout').innerText(), /\|h\| > 0\.99: \d/);
+});
+
 test('presentation mode at 1920x1080, mid-training; and the runs table in the page', async () => {
   const { page } = await lab('?chapter=deep&present=1', { viewport: { width: 1920, height: 1080 } });
   await until(page, () => document.body.classList.contains('present'));
