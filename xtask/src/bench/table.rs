@@ -138,7 +138,8 @@ pub fn rows(m: &Measured) -> Vec<Row> {
             ours: br("deep_steps_per_s"),
             reference: fmt_ref(&deep_best),
             ratio: rr("browser.deep_steps_per_s", "deep"),
-            target: target(">= 1x eager best", Goal::RatioAtLeast(1.0)),
+            // The threads issue's floor (the performance issue asked for 1x on one thread).
+            target: target(">= 2x eager best (threads)", Goal::RatioAtLeast(2.0)),
             part: "browser.page",
             ..Row::default()
         }),
