@@ -23,6 +23,16 @@ pub const AXIS: RGBColor = RGBColor(0x40, 0x40, 0x40);
 pub const MUTED: RGBColor = RGBColor(0x80, 0x80, 0x80);
 /// Below this size (pixels) a chart draws only its frame and a message.
 pub const MIN_SIZE: (u32, u32) = (160, 120);
+/// Below this width (pixels) a chart draws a compact frame: a smaller caption cut to the width,
+/// narrower margins and label areas, and as many ticks as fit. Half of a pair chart (the
+/// histograms side by side) is about 165 pixels wide on a 1024x768 projector.
+pub const COMPACT_W: u32 = 300;
+/// Caption and legend sizes of a compact frame.
+pub const COMPACT_CAPTION_PX: f64 = 16.0;
+pub const COMPACT_LABEL_PX: f64 = 13.0;
+/// Tick labels a plot gets per this many pixels of its width (x) or height (y), 3 to 6 of them
+/// (more where plotters' round numbers would leave fewer than two).
+const TICK_ROOM: (u32, u32) = (48, 26);
 pub const NO_DATA: &str = "no data yet";
 
 /// The chart type every chart draws on: f64 on both axes.
@@ -55,6 +65,16 @@ impl Theme {
 
     pub fn caption(&self) -> TextStyle<'static> {
         self.font(CAPTION_PX, FontStyle::Normal, &self.text)
+    }
+
+    /// Legend entries on a narrow plot (a compact frame's).
+    pub fn compact_label(&self) -> TextStyle<'static> {
+        self.font(COMPACT_LABEL_PX, FontStyle::Normal, &self.text)
+    }
+
+    /// The caption of a compact frame (`COMPACT_W`).
+    pub fn compact_caption(&self) -> TextStyle<'static> {
+        self.font(COMPACT_CAPTION_PX, FontStyle::Normal, &self.text)
     }
 
     pub fn label(&self) -> TextStyle<'static> {
@@ -122,14 +142,24 @@ pub fn build_chart<'a, DB: DrawingBackend>(
 ) -> Result<Chart<'a, DB>, ChartError> {
     root.fill(&WHITE)?;
     LEGEND.with(|l| l.borrow_mut().clear());
+    let width = root.dim_in_pixel().0;
+    let compact = width < COMPACT_W;
     let mut builder = ChartBuilder::on(root);
     builder
-        .margin(12)
-        .margin_right(24)
-        .x_label_area_size(56)
-        .y_label_area_size(80);
+        .margin(if compact { 6 } else { 12 })
+        .margin_right(if compact { 12 } else { 24 })
+        .x_label_area_size(if compact { 44 } else { 56 })
+        .y_label_area_size(if compact { 56 } else { 80 });
     if !title.is_empty() {
-        builder.caption(title, theme.caption());
+        let font = if compact {
+            theme.compact_caption()
+        } else {
+            theme.caption()
+        };
+        builder.caption(
+            fit_text(root, title.to_string(), &font, width.saturating_sub(12))?,
+            font,
+        );
     }
     Ok(builder.build_cartesian_2d(x.0..x.1, y.0..y.1)?)
 }
@@ -142,16 +172,26 @@ pub fn draw_axes<DB: DrawingBackend>(
     y_desc: &str,
     grid: bool,
 ) -> Result<(), ChartError> {
-    const N_LABELS: usize = 6;
+    let (w, h) = chart.plotting_area().dim_in_pixel();
     let xr = chart.x_range();
     let yr = chart.y_range();
-    let x_dec = tick_decimals(xr.start, xr.end, N_LABELS);
-    let y_dec = tick_decimals(yr.start, yr.end, N_LABELS);
+    // As many as fit, but at least two labelled ticks: plotters picks round numbers, and too
+    // few allowed on a range like -4.4..4.4 gives only "0" (steps of 5).
+    let ticks = |px: u32, room: u32, r: &std::ops::Range<f64>| {
+        let n = ((px / room) as usize).clamp(3, 6);
+        let coord = RangedCoordf64::from(r.clone());
+        (n..=8)
+            .find(|&k| coord.key_points(k).len() >= 2)
+            .unwrap_or(n)
+    };
+    let (nx, ny) = (ticks(w, TICK_ROOM.0, &xr), ticks(h, TICK_ROOM.1, &yr));
+    let x_dec = tick_decimals(xr.start, xr.end, nx);
+    let y_dec = tick_decimals(yr.start, yr.end, ny);
     let fx = move |v: &f64| format_tick(*v, x_dec);
     let fy = move |v: &f64| format_tick(*v, y_dec);
     let mut mesh = chart.configure_mesh();
-    mesh.x_labels(N_LABELS)
-        .y_labels(N_LABELS)
+    mesh.x_labels(nx)
+        .y_labels(ny)
         .max_light_lines(4)
         .x_label_formatter(&fx)
         .y_label_formatter(&fy)
@@ -271,20 +311,25 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
     position: SeriesLabelPosition,
 ) -> Result<(), ChartError> {
     use SeriesLabelPosition::*;
-    const MARGIN: i32 = 10;
-    const SWATCH_AREA: i32 = 30;
     const LINE_HEIGHT: f64 = 1.25;
     let entries = LEGEND.with(|l| std::mem::take(&mut *l.borrow_mut()));
     if entries.is_empty() {
         return Ok(());
     }
     let area = chart.plotting_area().strip_coord_spec();
-    let font = theme.label();
     let (aw, ah) = area.dim_in_pixel();
+    // A narrow plot (a compact frame's) gets a smaller legend, so that it covers less of it.
+    let compact = aw + 70 < COMPACT_W;
+    // (font, its size, padding, swatch length, room for the swatch)
+    let (font, px, margin, sw, swatch_area) = if compact {
+        (theme.compact_label(), COMPACT_LABEL_PX, 5, 12, 18)
+    } else {
+        (theme.label(), LABEL_PX, 10, 24, 30)
+    };
     let (aw, ah) = (aw as i32, ah as i32);
     // A label wider than the plot (a narrow screen) is cut with an ellipsis rather than drawn
     // past the chart's edge; the text twin under every chart has it whole.
-    let room = (aw - 10 - SWATCH_AREA - 2 * MARGIN).max(LABEL_PX as i32) as u32;
+    let room = (aw - 10 - swatch_area - 2 * margin).max(px as i32) as u32;
     let entries = entries
         .into_iter()
         .map(|(label, swatch, series)| Ok((fit_text(&area, label, &font, room)?, swatch, series)))
@@ -293,12 +338,12 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
     let (mut w, mut h) = (0, 0);
     for (i, (label, _, _)) in entries.iter().enumerate() {
         let (tw, th) = area.estimate_text_size(label, &font)?;
-        let y = (i as f64 * LABEL_PX * LINE_HEIGHT).round() as i32;
+        let y = (i as f64 * px * LINE_HEIGHT).round() as i32;
         boxes.push((y, th as i32));
         w = w.max(tw as i32);
         h = h.max(y + th as i32);
     }
-    let (w, h) = (w + SWATCH_AREA + 2 * MARGIN, h + 2 * MARGIN);
+    let (w, h) = (w + swatch_area + 2 * margin, h + 2 * margin);
     let x0 = match position {
         UpperLeft | MiddleLeft | LowerLeft => 5,
         UpperMiddle | MiddleMiddle | LowerMiddle => (aw - w) / 2,
@@ -316,26 +361,26 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
     area.draw(&Rectangle::new(corners, ShapeStyle::from(&MUTED)))?;
     let base = area.get_base_pixel();
     for ((label, swatch, series), (dy, th)) in entries.into_iter().zip(boxes) {
-        let y = y0 + MARGIN + dy;
+        let y = y0 + margin + dy;
         if let Some(index) = series {
-            let top = base.1 + y - (LABEL_PX * (LINE_HEIGHT - 1.0) / 2.0) as i32;
+            let top = base.1 + y - (px * (LINE_HEIGHT - 1.0) / 2.0) as i32;
             super::pick::record(super::pick::Hit::Legend {
                 index,
                 from: (base.0 + x0, top),
-                to: (base.0 + x0 + w, top + (LABEL_PX * LINE_HEIGHT) as i32),
+                to: (base.0 + x0 + w, top + (px * LINE_HEIGHT) as i32),
             });
         }
         area.draw(&Text::new(
             label,
-            (x0 + MARGIN + SWATCH_AREA, y),
+            (x0 + margin + swatch_area, y),
             font.clone(),
         ))?;
-        let (x, y) = (x0 + MARGIN, y + th / 2);
+        let (x, y) = (x0 + margin, y + th / 2);
         match swatch {
-            Swatch::Line(s) => area.draw(&PathElement::new(vec![(x, y), (x + 24, y)], s))?,
-            Swatch::Circle(s, r) => area.draw(&Circle::new((x + 12, y), r, s))?,
-            Swatch::Triangle(s, r) => area.draw(&TriangleMarker::new((x + 12, y), r, s))?,
-            Swatch::Bar(s) => area.draw(&Rectangle::new([(x, y - 7), (x + 24, y + 7)], s))?,
+            Swatch::Line(s) => area.draw(&PathElement::new(vec![(x, y), (x + sw, y)], s))?,
+            Swatch::Circle(s, r) => area.draw(&Circle::new((x + sw / 2, y), r, s))?,
+            Swatch::Triangle(s, r) => area.draw(&TriangleMarker::new((x + sw / 2, y), r, s))?,
+            Swatch::Bar(s) => area.draw(&Rectangle::new([(x, y - 7), (x + sw, y + 7)], s))?,
         }
     }
     Ok(())

@@ -109,6 +109,25 @@ pub fn draw_histogram_pair<DB: DrawingBackend>(
 ) -> Result<(), ChartError> {
     root.fill(&WHITE)?;
     let (left, right) = root.split_horizontally(root.dim_in_pixel().0 / 2);
-    draw_histograms(&left, &data.left)?;
+    // Series of the same names on both sides (the batch's statistics and the running ones) get
+    // one legend, on the right: a second one would cover half of the left plot.
+    let (l, r) = (data.left.series, data.right.series);
+    if l.len() > 1 && l.iter().map(|s| s.label).eq(r.iter().map(|s| s.label)) {
+        let unnamed: Vec<HistSeries> = data
+            .left
+            .series
+            .iter()
+            .map(|s| HistSeries { label: "", ..*s })
+            .collect();
+        draw_histograms(
+            &left,
+            &HistogramData {
+                series: &unnamed,
+                ..data.left
+            },
+        )?;
+    } else {
+        draw_histograms(&left, &data.left)?;
+    }
     draw_histograms(&right, &data.right)
 }

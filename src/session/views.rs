@@ -994,7 +994,7 @@ fn running_chart(s: &Session, step: usize) -> ChartView {
             "mean",
             false,
             vec![
-                hist_series("this batch", &h(&first.batch_mean)),
+                hist_series("batch", &h(&first.batch_mean)),
                 hist_series("running", &h(&first.running_mean)),
             ],
         ),
@@ -1003,7 +1003,7 @@ fn running_chart(s: &Session, step: usize) -> ChartView {
             "variance",
             false,
             vec![
-                hist_series("this batch", &h(&first.batch_var)),
+                hist_series("batch", &h(&first.batch_var)),
                 hist_series("running", &h(&first.running_var)),
             ],
         ),

@@ -231,3 +231,86 @@ fn a_legend_wider_than_a_narrow_chart_is_cut_with_an_ellipsis() {
     let kept = cut[0].trim_end_matches('…');
     assert!(label.starts_with(kept) && kept.len() > 10, "{kept:?}");
 }
+
+/// A pair of histograms at the size a 1024x768 projector gives it (half of the page's width):
+/// each half's caption is cut to its width instead of running into the other's, each axis has
+/// only as many tick labels as fit, and series of the same names get one legend, not two.
+#[test]
+fn a_pair_on_a_projector_fits_its_captions_ticks_and_legend() {
+    let a = tanh_hist(1.0, 50);
+    let b = tanh_hist(2.0, 50);
+    let series = [
+        HistSeries {
+            label: "batch",
+            lo: -4.0,
+            hi: 4.0,
+            values: &a,
+        },
+        HistSeries {
+            label: "running",
+            lo: -4.0,
+            hi: 4.0,
+            values: &b,
+        },
+    ];
+    let left = HistogramData {
+        title: "layer 1: means over features",
+        x_label: "mean",
+        y_label: "density",
+        series: &series,
+        bars: false,
+    };
+    let pair = HistogramPairData {
+        left,
+        right: HistogramData {
+            title: "variances over features",
+            x_label: "variance",
+            ..left
+        },
+    };
+    let count = |s: &str, t: &str| texts(s).iter().filter(|x| *x == t).count();
+    let wide = svg(1200, H, |r| draw_histogram_pair(r, &pair));
+    assert!(
+        has_text(&wide, "layer 1: means over features")
+            && has_text(&wide, "variances over features")
+    );
+    let narrow = shown!("histogram_pair_1024", 330, 244, |r| draw_histogram_pair(
+        r, &pair
+    ));
+    let t = texts(&narrow);
+    assert!(!has_text(&narrow, "layer 1: means over features"), "{t:?}");
+    assert!(
+        t.iter()
+            .any(|x| x.starts_with("layer 1") && x.ends_with('…')),
+        "{t:?}"
+    );
+    assert_eq!(
+        count(&narrow, "batch") + count(&narrow, "running"),
+        2,
+        "one legend: {t:?}"
+    );
+    assert_eq!(count(&wide, "batch"), 1, "one legend when wide too");
+    // Tick labels (numbers) on one line stand apart by at least half their widths (about 7.5 px
+    // a character at the tick size): six per axis in each half ran into each other.
+    let apart = |s: &str| {
+        let mut rows: std::collections::BTreeMap<i64, Vec<(f64, usize)>> = Default::default();
+        for t in s.split("<text").skip(1) {
+            let body = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
+            if body.trim().parse::<f64>().is_err() {
+                continue;
+            }
+            let num = |k: &str| attr(t, k).and_then(|v| v.parse::<f64>().ok());
+            let (x, y) = (num("x").unwrap(), num("y").unwrap());
+            rows.entry(y.round() as i64)
+                .or_default()
+                .push((x, body.trim().len()));
+        }
+        rows.values_mut().all(|r| {
+            r.sort_by(|a, b| a.0.total_cmp(&b.0));
+            r.windows(2)
+                .all(|w| w[1].0 - w[0].0 >= (w[0].1 + w[1].1) as f64 / 2.0 * 7.5)
+        })
+    };
+    assert!(apart(&wide));
+    assert!(apart(&narrow), "tick labels overlap: {t:?}");
+}
