@@ -34,10 +34,11 @@ unsafe fn bn_stats_g<V: Simd>(
         &mut scratch[..n],
     );
     let row = |r: usize| x.row_ref(r, ld, &cols);
-    let pp = part.as_mut_ptr();
     sum.fill(0.0);
     for r0 in (0..rows).step_by(BLOCK) {
         part.copy_from_slice(row(r0));
+        // Taken after each write through `part`, used until its next use.
+        let pp = part.as_mut_ptr();
         for r in r0 + 1..(r0 + BLOCK).min(rows) {
             let x = row(r).as_ptr();
             each_vector!(V, n, |j, k| {
@@ -56,6 +57,7 @@ unsafe fn bn_stats_g<V: Simd>(
     let m = mean.as_ptr();
     for r0 in (0..rows).step_by(BLOCK) {
         part.fill(0.0);
+        let pp = part.as_mut_ptr();
         for r in r0..(r0 + BLOCK).min(rows) {
             let x = row(r).as_ptr();
             each_vector!(V, n, |j, k| {
