@@ -27,6 +27,9 @@ pub const MIN_SIZE: (u32, u32) = (160, 120);
 /// narrower margins and label areas, and as many ticks as fit. Half of a pair chart (the
 /// histograms side by side) is about 165 pixels wide on a 1024x768 projector.
 pub const COMPACT_W: u32 = 300;
+/// A plot narrower than this (pixels) gets the smaller legend of a compact frame: a compact
+/// frame's plot, and a half-width chart's at 1024 px (about 215 pixels).
+pub const COMPACT_PLOT_W: u32 = 230;
 /// Caption and legend sizes of a compact frame.
 pub const COMPACT_CAPTION_PX: f64 = 16.0;
 pub const COMPACT_LABEL_PX: f64 = 13.0;
@@ -318,8 +321,8 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
     }
     let area = chart.plotting_area().strip_coord_spec();
     let (aw, ah) = area.dim_in_pixel();
-    // A narrow plot (a compact frame's) gets a smaller legend, so that it covers less of it.
-    let compact = aw + 70 < COMPACT_W;
+    // A narrow plot gets a smaller legend, so that it covers less of it.
+    let compact = aw < COMPACT_PLOT_W;
     // (font, its size, padding, swatch length, room for the swatch)
     let (font, px, margin, sw, swatch_area) = if compact {
         (theme.compact_label(), COMPACT_LABEL_PX, 5, 12, 18)

@@ -113,12 +113,7 @@ pub fn draw_histogram_pair<DB: DrawingBackend>(
     // one legend, on the right: a second one would cover half of the left plot.
     let (l, r) = (data.left.series, data.right.series);
     if l.len() > 1 && l.iter().map(|s| s.label).eq(r.iter().map(|s| s.label)) {
-        let unnamed: Vec<HistSeries> = data
-            .left
-            .series
-            .iter()
-            .map(|s| HistSeries { label: "", ..*s })
-            .collect();
+        let unnamed: Vec<HistSeries> = l.iter().map(|s| HistSeries { label: "", ..*s }).collect();
         draw_histograms(
             &left,
             &HistogramData {

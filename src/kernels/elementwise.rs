@@ -79,9 +79,15 @@ dispatch! {
 
 #[inline(always)]
 unsafe fn tanh_backward_g<V: Simd>(dinp: &mut [f32], out: &[f32], dout: &[f32]) {
-    for ((d, &o), &g) in dinp.iter_mut().zip(out).zip(dout) {
-        *d = g * (1.0 - o * o);
-    }
+    // In whole vectors (`each_vector!`), so a short block of columns does not fall to a scalar
+    // tail; the same operations as `g * (1 - o * o)` per element.
+    let (d, o, g) = (dinp.as_mut_ptr(), out.as_ptr(), dout.as_ptr());
+    let one = V::splat(1.0);
+    each_vector!(V, dinp.len().min(out.len()).min(dout.len()), |j, k| {
+        let o = V::load_k(o.add(j), k);
+        let y = V::load_k(g.add(j), k).mul(one.sub(o.mul(o)));
+        y.store_k(d.add(j), k);
+    });
 }
 
 dispatch! {
@@ -111,18 +117,9 @@ unsafe fn tanh_backward_cols_g<V: Simd>(
     cols: Range<usize>,
     rows: usize,
 ) {
-    let one = V::splat(1.0);
     for r in 0..rows {
-        let d = dinp.row(r, ld, &cols).as_mut_ptr();
-        let (o, g) = (
-            out.row_ref(r, ld, &cols).as_ptr(),
-            dout.row_ref(r, ld, &cols).as_ptr(),
-        );
-        each_vector!(V, cols.len(), |j, k| {
-            let o = V::load_k(o.add(j), k);
-            let y = V::load_k(g.add(j), k).mul(one.sub(o.mul(o)));
-            y.store_k(d.add(j), k);
-        });
+        let (o, g) = (out.row_ref(r, ld, &cols), dout.row_ref(r, ld, &cols));
+        tanh_backward_g::<V>(dinp.row(r, ld, &cols), o, g);
     }
 }
 
