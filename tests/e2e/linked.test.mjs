@@ -163,6 +163,26 @@ test('a dead neuron: a white column says so', async () => {
   await until(page, (j) => document.getElementById('picked-map').textContent.endsWith(`neuron ${j} is saturated for all 32 examples: dead`), dead);
 });
 
+test('a key pressed right after the pointer moved keeps its pick', async () => {
+  // The pointer's pick waits for the next frame; a key pressed before that frame wins (it
+  // was undone by the pointer's stale pick, which made the test above fail at times).
+  const at = await page.evaluate(() => window.__lab.pickTest.locate('map', { kind: 'cell', row: 1, col: 1 }));
+  assert.ok(at, 'cell (1, 1) is drawn');
+  const [keyed, later] = await page.evaluate(([x, y]) => new Promise((done) => {
+    const c = document.querySelector('figure[data-chart="map"] canvas');
+    const r = c.getBoundingClientRect();
+    c.dispatchEvent(new PointerEvent('pointermove', {
+      clientX: r.left + x, clientY: r.top + y, movementX: 1, movementY: 1, pointerType: 'mouse', bubbles: true,
+    }));
+    c.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }));
+    const now = window.__lab.picks.map;
+    requestAnimationFrame(() => requestAnimationFrame(() => done([now, window.__lab.picks.map])));
+  }), at);
+  assert.equal(keyed?.kind, 'cell', 'the key picked a cell');
+  assert.notDeepEqual([keyed.row, keyed.col], [1, 1]);
+  assert.deepEqual(later, keyed, 'two frames on, the pick is still the key\'s');
+});
+
 test('pointing (hovering) at a letter picks it, without a click', async () => {
   await page.click('#chapter-list button[data-chapter="deep"]');
   await until(page, () => window.__lab.run?.chapter === 'deep');

@@ -59,13 +59,16 @@ export function createPicking(S, charts) {
       const scale = ch.canvas.width / Math.max(1, r.width);
       return call((w) => w.pick_chart(ch.canvas, ch.view.spec, scale, e.clientX - r.left, e.clientY - r.top));
     };
+    // The pointer's last move, waiting for the next frame to pick what is under it; a click or
+    // a key picks at once and drops it, so a key pressed right after a move is not undone.
+    let last = null;
     ch.canvas.addEventListener('click', (e) => {
+      last = null;
       if (ch.view) set(name, at(e));
     });
     // A letter or a cell is picked by pointing at it, too (a layer by a click: it redraws four
     // charts); once per frame, and only when the item changes.
     if (inSlot(slotOf(name)).length === 1) {
-      let last = null;
       let framed = false;
       ch.canvas.addEventListener('pointermove', (e) => {
         // The browser's own moves after a scroll or a layout change move nothing: the arrow
@@ -78,12 +81,14 @@ export function createPicking(S, charts) {
           framed = false;
           if (!ch.view || !last) return;
           const pick = at(last);
-          if (pick && JSON.stringify(pick) !== JSON.stringify(picks[name])) set(name, pick);
+          last = null;
+          if (pick && JSON.stringify(pick) !== JSON.stringify(picks[slotOf(name)])) set(name, pick);
         });
       });
     }
     ch.canvas.addEventListener('keydown', (e) => {
       if (e.ctrlKey || e.altKey || e.metaKey || !ch.view) return;
+      last = null;
       if (e.key === 'Escape') {
         set(name, null);
       } else {
