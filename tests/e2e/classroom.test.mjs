@@ -245,7 +245,8 @@ test('break it: one click breaks the chapter, and the page says what to look for
   await page.click('#step');
   await until(page, () => window.__lab.p.step === 1 && window.__lab.diag?.step === 1);
   assert.ok(await page.evaluate(() => window.__lab.p.first_loss) > 4);
-  assert.match(await text(page, 'figure[data-chart="map"] .readout'), /dead neurons/);
+  // The readout is written with the chart's next frame, after the step's numbers came.
+  await until(page, () => /dead neurons/.test(document.querySelector('figure[data-chart="map"] .readout').textContent));
 });
 
 test('accessibility: axe-core finds no serious or critical violation, at load and mid-training, in both modes', async () => {
