@@ -110,7 +110,16 @@ export async function canvases(page, names) {
   return out;
 }
 
-export function text(page, selector) {
+/**
+ * The text of `selector` as shown: the page writes the charts' readouts with the animation
+ * frame after the numbers came (charts.js `applyText`), so this reads after the next two frames
+ * (or 200 ms, should frames not run).
+ */
+export async function text(page, selector) {
+  await page.evaluate(() => new Promise((done) => {
+    setTimeout(done, 200);
+    requestAnimationFrame(() => requestAnimationFrame(done));
+  }));
   return page.locator(selector).innerText();
 }
 
