@@ -98,32 +98,6 @@ fn in_root<DB: DrawingBackend>(
     (x - ox, y - oy)
 }
 
-/// `text` at `at` (pixels in `root`, where `style.pos` anchors it) on a white box, so that the
-/// bars and lines behind it do not hide it.
-fn boxed_text<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    text: String,
-    at: (i32, i32),
-    style: TextStyle,
-) -> Result<(), ChartError> {
-    let (w, h) = root.estimate_text_size(&text, &style)?;
-    let (w, h) = (w as i32, h as i32);
-    let x0 = match style.pos.h_pos {
-        HPos::Left => at.0,
-        HPos::Center => at.0 - w / 2,
-        HPos::Right => at.0 - w,
-    };
-    let y0 = match style.pos.v_pos {
-        VPos::Top => at.1,
-        VPos::Center => at.1 - h / 2,
-        VPos::Bottom => at.1 - h,
-    };
-    let corners = [(x0 - 2, y0 - 1), (x0 + w + 2, y0 + h + 1)];
-    root.draw(&Rectangle::new(corners, WHITE.mix(0.85).filled()))?;
-    root.draw(&Text::new(text, at, style))?;
-    Ok(())
-}
-
 /// Draws the bar chart of `data` (see [`BarsData`]) into `root`.
 pub fn draw_bars<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,

@@ -223,6 +223,35 @@ fn scatter<DB: DrawingBackend>(
     let px: Vec<(i32, i32)> = points.iter().map(|p| chart.backend_coord(&p.1)).collect();
     let labelled = choose_labels(&px, &priority);
 
+    // The notes in the plot's top-left corner, one per line (side by side they ran into each
+    // other), each cut to the plot's width, on white boxes over the trails and under the dots
+    // (the trails would hide the step; a note must not hide a letter).
+    let shown_n = labelled.iter().filter(|&&l| l).count();
+    let mut notes = Vec::new();
+    if shown_n < points.len() {
+        notes.push(format!(
+            "labels: {} of {} characters ({})",
+            thousands(shown_n),
+            thousands(points.len()),
+            if by_count {
+                "the most frequent"
+            } else {
+                "the farthest out"
+            }
+        ));
+    }
+    if let Some(p) = path.filter(|p| !p.note.is_empty()) {
+        notes.push(p.note.to_string());
+    }
+    let area = chart.plotting_area().strip_coord_spec();
+    let room = (area.dim_in_pixel().0 as i32 - 16).max(LABEL_PX as i32) as u32;
+    let style = theme.muted().pos(Pos::new(HPos::Left, VPos::Top));
+    for (i, note) in notes.into_iter().enumerate() {
+        let note = fit_text(&area, note, &style, room)?;
+        let dy = 6 + (i as f64 * LABEL_PX * 1.25).round() as i32;
+        boxed_text(&area, note, (8, dy), style.clone())?;
+    }
+
     // The picked point's lines go under the dots.
     let at = |i: usize| {
         let p = data.points[i];
@@ -301,34 +330,6 @@ fn scatter<DB: DrawingBackend>(
                 radius: radius as i32,
             });
         }
-    }
-    // The notes in the plot's top-left corner, one per line (side by side they ran into each
-    // other), each cut to the plot's width.
-    let mut notes = Vec::new();
-    if shown.len() < points.len() {
-        notes.push(format!(
-            "labels: {} of {} characters ({})",
-            thousands(shown.len()),
-            thousands(points.len()),
-            if by_count {
-                "the most frequent"
-            } else {
-                "the farthest out"
-            }
-        ));
-    }
-    if let Some(p) = path.filter(|p| !p.note.is_empty()) {
-        notes.push(p.note.to_string());
-    }
-    let area = chart.plotting_area().strip_coord_spec();
-    let room = (area.dim_in_pixel().0 as i32 - 16).max(LABEL_PX as i32) as u32;
-    let style = theme.muted().pos(Pos::new(HPos::Left, VPos::Top));
-    for (i, note) in notes.into_iter().enumerate() {
-        let note = fit_text(&area, note, &style, room)?;
-        let dy = 6 + (i as f64 * LABEL_PX * 1.25).round() as i32;
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((x.0, y.1)) + Text::new(note, (8, dy), style.clone()),
-        ))?;
     }
     Ok(())
 }

@@ -407,3 +407,62 @@ fn the_labels_note_and_the_path_note_stand_on_lines_of_their_own_cut_to_the_plot
     assert!(labels.ends_with('…'), "{labels:?}");
     assert!(y_of(&narrow, "live, step") > y_of(&narrow, "labels: "));
 }
+
+#[test]
+fn the_corner_notes_stand_on_white_boxes_over_the_trails_under_the_dots() {
+    // 500 points fill the plot, its top-left corner too.
+    let (points, counts) = many_points(500, 3);
+    let data = EmbeddingData {
+        title: "",
+        x_label: "PC1",
+        y_label: "PC2",
+        points: &points,
+        counts: &counts,
+    };
+    let (trail_of, xs, ys) = walk(&points[..4], 2);
+    let path = EmbeddingPathData {
+        bounds: None,
+        note: "live, step 41,048",
+        trail_of: &trail_of,
+        len: 2,
+        xs: &xs,
+        ys: &ys,
+    };
+    let s = svg(W, H, |r| draw_embedding_path(r, &data, &path, None));
+    let last_trail = s.rfind("<polyline").expect("trails");
+    for start in ["labels: ", "live, step 41,048"] {
+        let at = s
+            .match_indices("<text")
+            .map(|(i, _)| i)
+            .find(|&i| {
+                s[i..][s[i..].find('>').unwrap() + 1..]
+                    .trim_start()
+                    .starts_with(start)
+            })
+            .unwrap_or_else(|| panic!("no {start:?}"));
+        assert!(at > last_trail, "{start:?} is drawn over the trails");
+        assert!(
+            s[at..].contains("<circle"),
+            "{start:?} is drawn under the dots"
+        );
+        let tag = &s[at..];
+        let (tx, ty) = (
+            attr(tag, "x").unwrap().parse::<f64>().unwrap(),
+            attr(tag, "y").unwrap().parse::<f64>().unwrap(),
+        );
+        // The element just before the text: a white box around the text's anchor.
+        let rect = &s[s[..at].rfind("<rect").expect("a box")..at];
+        assert!(
+            !rect[1..].contains('<'),
+            "{start:?}: the box is the element just before the text"
+        );
+        assert_eq!(attr(rect, "fill"), Some("#FFFFFF"), "{rect}");
+        let n = |k| attr(rect, k).unwrap().parse::<f64>().unwrap();
+        let (x, y, w, h) = (n("x"), n("y"), n("width"), n("height"));
+        assert!(
+            x <= tx && tx < x + w && y <= ty && ty < y + h,
+            "{rect} around ({tx}, {ty})"
+        );
+        assert!(w > 60.0, "{start:?}: the box spans the text, {w} px");
+    }
+}
