@@ -359,8 +359,9 @@ fn without_fixed_axes_the_trails_are_cut_at_the_plot() {
     assert_eq!(circles(&s, 4).len(), 0);
 }
 
-#[test]
-fn the_labels_note_and_the_path_note_stand_on_lines_of_their_own_cut_to_the_plot() {
+/// The path of 500 characters (more than get labels, so both corner notes are written) drawn
+/// at w x h, as SVG.
+fn noted_path_svg(w: u32, h: u32) -> String {
     let (points, counts) = many_points(500, 3);
     let data = EmbeddingData {
         title: "",
@@ -378,6 +379,11 @@ fn the_labels_note_and_the_path_note_stand_on_lines_of_their_own_cut_to_the_plot
         xs: &xs,
         ys: &ys,
     };
+    svg(w, h, |r| draw_embedding_path(r, &data, &path, None))
+}
+
+#[test]
+fn the_labels_note_and_the_path_note_stand_on_lines_of_their_own_cut_to_the_plot() {
     // Where each note is written (its y attribute), found by how it starts.
     let y_of = |s: &str, start: &str| {
         s.split("<text")
@@ -390,7 +396,7 @@ fn the_labels_note_and_the_path_note_stand_on_lines_of_their_own_cut_to_the_plot
             .map(|t| attr(t, "y").unwrap().parse::<f64>().unwrap())
             .unwrap_or_else(|| panic!("no text starting {start:?} in {:?}", texts(s)))
     };
-    let wide = svg(W, H, |r| draw_embedding_path(r, &data, &path, None));
+    let wide = noted_path_svg(W, H);
     assert!(texts(&wide)
         .iter()
         .any(|t| t.starts_with("labels: ") && t.ends_with("(the most frequent)")));
@@ -399,7 +405,7 @@ fn the_labels_note_and_the_path_note_stand_on_lines_of_their_own_cut_to_the_plot
         "one below the other"
     );
     // A narrow chart (two abreast at 1024 px): the labels note is cut, never drawn past the plot.
-    let narrow = svg(300, H, |r| draw_embedding_path(r, &data, &path, None));
+    let narrow = noted_path_svg(300, H);
     let labels = texts(&narrow)
         .into_iter()
         .find(|t| t.starts_with("labels: "))
@@ -411,24 +417,7 @@ fn the_labels_note_and_the_path_note_stand_on_lines_of_their_own_cut_to_the_plot
 #[test]
 fn the_corner_notes_stand_on_white_boxes_over_the_trails_under_the_dots() {
     // 500 points fill the plot, its top-left corner too.
-    let (points, counts) = many_points(500, 3);
-    let data = EmbeddingData {
-        title: "",
-        x_label: "PC1",
-        y_label: "PC2",
-        points: &points,
-        counts: &counts,
-    };
-    let (trail_of, xs, ys) = walk(&points[..4], 2);
-    let path = EmbeddingPathData {
-        bounds: None,
-        note: "live, step 41,048",
-        trail_of: &trail_of,
-        len: 2,
-        xs: &xs,
-        ys: &ys,
-    };
-    let s = svg(W, H, |r| draw_embedding_path(r, &data, &path, None));
+    let s = noted_path_svg(W, H);
     let last_trail = s.rfind("<polyline").expect("trails");
     for start in ["labels: ", "live, step 41,048"] {
         let at = s
