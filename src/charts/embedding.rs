@@ -222,16 +222,21 @@ fn scatter<DB: DrawingBackend>(
         .collect();
     let px: Vec<(i32, i32)> = points.iter().map(|p| chart.backend_coord(&p.1)).collect();
     let labelled = choose_labels(&px, &priority);
+    let shown: Vec<(char, (f64, f64))> = points
+        .iter()
+        .zip(&labelled)
+        .filter(|(_, &l)| l)
+        .map(|(p, _)| (p.0, p.1))
+        .collect();
 
     // The notes in the plot's top-left corner, one per line (side by side they ran into each
     // other), each cut to the plot's width, on white boxes over the trails and under the dots
     // (the trails would hide the step; a note must not hide a letter).
-    let shown_n = labelled.iter().filter(|&&l| l).count();
     let mut notes = Vec::new();
-    if shown_n < points.len() {
+    if shown.len() < points.len() {
         notes.push(format!(
             "labels: {} of {} characters ({})",
-            thousands(shown_n),
+            thousands(shown.len()),
             thousands(points.len()),
             if by_count {
                 "the most frequent"
@@ -283,12 +288,6 @@ fn scatter<DB: DrawingBackend>(
                 .map(|(p, _)| Circle::new(p.1, POINT_PX, small)),
         )?;
     }
-    let shown: Vec<(char, (f64, f64))> = points
-        .iter()
-        .zip(&labelled)
-        .filter(|(_, &l)| l)
-        .map(|(p, _)| (p.0, p.1))
-        .collect();
     chart.draw_series(
         shown
             .iter()

@@ -131,7 +131,7 @@ test('presentation mode shows the saturation map as drawn: saturated units white
   // The drawn map is mostly black (3% saturated); inverted, it would be mostly white.
   assert.ok(d > 0.2, `the map has its black background: ${d}`);
   assert.ok(Math.abs(d - s) < 0.05, `black share drawn ${d.toFixed(3)}, shown ${s.toFixed(3)}`);
-  assert.match(await page.locator('figure[data-chart="map"] .readout').innerText(), /\|h\| > 0\.99: \d/);
+  assert.match(await text(page, 'figure[data-chart="map"] .readout'), /\|h\| > 0\.99: \d/);
 });
 
 test('presentation mode at 1920x1080, mid-training; and the runs table in the page', async () => {
@@ -245,8 +245,7 @@ test('break it: one click breaks the chapter, and the page says what to look for
   await page.click('#step');
   await until(page, () => window.__lab.p.step === 1 && window.__lab.diag?.step === 1);
   assert.ok(await page.evaluate(() => window.__lab.p.first_loss) > 4);
-  // The readout is written with the chart's next frame, after the step's numbers came.
-  await until(page, () => /dead neurons/.test(document.querySelector('figure[data-chart="map"] .readout').textContent));
+  assert.match(await text(page, 'figure[data-chart="map"] .readout'), /dead neurons/);
 });
 
 test('accessibility: axe-core finds no serious or critical violation, at load and mid-training, in both modes', async () => {

@@ -98,9 +98,6 @@ test('a screenshot of the trails at 1024x768; Reset clears the path', async () =
   await page.click('#reset');
   await until(page, () => document.getElementById('path-frame').disabled);
   assert.match((await shown()).out, /^live, step 0$/);
-  // The readout's text goes in with the next animation frame after the slider's state.
-  await until(page, () => !/The path/.test(document.querySelector('figure[data-chart="embedding"] .readout').innerText))
-    .catch(() => {});
   assert.doesNotMatch(await readout(), /The path/);
   assert.deepEqual(app.errors(), []);
 });
