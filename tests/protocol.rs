@@ -403,9 +403,13 @@ fn quoted_after<'a>(text: &'a str, prefix: &str) -> Vec<(&'a str, &'a str)> {
     out
 }
 
-/// A `type:` that is not a message: an element's or the Worker's option.
+/// A `type:` that is not a message of the lab: an element's or the Worker's option, or the
+/// worker script's own question (`files`, answered by worker.js on the page's port).
 fn is_dom_option(line: &str) -> bool {
-    line.contains("el('") || line.contains("new Worker(")
+    line.contains("el('")
+        || line.contains("new Worker(")
+        || line.contains("type === 'files'")
+        || line.contains("type: 'files'")
 }
 
 #[test]

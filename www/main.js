@@ -11,6 +11,7 @@ import { createPresentation } from './js/present.js';
 import { createRuns } from './js/runs.js';
 import { createPicking } from './js/pick.js';
 import { createPath } from './js/path.js';
+import { startOffline } from './sw-register.js';
 
 const simdOption = new URLSearchParams(location.search).get('simd');
 const threadsOption = new URLSearchParams(location.search).get('threads');
@@ -183,6 +184,22 @@ function startWorker() {
   w.postMessage(init);
 }
 
+/**
+ * The URLs of the files the trainer's worker loaded (its training build), asked on a port of its
+ * own so that only this tab's worker answers; none if it does not answer in 30 s.
+ * @returns {Promise<string[]>}
+ */
+function trainerFiles() {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    const done = (urls) => { clearTimeout(timer); port1.close(); resolve(urls); };
+    const timer = setTimeout(() => done([]), 30_000);
+    port1.onmessage = (e) => done(Array.isArray(e.data) ? e.data : []);
+    if (S.worker && !S.dead) S.worker.postMessage({ type: 'files' }, [port2]);
+    else done([]);
+  });
+}
+
 // A restart that crashes again soon is not tried the same way twice: the first restart keeps
 // the data and the settings, the next keeps the data with the chapter's own settings, the one
 // after that goes back to the default names. No loop on a file or settings that fail again.
@@ -241,6 +258,7 @@ window.addEventListener('unhandledrejection', (e) => {
 
 // The worker starts first: its wasm compile, names and model set-up overlap the page's own.
 startWorker();
+startOffline(trainerFiles);
 const module = await import(PAGE_MODULE);
 await module.default();
 S.wasm = module;

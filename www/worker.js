@@ -9,13 +9,17 @@ let lab = null;
 let dead = false;
 const queue = [];
 
-// sw-register.js asks on this channel for the files this worker loaded (its training build), to
-// store them for offline visits (the page's own entries do not list a worker's); the answer waits
-// until the build is loaded.
+// The page asks this worker, and only this worker, for the files it loaded (its training build),
+// to store them for offline visits (the page's own entries do not list a worker's): a `files`
+// message carrying a port of its own, answered on that port once the build is loaded. Nothing
+// goes out on a channel other tabs share.
 let markLoaded;
 const loaded = new Promise((resolve) => { markLoaded = resolve; });
-const files = new BroadcastChannel('makemore-lab-files');
-files.onmessage = () => loaded.then(() => files.postMessage(performance.getEntriesByType('resource').map((e) => e.name)));
+
+/** Answers a `files` question on its port: the URLs this worker fetched. */
+function answerFiles(port) {
+  loaded.then(() => port.postMessage(performance.getEntriesByType('resource').map((e) => e.name)));
+}
 
 function fail(message) {
   if (dead) return;
@@ -103,7 +107,9 @@ async function start(init) {
 
 self.onmessage = (e) => {
   const msg = e.data;
-  if (msg?.type === 'init') start(msg);
+  if (msg?.type === 'files') {
+    if (e.ports[0]) answerFiles(e.ports[0]);
+  } else if (msg?.type === 'init') start(msg);
   else if (!lab) queue.push(msg);
   else handle(msg);
 };
