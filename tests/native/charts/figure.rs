@@ -1,8 +1,8 @@
 //! The stand-alone figure of a saved PNG: bold caption on top, the chart, every text line below
 //! (wrapped, or cut with an ellipsis), on white; too small an area is an error, not a panic.
 
-use crate::bars::{rects_of, texts_at, vocab_probs};
-use crate::support::*;
+use super::bars::{rects_of, texts_at, vocab_probs};
+use super::support::*;
 use makemore_lab::charts::*;
 use plotters::prelude::*;
 

@@ -1,7 +1,7 @@
 //! Bar charts: the sampler's sorted distribution with its highlighted choice and reference line,
 //! "score a name" (unsorted, every bar labelled), thousands of bars, empty and odd data.
 
-use crate::support::*;
+use super::support::*;
 use makemore_lab::charts::*;
 use plotters::prelude::*;
 

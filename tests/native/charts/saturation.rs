@@ -1,6 +1,6 @@
 //! The |h| > 0.99 saturation map: pixels match the matrix; bad shapes and empty data.
 
-use crate::support::*;
+use super::support::*;
 use makemore_lab::charts::*;
 use plotters::prelude::*;
 

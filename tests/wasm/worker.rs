@@ -3,9 +3,12 @@
 //! malformed messages with typed notices, and gets a random seed from the worker's crypto.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+mod support;
+
+use js_sys::{Array, Reflect, Uint8Array};
 use makemore_lab::data::DEFAULT_NAMES;
 use makemore_lab::web::WorkerLab;
+use support::{msg, obj};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -17,18 +20,6 @@ fn get(o: &JsValue, k: &str) -> JsValue {
 
 fn text(o: &JsValue, k: &str) -> String {
     get(o, k).as_string().unwrap_or_default()
-}
-
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in pairs {
-        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
-    }
-    o.into()
-}
-
-fn msg(kind: &str) -> JsValue {
-    obj(&[("type", JsValue::from_str(kind))])
 }
 
 fn small_names() -> String {

@@ -1,6 +1,6 @@
 //! The mini-batch loss chart: lines, markers, legend, decimation of long runs, empty and NaN data.
 
-use crate::support::*;
+use super::support::*;
 use makemore_lab::charts::*;
 use std::time::Instant;
 

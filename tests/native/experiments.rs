@@ -1,15 +1,12 @@
 //! BREAK IT: each experiment's tell-tale number in a short run, checked against the chapter it
 //! starts from (where the same check must fail), so a test passes only because of the change.
 
-mod support;
-
-use support::data;
+use crate::support::{data, runner};
 
 use makemore_lab::diagnostics::{first_layer, layer_diagnostics, update_ratios, LayerDiag};
 use makemore_lab::experiments::{self, CHARTS, NAMES};
 use makemore_lab::presets::{self, Preset};
 use makemore_lab::train::{DivergeCause, Split, StepError, Trainer};
-use std::process::Command;
 
 fn broken(name: &str) -> Preset {
     experiments::experiment(name).unwrap().preset()
@@ -248,13 +245,12 @@ fn bn_zero_spread_stops_at_the_first_step_and_names_the_cause() {
 
 #[test]
 fn the_runner_runs_an_experiment_and_lists_them_all() {
-    let bin = env!("CARGO_BIN_EXE_makemore-lab");
-    let help = Command::new(bin).arg("--help").output().unwrap();
+    let help = runner().arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&help.stderr);
     for name in NAMES {
         assert!(help.contains(name), "{name} missing from the help");
     }
-    let out = Command::new(bin)
+    let out = runner()
         .args([
             "run",
             "--experiment",
@@ -277,7 +273,7 @@ fn the_runner_runs_an_experiment_and_lists_them_all() {
     assert_eq!(j["preset"], "kaiming");
     assert!(j["steps"].as_u64().unwrap() < 50, "stopped early: {j}");
     assert!(j["diverged"].is_string(), "{j}");
-    let bad = Command::new(bin)
+    let bad = runner()
         .args(["run", "--experiment", "nope"])
         .output()
         .unwrap();

@@ -2,9 +2,7 @@
 //! its printed line, BatchNorm's running statistics against the batch's, and the loss in train
 //! mode against eval mode.
 
-mod support;
-
-use support::trained;
+use crate::support::trained;
 
 use makemore_lab::diagnostics::{
     batchnorm_running, py_e, py_plus_f, train_vs_eval_loss, weight_grads, Stats, WeightGrad,

@@ -1,6 +1,6 @@
 //! Histograms as lines or bars, the side-by-side pair, empty and invalid data.
 
-use crate::support::*;
+use super::support::*;
 use makemore_lab::charts::*;
 
 /// A density histogram of tanh(k * normal) on [-1, 1], like a layer's activations.

@@ -2,9 +2,7 @@
 //! hold (first loss, saturation, BatchNorm statistics, the finder's knee). The full-length runs
 //! are in the README's reproduction table.
 
-mod support;
-
-use support::data;
+use crate::support::data;
 
 use makemore_lab::data::Dataset;
 use makemore_lab::diagnostics::{self, first_layer, layer_diagnostics, update_ratios};

@@ -1,18 +1,14 @@
 //! The worker's loop natively, with a fake clock: requests in, events out, time slices of work
 //! and reports at the page's rates (src/session/lab.rs).
 
+use crate::support::few_names;
 use makemore_lab::charts::ChartSpec;
-use makemore_lab::data::DEFAULT_NAMES;
 use makemore_lab::session::history::POINTS;
 use makemore_lab::session::lab::{Lab, DIAG_MS, PROGRESS_MS, SLICE_MS};
 use makemore_lab::session::protocol::{
     ChartId, ChartView, Event, Level, ProgressView, Request, Topic,
 };
 use std::collections::BTreeMap;
-
-fn few_names(n: usize) -> String {
-    DEFAULT_NAMES.lines().take(n).collect::<Vec<_>>().join("\n")
-}
 
 /// A clock that moves on `per_call` ms each time it is read: a step of training reads it once,
 /// so `per_call` is also the fake duration of a step.

@@ -2,7 +2,7 @@
 //! a letter's nearest neighbours, a map cell's example and neuron, a dead column, a layer picked
 //! in one chart standing out in the others; and every picked chart drawn on a bitmap.
 
-use crate::support::*;
+use super::support::*;
 use makemore_lab::charts::*;
 use makemore_lab::session::picked::describe;
 use plotters::prelude::*;

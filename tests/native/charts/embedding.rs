@@ -1,6 +1,6 @@
 //! The embedding scatter: a letter on each dot; empty, NaN and coincident points.
 
-use crate::support::*;
+use super::support::*;
 use makemore_lab::charts::*;
 
 pub fn alphabet_points() -> Vec<CharPoint> {

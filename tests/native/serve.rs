@@ -1,13 +1,11 @@
 //! The dev server (`cargo xtask serve`) and the site's headers: each test starts the server on
-//! 127.0.0.1, port 0, in a thread, and sends raw requests. xtask's serve.rs and site.rs are
-//! std-only, so they compile into this test as they are (xtask itself has no test build: it links
-//! wasm-bindgen's whole tool chain).
+//! 127.0.0.1, port 0, in a thread, and sends raw requests. xtask's serve.rs (as `server`) and
+//! site.rs (at the crate root, where serve.rs finds it) are std-only, so they compile into these
+//! tests as they are (xtask itself has no test build: it links wasm-bindgen's whole tool chain).
 
-#[path = "../xtask/src/serve.rs"]
+#[path = "../../xtask/src/serve.rs"]
 #[allow(dead_code)] // `serve` (the command's entry) is not called here
-mod serve;
-#[path = "../xtask/src/site.rs"]
-mod site;
+mod server;
 
 use std::fs;
 use std::io::{Read, Write};
@@ -17,7 +15,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use serve::Limits;
+use crate::site;
+use server::Limits;
 
 fn www() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("www")
@@ -45,7 +44,7 @@ fn start(dir: &Path, limits: Limits) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let dir = dir.to_path_buf();
-    thread::spawn(move || serve::run(listener, &dir, limits).unwrap());
+    thread::spawn(move || server::run(listener, &dir, limits).unwrap());
     addr
 }
 
@@ -171,7 +170,7 @@ fn only_localhost_names_are_accepted_as_host() {
     }
     let no_host = send(addr, b"GET /a.txt HTTP/1.1\r\n\r\n");
     assert_eq!(status(&no_host), "HTTP/1.1 400 Bad Request");
-    assert!(serve::local_host("localhost", 80) && serve::local_host("[::1]", 80));
+    assert!(server::local_host("localhost", 80) && server::local_host("[::1]", 80));
 }
 
 #[test]
@@ -271,7 +270,7 @@ fn connections_beyond_the_cap_get_503() {
 
 #[test]
 fn the_log_line_escapes_control_characters() {
-    let line = serve::log_line("GET", "/\u{1b}[2J\u{1b}]0;pwned\u{7}\r\nx", "404 Not Found");
+    let line = server::log_line("GET", "/\u{1b}[2J\u{1b}]0;pwned\u{7}\r\nx", "404 Not Found");
     assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
     assert_eq!(
         line,

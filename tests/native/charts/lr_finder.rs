@@ -1,6 +1,6 @@
 //! The learning-rate finder chart: the sweep, its smoothed curve and the suggested rate.
 
-use crate::support::*;
+use super::support::*;
 use makemore_lab::charts::*;
 
 pub fn lr_sweep(n: usize) -> (Vec<f32>, Vec<f32>) {

@@ -3,9 +3,7 @@
 //! refusal of another vocabulary, another shape or a damaged file, and the same mean loss from
 //! the file alone in numpy (`tests/reference/load_weights.py`).
 
-mod support;
-
-use support::{data, trained};
+use crate::support::{data, trained};
 
 use makemore_lab::data::{build_dataset, default_words, Vocab, DEFAULT_NAMES};
 use makemore_lab::export::safetensors;

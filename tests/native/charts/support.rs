@@ -121,20 +121,20 @@ pub fn bitmap(w: u32, h: u32, draw: impl FnOnce(&BitmapArea) -> Result<(), Chart
 
 /// `svg(w, h, draw)`, and with `CHARTS_GALLERY=<dir>` the chart is also written as
 /// `<dir>/<name>.svg` and, as the bitmap backend draws it (without text), `<dir>/<name>.bmp`, to
-/// look at: `CHARTS_GALLERY=/tmp/charts cargo test --test charts`, then open them in a browser.
+/// look at: `CHARTS_GALLERY=/tmp/charts cargo test --test native charts::`, then open them in a browser.
 /// (A macro: the draw closure is generic over the backend, so it is written out once per backend.)
 macro_rules! shown {
     ($name:expr, $w:expr, $h:expr, $draw:expr) => {{
         let (name, w, h): (&str, u32, u32) = ($name, $w, $h);
-        let s = $crate::support::svg(w, h, $draw);
+        let s = $crate::charts::support::svg(w, h, $draw);
         if let Some(dir) = std::env::var_os("CHARTS_GALLERY") {
             let dir = std::path::PathBuf::from(dir);
             std::fs::create_dir_all(&dir).unwrap();
             std::fs::write(dir.join(format!("{name}.svg")), &s).unwrap();
-            let rgb = $crate::support::bitmap(w, h, $draw);
+            let rgb = $crate::charts::support::bitmap(w, h, $draw);
             std::fs::write(
                 dir.join(format!("{name}.bmp")),
-                $crate::support::bmp(&rgb, w, h),
+                $crate::charts::support::bmp(&rgb, w, h),
             )
             .unwrap();
         }

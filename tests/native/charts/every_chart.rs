@@ -1,9 +1,9 @@
 //! All charts together: odd and tiny sizes, and split drawing areas.
 
-use crate::embedding::alphabet_points;
-use crate::histograms::tanh_hist;
-use crate::lr_finder::lr_sweep;
-use crate::support::*;
+use super::embedding::alphabet_points;
+use super::histograms::tanh_hist;
+use super::lr_finder::lr_sweep;
+use super::support::*;
 use makemore_lab::charts::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -1,10 +1,6 @@
 //! The headless runner's interface, which scripts rely on.
 
-use std::process::Command;
-
-fn runner() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_makemore-lab"))
-}
+use crate::support::runner;
 
 #[test]
 fn json_has_the_documented_fields() {

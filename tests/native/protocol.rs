@@ -1,7 +1,7 @@
 //! The protocol between the page and the worker (src/session/protocol.rs): every message's `type`
 //! tag is listed, and the page's scripts use exactly the tags, charts and topics Rust has.
 
-use makemore_lab::data::DEFAULT_NAMES;
+use crate::support::few_names;
 use makemore_lab::session::link::PageOptions;
 use makemore_lab::session::protocol::{
     ChartId, Event, ExportKind, Level, Notice, Request, SampleView, SamplerAction, Topic,
@@ -127,11 +127,7 @@ fn event_index(e: &Event) -> usize {
 }
 
 fn one_of_each_event() -> Vec<Event> {
-    let names = DEFAULT_NAMES
-        .lines()
-        .take(300)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let names = few_names(300);
     let mut s = Session::new(names.as_bytes(), "test").unwrap();
     s.start().unwrap();
     s.train(2, || false);
@@ -563,16 +559,7 @@ fn the_data_header_shows_fields_of_the_data_view() {
         .map(|k| k.trim().trim_matches(['\'', '"']))
         .collect();
     assert!(!shown.is_empty());
-    let s = Session::new(
-        DEFAULT_NAMES
-            .lines()
-            .take(300)
-            .collect::<Vec<_>>()
-            .join("\n")
-            .as_bytes(),
-        "t",
-    )
-    .unwrap();
+    let s = Session::new(few_names(300).as_bytes(), "t").unwrap();
     let view = serde_json::to_value(views::data_view(&s)).unwrap();
     for k in shown {
         assert!(

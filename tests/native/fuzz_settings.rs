@@ -5,7 +5,7 @@
 //! names the knob; a link either sets up a run whose settings pass `validate`, or the lab starts
 //! with the defaults and says why.
 
-use makemore_lab::data::DEFAULT_NAMES;
+use crate::support::few_names;
 use makemore_lab::rng::Rng;
 use makemore_lab::session::lab::Lab;
 use makemore_lab::session::link::Link;
@@ -135,11 +135,7 @@ fn every_knob_takes_a_value_exactly_or_refuses_it_by_name() {
 
 #[test]
 fn a_link_sets_up_a_valid_run_or_the_defaults_with_a_reason() {
-    let names: String = DEFAULT_NAMES
-        .lines()
-        .take(500)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let names: String = few_names(500);
     let mut rng = Rng::new(11);
     let mut opened = 0;
     let mut refused = 0;

@@ -21,7 +21,7 @@ fn meta(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 ///      "b1": np.array([0.125, 1e-8, -7.0], dtype=np.float32)}
 /// save(t, metadata={"format": "pt", "note": "quote \" and é"})
 /// ```
-const HF: &[u8] = include_bytes!("corpus/safetensors/huggingface.safetensors");
+const HF: &[u8] = include_bytes!("../corpus/safetensors/huggingface.safetensors");
 const C: [f32; 6] = [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5];
 const W1: [f32; 3] = [1.5, -2.25, 3.0];
 const B1: [f32; 3] = [0.125, 1e-8, -7.0];

@@ -1,8 +1,8 @@
 //! The embedding's path in the session: snapshots over a run, the slider's positions, one
 //! projection for every snapshot, and the size of what the worker sends.
 
+use crate::support::few_names;
 use makemore_lab::charts::{ChartSpec, EmbeddingSpec};
-use makemore_lab::data::DEFAULT_NAMES;
 use makemore_lab::diagnostics::{self, Projection};
 use makemore_lab::session::embedding_path::MAX_FRAMES;
 use makemore_lab::session::lab::Lab;
@@ -10,17 +10,9 @@ use makemore_lab::session::path_view::{embedding_chart, path_view, TRAIL_POINTS}
 use makemore_lab::session::protocol::{Event, Request};
 use makemore_lab::session::Session;
 
-fn names() -> String {
-    DEFAULT_NAMES
-        .lines()
-        .take(600)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// A session of the embed-2d chapter (or n_embd = 10) trained `steps` steps.
 fn trained(n_embd: Option<&str>, steps: usize) -> Session {
-    let mut s = Session::new(names().as_bytes(), "test").unwrap();
+    let mut s = Session::new(few_names(600).as_bytes(), "test").unwrap();
     s.choose_chapter("embed-2d").unwrap();
     if let Some(n) = n_embd {
         s.apply_settings([("n_embd", n)]).unwrap();
@@ -189,7 +181,7 @@ fn one_basis_projects_every_snapshot_of_a_view() {
 #[test]
 fn the_worker_answers_the_slider_with_a_small_message() {
     let (mut lab, _) = Lab::new(
-        names().as_bytes(),
+        few_names(600).as_bytes(),
         "test",
         "native",
         Some("?chapter=embed-2d"),
@@ -230,7 +222,7 @@ fn the_worker_answers_the_slider_with_a_small_message() {
 
 #[test]
 fn an_undone_step_leaves_no_snapshot_of_it() {
-    let mut s = Session::new(names().as_bytes(), "test").unwrap();
+    let mut s = Session::new(few_names(600).as_bytes(), "test").unwrap();
     s.choose_chapter("fix-softmax").unwrap();
     s.set_steps("1000", false).unwrap();
     s.start().unwrap();

@@ -2,11 +2,14 @@
 //! canvas (its pixels change), and bad specs give an error instead of a panic.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Array, Object, Reflect};
+mod support;
+
+use js_sys::{Array, Reflect};
 use makemore_lab::charts::{ChartSpec, LossSpec, SaturationSpec, SeriesSpec};
 use makemore_lab::data::DEFAULT_NAMES;
 use makemore_lab::web::{self, WorkerLab};
 use serde::Serialize;
+use support::{msg, obj};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -43,14 +46,6 @@ fn colored(px: &[u8], rgb: [u8; 3]) -> usize {
     px.chunks(4)
         .filter(|p| (0..3).all(|i| (p[i] as i32 - rgb[i] as i32).abs() < 40) && p[3] > 200)
         .count()
-}
-
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in pairs {
-        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
-    }
-    o.into()
 }
 
 fn s(v: &str) -> JsValue {
@@ -106,9 +101,9 @@ fn every_chart_the_worker_sends_draws() {
     let mut lab = WorkerLab::new(init, None).unwrap();
     lab.start_events();
     for _ in 0..3 {
-        lab.handle(obj(&[("type", s("step"))]));
+        lab.handle(msg("step"));
     }
-    let events = Array::from(&lab.handle(obj(&[("type", s("step"))])));
+    let events = Array::from(&lab.handle(msg("step")));
     let mut drawn = Vec::new();
     for e in events.iter() {
         for key in ["progress", "diag"] {

@@ -1,6 +1,6 @@
 //! Update:data ratios: one line per parameter, the 1e-3 reference line, empty and NaN data.
 
-use crate::support::*;
+use super::support::*;
 use makemore_lab::charts::*;
 use plotters::prelude::*;
 

@@ -2,9 +2,7 @@
 //! weights, BatchNorm statistics and layer outputs and gradients, for the small MLP and the deep model, over 2 and 3 threads
 //! (3 leaves ragged blocks everywhere).
 
-mod support;
-
-use support::data;
+use crate::support::data;
 
 use makemore_lab::model::Mlp;
 use makemore_lab::pool::Par;

@@ -1,6 +1,7 @@
 //! The lab session, natively: what the page's worker does, without a browser.
 //! Most tests use the first 600 default names and small step counts (debug builds are slow).
 
+use crate::support::few_names;
 use makemore_lab::charts::ChartSpec;
 use makemore_lab::data::{build_dataset, parse_names, Vocab, DEFAULT_NAMES, MAX_FILE_BYTES};
 use makemore_lab::diagnostics;
@@ -9,10 +10,6 @@ use makemore_lab::presets;
 use makemore_lab::session::protocol::{ChartId, ChartView, Level};
 use makemore_lab::session::*;
 use makemore_lab::train::{Split, Trainer};
-
-fn few_names(n: usize) -> String {
-    DEFAULT_NAMES.lines().take(n).collect::<Vec<_>>().join("\n")
-}
 
 /// A session on 600 names at a chapter, with a small budget.
 fn small(chapter: &str, steps: usize) -> Session {
