@@ -12,6 +12,7 @@ pub mod kernels;
 pub mod layers;
 pub mod loss;
 pub mod model;
+mod named;
 pub mod pool;
 pub mod presets;
 pub mod rng;

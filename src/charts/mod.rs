@@ -3,8 +3,9 @@
 //!
 //! Every chart is one function `draw_xxx(root, &XxxData) -> Result<(), ChartError>` that fills
 //! `root` (white) and draws into it; `root` may be a part of a larger area (`split_evenly`), and
-//! the caller calls `root.present()` when everything is drawn (the SVG backend needs it). The data structs hold plain slices, never model types, so
-//! this module depends on nothing else in the crate. Empty data (or data that is all NaN/inf)
+//! the caller calls `root.present()` when everything is drawn (the SVG backend needs it). The data
+//! structs hold plain slices, never model types, so this module depends on nothing else in the
+//! crate (but `named_enum!`, for the charts' ids: `ChartId`). Empty data (or data that is all NaN/inf)
 //! draws a frame saying "no data yet"; non-finite values are skipped; nothing panics.
 //!
 //! Text: on the page, plotters measures text through the DOM and the canvas draws it, so charts
@@ -22,6 +23,7 @@ mod common;
 mod embedding;
 mod figure;
 mod histograms;
+mod id;
 mod loss;
 mod lr_finder;
 mod pick;
@@ -34,6 +36,7 @@ pub use bars::draw_bars;
 pub use embedding::{draw_embedding, draw_embedding_path, MAX_LABELS as EMBEDDING_MAX_LABELS};
 pub use figure::draw_figure;
 pub use histograms::{draw_histogram_pair, draw_histograms};
+pub use id::ChartId;
 pub use loss::draw_loss;
 pub use lr_finder::draw_lr_finder;
 pub use pick::{locate, locate_on, nearest, pick, pick_on, step, Move, Pick, Probe, NEIGHBOURS};

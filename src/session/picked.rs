@@ -2,7 +2,7 @@
 //! keyboard twin): a letter's nearest neighbours, a map cell's example and neuron, a layer's
 //! line in each per-layer chart. Made from the chart spec the page holds.
 
-use super::protocol::ChartId;
+use crate::charts::ChartId;
 use crate::charts::{nearest, ChartSpec, Pick, NEIGHBOURS};
 
 /// The charts the page lets one point at, each with the slot its pick is kept in: the per-layer

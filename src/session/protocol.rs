@@ -8,7 +8,7 @@
 //! the specs with the same wasm module's `draw_chart`.
 
 use super::link::PageOptions;
-use crate::charts::ChartSpec;
+use crate::charts::{ChartId, ChartSpec};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -271,71 +271,6 @@ pub enum Topic {
     Weights,
     /// The step-through sampler and the name scores.
     Sampler,
-}
-
-/// The page's charts, by the `data-chart` name of their figure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChartId {
-    Loss,
-    Lr,
-    Embedding,
-    Preact,
-    Map,
-    Ratios,
-    Acts,
-    Grads,
-    Kaiming,
-    /// The step-through sampler's softmax over the vocabulary.
-    Sampler,
-    /// A typed name's characters and their probabilities.
-    Score,
-    /// Each weight matrix's gradient (the lecture's legend: mean, std, grad:data ratio).
-    WeightGrads,
-    /// BatchNorm's running mean and variance against the last batch's.
-    Running,
-}
-
-impl ChartId {
-    pub const ALL: [ChartId; 13] = [
-        ChartId::Loss,
-        ChartId::Lr,
-        ChartId::Embedding,
-        ChartId::Preact,
-        ChartId::Map,
-        ChartId::Ratios,
-        ChartId::Acts,
-        ChartId::Grads,
-        ChartId::Kaiming,
-        ChartId::Sampler,
-        ChartId::Score,
-        ChartId::WeightGrads,
-        ChartId::Running,
-    ];
-
-    /// The chart of a `data-chart` name.
-    pub fn from_name(name: &str) -> Option<ChartId> {
-        ChartId::ALL.into_iter().find(|c| c.name() == name)
-    }
-
-    /// The name in `data-chart` (and in the page's scripts).
-    pub fn name(self) -> &'static str {
-        match self {
-            ChartId::Loss => "loss",
-            ChartId::Lr => "lr",
-            ChartId::Embedding => "embedding",
-            ChartId::Preact => "preact",
-            ChartId::Map => "map",
-            ChartId::Ratios => "ratios",
-            ChartId::Acts => "acts",
-            ChartId::Grads => "grads",
-            ChartId::Kaiming => "kaiming",
-            ChartId::Sampler => "sampler",
-            ChartId::Score => "score",
-            ChartId::WeightGrads => "weight_grads",
-            ChartId::Running => "running",
-        }
-    }
 }
 
 /// One chart as the page shows it: the caption above, the spec to draw, the text twin below.

@@ -4,9 +4,10 @@
 
 use super::format;
 use super::protocol::{
-    ChartId, ChartView, DataView, DiagView, ExperimentInfo, ProgressView, RunRow, RunView,
+    ChartView, DataView, DiagView, ExperimentInfo, ProgressView, RunRow, RunView,
 };
 use super::{RunRecord, Session, Setup, StepDiag, HIST_BINS, PREVIEW_NAMES};
+use crate::charts::ChartId;
 use crate::charts::{
     BarsSpec, ChartSpec, EmbeddingSpec, HistSeriesSpec, HistogramSpec, LossSpec, LrFinderSpec,
     SaturationSpec, SeriesSpec, UpdateRatioSpec,

@@ -2,12 +2,11 @@
 //! and reports at the page's rates (src/session/lab.rs).
 
 use crate::support::few_names;
+use makemore_lab::charts::ChartId;
 use makemore_lab::charts::ChartSpec;
 use makemore_lab::session::history::POINTS;
 use makemore_lab::session::lab::{Lab, DIAG_MS, PROGRESS_MS, SLICE_MS};
-use makemore_lab::session::protocol::{
-    ChartId, ChartView, Event, Level, ProgressView, Request, Topic,
-};
+use makemore_lab::session::protocol::{ChartView, Event, Level, ProgressView, Request, Topic};
 use std::collections::BTreeMap;
 
 /// A clock that moves on `per_call` ms each time it is read: a step of training reads it once,

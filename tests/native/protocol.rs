@@ -2,9 +2,10 @@
 //! tag is listed, and the page's scripts use exactly the tags, charts and topics Rust has.
 
 use crate::support::few_names;
+use makemore_lab::charts::ChartId;
 use makemore_lab::session::link::PageOptions;
 use makemore_lab::session::protocol::{
-    ChartId, Event, ExportKind, Level, Notice, Request, SampleView, SamplerAction, Topic,
+    Event, ExportKind, Level, Notice, Request, SampleView, SamplerAction, Topic,
 };
 use makemore_lab::session::{path_view, views, Session};
 use std::collections::{BTreeMap, BTreeSet};
@@ -331,11 +332,11 @@ fn chart_ids_and_topics_are_named_as_serde_writes_them() {
             ChartId::Ratios => 5,
             ChartId::Acts => 6,
             ChartId::Grads => 7,
-            ChartId::Kaiming => 8,
-            ChartId::Sampler => 9,
-            ChartId::Score => 10,
-            ChartId::WeightGrads => 11,
-            ChartId::Running => 12,
+            ChartId::WeightGrads => 8,
+            ChartId::Running => 9,
+            ChartId::Sampler => 10,
+            ChartId::Score => 11,
+            ChartId::Kaiming => 12,
         };
         assert_eq!(place, i);
         assert_eq!(

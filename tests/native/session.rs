@@ -2,12 +2,13 @@
 //! Most tests use the first 600 default names and small step counts (debug builds are slow).
 
 use crate::support::few_names;
+use makemore_lab::charts::ChartId;
 use makemore_lab::charts::ChartSpec;
 use makemore_lab::data::{build_dataset, parse_names, Vocab, DEFAULT_NAMES, MAX_FILE_BYTES};
 use makemore_lab::diagnostics;
 use makemore_lab::layers::Layer;
 use makemore_lab::presets;
-use makemore_lab::session::protocol::{ChartId, ChartView, Level};
+use makemore_lab::session::protocol::{ChartView, Level};
 use makemore_lab::session::*;
 use makemore_lab::train::{Split, Trainer};
 
