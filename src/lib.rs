@@ -8,6 +8,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod experiments;
 pub mod export;
+pub mod format;
 pub mod kernels;
 pub mod layers;
 pub mod loss;

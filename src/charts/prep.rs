@@ -168,7 +168,7 @@ pub fn finite_bounds(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)
 }
 
 /// A count with thousands separators, as every figure of the page writes it: 182625 ->
-/// "182,625" (`session::format::count` is this).
+/// "182,625" (`format::count` is this).
 pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();

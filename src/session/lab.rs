@@ -6,7 +6,8 @@
 
 use super::link::{Link, PageOptions};
 use super::protocol::{Event, Level, Request, RunRow, SampleView, Topic};
-use super::{format, views, Session, Setup};
+use super::{views, Session, Setup};
+use crate::format;
 
 /// Length of a slice of work: the page's messages (Pause, Step) wait at most this long.
 pub const SLICE_MS: f64 = 40.0;

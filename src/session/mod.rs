@@ -8,7 +8,8 @@
 //! - `history`: the run's loss, rates and ratios at bounded resolution;
 //! - `embedding_path`: snapshots of the embedding over the run, for the page's slider;
 //! - `rollback`: what puts a step back when its loss shows the previous update blew up;
-//! - `format`: every number as the page writes it.
+//!
+//! Every number the page shows is written by `crate::format`.
 //!
 //! `Session` itself is the lab's state machine: the names and their `Dataset`, the settings of
 //! the current run (a chapter of the lesson, maybe changed knob by knob), the `Trainer`, a
@@ -20,7 +21,6 @@
 
 pub mod embedding_path;
 pub mod export;
-pub mod format;
 pub mod history;
 pub mod lab;
 pub mod link;
@@ -33,6 +33,7 @@ pub mod views;
 use crate::data::{parse_names, Dataset, MAX_NAME_CHARS, SPLIT_SEED};
 use crate::diagnostics::{self, FirstLayer, LayerDiag};
 use crate::experiments;
+use crate::format;
 use crate::pool::Par;
 use crate::presets;
 use crate::rng::{self, Rng};

@@ -10,9 +10,10 @@
 
 use super::embedding_path::EmbeddingPath;
 use super::protocol::{ChartView, PathView};
-use super::{format, views, Session};
+use super::{views, Session};
 use crate::charts::{ChartSpec, EmbeddingPathSpec};
 use crate::diagnostics::{self, Projection};
+use crate::format;
 
 /// Most points of a trail: a longer path is sampled evenly (its first and last kept), so the
 /// chart sent twice a second stays small.

@@ -2,7 +2,6 @@
 //! description, the status of training, and every chart as a spec with its caption and text
 //! twin. The page only places these; every word and figure is written here.
 
-use super::format;
 use super::protocol::{
     ChartView, DataView, DiagView, ExperimentInfo, ProgressView, RunRow, RunView,
 };
@@ -14,6 +13,7 @@ use crate::charts::{
 };
 use crate::diagnostics::{self, Histogram, LayerDiag, Projection, Stats, LR_SMOOTH_WINDOW};
 use crate::experiments::{self, Experiment};
+use crate::format;
 use crate::presets;
 use crate::train::Schedule;
 

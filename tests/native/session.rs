@@ -6,6 +6,7 @@ use makemore_lab::charts::ChartId;
 use makemore_lab::charts::ChartSpec;
 use makemore_lab::data::{build_dataset, parse_names, Vocab, DEFAULT_NAMES, MAX_FILE_BYTES};
 use makemore_lab::diagnostics;
+use makemore_lab::format;
 use makemore_lab::layers::Layer;
 use makemore_lab::presets;
 use makemore_lab::session::protocol::{ChartView, Level};

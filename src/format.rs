@@ -1,4 +1,5 @@
-//! Numbers as the page shows them. Every figure on the page is formatted here, once.
+//! Numbers as the page shows them. Every figure on the page is formatted here, once: the lesson's
+//! texts and the session's views use these functions (the charts' own tick labels are theirs).
 
 /// A count with thousands separators: 182625 -> "182,625" (the charts' own, so a chart and its
 /// text write counts alike).
