@@ -25,6 +25,11 @@ pub fn plain(x: f32) -> String {
     }
 }
 
+/// A value to one decimal, for a rough size: 5.477 -> "5.5".
+pub fn tenths(x: f32) -> String {
+    format!("{x:.1}")
+}
+
 /// A fraction as a percentage with one decimal: 0.032 -> "3.2%".
 pub fn pct(frac: f32) -> String {
     format!("{:.1}%", frac * 100.0)

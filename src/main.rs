@@ -6,32 +6,57 @@
 
 use makemore_lab::data::{default_words, parse_names, Dataset, SPLIT_SEED};
 use makemore_lab::diagnostics;
-use makemore_lab::experiments::{self, Experiment};
+use makemore_lab::lesson::{Chapter, ChapterId, Experiment, ExperimentId, Facts};
 use makemore_lab::model::BnConfig;
-use makemore_lab::presets;
 use makemore_lab::rng::Rng;
 use makemore_lab::sample::{sample, Seen};
 use makemore_lab::train::{Schedule, Split, Trainer};
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: makemore-lab run --preset NAME [options]
+/// The usage text; the chapters and experiments are the lesson's (`lesson::ChapterId`,
+/// `lesson::ExperimentId`).
+fn usage() -> String {
+    let indent = " ".repeat(22);
+    format!(
+        "usage: makemore-lab run --preset NAME [options]
        makemore-lab run --experiment NAME [options]
 
-  --preset NAME       one of: lr-finder, embed-2d, naive, fix-softmax, fix-tanh, kaiming, batchnorm, deep
+  --preset NAME       one of: {}
   --experiment NAME   break a chapter (stops when the loss explodes past 10x its start): one of
-                      weights-x10, zero-init, lr-high, lr-low, output-not-scaled, deep-gain-1,
-                      deep-gain-3, deep-gain-5-3, no-tanh, bn-zero-spread
+{indent}{}
   --steps N           training steps (default: the notebook's; embed-2d counts the finder's 1000 too)
   --seed S            seed of the run: initial weights and batches (default 42; the 90/10 split is fixed)
   --json              print one JSON line instead of the log
   --names FILE        a names file instead of the built-in 32k names
 custom settings (change the preset):
   --n-embd N  --n-hidden N  --layers N  --batch-size N  --lr X (constant)  --batchnorm on|off
-  --samples N         names to sample at the end (default 10)";
+  --samples N         names to sample at the end (default 10)",
+        ChapterId::NAMES.join(", "),
+        wrap(&ExperimentId::NAMES.join(", "), 100 - indent.len()).join(&format!("\n{indent}")),
+    )
+}
+
+/// `text` cut into lines of at most `width` characters, at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
+}
 
 struct Args {
-    preset: String,
+    /// The chapter, broken by `experiment` if there is one.
+    chapter: Option<Chapter>,
     experiment: Option<Experiment>,
     steps: Option<usize>,
     seed: u64,
@@ -54,7 +79,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         None => return Err("missing command 'run'".into()),
     }
     let mut a = Args {
-        preset: String::new(),
+        chapter: None,
         experiment: None,
         steps: None,
         seed: 42,
@@ -75,12 +100,17 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     }
     while let Some(flag) = it.next() {
         match flag.as_str() {
-            "--preset" => a.preset = it.next().ok_or("--preset needs a name")?,
+            "--preset" => {
+                let name = it.next().ok_or("--preset needs a name")?;
+                let id = ChapterId::from_name(&name)
+                    .ok_or_else(|| format!("unknown preset '{name}'"))?;
+                a.chapter = Some(id.chapter());
+            }
             "--experiment" => {
                 let name = it.next().ok_or("--experiment needs a name")?;
-                let e = experiments::experiment(&name)
+                let id = ExperimentId::from_name(&name)
                     .ok_or_else(|| format!("unknown experiment '{name}'"))?;
-                a.experiment = Some(e);
+                a.experiment = Some(id.find().1);
             }
             "--steps" => a.steps = Some(num("--steps", it.next())?),
             "--seed" => a.seed = num("--seed", it.next())?,
@@ -103,14 +133,11 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             other => return Err(format!("unknown option '{other}'")),
         }
     }
-    match (&a.experiment, a.preset.is_empty()) {
-        (Some(_), false) => return Err("--preset and --experiment exclude each other".into()),
-        (Some(e), true) => a.preset = e.chapter.into(),
-        (None, true) => return Err("--preset or --experiment is required".into()),
-        (None, false) => {}
-    }
-    if presets::preset(&a.preset).is_none() {
-        return Err(format!("unknown preset '{}'", a.preset));
+    match (&a.experiment, &a.chapter) {
+        (Some(_), Some(_)) => return Err("--preset and --experiment exclude each other".into()),
+        (Some(e), None) => a.chapter = Some(e.id.find().0),
+        (None, None) => return Err("--preset or --experiment is required".into()),
+        (None, Some(_)) => {}
     }
     Ok(a)
 }
@@ -122,7 +149,7 @@ fn main() -> ExitCode {
             if !msg.is_empty() {
                 eprintln!("error: {msg}\n");
             }
-            eprintln!("{USAGE}");
+            eprintln!("{}", usage());
             return ExitCode::from(2);
         }
     };
@@ -159,9 +186,10 @@ fn json_num(x: f32) -> String {
 }
 
 fn run(a: &Args) -> Result<(), String> {
+    let chapter = a.chapter.as_ref().expect("checked by parse_args");
     let mut p = match &a.experiment {
-        Some(e) => e.preset(),
-        None => presets::preset(&a.preset).expect("checked by parse_args"),
+        Some(e) => chapter.broken_by(e),
+        None => chapter.clone(),
     };
     let words = match &a.names {
         None => default_words(),
@@ -209,10 +237,10 @@ fn run(a: &Args) -> Result<(), String> {
     let steps = t.train.steps;
     if !a.json {
         if let Some(e) = &a.experiment {
-            println!("experiment {} (seed {}): {}", e.name, p.train.seed, e.title);
-            println!("from chapter {}: {}", p.name, e.change);
+            println!("experiment {} (seed {}): {}", e.id, p.train.seed, e.title);
+            println!("from chapter {}: {}", p.id, e.change);
         } else {
-            println!("preset {} (seed {}): {}", p.name, p.train.seed, p.title);
+            println!("preset {} (seed {}): {}", p.id, p.train.seed, p.title);
         }
         println!("names {} | vocab {vocab_size} '{vocab_str}' | train {n_train} examples | val {n_val} examples", words.len());
         println!("Model parameters: {params}");
@@ -284,7 +312,7 @@ fn run(a: &Args) -> Result<(), String> {
             extra.push_str(&format!(",\"diverged\":{}", json_str(d)));
         }
         if let Some(e) = &a.experiment {
-            extra.push_str(&format!(",\"experiment\":{}", json_str(e.name)));
+            extra.push_str(&format!(",\"experiment\":{}", json_str(e.id.name())));
         }
         if let Some((vv, vc, cc)) = clusters {
             extra.push_str(&format!(",\"embedding_distances\":{{\"vowel_vowel\":{vv},\"vowel_consonant\":{vc},\"consonant_consonant\":{cc}}}"));
@@ -292,7 +320,7 @@ fn run(a: &Args) -> Result<(), String> {
         let names: Vec<String> = samples.iter().map(|s| json_str(&s.name)).collect();
         println!(
             "{{\"preset\":{},\"steps\":{done},\"seed\":{},\"params\":{params},\"initial_loss\":{},\"train_loss\":{},\"val_loss\":{},\"saturation_at_init\":{},\"final_minibatch_loss\":{},\"seconds\":{secs:.3},\"steps_per_s\":{:.1},\"samples\":[{}]{extra}}}",
-            json_str(p.name),
+            json_str(p.id.name()),
             a.seed,
             json_num(initial_loss),
             json_num(train_loss),
@@ -327,7 +355,8 @@ fn run(a: &Args) -> Result<(), String> {
             println!("{}. ({})", s.name, s.novelty.as_str());
         }
         if let Some(e) = &a.experiment {
-            println!("look for ({} chart): {}", e.chart, e.symptom);
+            let facts = Facts::of(&t.model.config);
+            println!("look for ({} chart): {}", e.chart, (e.symptom)(&facts));
             println!("the fix, chapter {}: {}", e.fix, e.fix_how);
         }
     }

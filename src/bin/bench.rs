@@ -22,9 +22,9 @@ use makemore_lab::benchkit::{self, MatmulKind, MatmulWorkload};
 use makemore_lab::data::{default_words, Dataset};
 use makemore_lab::kernels;
 use makemore_lab::layers::Layer;
+use makemore_lab::lesson::ChapterId;
 use makemore_lab::model::Mlp;
 use makemore_lab::pool::Par;
-use makemore_lab::presets;
 use makemore_lab::train::{Split, Trainer};
 use std::hint::black_box;
 use std::time::Instant;
@@ -142,7 +142,7 @@ fn matmul_bench(shapes: &[(usize, usize)], o: &Opts) -> MatmulResult {
 }
 
 fn trainer(preset: &str, words: &[String], par: &Par) -> Trainer {
-    let mut p = presets::preset(preset).expect("preset");
+    let mut p = ChapterId::from_name(preset).expect("a chapter").chapter();
     // A long run keeps the schedule at its first rate; the bench never finishes it.
     p.train.steps = usize::MAX / 2;
     let data = Dataset::new(words, p.model.block_size, p.train.seed);
@@ -153,7 +153,7 @@ fn trainer(preset: &str, words: &[String], par: &Par) -> Trainer {
 
 /// A trainer of `preset` at n_hidden x batch on `par`, warmed up.
 fn trainer_at(words: &[String], preset: &str, n_hidden: usize, batch: usize, par: &Par) -> Trainer {
-    let mut p = presets::preset(preset).expect("preset");
+    let mut p = ChapterId::from_name(preset).expect("a chapter").chapter();
     p.model.n_hidden = n_hidden;
     p.train.batch_size = batch;
     p.train.steps = usize::MAX / 2;

@@ -6,7 +6,7 @@
 
 use super::link::{Link, PageOptions};
 use super::protocol::{Event, Level, Request, RunRow, SampleView, Topic};
-use super::{views, Session, Setup};
+use super::{views, Session};
 use crate::format;
 
 /// Length of a slice of work: the page's messages (Pause, Step) wait at most this long.
@@ -408,10 +408,8 @@ impl Lab {
 
 /// Sets up a session as a link says: its chapter or experiment, its knobs, its learning rate.
 fn apply_link(s: &mut Session, l: &Link) -> Result<(), String> {
-    match &l.setup {
-        Some(Setup::Chapter(c)) => s.choose_chapter(c)?,
-        Some(Setup::Experiment(e)) => s.choose_experiment(e)?,
-        None => {}
+    if let Some(setup) = l.setup {
+        s.choose(setup)?;
     }
     if !l.knobs.is_empty() {
         s.apply_settings(l.knobs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;

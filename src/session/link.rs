@@ -11,7 +11,7 @@
 
 use super::settings::{Knob, Settings};
 use super::Setup;
-use crate::{experiments, presets};
+use crate::lesson::ChapterId;
 use serde::{Deserialize, Serialize};
 
 /// The page's panels a teacher can hide, by element id.
@@ -86,15 +86,8 @@ impl Link {
             let (k, v) = part.split_once('=').unwrap_or((part, ""));
             let (k, v) = (decode(k)?, decode(v)?);
             match k.as_str() {
-                "chapter" => {
-                    presets::preset(&v).ok_or_else(|| format!("there is no chapter '{v}'"))?;
-                    link.setup = Some(Setup::Chapter(v));
-                }
-                "experiment" => {
-                    experiments::experiment(&v)
-                        .ok_or_else(|| format!("there is no experiment '{v}'"))?;
-                    link.setup = Some(Setup::Experiment(v));
-                }
+                "chapter" => link.setup = Some(Setup::chapter_named(&v)?),
+                "experiment" => link.setup = Some(Setup::experiment_named(&v)?),
                 "lr_now" => link.lr_now = Some(v),
                 "present" => link.page.present = matches!(v.as_str(), "1" | "true" | ""),
                 "hide" => {
@@ -112,7 +105,7 @@ impl Link {
                 _ => {
                     let knob = Knob::find(&k)?;
                     // Checked now, so that a bad link is refused before anything changes.
-                    knob.set(&mut Settings::chapter(presets::NAMES[0])?, &v)?;
+                    knob.set(&mut Settings::chapter(ChapterId::FIRST), &v)?;
                     link.knobs.push((k, v));
                 }
             }
@@ -137,13 +130,11 @@ impl Link {
         page: &PageOptions,
     ) -> String {
         let mut parts = vec![match setup {
-            Setup::Chapter(c) => format!("chapter={}", encode(c)),
-            Setup::Experiment(e) => format!("experiment={}", encode(e)),
+            Setup::Chapter(c) => format!("chapter={}", encode(c.name())),
+            Setup::Experiment(e) => format!("experiment={}", encode(e.name())),
         }];
-        if let Ok(base) = setup.settings() {
-            for (k, v) in settings.diff(&base) {
-                parts.push(format!("{k}={}", encode(&v)));
-            }
+        for (k, v) in settings.diff(&setup.settings()) {
+            parts.push(format!("{k}={}", encode(&v)));
         }
         if let Some(x) = lr_now {
             parts.push(format!("lr_now={x}"));
@@ -166,10 +157,11 @@ impl Link {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lesson::ExperimentId;
 
     #[test]
     fn a_link_reads_back_what_it_writes() {
-        let mut s = Settings::chapter("deep").unwrap();
+        let mut s = Settings::chapter(ChapterId::Deep);
         s.set("seed", "7").unwrap();
         s.set("steps", "1000").unwrap();
         s.set("schedule_steps", "100000").unwrap();
@@ -178,14 +170,14 @@ mod tests {
             present: true,
             hidden: vec!["custom".into(), "upload".into()],
         };
-        let q = Link::query(&Setup::Chapter("deep".into()), &s, Some(0.05), &page);
+        let q = Link::query(&Setup::Chapter(ChapterId::Deep), &s, Some(0.05), &page);
         assert_eq!(
             q,
             "chapter=deep&batchnorm=first-cell&steps=1000&schedule_steps=100000&seed=7&lr_now=0.05&present=1&hide=upload,custom"
         );
         let l = Link::parse(&format!("?{q}&simd=plain")).unwrap();
-        assert_eq!(l.setup, Some(Setup::Chapter("deep".into())));
-        let mut t = Settings::chapter("deep").unwrap();
+        assert_eq!(l.setup, Some(Setup::Chapter(ChapterId::Deep)));
+        let mut t = Settings::chapter(ChapterId::Deep);
         for (k, v) in &l.knobs {
             t.set(k, v).unwrap();
         }
@@ -214,8 +206,8 @@ mod tests {
             .unwrap_err()
             .contains("no experiment 'x'"));
         let q = Link::query(
-            &Setup::Experiment("no-tanh".into()),
-            &Setup::Experiment("no-tanh".into()).settings().unwrap(),
+            &Setup::Experiment(ExperimentId::NoTanh),
+            &Setup::Experiment(ExperimentId::NoTanh).settings(),
             None,
             &PageOptions::default(),
         );

@@ -32,10 +32,9 @@ pub mod views;
 
 use crate::data::{parse_names, Dataset, MAX_NAME_CHARS, SPLIT_SEED};
 use crate::diagnostics::{self, FirstLayer, LayerDiag};
-use crate::experiments;
 use crate::format;
+use crate::lesson::{ChapterId, ExperimentId};
 use crate::pool::Par;
-use crate::presets;
 use crate::rng::{self, Rng};
 use crate::sample::{self, NameScore, Sample, Seen, Stepper};
 use crate::train::{DivergeCause, Split, StepError, Trainer, EXPLODE_FACTOR};
@@ -111,37 +110,51 @@ pub struct StepDiag {
 }
 
 /// What a run was started from: a chapter of the lesson, or a break-it experiment on one.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Setup {
-    Chapter(String),
-    Experiment(String),
+    Chapter(ChapterId),
+    Experiment(ExperimentId),
 }
 
 impl Setup {
+    /// A chapter by its name (as the page and links write it).
+    pub fn chapter_named(name: &str) -> Result<Setup, String> {
+        ChapterId::from_name(name)
+            .map(Setup::Chapter)
+            .ok_or_else(|| format!("there is no chapter '{name}'"))
+    }
+
+    /// A break-it experiment by its name.
+    pub fn experiment_named(name: &str) -> Result<Setup, String> {
+        ExperimentId::from_name(name)
+            .map(Setup::Experiment)
+            .ok_or_else(|| format!("there is no experiment '{name}'"))
+    }
+
     /// The settings the setup starts with.
-    pub fn settings(&self) -> Result<Settings, String> {
-        match self {
-            Setup::Chapter(name) => Settings::chapter(name),
-            Setup::Experiment(name) => experiments::experiment(name)
-                .map(|e| Settings::from_preset(&e.preset()))
-                .ok_or_else(|| format!("there is no experiment '{name}'")),
+    pub fn settings(&self) -> Settings {
+        match *self {
+            Setup::Chapter(id) => Settings::chapter(id),
+            Setup::Experiment(id) => {
+                let (chapter, e) = id.find();
+                Settings::from_chapter(&chapter.broken_by(&e))
+            }
         }
     }
 
-    /// The chapter (preset name): the chapter itself, or the one the experiment breaks.
-    pub fn chapter(&self) -> &str {
-        match self {
-            Setup::Chapter(name) => name,
-            Setup::Experiment(name) => experiments::experiment(name).map_or("", |e| e.chapter),
+    /// The chapter: the chapter itself, or the one the experiment breaks.
+    pub fn chapter(&self) -> ChapterId {
+        match *self {
+            Setup::Chapter(id) => id,
+            Setup::Experiment(id) => id.find().0.id,
         }
     }
 
     /// "6. Kaiming init" or "break it: weights x10 at init".
     pub fn title(&self) -> String {
-        match self {
-            Setup::Chapter(name) => presets::preset(name).map_or(String::new(), |p| p.title.into()),
-            Setup::Experiment(name) => experiments::experiment(name)
-                .map_or(String::new(), |e| format!("break it: {}", e.title)),
+        match *self {
+            Setup::Chapter(id) => id.chapter().title.into(),
+            Setup::Experiment(id) => format!("break it: {}", id.find().1.title),
         }
     }
 }
@@ -216,12 +229,16 @@ impl Session {
     /// A session on a names file, at the first chapter.
     pub fn new(bytes: &[u8], source: &str) -> Result<Session, String> {
         let words = parse_names(bytes).map_err(|e| e.to_string())?;
-        Session::from_words(words, source, presets::NAMES[0])
+        Session::from_words(words, source, ChapterId::FIRST)
     }
 
     /// A session on checked names, at a chapter.
-    pub fn from_words(words: Vec<String>, source: &str, chapter: &str) -> Result<Session, String> {
-        let settings = Settings::chapter(chapter)?;
+    pub fn from_words(
+        words: Vec<String>,
+        source: &str,
+        chapter: ChapterId,
+    ) -> Result<Session, String> {
+        let settings = Settings::chapter(chapter);
         let data = Dataset::new(&words, settings.block_size, SPLIT_SEED);
         settings.validate(data.vocab.size())?;
         let trainer = Trainer::new(
@@ -235,7 +252,7 @@ impl Session {
             source: source.to_string(),
             data,
             seen,
-            setup: Setup::Chapter(chapter.to_string()),
+            setup: Setup::Chapter(chapter),
             custom: false,
             sample_rng: Rng::new(settings.seed ^ SAMPLE_SALT),
             settings,
@@ -304,17 +321,13 @@ impl Session {
                 .as_ref()
                 .map(|f| (f.layer.act.saturated, f.layer.map.dead, f.layer.map.cols))
         });
-        let base = self.setup.settings().ok();
-        let diff: Vec<String> = base
-            .map(|b| {
-                self.settings
-                    .diff(&b)
-                    .into_iter()
-                    .filter(|(k, _)| !["steps", "seed", "schedule_steps"].contains(k))
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let diff: Vec<String> = self
+            .settings
+            .diff(&self.setup.settings())
+            .into_iter()
+            .filter(|(k, _)| !["steps", "seed", "schedule_steps"].contains(k))
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         let setup = if diff.is_empty() {
             self.setup.title()
         } else {
@@ -400,7 +413,7 @@ impl Session {
         if data.train_words != self.data.train_words || data.val_words != self.data.val_words {
             self.seen = Seen::new(&data.train_words, &data.val_words);
         }
-        let mut base = setup.settings()?;
+        let mut base = setup.settings();
         self.keep_run();
         (base.steps, base.seed, base.schedule_steps) =
             (settings.steps, settings.seed, settings.schedule_steps);
@@ -422,7 +435,7 @@ impl Session {
             .fits_data(crate::data::count_examples(&words))?;
         let data = Dataset::new(&words, self.settings.block_size, SPLIT_SEED);
         let old_words = std::mem::replace(&mut self.words, words);
-        if let Err(e) = self.new_run(self.setup.clone(), self.settings.clone(), Some(data)) {
+        if let Err(e) = self.new_run(self.setup, self.settings.clone(), Some(data)) {
             self.words = old_words;
             return Err(e);
         }
@@ -448,8 +461,8 @@ impl Session {
         &self.settings
     }
 
-    /// The chapter (preset name) of the setup.
-    pub fn chapter(&self) -> &str {
+    /// The chapter of the setup.
+    pub fn chapter(&self) -> ChapterId {
         self.setup.chapter()
     }
 
@@ -532,16 +545,17 @@ impl Session {
 
     /// Starts a chapter of the lesson with its own settings.
     pub fn choose_chapter(&mut self, name: &str) -> Result<(), String> {
-        let setup = Setup::Chapter(name.to_string());
-        let s = setup.settings()?;
-        self.new_run(setup, s, None)
+        self.choose(Setup::chapter_named(name)?)
     }
 
     /// Starts a break-it experiment (see `experiments`).
     pub fn choose_experiment(&mut self, name: &str) -> Result<(), String> {
-        let setup = Setup::Experiment(name.to_string());
-        let s = setup.settings()?;
-        self.new_run(setup, s, None)
+        self.choose(Setup::experiment_named(name)?)
+    }
+
+    /// Starts a chapter or an experiment with its own settings.
+    pub fn choose(&mut self, setup: Setup) -> Result<(), String> {
+        self.new_run(setup, setup.settings(), None)
     }
 
     /// Custom settings: the current ones with each (knob, text) set; marked custom when they
@@ -554,7 +568,7 @@ impl Session {
         for (k, v) in pairs {
             s.set(k, v)?;
         }
-        self.new_run(self.setup.clone(), s, None)
+        self.new_run(self.setup, s, None)
     }
 
     /// A new run of the current settings that starts from saved weights (`ExportKind::Weights`
@@ -569,7 +583,7 @@ impl Session {
 
     /// Starts the run again with the same seed: the same initial weights and batches.
     pub fn reset(&mut self) -> Result<(), String> {
-        self.new_run(self.setup.clone(), self.settings.clone(), None)
+        self.new_run(self.setup, self.settings.clone(), None)
     }
 
     /// Starts again with a seed from the platform's entropy source; returns it.
@@ -582,7 +596,7 @@ impl Session {
             seed,
             ..self.settings.clone()
         };
-        self.new_run(self.setup.clone(), s, None)?;
+        self.new_run(self.setup, s, None)?;
         Ok(seed)
     }
 

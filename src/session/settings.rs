@@ -7,8 +7,8 @@
 //! `Settings::validate` checks the knobs together: the run's memory and work per step, so that
 //! no settings that pass can stall the worker for long.
 
+use crate::lesson::{Chapter, ChapterId};
 use crate::model::{Activation, BnConfig, ModelConfig, WeightInit};
-use crate::presets::{self, Preset};
 use crate::train::{Schedule, TrainConfig};
 use serde::{Deserialize, Serialize};
 
@@ -343,9 +343,10 @@ pub struct Cost {
 }
 
 impl Settings {
-    pub fn from_preset(p: &Preset) -> Settings {
-        let m = &p.model;
-        let t = &p.train;
+    /// The settings of a chapter (maybe broken by an experiment: `Chapter::broken_by`).
+    pub fn from_chapter(c: &Chapter) -> Settings {
+        let m = &c.model;
+        let t = &c.train;
         let (hidden_init, hidden_init_value) = init_parts(m.hidden_init);
         let (output_init, output_init_value) = init_parts(m.output_init);
         let mut s = Settings {
@@ -383,7 +384,7 @@ impl Settings {
             sweep_max_exp: 0.0,
             sweep_steps: 1000,
             seed: t.seed,
-            saturation_threshold: p.saturation_threshold,
+            saturation_threshold: c.saturation_threshold,
         };
         match t.schedule {
             Schedule::Constant(lr) => s.lr = lr,
@@ -413,11 +414,9 @@ impl Settings {
         s
     }
 
-    /// The settings of a chapter by its preset name.
-    pub fn chapter(name: &str) -> Result<Settings, String> {
-        presets::preset(name)
-            .map(|p| Settings::from_preset(&p))
-            .ok_or_else(|| format!("there is no chapter '{name}'"))
+    /// The settings of a chapter of the lesson.
+    pub fn chapter(id: ChapterId) -> Settings {
+        Settings::from_chapter(&id.chapter())
     }
 
     pub fn schedule(&self) -> Schedule {
@@ -658,8 +657,8 @@ mod tests {
 
     #[test]
     fn every_knob_reads_back_what_it_writes() {
-        for name in presets::NAMES {
-            let s = Settings::chapter(name).unwrap();
+        for &name in ChapterId::ALL {
+            let s = Settings::chapter(name);
             for k in KNOBS {
                 let mut t = s.clone();
                 k.set(&mut t, &k.get(&s)).unwrap();
@@ -675,7 +674,7 @@ mod tests {
         keys.dedup();
         assert_eq!(keys.len(), KNOBS.len());
         // serde sees the same fields as the table.
-        let s = Settings::chapter("deep").unwrap();
+        let s = Settings::chapter(ChapterId::Deep);
         let v = serde_json::to_value(&s).unwrap();
         let mut fields: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
         fields.sort_unstable();
@@ -684,8 +683,8 @@ mod tests {
 
     #[test]
     fn parameter_count_from_shapes_matches_the_model() {
-        for name in presets::NAMES {
-            let mut s = Settings::chapter(name).unwrap();
+        for &name in ChapterId::ALL {
+            let mut s = Settings::chapter(name);
             for (bs, h, l) in [(3, 200, 1), (5, 64, 4), (2, 33, 8)] {
                 (s.block_size, s.n_hidden, s.n_layers) = (bs, h, l);
                 let cfg = s.model_config(31);
@@ -697,10 +696,10 @@ mod tests {
 
     #[test]
     fn every_chapter_passes_and_huge_runs_are_refused_with_the_knobs_to_lower() {
-        for name in presets::NAMES {
-            Settings::chapter(name).unwrap().validate(27).unwrap();
+        for &name in ChapterId::ALL {
+            Settings::chapter(name).validate(27).unwrap();
         }
-        let mut s = Settings::chapter("deep").unwrap();
+        let mut s = Settings::chapter(ChapterId::Deep);
         (s.block_size, s.n_embd, s.n_hidden, s.n_layers, s.batch_size) = (16, 64, 1024, 8, 4096);
         let e = s.validate(27).unwrap_err();
         assert!(e.contains("MB") && e.contains("batch size (4096)"), "{e}");
@@ -717,7 +716,7 @@ mod tests {
 
     #[test]
     fn bad_text_names_the_knob_and_the_limits() {
-        let mut s = Settings::chapter("deep").unwrap();
+        let mut s = Settings::chapter(ChapterId::Deep);
         let e = s.set("n_hidden", "2000").unwrap_err();
         assert!(
             e.contains("hidden units") && e.contains("between 1 and 1024"),

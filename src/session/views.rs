@@ -12,9 +12,8 @@ use crate::charts::{
     SaturationSpec, SeriesSpec, UpdateRatioSpec,
 };
 use crate::diagnostics::{self, Histogram, LayerDiag, Projection, Stats, LR_SMOOTH_WINDOW};
-use crate::experiments::{self, Experiment};
 use crate::format;
-use crate::presets;
+use crate::lesson::{self, ChapterId, Experiment, Facts};
 use crate::train::Schedule;
 
 /// Earlier runs drawn faded behind the loss curve.
@@ -23,20 +22,6 @@ pub const LOSS_CHART_EARLIER: usize = 3;
 pub const KAIMING_FAN_OUT: usize = 200;
 /// Batch of the Kaiming demo's input.
 pub const KAIMING_BATCH: usize = 32;
-
-/// The charts a chapter is about, most important first (the presentation mode shows these).
-pub fn key_charts(chapter: &str) -> Vec<ChartId> {
-    use ChartId::*;
-    match chapter {
-        "lr-finder" => vec![Lr, Loss],
-        "embed-2d" => vec![Embedding, Loss],
-        "naive" | "fix-softmax" => vec![Loss, Preact, Map],
-        "fix-tanh" => vec![Preact, Map, Loss],
-        "kaiming" => vec![Kaiming, Preact, Loss],
-        "batchnorm" => vec![Loss, Preact, Map, Running],
-        _ => vec![Acts, Grads, Ratios, Loss],
-    }
-}
 
 pub fn data_view(s: &Session) -> DataView {
     let d = s.data();
@@ -91,23 +76,26 @@ pub fn data_line(s: &Session) -> String {
     )
 }
 
-/// A break-it experiment as the page lists it.
-pub fn experiment_info(e: &Experiment) -> ExperimentInfo {
+/// A break-it experiment on `chapter` as the page lists it, its sentences with `facts`.
+pub fn experiment_info(chapter: ChapterId, e: &Experiment, facts: &Facts) -> ExperimentInfo {
     ExperimentInfo {
-        name: e.name.into(),
+        name: e.id.name().into(),
         title: e.title.into(),
-        chapter: e.chapter.into(),
+        chapter: chapter.name().into(),
         change: e.change.into(),
-        symptom: e.symptom.into(),
-        chart: ChartId::from_name(e.chart).unwrap_or(ChartId::Loss),
-        fix: presets::preset(e.fix).map_or(e.fix.to_string(), |p| p.title.to_string()),
+        symptom: (e.symptom)(facts),
+        chart: e.chart,
+        fix: e.fix.chapter().title.into(),
         fix_how: e.fix_how.into(),
     }
 }
 
-/// Every break-it experiment, in the lesson's order.
+/// Every break-it experiment, in the lesson's order (its sentences with each chapter's facts).
 pub fn experiment_list() -> Vec<ExperimentInfo> {
-    experiments::all().iter().map(experiment_info).collect()
+    lesson::experiments()
+        .iter()
+        .map(|(c, e)| experiment_info(*c, e, &c.chapter().facts()))
+        .collect()
 }
 
 /// The runs table: every earlier run kept, then the current one.
@@ -170,16 +158,17 @@ fn run_row(r: &RunRecord) -> RunRow {
 
 pub fn run_view(s: &Session) -> RunView {
     let st = s.settings();
-    let about = presets::preset(s.chapter()).map_or("", |p| p.about);
-    let experiment = match s.setup() {
-        Setup::Experiment(name) => experiments::experiment(name).map(|e| experiment_info(&e)),
+    let chapter = s.chapter().chapter();
+    let facts = Facts::of(&st.model_config(s.data().vocab.size()));
+    let experiment = match *s.setup() {
+        Setup::Experiment(id) => Some(experiment_info(chapter.id, &id.find().1, &facts)),
         Setup::Chapter(_) => None,
     };
     RunView {
         run: s.run(),
-        chapter: s.chapter().to_string(),
+        chapter: chapter.id.name().to_string(),
         title: s.title(),
-        about: about.to_string(),
+        about: (chapter.text)(&facts),
         architecture: format!(
             "{}; {} parameters",
             st.architecture(s.data().vocab.size()),
@@ -192,16 +181,10 @@ pub fn run_view(s: &Session) -> RunView {
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
         key_charts: match &experiment {
-            Some(e) => {
-                let mut k = vec![e.chart];
-                k.extend(
-                    key_charts(s.chapter())
-                        .into_iter()
-                        .filter(|c| *c != e.chart),
-                );
-                k
-            }
-            None => key_charts(s.chapter()),
+            Some(e) => std::iter::once(e.chart)
+                .chain(chapter.key_charts.iter().copied().filter(|&c| c != e.chart))
+                .collect(),
+            None => chapter.key_charts.to_vec(),
         },
         experiment,
         charts: vec![kaiming_chart(s), sampler_chart(s), score_prompt()],
@@ -404,13 +387,13 @@ pub fn loss_chart(s: &Session) -> ChartView {
 
 /// "1. The learning-rate finder and 2. ... sweep the learning rate from 0.001 to 1".
 fn sweeping_chapters() -> String {
-    let sweeps: Vec<(String, f32, f32)> = presets::all()
+    let sweeps: Vec<(String, f32, f32)> = lesson::chapters()
         .iter()
-        .filter_map(|p| match p.train.schedule {
+        .filter_map(|c| match c.train.schedule {
             Schedule::ExpSweep { min_exp, max_exp }
             | Schedule::SweepThen {
                 min_exp, max_exp, ..
-            } => Some((p.title.to_string(), min_exp, max_exp)),
+            } => Some((c.title.to_string(), min_exp, max_exp)),
             _ => None,
         })
         .collect();

@@ -77,8 +77,9 @@ impl StepBench {
     ) -> Result<StepBench, JsError> {
         use crate::data::{parse_names, Dataset};
         let words = parse_names(names).map_err(|e| JsError::new(&e.to_string()))?;
-        let mut p = crate::presets::preset(chapter)
-            .ok_or_else(|| JsError::new(&format!("no chapter {chapter}")))?;
+        let mut p = crate::lesson::ChapterId::from_name(chapter)
+            .ok_or_else(|| JsError::new(&format!("no chapter {chapter}")))?
+            .chapter();
         p.model.n_hidden = n_hidden;
         p.train.batch_size = batch;
         p.train.steps = usize::MAX / 2;

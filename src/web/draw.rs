@@ -7,7 +7,7 @@ use super::js::to_js;
 use super::panic::init_panic_hook;
 use crate::charts::{self, ChartSpec, FigureData};
 use crate::data::{DataError, MAX_FILE_BYTES};
-use crate::presets;
+use crate::lesson;
 use crate::session::protocol::ChartView;
 use crate::session::settings::KNOBS;
 use plotters::prelude::IntoDrawingArea;
@@ -81,18 +81,19 @@ pub fn draw_figure(canvas: HtmlCanvasElement, view: JsValue, scale: f64) -> Resu
 struct ChapterInfo {
     name: &'static str,
     title: &'static str,
-    about: &'static str,
+    about: String,
 }
 
-/// The chapters in lesson order: `[{name, title, about}]`.
+/// The chapters in lesson order: `[{name, title, about}]` (the texts with the default names'
+/// numbers).
 #[wasm_bindgen]
 pub fn chapters() -> JsValue {
-    let list: Vec<ChapterInfo> = presets::all()
+    let list: Vec<ChapterInfo> = lesson::chapters()
         .iter()
-        .map(|p| ChapterInfo {
-            name: p.name,
-            title: p.title,
-            about: p.about,
+        .map(|c| ChapterInfo {
+            name: c.id.name(),
+            title: c.title,
+            about: (c.text)(&c.facts()),
         })
         .collect();
     to_js(&list)

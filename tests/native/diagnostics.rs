@@ -2,14 +2,13 @@
 //! its printed line, BatchNorm's running statistics against the batch's, and the loss in train
 //! mode against eval mode.
 
-use crate::support::trained;
+use crate::support::{chapter, trained};
 
 use makemore_lab::diagnostics::{
     batchnorm_running, py_e, py_plus_f, train_vs_eval_loss, weight_grads, Stats, WeightGrad,
 };
 use makemore_lab::loss;
 use makemore_lab::model::Mlp;
-use makemore_lab::presets;
 use makemore_lab::rng::Rng;
 use makemore_lab::train::Trainer;
 
@@ -124,7 +123,7 @@ fn batch_statistics_are_the_layers_inputs() {
 fn running_statistics_approach_the_batch_statistics() {
     // The same batch over and over with a learning rate of 0 (the weights stay): the running
     // statistics close in on the batch's at the momentum's rate, 0.9^k for the class BatchNorm.
-    let p = presets::preset("deep").unwrap();
+    let p = chapter("deep");
     let mut m = Mlp::new(&p.model, &mut Rng::new(3));
     let mut rng = Rng::new(4);
     let x: Vec<u32> = (0..32 * 3).map(|_| rng.randint(27) as u32).collect();

@@ -3,25 +3,32 @@
 
 use crate::support::{data, runner};
 
+use makemore_lab::charts::ChartId;
 use makemore_lab::diagnostics::{first_layer, layer_diagnostics, update_ratios, LayerDiag};
-use makemore_lab::experiments::{self, CHARTS, NAMES};
-use makemore_lab::presets::{self, Preset};
+use makemore_lab::lesson::{self, Chapter, ExperimentId};
 use makemore_lab::train::{DivergeCause, Split, StepError, Trainer};
 
-fn broken(name: &str) -> Preset {
-    experiments::experiment(name).unwrap().preset()
+fn find(name: &str) -> ExperimentId {
+    ExperimentId::from_name(name).unwrap_or_else(|| panic!("no experiment {name}"))
 }
 
-fn chapter(name: &str) -> Preset {
-    presets::preset(experiments::experiment(name).unwrap().chapter).unwrap()
+/// The chapter `name` breaks, broken.
+fn broken(name: &str) -> Chapter {
+    let (c, e) = find(name).find();
+    c.broken_by(&e)
 }
 
-fn trainer(p: &Preset) -> Trainer {
+/// The chapter `name` breaks, as it is.
+fn chapter(name: &str) -> Chapter {
+    find(name).find().0
+}
+
+fn trainer(p: &Chapter) -> Trainer {
     Trainer::new(data().clone(), p.model.clone(), p.train.clone()).unwrap()
 }
 
 /// Runs `steps` steps; returns the trainer.
-fn run(p: &Preset, steps: usize) -> Trainer {
+fn run(p: &Chapter, steps: usize) -> Trainer {
     let mut t = trainer(p);
     for _ in 0..steps {
         t.step().unwrap();
@@ -35,29 +42,35 @@ fn mean(xs: &[f32]) -> f32 {
 
 #[test]
 fn every_experiment_is_complete_and_changes_its_chapter() {
-    let all = experiments::all();
-    assert_eq!(all.len(), NAMES.len());
-    for (e, name) in all.iter().zip(NAMES) {
-        assert_eq!(e.name, name);
-        assert!(presets::preset(e.chapter).is_some(), "{name}: chapter");
-        assert!(presets::preset(e.fix).is_some(), "{name}: fix");
-        assert!(CHARTS.contains(&e.chart), "{name}: chart {}", e.chart);
+    let all = lesson::experiments();
+    assert_eq!(all.len(), ExperimentId::ALL.len());
+    for ((chapter, e), &id) in all.iter().zip(ExperimentId::ALL) {
+        let name = id.name();
+        assert_eq!(e.id, id);
+        // Its chapter and its fix are chapters by their types; its chart is one a run shows.
+        assert!(
+            !matches!(e.chart, ChartId::Sampler | ChartId::Score),
+            "{name}: chart {}",
+            e.chart
+        );
         assert!(!e.title.is_empty());
-        for text in [e.change, e.symptom, e.fix_how] {
+        let c = chapter.chapter();
+        let symptom = (e.symptom)(&c.facts());
+        for text in [e.change, &symptom, e.fix_how] {
             assert!(text.len() > 20 && text.ends_with('.'), "{name}: {text}");
         }
-        let (p, c) = (e.preset(), presets::preset(e.chapter).unwrap());
+        let p = c.broken_by(e);
         assert!(
             p.model != c.model || p.train != c.train,
             "{name} changes nothing"
         );
     }
-    assert!(experiments::experiment("bogus").is_none());
+    assert!(ExperimentId::from_name("bogus").is_none());
 }
 
 #[test]
 fn weights_x10_first_loss_high_and_the_map_white() {
-    let at_init = |p: &Preset| {
+    let at_init = |p: &Chapter| {
         let mut t = trainer(p);
         let loss = t.step().unwrap();
         let map = first_layer(&t.model, 32, p.saturation_threshold, 50)
@@ -94,7 +107,7 @@ fn zero_init_every_hidden_neuron_stays_the_same() {
 }
 
 /// Steps guarded as the page and `run --experiment` guard them, until the first error.
-fn steps_until_exploded(p: &Preset, max: usize) -> Option<(usize, StepError)> {
+fn steps_until_exploded(p: &Chapter, max: usize) -> Option<(usize, StepError)> {
     let mut t = trainer(p);
     for i in 0..max {
         let limit = t.explode_limit();
@@ -122,7 +135,7 @@ fn lr_high_the_loss_explodes_and_the_run_stops() {
 
 #[test]
 fn lr_low_the_loss_barely_moves() {
-    let check = |p: &Preset| {
+    let check = |p: &Chapter| {
         let t = run(p, 300);
         let drop = mean(&t.losses[..50]) - mean(&t.losses[250..]);
         let lr = t.lrs[299];
@@ -143,7 +156,7 @@ fn lr_low_the_loss_barely_moves() {
 
 #[test]
 fn output_not_scaled_first_loss_high() {
-    let first = |p: &Preset| trainer(p).step().unwrap();
+    let first = |p: &Chapter| trainer(p).step().unwrap();
     let (loss, loss0) = (
         first(&broken("output-not-scaled")),
         first(&chapter("output-not-scaled")),
@@ -152,7 +165,7 @@ fn output_not_scaled_first_loss_high() {
 }
 
 /// The activation layers' diagnostics after a first step.
-fn deep_at_init(p: &Preset) -> Vec<LayerDiag> {
+fn deep_at_init(p: &Chapter) -> Vec<LayerDiag> {
     let t = run(p, 1);
     layer_diagnostics(&t.model, p.saturation_threshold, 50)
 }
@@ -247,7 +260,7 @@ fn bn_zero_spread_stops_at_the_first_step_and_names_the_cause() {
 fn the_runner_runs_an_experiment_and_lists_them_all() {
     let help = runner().arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&help.stderr);
-    for name in NAMES {
+    for name in ExperimentId::NAMES {
         assert!(help.contains(name), "{name} missing from the help");
     }
     let out = runner()

@@ -6,6 +6,7 @@
 //! with the defaults and says why.
 
 use crate::support::few_names;
+use makemore_lab::lesson::ChapterId;
 use makemore_lab::rng::Rng;
 use makemore_lab::session::lab::Lab;
 use makemore_lab::session::link::Link;
@@ -106,7 +107,7 @@ fn mutate(rng: &mut Rng, s: &str) -> String {
 #[test]
 fn every_knob_takes_a_value_exactly_or_refuses_it_by_name() {
     let mut rng = Rng::new(7);
-    let base = Settings::chapter("deep").unwrap();
+    let base = Settings::chapter(ChapterId::Deep);
     for case in 0..CASES {
         let knob = &KNOBS[rng.randint(KNOBS.len())];
         let v = VALUES[rng.randint(VALUES.len())];
@@ -157,12 +158,12 @@ fn a_link_sets_up_a_valid_run_or_the_defaults_with_a_reason() {
         match parsed {
             Err(e) => {
                 assert!(warned, "{link:?}: refused ({e}) without a notice");
-                assert_eq!(s.chapter(), "lr-finder", "{link:?}: the defaults");
+                assert_eq!(s.chapter().name(), "lr-finder", "{link:?}: the defaults");
                 refused += 1;
             }
             Ok(_) if warned => {
                 // It parsed but its settings together were refused (too large a run, say).
-                assert_eq!(s.chapter(), "lr-finder", "{link:?}");
+                assert_eq!(s.chapter().name(), "lr-finder", "{link:?}");
                 refused += 1;
             }
             Ok(_) => opened += 1,

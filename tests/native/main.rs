@@ -8,6 +8,7 @@
 
 mod support;
 
+mod chapters;
 mod charts;
 mod cli;
 mod data;
@@ -19,7 +20,6 @@ mod fuzz_names;
 mod fuzz_settings;
 mod gradcheck;
 mod lab;
-mod presets;
 mod protocol;
 mod safetensors;
 mod sampling;

@@ -1,9 +1,9 @@
 //! Sampling: seeded and reproducible, capped in length, and marked as seen in train / val / new;
 //! the step-through sampler's distribution and steps, and a name's score.
 
+use crate::support::chapter;
 use makemore_lab::data::{Dataset, Vocab};
 use makemore_lab::layers::Layer;
-use makemore_lab::presets;
 use makemore_lab::rng::Rng;
 use makemore_lab::sample::{next_distribution, sample, score_name, Novelty, Seen, Stepper};
 use makemore_lab::train::Trainer;
@@ -21,7 +21,7 @@ fn novelty_marks() {
 }
 
 fn small_trainer(list: &[&str], steps: usize) -> Trainer {
-    let mut p = presets::preset("kaiming").unwrap();
+    let mut p = chapter("kaiming");
     p.train.steps = steps;
     let data = Dataset::new(&words(list), 3, 1);
     Trainer::new(data, p.model, p.train).unwrap()
@@ -144,7 +144,7 @@ fn sampling_is_seeded_and_uses_the_vocabulary() {
 
 /// The kaiming chapter after a few hundred steps on the 32k names.
 fn trained_on_names(steps: usize) -> Trainer {
-    let mut p = presets::preset("kaiming").unwrap();
+    let mut p = chapter("kaiming");
     p.train.steps = steps;
     let data = Dataset::new(&makemore_lab::data::default_words(), 3, 42);
     let mut t = Trainer::new(data, p.model, p.train).unwrap();

@@ -8,7 +8,7 @@ use makemore_lab::data::{build_dataset, parse_names, Vocab, DEFAULT_NAMES, MAX_F
 use makemore_lab::diagnostics;
 use makemore_lab::format;
 use makemore_lab::layers::Layer;
-use makemore_lab::presets;
+use makemore_lab::lesson::{self, ChapterId};
 use makemore_lab::session::protocol::{ChartView, Level};
 use makemore_lab::session::*;
 use makemore_lab::train::{Split, Trainer};
@@ -246,7 +246,7 @@ fn a_good_file_replaces_the_data_and_resets() {
     assert_eq!(s.run(), run + 1);
     assert_eq!(s.trainer().step, 0);
     assert_eq!(s.trainer().model.config.vocab_size, vocab.size());
-    assert_eq!(s.chapter(), "fix-tanh", "the settings stay");
+    assert_eq!(s.chapter(), ChapterId::FixTanh, "the settings stay");
     assert_eq!(s.earlier_runs().len(), 1, "the run on the old data is kept");
     train_n(&mut s, 3);
     assert_eq!(s.trainer().step, 3);
@@ -683,22 +683,22 @@ fn the_end_of_the_budget_stops_and_evaluates() {
 #[test]
 fn chapters_give_the_presets_settings() {
     let mut s = small("fix-tanh", 100);
-    for p in presets::all() {
-        let st = Settings::from_preset(&p);
+    for p in lesson::chapters() {
+        let st = Settings::from_chapter(&p);
         let mut want = p.model.clone();
         want.vocab_size = 27;
-        assert_eq!(st.model_config(27), want, "{}", p.name);
-        assert_eq!(st.train_config(), p.train, "{}", p.name);
+        assert_eq!(st.model_config(27), want, "{}", p.id);
+        assert_eq!(st.train_config(), p.train, "{}", p.id);
         assert_eq!(st.saturation_threshold, p.saturation_threshold);
-        s.choose_chapter(p.name).unwrap();
-        assert_eq!(s.settings(), &st, "{}", p.name);
-        assert_eq!((s.chapter(), s.is_custom()), (p.name, false));
+        s.choose_chapter(p.id.name()).unwrap();
+        assert_eq!(s.settings(), &st, "{}", p.id);
+        assert_eq!((s.chapter(), s.is_custom()), (p.id, false));
         assert_eq!(s.title(), p.title);
         assert_eq!(s.trainer().step, 0);
     }
     let run = s.run();
     assert!(s.choose_chapter("nope").is_err());
-    assert_eq!((s.run(), s.chapter()), (run, "deep"));
+    assert_eq!((s.run(), s.chapter()), (run, ChapterId::Deep));
 }
 
 #[test]

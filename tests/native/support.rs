@@ -1,8 +1,9 @@
 //! What several topics share: the default names (the first `n`, or as a data set built once per
-//! run of the tests), a preset trained for some steps on them, and the headless runner.
+//! run of the tests), a chapter by name and trained for some steps on them, and the headless
+//! runner.
 
 use makemore_lab::data::{default_words, Dataset, DEFAULT_NAMES, SPLIT_SEED};
-use makemore_lab::presets;
+use makemore_lab::lesson::{Chapter, ChapterId};
 use makemore_lab::train::Trainer;
 use std::process::Command;
 use std::sync::OnceLock;
@@ -19,9 +20,16 @@ pub fn few_names(n: usize) -> String {
     DEFAULT_NAMES.lines().take(n).collect::<Vec<_>>().join("\n")
 }
 
-/// A preset trained for `steps`, so that weights and running statistics are far from their init.
+/// A chapter of the lesson by its name.
+pub fn chapter(name: &str) -> Chapter {
+    ChapterId::from_name(name)
+        .unwrap_or_else(|| panic!("no chapter {name}"))
+        .chapter()
+}
+
+/// A chapter trained for `steps`, so that weights and running statistics are far from their init.
 pub fn trained(name: &str, steps: usize) -> Trainer {
-    let p = presets::preset(name).unwrap();
+    let p = chapter(name);
     let mut t = Trainer::new(data().clone(), p.model, p.train).unwrap();
     for _ in 0..steps {
         t.step().unwrap();

@@ -2,17 +2,16 @@
 //! weights, BatchNorm statistics and layer outputs and gradients, for the small MLP and the deep model, over 2 and 3 threads
 //! (3 leaves ragged blocks everywhere).
 
-use crate::support::data;
+use crate::support::{chapter, data};
 
 use makemore_lab::model::Mlp;
 use makemore_lab::pool::Par;
-use makemore_lab::presets;
 use makemore_lab::train::{Split, Trainer};
 
 /// The losses of `steps` steps of `preset` on `par`, then the full val loss (every product at a
 /// large batch), and every weight and running statistic, as bits.
 fn run(preset: &str, steps: usize, par: Par) -> (Vec<u32>, Vec<u32>) {
-    let p = presets::preset(preset).unwrap();
+    let p = chapter(preset);
     let mut t = Trainer::new(data().clone(), p.model.clone(), p.train.clone()).unwrap();
     t.model.par = par;
     let mut losses: Vec<u32> = (0..steps).map(|_| t.step().unwrap().to_bits()).collect();
@@ -63,7 +62,7 @@ fn the_deep_model_is_bit_identical_on_threads() {
 #[test]
 fn wide_layers_are_bit_identical_on_threads() {
     // n_hidden 1000, batch 128: every product and pass is split, with ragged blocks.
-    let mut p = presets::preset("deep").unwrap();
+    let mut p = chapter("deep");
     p.model.n_hidden = 1000;
     p.train.batch_size = 128;
     let go = |par: Par| {

@@ -167,14 +167,17 @@ fn empty_and_bad_specs_do_not_panic() {
 #[wasm_bindgen_test]
 fn the_page_gets_the_chapters_knobs_and_limits() {
     let ch = Array::from(&web::chapters());
-    assert_eq!(ch.length() as usize, makemore_lab::presets::NAMES.len());
+    assert_eq!(
+        ch.length() as usize,
+        makemore_lab::lesson::ChapterId::NAMES.len()
+    );
     let first = ch.get(0);
     assert_eq!(
         Reflect::get(&first, &s("name"))
             .unwrap()
             .as_string()
             .unwrap(),
-        makemore_lab::presets::NAMES[0]
+        makemore_lab::lesson::ChapterId::NAMES[0]
     );
     let knobs = Array::from(&web::knobs());
     assert_eq!(

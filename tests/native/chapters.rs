@@ -1,17 +1,17 @@
-//! Short native runs of the presets: the tell-tale numbers of each chapter of the notebook must
+//! Short native runs of the chapters (the runner's presets): the tell-tale numbers of each chapter of the notebook must
 //! hold (first loss, saturation, BatchNorm statistics, the finder's knee). The full-length runs
 //! are in the README's reproduction table.
 
-use crate::support::data;
+use crate::support::{chapter, data};
 
 use makemore_lab::data::Dataset;
 use makemore_lab::diagnostics::{self, first_layer, layer_diagnostics, update_ratios};
 use makemore_lab::layers::Layer;
-use makemore_lab::presets::{self, Preset};
+use makemore_lab::lesson::Chapter;
 use makemore_lab::train::{DivergeCause, Split, StepError, Trainer};
 
-fn trainer(name: &str, seed: u64) -> (Preset, Trainer) {
-    let mut p = presets::preset(name).unwrap();
+fn trainer(name: &str, seed: u64) -> (Chapter, Trainer) {
+    let mut p = chapter(name);
     p.train.seed = seed;
     let t = Trainer::new(data().clone(), p.model.clone(), p.train.clone()).unwrap();
     (p, t)
@@ -303,12 +303,12 @@ fn a_batch_of_identical_examples_is_blamed_on_the_first_cell_batchnorm() {
     // One name, so two draws are often the same example: a batch of 2 with no spread at all.
     let words: Vec<String> = vec!["ab".to_string(); 20];
     let run = |model: makemore_lab::model::ModelConfig| {
-        let mut p = presets::preset("batchnorm").unwrap();
+        let mut p = chapter("batchnorm");
         p.train.batch_size = 2;
         let mut t = Trainer::new(Dataset::new(&words, 3, 1), model, p.train).unwrap();
         (0..50).find_map(|_| t.step().err())
     };
-    let first_cell = presets::preset("batchnorm").unwrap().model;
+    let first_cell = chapter("batchnorm").model;
     let err = run(first_cell.clone()).expect("an all-alike batch within 50 steps");
     match &err {
         StepError::Diverged {

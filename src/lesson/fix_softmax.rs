@@ -1,0 +1,38 @@
+//! Chapter 4, Fix: a small output layer, so the logits start near zero.
+
+use super::chapter::{train, Chapter, ChapterId};
+use super::naive;
+use crate::charts::ChartId;
+use crate::format;
+use crate::model::{ModelConfig, WeightInit};
+use crate::train::Schedule;
+
+/// The naive model with its output weights times 0.01 and no output bias at init.
+pub(super) fn model() -> ModelConfig {
+    ModelConfig {
+        output_init: WeightInit::Randn(0.01),
+        output_bias_scale: 0.0,
+        ..naive::model()
+    }
+}
+
+pub(super) fn chapter() -> Chapter {
+    Chapter {
+        id: ChapterId::FixSoftmax,
+        title: "4. Fix: a small output layer",
+        text: |f| {
+            format!(
+                "The output weights times 0.01 and the output bias zero: the logits start near \
+                 zero, the first loss is about {}, and no steps are wasted. Look at the hidden \
+                 layer though: most tanh units sit at +-1.",
+                format::plain(f.uniform_loss)
+            )
+        },
+        model: model(),
+        train: train(100_000, Schedule::Constant(0.1)),
+        saturation_threshold: 0.99,
+        key_charts: &[ChartId::Loss, ChartId::Preact, ChartId::Map],
+        experiments: vec![],
+        questions: vec![],
+    }
+}

@@ -1,0 +1,34 @@
+//! Chapter 3, Naive init: every weight drawn from randn, and a first loss near 30.
+
+use super::chapter::{first_mlp, train, Chapter, ChapterId};
+use crate::charts::ChartId;
+use crate::format;
+use crate::model::ModelConfig;
+use crate::train::Schedule;
+
+/// The first MLP with 10-D embeddings.
+pub(super) fn model() -> ModelConfig {
+    first_mlp(10)
+}
+
+pub(super) fn chapter() -> Chapter {
+    Chapter {
+        id: ChapterId::Naive,
+        title: "3. Naive init: a first loss near 30",
+        text: |f| {
+            format!(
+                "Every weight drawn from randn, 10-D embeddings. With {v} characters a clueless \
+                 model should start at -ln(1/{v}) = {}, but this one starts near 30: it is \
+                 confidently wrong, and the first thousand steps only undo that.",
+                format::plain(f.uniform_loss),
+                v = f.vocab_size,
+            )
+        },
+        model: model(),
+        train: train(100_000, Schedule::Constant(0.1)),
+        saturation_threshold: 0.99,
+        key_charts: &[ChartId::Loss, ChartId::Preact, ChartId::Map],
+        experiments: vec![],
+        questions: vec![],
+    }
+}
