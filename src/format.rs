@@ -30,6 +30,16 @@ pub fn tenths(x: f32) -> String {
     format!("{x:.1}")
 }
 
+/// A value rounded to a whole number, without separators: 1234.6 -> "1235".
+pub fn whole(x: f32) -> String {
+    format!("{x:.0}")
+}
+
+/// A value exactly as it reads back (the shortest text that parses to it): 0.1, 10, 1e-5.
+pub fn exact(x: f32) -> String {
+    format!("{x}")
+}
+
 /// A fraction as a percentage with one decimal: 0.032 -> "3.2%".
 pub fn pct(frac: f32) -> String {
     format!("{:.1}%", frac * 100.0)

@@ -21,7 +21,7 @@ fn row<S: AsRef<str>>(cells: &[S]) -> String {
 
 /// The file of `what`: (file name, MIME type, bytes).
 pub fn export(s: &mut Session, what: ExportKind) -> (String, String, Vec<u8>) {
-    let run = s.run();
+    let run = s.run().number;
     let (name, text) = match what {
         ExportKind::LossCsv => (format!("makemore-run{run}-loss.csv"), loss_csv(s)),
         ExportKind::RunsCsv => ("makemore-runs.csv".to_string(), runs_csv(s)),
@@ -30,7 +30,7 @@ pub fn export(s: &mut Session, what: ExportKind) -> (String, String, Vec<u8>) {
             diagnostics_csv(s),
         ),
         ExportKind::Weights => {
-            let t = s.trainer();
+            let t = &s.run().trainer;
             let meta = ExportMeta {
                 steps: t.step,
                 seed: t.train.seed,
@@ -49,7 +49,7 @@ pub fn export(s: &mut Session, what: ExportKind) -> (String, String, Vec<u8>) {
 /// `kind,step,steps,value,lr`: a row per point of the loss history (the mean mini-batch loss of
 /// `steps` steps from `step`, and their mean learning rate), then the full-split losses.
 pub fn loss_csv(s: &Session) -> String {
-    let h = s.history();
+    let h = s.run().history();
     let mut loss = h.loss.clone();
     let mut lr = h.lr.clone();
     if let Some(p) = h.newest() {
@@ -69,7 +69,7 @@ pub fn loss_csv(s: &Session) -> String {
             r.to_string(),
         ]);
     }
-    for e in s.evals() {
+    for e in s.run().evals() {
         for (kind, v) in [("train", e.train), ("val", e.val)] {
             out += &row(&[
                 kind.to_string(),
@@ -140,8 +140,8 @@ pub fn diagnostics_csv(s: &mut Session) -> String {
     }
     out += "\n";
     out += &row(&["parameter", "update_ratio_log10"]);
-    let (points, _) = s.history().ratio_points();
-    for (label, series) in s.ratio_labels().iter().zip(points) {
+    let (points, _) = s.run().history().ratio_points();
+    for (label, series) in s.run().ratio_labels().iter().zip(points) {
         let last = series.last().map_or(String::new(), |v| v.to_string());
         out += &row(&[label.clone(), last]);
     }

@@ -4,8 +4,8 @@
 //! so every rule of the loop (slice length, report rates, the speed estimate) is here and
 //! tested natively with a fake clock.
 
-use super::link::{Link, PageOptions};
-use super::protocol::{Event, Level, Request, RunRow, SampleView, Topic};
+use super::link::Link;
+use super::protocol::{Event, Level, PageOptions, Request, RunRow, SampleView, Topic};
 use super::{views, Session};
 use crate::format;
 
@@ -147,7 +147,7 @@ impl Lab {
             Request::Train => {
                 let r = s.start().map_err(Refusal::warn(Topic::Training));
                 if r.is_ok() {
-                    self.rate = Some((now, s.trainer().step));
+                    self.rate = Some((now, s.run().trainer.step));
                 }
                 r.map(|_| false)
             }
@@ -173,7 +173,7 @@ impl Lab {
             Request::Chapter { name } => new_run(s.choose_chapter(&name)),
             Request::Experiment { name } => new_run(s.choose_experiment(&name)),
             Request::Link { page } => {
-                let query = Link::query(s.setup(), s.settings(), s.lr_override(), &page);
+                let query = Link::query(s.setup(), s.settings(), s.run().lr_override(), &page);
                 ev.push(Event::Link { query });
                 Ok(false)
             }
@@ -208,7 +208,7 @@ impl Lab {
                     ev.push(notice(
                         format!(
                             "Loaded the weights of “{name}”: run {} starts from them (sample, or train on).",
-                            s.run()
+                            s.run().number
                         ),
                         Level::Good,
                         Topic::Weights,
@@ -262,7 +262,7 @@ impl Lab {
                     let line = format!(
                             "{} names at step {}, temperature {}: {new} new, {train} in train, {val} in val",
                             samples.len(),
-                            format::count(s.trainer().step),
+                            format::count(s.run().trainer.step),
                             temperature.trim()
                         );
                     ev.push(Event::Samples { samples, line });
@@ -365,8 +365,8 @@ impl Lab {
         }
         let s = &mut self.session;
         if force || now - self.last_progress >= PROGRESS_MS {
-            let step = s.trainer().step;
-            if s.is_running() {
+            let step = s.run().trainer.step;
+            if s.run().is_running() {
                 if let Some((t, st)) = self.rate.filter(|&(t, st)| now > t && step >= st) {
                     let inst = (step - st) as f64 * 1000.0 / (now - t);
                     self.itps = if self.itps > 0.0 {
@@ -380,7 +380,11 @@ impl Lab {
                 self.itps = 0.0;
                 self.rate = None;
             }
-            let key = (s.run(), s.history().steps(), s.evals().len());
+            let key = (
+                s.run().number,
+                s.run().history().steps(),
+                s.run().evals().len(),
+            );
             let charts = if self.charts_sent != Some(key) {
                 self.charts_sent = Some(key);
                 views::step_charts(s)
@@ -388,13 +392,13 @@ impl Lab {
                 Vec::new()
             };
             let mut progress = views::progress_view(s, self.itps, charts);
-            progress.stopped = s.take_stopped();
+            progress.stopped = s.take_stopped().map(|st| views::stopped_notice(&st));
             ev.push(Event::Progress { progress });
             self.last_progress = now;
         }
         if force || now - self.last_diag >= DIAG_MS {
             // Only when there is a new step to show (a new run clears `diag_sent`).
-            let key = (s.run(), s.trainer().step);
+            let key = (s.run().number, s.run().trainer.step);
             if self.diag_sent != Some(key) {
                 self.diag_sent = Some(key);
                 ev.push(Event::Diag {

@@ -9,10 +9,10 @@
 //! choice of wasm build and are passed over. A malformed link is refused whole, with a message
 //! that names the part at fault; the page then starts with the defaults.
 
+use super::protocol::PageOptions;
 use super::settings::{Knob, Settings};
-use super::Setup;
+use super::setup::Setup;
 use crate::lesson::ChapterId;
-use serde::{Deserialize, Serialize};
 
 /// The page's panels a teacher can hide, by element id.
 pub const PANELS: &[&str] = &[
@@ -20,15 +20,6 @@ pub const PANELS: &[&str] = &[
 ];
 /// Parameters of the page's own (the wasm build), not of the run.
 const PAGE_PARAMS: &[&str] = &["simd", "threads"];
-
-/// How the page looks, from a link.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PageOptions {
-    /// Presentation mode: the chapter's key charts, large, with its explanation.
-    pub present: bool,
-    /// Panels hidden from the students (ids of `PANELS`).
-    pub hidden: Vec<String>,
-}
 
 /// A parsed link.
 #[derive(Clone, Debug, Default, PartialEq)]

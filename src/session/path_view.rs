@@ -28,8 +28,8 @@ struct Positions {
 }
 
 fn positions(s: &Session, path: &EmbeddingPath, proj: &Projection) -> Positions {
-    let c = &s.trainer().model.emb.weight;
-    let live = s.trainer().step;
+    let c = &s.run().trainer.model.emb.weight;
+    let live = s.run().trainer.step;
     let steps = path.steps(live);
     let mut points: Vec<Vec<[f32; 2]>> = path
         .frames()
@@ -40,7 +40,7 @@ fn positions(s: &Session, path: &EmbeddingPath, proj: &Projection) -> Positions 
         points.push(proj.project(&path.take(&c.data)));
     }
     Positions {
-        at: path.position(s.path_at(), live),
+        at: path.position(s.run().path_at(), live),
         steps,
         points,
     }
@@ -48,17 +48,17 @@ fn positions(s: &Session, path: &EmbeddingPath, proj: &Projection) -> Positions 
 
 /// The slider's state: one position (live) before the run's first step.
 pub fn path_view(s: &Session) -> PathView {
-    let live = s.trainer().step;
-    let (frames, frame, step) = match s.embedding_path() {
+    let live = s.run().trainer.step;
+    let (frames, frame, step) = match s.run().embedding_path() {
         Some(p) => {
             let steps = p.steps(live);
-            let at = p.position(s.path_at(), live);
+            let at = p.position(s.run().path_at(), live);
             (steps.len(), at, steps[at])
         }
         None => (1, 0, live),
     };
     PathView {
-        run: s.run(),
+        run: s.run().number,
         frames,
         frame,
         step_text: step_text(step, frame + 1 == frames),
@@ -102,10 +102,10 @@ fn centre(points: &[[f32; 2]], keep: &[bool]) -> Option<[f32; 2]> {
 /// trails, fixed axes, and the step in the caption, the corner and the text.
 pub fn embedding_chart(s: &Session) -> ChartView {
     // One projection, of the live table, for the live chart and every snapshot.
-    let c = &s.trainer().model.emb.weight;
+    let c = &s.run().trainer.model.emb.weight;
     let proj = Projection::of(&c.data, c.shape[0], c.shape[1]);
     let mut view = views::embedding_chart(s, &proj);
-    let Some(path) = s.embedding_path() else {
+    let Some(path) = s.run().embedding_path() else {
         return view;
     };
     let p = positions(s, path, &proj);

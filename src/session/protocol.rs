@@ -7,10 +7,19 @@
 //! Rust). The worker sends ready-to-show text and chart specs; the page sets the text and draws
 //! the specs with the same wasm module's `draw_chart`.
 
-use super::link::PageOptions;
+pub use super::sampling::SamplerAction;
 use crate::charts::{ChartId, ChartSpec};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// How the page looks, from a link (see `link`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageOptions {
+    /// Presentation mode: the chapter's key charts, large, with its explanation.
+    pub present: bool,
+    /// Panels hidden from the students (ids of `link::PANELS`).
+    pub hidden: Vec<String>,
+}
 
 /// Page -> worker. The page writes `{type: 'chapter', name: 'deep'}` like the events; the wasm
 /// glue moves the tag and reads serde's external form, `{chapter: {name}}` (see web/worker.rs).
@@ -224,18 +233,6 @@ impl Request {
         "panic_for_test",
         "path_frame",
     ];
-}
-
-/// What the step-through sampler does next.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SamplerAction {
-    /// Start a new name (the context all boundary tokens).
-    New,
-    /// Draw one more character.
-    Next,
-    /// Draw the rest of the name.
-    Finish,
 }
 
 /// What a student can take home.

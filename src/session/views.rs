@@ -3,9 +3,9 @@
 //! twin. The page only places these; every word and figure is written here.
 
 use super::protocol::{
-    ChartView, DataView, DiagView, ExperimentInfo, ProgressView, RunRow, RunView,
+    ChartView, DataView, DiagView, ExperimentInfo, Level, Notice, ProgressView, RunRow, RunView,
 };
-use super::{RunRecord, Session, Setup, StepDiag, HIST_BINS, PREVIEW_NAMES};
+use super::{words, RunRecord, Session, Setup, StepDiag, Stopped, HIST_BINS, PREVIEW_NAMES};
 use crate::charts::ChartId;
 use crate::charts::{
     BarsSpec, ChartSpec, EmbeddingSpec, HistSeriesSpec, HistogramSpec, LossSpec, LrFinderSpec,
@@ -165,14 +165,14 @@ pub fn run_view(s: &Session) -> RunView {
         Setup::Chapter(_) => None,
     };
     RunView {
-        run: s.run(),
+        run: s.run().number,
         chapter: chapter.id.name().to_string(),
         title: s.title(),
         about: (chapter.text)(&facts),
         architecture: format!(
             "{}; {} parameters",
             st.architecture(s.data().vocab.size()),
-            format::count(s.trainer().model.n_params())
+            format::count(s.run().trainer.model.n_params())
         ),
         seed: st.seed.to_string(),
         knobs: st
@@ -193,19 +193,19 @@ pub fn run_view(s: &Session) -> RunView {
 
 /// The step, the speed (`itps`, steps per second, 0 when unknown) and the controls' values.
 pub fn progress_view(s: &Session, itps: f64, charts: Vec<ChartView>) -> ProgressView {
-    let t = s.trainer();
+    let t = &s.run().trainer;
     let (step, steps) = (t.step, t.train.steps);
-    let running = s.is_running();
-    let eval = s.eval_progress();
+    let running = s.run().is_running();
+    let eval = s.run().eval_progress();
     let lr = s.lr();
     ProgressView {
-        run: s.run(),
+        run: s.run().number,
         step,
         steps,
         running,
         finished: t.finished(),
         evaluating: eval.is_some(),
-        first_loss: s.history().first_loss,
+        first_loss: s.run().history().first_loss,
         step_text: format!("step {} of {}", format::count(step), format::count(steps)),
         speed_text: if running && itps > 0.0 {
             format!("{} it/s", format::count(itps.round() as usize))
@@ -220,8 +220,8 @@ pub fn progress_view(s: &Session, itps: f64, charts: Vec<ChartView>) -> Progress
             None => String::new(),
         },
         lr_text: format::lr(lr),
-        lr_override: s.lr_override().is_some(),
-        lr_note: match s.lr_override() {
+        lr_override: s.run().lr_override().is_some(),
+        lr_note: match s.run().lr_override() {
             Some(x) => format!(
                 "your rate ({}) replaces the schedule until you press Schedule",
                 format::lr(x)
@@ -232,6 +232,20 @@ pub fn progress_view(s: &Session, itps: f64, charts: Vec<ChartView>) -> Progress
         budget_text: steps.to_string(),
         stopped: None,
         charts,
+    }
+}
+
+/// Why training stopped, as the notice under the controls.
+pub fn stopped_notice(stopped: &Stopped) -> Notice {
+    match stopped {
+        Stopped::Finished { steps } => Notice {
+            message: words::finished(*steps),
+            level: Level::Good,
+        },
+        Stopped::Diverged { error, kept } => Notice {
+            message: words::diverged(error, *kept),
+            level: Level::Bad,
+        },
     }
 }
 
@@ -263,7 +277,7 @@ pub fn diag_view(s: &mut Session) -> DiagView {
         running_chart(s, d.step),
     ];
     DiagView {
-        run: s.run(),
+        run: s.run().number,
         step: d.step,
         charts,
         path: super::path_view::path_view(s),
@@ -294,7 +308,7 @@ fn mean_of_last(values: &[f32], k: usize) -> f32 {
 }
 
 pub fn loss_chart(s: &Session) -> ChartView {
-    let h = s.history();
+    let h = s.run().history();
     let series = h.loss_series();
     // The last few runs, and the compared one if it is older.
     let mut earlier: Vec<&RunRecord> = s
@@ -312,7 +326,7 @@ pub fn loss_chart(s: &Session) -> ChartView {
     let every = series.every();
     let losses = series.points();
     let window = smooth_window(losses.len());
-    let evals = s.evals();
+    let evals = s.run().evals();
     let mut lines = Vec::new();
     if let (Some(&last), Some(first)) = (losses.last(), h.first_loss) {
         let steps = h.steps();
@@ -331,7 +345,7 @@ pub fn loss_chart(s: &Session) -> ChartView {
             "first loss {} (a uniform guess over {} characters gives {})",
             format::loss(first),
             s.data().vocab.size(),
-            format::loss(s.uniform_loss())
+            format::loss(s.run().uniform_loss())
         ));
     } else {
         lines.push("no steps yet: press Train or Step".into());
@@ -351,7 +365,7 @@ pub fn loss_chart(s: &Session) -> ChartView {
         lines.push(format!(
             "val split at step {}: train mode (batch statistics, batches of {}): {}, eval mode (running statistics): {}",
             format::count(e.step),
-            s.trainer().train.batch_size,
+            s.run().trainer.train.batch_size,
             format::loss(tm),
             format::loss(e.val)
         ));
@@ -362,7 +376,7 @@ pub fn loss_chart(s: &Session) -> ChartView {
     }
     let spec = LossSpec {
         title: String::new(),
-        label: format!("run {}", s.run()),
+        label: format!("run {}", s.run().number),
         losses,
         every,
         smooth_window: window,
@@ -422,8 +436,8 @@ pub fn lr_chart(s: &Session) -> ChartView {
         );
         return view(ChartId::Lr, caption, ChartSpec::LrFinder(spec), vec![line]);
     };
-    let (lrs, losses) = s.history().sweep_points();
-    let done = s.history().steps().min(steps);
+    let (lrs, losses) = s.run().history().sweep_points();
+    let done = s.run().history().steps().min(steps);
     let suggestion = s.lr_suggestion();
     let mut lines = vec![format!(
         "sweep: 10^{lo} to 10^{hi} over {} steps; {} done",
@@ -450,8 +464,8 @@ pub fn lr_chart(s: &Session) -> ChartView {
 }
 
 pub fn ratio_chart(s: &Session) -> ChartView {
-    let (points, every) = s.history().ratio_points();
-    let labels = s.ratio_labels();
+    let (points, every) = s.run().history().ratio_points();
+    let labels = s.run().ratio_labels();
     let tail = 5;
     let now: Vec<String> = labels
         .iter()
@@ -591,7 +605,7 @@ fn preact_chart(s: &Session, d: &StepDiag, other: Other) -> ChartView {
         }
     }
     if let Some((run, o)) = other.and_then(|c| c.last.first.as_ref().map(|f| (c.run, f))) {
-        let (this, that) = (format!("run {}", s.run()), format!("run {run}"));
+        let (this, that) = (format!("run {}", s.run().number), format!("run {run}"));
         left = vec![
             hist_series(&this, &l.preact_hist),
             hist_series(&that, &o.layer.preact_hist),
@@ -732,7 +746,7 @@ fn layers_chart(d: &StepDiag, acts: bool, other: Other) -> ChartView {
 /// The live embedding in the coordinates of `proj` (`path_view::embedding_chart` makes it, from
 /// the live table, and uses it for the path's snapshots too).
 pub(super) fn embedding_chart(s: &Session, proj: &Projection) -> ChartView {
-    let c = &s.trainer().model.emb.weight;
+    let c = &s.run().trainer.model.emb.weight;
     let n_embd = c.shape[1];
     let (points, pca) = (proj.project(&c.data), proj.is_pca());
     let chars = s.data().vocab.itos.clone();
@@ -825,7 +839,7 @@ pub fn sampler_chart(s: &Session) -> ChartView {
     let caption = "Step-through sampler: the next character's probabilities";
     let v = s.data().vocab.size();
     let uniform = (v as f32).ln();
-    let Some(st) = s.stepper() else {
+    let Some(st) = s.run().sampling().stepper() else {
         let spec = ChartSpec::Bars(BarsSpec::default());
         return view(
             ChartId::Sampler,
@@ -940,7 +954,7 @@ fn weight_grads_chart(s: &Session, step: usize) -> ChartView {
             vec![AFTER_FIRST_STEP.into()],
         );
     }
-    let w = diagnostics::weight_grads(&s.trainer().model, HIST_BINS);
+    let w = diagnostics::weight_grads(&s.run().trainer.model, HIST_BINS);
     let lines: Vec<String> = w.iter().map(|g| g.legend()).collect();
     let series = w
         .iter()
@@ -958,7 +972,7 @@ fn weight_grads_chart(s: &Session, step: usize) -> ChartView {
 /// layer (as histograms over its features), and a line per BatchNorm layer.
 fn running_chart(s: &Session, step: usize) -> ChartView {
     let caption = "BatchNorm: running statistics against the batch's";
-    let bns = diagnostics::batchnorm_running(&s.trainer().model);
+    let bns = diagnostics::batchnorm_running(&s.run().trainer.model);
     let Some(first) = bns.first().filter(|_| step > 0) else {
         let line = if bns.is_empty() {
             "this model has no BatchNorm"

@@ -31,14 +31,14 @@ fn spec(s: &Session) -> EmbeddingSpec {
 }
 
 fn live_points(s: &Session) -> Vec<[f32; 2]> {
-    let c = &s.trainer().model.emb.weight;
+    let c = &s.run().trainer.model.emb.weight;
     diagnostics::embedding_2d(&c.data, c.shape[0], c.shape[1]).0
 }
 
 #[test]
 fn the_path_is_bounded_spread_from_step_0_and_ends_at_the_live_model() {
     let s = trained(None, 1_500);
-    let p = s.embedding_path().unwrap();
+    let p = s.run().embedding_path().unwrap();
     let steps: Vec<usize> = p.frames().iter().map(|f| f.step).collect();
     assert!(
         steps.len() < MAX_FRAMES && steps.len() >= MAX_FRAMES / 2,
@@ -79,7 +79,7 @@ fn the_slider_shows_step_0_and_back_to_live_and_reset_clears_the_path() {
     let mut s = trained(None, 400);
     let live = spec(&s);
     s.set_path_frame(Some(0));
-    assert_eq!(s.path_at(), Some(0));
+    assert_eq!(s.run().path_at(), Some(0));
     let v = path_view(&s);
     assert_eq!((v.frame, v.step_text.as_str()), (0, "step 0"));
     let view = embedding_chart(&s);
@@ -101,11 +101,11 @@ fn the_slider_shows_step_0_and_back_to_live_and_reset_clears_the_path() {
     assert_eq!(path.len, 1, "a trail of one point at the start");
     assert_eq!(path.note, "step 0");
     // A later position, then the right end again: live.
-    let every = s.embedding_path().unwrap().every();
+    let every = s.run().embedding_path().unwrap().every();
     s.set_path_frame(Some(10));
     assert_eq!(path_view(&s).step_text, format!("step {}", 10 * every));
     s.set_path_frame(Some(path_view(&s).frames - 1));
-    assert_eq!(s.path_at(), None);
+    assert_eq!(s.run().path_at(), None);
     assert_eq!(spec(&s), live);
     // The chosen step stays put while training goes on (and the slider gets longer).
     s.set_path_frame(Some(5));
@@ -122,15 +122,15 @@ fn the_slider_shows_step_0_and_back_to_live_and_reset_clears_the_path() {
     assert!(after.frames > before.frames);
 
     s.reset().unwrap();
-    assert!(s.embedding_path().is_none());
-    assert_eq!(s.path_at(), None);
+    assert!(s.run().embedding_path().is_none());
+    assert_eq!(s.run().path_at(), None);
     let v = path_view(&s);
     assert_eq!((v.frames, v.frame), (1, 0));
     assert!(spec(&s).path.is_none());
     s.start().unwrap();
     s.train(1, || false);
     assert_eq!(
-        s.embedding_path().unwrap().frames()[0].table,
+        s.run().embedding_path().unwrap().frames()[0].table,
         first_table(&first)
     );
 
@@ -143,7 +143,7 @@ fn the_slider_shows_step_0_and_back_to_live_and_reset_clears_the_path() {
 #[test]
 fn one_basis_projects_every_snapshot_of_a_view() {
     let mut s = trained(Some("10"), 300);
-    let c = &s.trainer().model.emb.weight;
+    let c = &s.run().trainer.model.emb.weight;
     let proj = Projection::of(&c.data, c.shape[0], c.shape[1]);
     assert!(proj.is_pca());
     // The live table through the path's basis is the live chart.
@@ -169,12 +169,12 @@ fn one_basis_projects_every_snapshot_of_a_view() {
             );
         }
         // The snapshot is its frame's table through the live basis.
-        let f = &s.embedding_path().unwrap().frames()[at];
+        let f = &s.run().embedding_path().unwrap().frames()[at];
         let q = proj.project(&f.table);
         assert_eq!(e.xs, q.iter().map(|q| q[0]).collect::<Vec<_>>());
     }
     // The same table in two frames projects to the same points.
-    let t0 = &s.embedding_path().unwrap().frames()[0].table;
+    let t0 = &s.run().embedding_path().unwrap().frames()[0].table;
     assert_eq!(proj.project(t0), proj.project(&t0.clone()));
 }
 
@@ -228,7 +228,7 @@ fn an_undone_step_leaves_no_snapshot_of_it() {
     s.start().unwrap();
     s.train(5, || false);
     s.pause();
-    let good = s.embedding_path().unwrap().frames().to_vec();
+    let good = s.run().embedding_path().unwrap().frames().to_vec();
     assert_eq!(
         good.len(),
         6,
@@ -237,11 +237,11 @@ fn an_undone_step_leaves_no_snapshot_of_it() {
     s.set_lr(Some("100")).unwrap();
     s.start().unwrap();
     s.train(200, || false);
-    assert_eq!(s.trainer().step, 5, "the step at lr 100 was undone");
-    assert_eq!(s.embedding_path().unwrap().frames(), &good[..]);
+    assert_eq!(s.run().trainer.step, 5, "the step at lr 100 was undone");
+    assert_eq!(s.run().embedding_path().unwrap().frames(), &good[..]);
     // The live position is the last snapshot, and it is the model's table.
     let v = path_view(&s);
     assert_eq!((v.frames, v.step_text.as_str()), (6, "live, step 5"));
-    let c = &s.trainer().model.emb.weight.data;
+    let c = &s.run().trainer.model.emb.weight.data;
     assert_eq!(&good[5].table, c);
 }

@@ -132,11 +132,11 @@ fn training_runs_in_slices_and_reports_at_the_pages_rates() {
     let mut speeds = Vec::new();
     let t_start = clock.now;
     while clock.now - t_start < 5000.0 {
-        let step0 = lab.session().trainer().step;
+        let step0 = lab.session().run().trainer.step;
         let (events, start, end) = clock.tick(&mut lab);
         // The lab's time of the reports: the last read of the clock.
         let now = end - clock.per_call;
-        let steps = lab.session().trainer().step - step0;
+        let steps = lab.session().run().trainer.step - step0;
         // One read at the start, one per step, one at the end.
         assert_eq!(steps, SLICE_MS as usize, "a slice is SLICE_MS of steps");
         assert_eq!(end - start, SLICE_MS + 2.0);
@@ -151,7 +151,7 @@ fn training_runs_in_slices_and_reports_at_the_pages_rates() {
                     last_progress = now;
                     n_progress += 1;
                     assert!(progress.running && !progress.finished);
-                    assert_eq!(progress.step, lab.session().trainer().step);
+                    assert_eq!(progress.step, lab.session().run().trainer.step);
                     assert!(!progress.eta_text.is_empty());
                     assert!(
                         chart(&progress.charts, ChartId::Loss).is_some(),
@@ -167,7 +167,7 @@ fn training_runs_in_slices_and_reports_at_the_pages_rates() {
                     );
                     last_diag = now;
                     n_diag += 1;
-                    assert_eq!(diag.step, lab.session().trainer().step);
+                    assert_eq!(diag.step, lab.session().run().trainer.step);
                 }
                 other => panic!("unexpected while training: {other:?}"),
             }
@@ -201,9 +201,9 @@ fn a_step_that_would_end_past_the_slice_waits_for_the_next_one() {
     };
     lab.handle(Request::Train, clock.now);
     for _ in 0..5 {
-        let step0 = lab.session().trainer().step;
+        let step0 = lab.session().run().trainer.step;
         clock.tick(&mut lab);
-        assert_eq!(lab.session().trainer().step - step0, 1);
+        assert_eq!(lab.session().run().trainer.step - step0, 1);
     }
 }
 
@@ -222,10 +222,10 @@ fn pause_is_answered_with_running_false_and_stops_the_work() {
     assert!(!p[0].running);
     assert_eq!(p[0].speed_text, "");
     assert!(!lab.busy());
-    let step = lab.session().trainer().step;
+    let step = lab.session().run().trainer.step;
     assert_eq!(step, SLICE_MS as usize);
     clock.tick(&mut lab);
-    assert_eq!(lab.session().trainer().step, step, "paused: no steps");
+    assert_eq!(lab.session().run().trainer.step, step, "paused: no steps");
     let answer = lab.handle(Request::Step, clock.now);
     assert_eq!(progress(&answer)[0].step, step + 1);
 }
@@ -233,7 +233,10 @@ fn pause_is_answered_with_running_false_and_stops_the_work() {
 #[test]
 fn a_bad_budget_is_a_training_notice_and_changes_nothing() {
     let (mut lab, _) = lab("fix-tanh");
-    let (run, steps) = (lab.session().run(), lab.session().trainer().train.steps);
+    let (run, steps) = (
+        lab.session().run().number,
+        lab.session().run().trainer.train.steps,
+    );
     let answer = lab.handle(
         Request::Budget {
             steps: "abc".into(),
@@ -246,8 +249,8 @@ fn a_bad_budget_is_a_training_notice_and_changes_nothing() {
     assert_eq!((n[0].1, n[0].2), (Level::Warn, Topic::Training));
     assert!(n[0].0.contains("whole number"), "{}", n[0].0);
     assert!(!has_run(&answer));
-    assert_eq!(lab.session().run(), run);
-    assert_eq!(lab.session().trainer().train.steps, steps);
+    assert_eq!(lab.session().run().number, run);
+    assert_eq!(lab.session().run().trainer.train.steps, steps);
     assert_eq!(progress(&answer)[0].budget_text, steps.to_string());
     // A good one is taken in the same run.
     let answer = lab.handle(
@@ -259,7 +262,7 @@ fn a_bad_budget_is_a_training_notice_and_changes_nothing() {
     );
     assert!(notices(&answer).is_empty() && !has_run(&answer));
     assert_eq!(progress(&answer)[0].budget_text, "1234");
-    assert_eq!(lab.session().run(), run);
+    assert_eq!(lab.session().run().number, run);
     // The rate too: a bad one is a training notice.
     let answer = lab.handle(
         Request::Lr {
@@ -274,7 +277,7 @@ fn a_bad_budget_is_a_training_notice_and_changes_nothing() {
 #[test]
 fn settings_errors_are_settings_notices_and_change_nothing() {
     let (mut lab, _) = lab("kaiming");
-    let run = lab.session().run();
+    let run = lab.session().run().number;
     for bad in [
         settings(&[("n_hidden", "abc")]),
         settings(&[("nonsense", "1")]),
@@ -285,7 +288,7 @@ fn settings_errors_are_settings_notices_and_change_nothing() {
         assert_eq!(n.len(), 1, "{bad:?}");
         assert_eq!((n[0].1, n[0].2), (Level::Bad, Topic::Settings), "{bad:?}");
         assert!(!has_run(&answer));
-        assert_eq!(lab.session().run(), run);
+        assert_eq!(lab.session().run().number, run);
         assert_eq!(lab.session().settings().n_embd, 10);
     }
     let answer = lab.handle(settings(&[("n_embd", "8")]), 0.0);
@@ -304,13 +307,13 @@ fn settings_errors_are_settings_notices_and_change_nothing() {
         0.0,
     );
     assert_eq!(notices(&answer)[0].2, Topic::Training);
-    assert_eq!(lab.session().run(), run + 1);
+    assert_eq!(lab.session().run().number, run + 1);
 }
 
 #[test]
 fn a_bad_file_is_a_load_error_with_its_upload_number_and_a_good_one_a_new_run() {
     let (mut lab, _) = lab("fix-tanh");
-    let run = lab.session().run();
+    let run = lab.session().run().number;
     let answer = lab.handle(
         Request::Load {
             bytes: b"ann\nbob\n".to_vec(),
@@ -335,7 +338,7 @@ fn a_bad_file_is_a_load_error_with_its_upload_number_and_a_good_one_a_new_run() 
     assert!(errors[0].0.contains("names"), "{}", errors[0].0);
     assert!(!has_run(&answer));
     assert!(!answer.iter().any(|e| matches!(e, Event::Data { .. })));
-    assert_eq!(lab.session().run(), run);
+    assert_eq!(lab.session().run().number, run);
     assert_eq!(progress(&answer)[0].run, run);
 
     let text = "zoe\nxavier\nquinn\nyara\nwill\nvera\numa\ntess\nsara\nrita\nzed\nyoko\n";
@@ -504,7 +507,7 @@ fn a_long_run_keeps_bounded_history_and_messages() {
     for s in &r.series {
         assert!(s.values.len() <= POINTS + 1, "{}", s.values.len());
     }
-    assert!(lab.session().trainer().losses.is_empty());
+    assert!(lab.session().run().trainer.losses.is_empty());
     // The message of the run 7 times as long is about as big.
     let size = |p: &ProgressView| serde_json::to_string(p).unwrap().len();
     assert!(
@@ -534,7 +537,7 @@ fn the_step_through_sampler_and_name_scores_leave_the_training_run_alone() {
         for _ in 0..30 {
             lab.handle(Request::Step, 0.0);
         }
-        lab.session().history().loss_points().0
+        lab.session().run().history().loss_points().0
     };
     let (mut plain, _) = lab("kaiming");
     let expected = train(&mut plain);

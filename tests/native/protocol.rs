@@ -3,9 +3,8 @@
 
 use crate::support::few_names;
 use makemore_lab::charts::ChartId;
-use makemore_lab::session::link::PageOptions;
 use makemore_lab::session::protocol::{
-    Event, ExportKind, Level, Notice, Request, SampleView, SamplerAction, Topic,
+    Event, ExportKind, Level, Notice, PageOptions, Request, SampleView, SamplerAction, Topic,
 };
 use makemore_lab::session::{path_view, views, Session};
 use std::collections::{BTreeMap, BTreeSet};

@@ -22,7 +22,8 @@ fn small(chapter: &str, steps: usize) -> Session {
 }
 
 fn weights(s: &Session) -> Vec<Vec<f32>> {
-    s.trainer()
+    s.run()
+        .trainer
         .model
         .params()
         .iter()
@@ -32,14 +33,14 @@ fn weights(s: &Session) -> Vec<Vec<f32>> {
 
 /// Every mini-batch loss of the run (exact while the run is shorter than `history::POINTS`).
 fn losses(s: &Session) -> Vec<f32> {
-    let (points, every) = s.history().loss_points();
+    let (points, every) = s.run().history().loss_points();
     assert_eq!(every, 1, "a short run is kept step by step");
     points
 }
 
 /// Every learning rate of the run, the newest step's included.
 fn lrs(s: &Session) -> Vec<f32> {
-    let h = s.history();
+    let h = s.run().history();
     assert_eq!(h.lr.every(), 1);
     let mut v = h.lr.points();
     v.extend(h.newest().map(|r| r.lr));
@@ -106,7 +107,7 @@ fn the_split_does_not_depend_on_the_seed() {
     assert_ne!(weights(&s), w, "another seed, other weights");
     assert_eq!(s.data().val_words, val);
     s.new_seed().unwrap();
-    assert_eq!(s.trainer().data.val_words, val);
+    assert_eq!(s.run().trainer.data.val_words, val);
 }
 
 #[test]
@@ -117,11 +118,11 @@ fn reset_gives_the_same_weights_and_losses() {
     let first = losses(&s);
     assert_eq!(first.len(), 5);
     assert_ne!(weights(&s), w0, "training changed the weights");
-    let run = s.run();
+    let run = s.run().number;
     s.reset().unwrap();
-    assert_eq!(s.run(), run + 1);
-    assert_eq!(s.trainer().step, 0);
-    assert_eq!(s.history().steps(), 0);
+    assert_eq!(s.run().number, run + 1);
+    assert_eq!(s.run().trainer.step, 0);
+    assert_eq!(s.run().history().steps(), 0);
     assert_eq!(weights(&s), w0, "same seed, same initial weights");
     train_n(&mut s, 5);
     assert_eq!(losses(&s), first);
@@ -145,7 +146,7 @@ fn the_session_trains_exactly_as_the_core_trainer() {
         p.iter().map(|p| p.data.clone()).collect::<Vec<_>>()
     });
     assert!(
-        s.trainer().losses.is_empty() && s.trainer().lrs.is_empty(),
+        s.run().trainer.losses.is_empty() && s.run().trainer.lrs.is_empty(),
         "the session keeps its own bounded history, not the trainer's lists"
     );
 }
@@ -171,10 +172,10 @@ fn bad_files_are_refused_and_change_nothing() {
         (
             views::data_view(s),
             weights(s),
-            s.trainer().step,
-            s.run(),
+            s.run().trainer.step,
+            s.run().number,
             s.words().to_vec(),
-            s.history().clone(),
+            s.run().history().clone(),
             s.settings().clone(),
         )
     };
@@ -214,7 +215,7 @@ fn a_file_the_settings_cannot_take_is_refused_and_changes_nothing() {
     let mut s = small("fix-tanh", 100);
     s.apply_settings([("n_hidden", "512"), ("batch_size", "4096")])
         .unwrap();
-    let (words, run) = (s.words().to_vec(), s.run());
+    let (words, run) = (s.words().to_vec(), s.run().number);
     let chars: String = ('\u{100}'..).take(40).collect();
     let mut text = few_names(20);
     for c in chars.chars() {
@@ -226,7 +227,7 @@ fn a_file_the_settings_cannot_take_is_refused_and_changes_nothing() {
         .expect_err("too big");
     assert!(e.contains("GFLOP"), "{e}");
     assert_eq!(s.words(), &words[..]);
-    assert_eq!(s.run(), run);
+    assert_eq!(s.run().number, run);
     assert_eq!(s.source(), "test");
     assert_eq!(s.data().vocab.size(), 27);
 }
@@ -235,7 +236,7 @@ fn a_file_the_settings_cannot_take_is_refused_and_changes_nothing() {
 fn a_good_file_replaces_the_data_and_resets() {
     let mut s = small("fix-tanh", 100);
     train_n(&mut s, 3);
-    let run = s.run();
+    let run = s.run().number;
     let text = "zoe\nxavier\nquinn\nyara\nwill\nvera\numa\ntess\nsara\nrita\nzed\nyoko\n";
     s.load_names(text.as_bytes(), "mine.txt").unwrap();
     let d = views::data_view(&s);
@@ -243,13 +244,13 @@ fn a_good_file_replaces_the_data_and_resets() {
     assert_eq!(d.source, "mine.txt");
     let vocab = Vocab::from_words(&parse_names(text.as_bytes()).unwrap());
     assert_eq!(d.vocab, vocab.as_string());
-    assert_eq!(s.run(), run + 1);
-    assert_eq!(s.trainer().step, 0);
-    assert_eq!(s.trainer().model.config.vocab_size, vocab.size());
+    assert_eq!(s.run().number, run + 1);
+    assert_eq!(s.run().trainer.step, 0);
+    assert_eq!(s.run().trainer.model.config.vocab_size, vocab.size());
     assert_eq!(s.chapter(), ChapterId::FixTanh, "the settings stay");
     assert_eq!(s.earlier_runs().len(), 1, "the run on the old data is kept");
     train_n(&mut s, 3);
-    assert_eq!(s.trainer().step, 3);
+    assert_eq!(s.run().trainer.step, 3);
     // Samples are marked against the new names.
     let names = s.sample("30", "1").unwrap();
     for n in names {
@@ -296,21 +297,21 @@ fn time_slices_stop_when_told_and_each_step_is_recorded_once() {
         calls >= 7
     });
     assert_eq!(done, 7);
-    assert_eq!(s.trainer().step, 7);
-    assert_eq!(s.history().steps(), 7);
-    assert!(s.is_running());
+    assert_eq!(s.run().trainer.step, 7);
+    assert_eq!(s.run().history().steps(), 7);
+    assert!(s.run().is_running());
     assert_eq!(s.work(|| true), 1, "a slice does at least one step");
     assert_eq!(losses(&s).len(), 8);
     assert_eq!(lrs(&s), vec![0.1; 8]);
     // Update:data ratios: one series per 2-D weight, a point every RATIO_EVERY steps.
-    let labels = s.ratio_labels();
+    let labels = s.run().ratio_labels();
     assert_eq!(labels.len(), 3, "C, the hidden and the output weight");
     assert_eq!(labels[0], "C (27, 10)");
     assert!(labels[1].ends_with(" (30, 200)"), "{labels:?}");
     assert!(labels[2].ends_with(" (200, 27)"), "{labels:?}");
     s.train(17, || false);
-    assert_eq!(s.trainer().step, 25);
-    let (ratios, every) = s.history().ratio_points();
+    assert_eq!(s.run().trainer.step, 25);
+    let (ratios, every) = s.run().history().ratio_points();
     assert_eq!(every, RATIO_EVERY);
     assert_eq!(ratios.len(), 3);
     for r in &ratios {
@@ -323,9 +324,9 @@ fn time_slices_stop_when_told_and_each_step_is_recorded_once() {
 fn the_recorded_update_ratios_are_the_notebooks() {
     let mut s = small("deep", 100);
     train_n(&mut s, 1);
-    let m = &s.trainer().model;
-    let want = diagnostics::update_ratios(m, s.history().newest().unwrap().lr);
-    let (got, _) = s.history().ratio_points();
+    let m = &s.run().trainer.model;
+    let want = diagnostics::update_ratios(m, s.run().history().newest().unwrap().lr);
+    let (got, _) = s.run().history().ratio_points();
     assert_eq!(got.len(), want.len());
     for (g, (i, r)) in got.iter().zip(want) {
         assert_eq!(g, &vec![r], "{}", m.params()[i].name);
@@ -339,16 +340,16 @@ fn pause_stops_and_step_does_exactly_one() {
     s.work(|| true);
     s.pause();
     assert!(!s.busy());
-    let step = s.trainer().step;
+    let step = s.run().trainer.step;
     assert_eq!(s.work(|| false), 0, "paused: no work");
-    assert_eq!(s.trainer().step, step);
+    assert_eq!(s.run().trainer.step, step);
     let loss = s.step_once().unwrap();
-    assert_eq!(s.trainer().step, step + 1);
-    assert_eq!(s.history().newest().map(|r| r.loss), Some(loss));
-    assert_eq!(s.history().steps(), step + 1);
+    assert_eq!(s.run().trainer.step, step + 1);
+    assert_eq!(s.run().history().newest().map(|r| r.loss), Some(loss));
+    assert_eq!(s.run().history().steps(), step + 1);
     s.start().unwrap();
     assert!(s.step_once().is_err(), "no single steps while training");
-    assert_eq!(s.trainer().step, step + 1);
+    assert_eq!(s.run().trainer.step, step + 1);
 }
 
 #[test]
@@ -359,14 +360,14 @@ fn the_learning_rate_changes_while_paused_only() {
     s.set_lr(Some(" 0.03 ")).unwrap();
     assert_eq!(weights(&s), w, "the weights stay");
     assert_eq!(s.lr(), 0.03);
-    assert_eq!(s.lr_override(), Some(0.03));
+    assert_eq!(s.run().lr_override(), Some(0.03));
     assert!(views::progress_view(&s, 0.0, vec![]).lr_override);
     s.step_once().unwrap();
-    assert_eq!(s.history().newest().unwrap().lr, 0.03);
+    assert_eq!(s.run().history().newest().unwrap().lr, 0.03);
     for bad in ["-1", "0", "NaN", "inf", "abc", ""] {
         let e = s.set_lr(Some(bad)).expect_err(bad);
         assert!(e.contains("learning rate"), "{e}");
-        assert_eq!(s.lr_override(), Some(0.03), "{bad}: kept");
+        assert_eq!(s.run().lr_override(), Some(0.03), "{bad}: kept");
     }
     s.start().unwrap();
     assert!(s.set_lr(Some("0.5")).is_err(), "not while training");
@@ -374,10 +375,10 @@ fn the_learning_rate_changes_while_paused_only() {
     s.pause();
     assert_eq!(s.lr(), 0.03);
     s.set_lr(None).unwrap();
-    assert_eq!(s.lr_override(), None);
+    assert_eq!(s.run().lr_override(), None);
     assert_eq!(
         s.lr(),
-        s.settings().lr_at(s.trainer().step),
+        s.settings().lr_at(s.run().trainer.step),
         "back to the schedule"
     );
     assert_eq!(s.lr(), 0.1);
@@ -393,11 +394,15 @@ fn budget_changes_keep_the_run_and_stretch_the_schedule() {
     };
     assert_eq!(decay(&s), 500, "the batchnorm chapter decays half way");
     train_n(&mut s, 3);
-    let (run, w) = (s.run(), weights(&s));
+    let (run, w) = (s.run().number, weights(&s));
     s.set_steps("2000", false).unwrap();
-    assert_eq!((s.run(), s.trainer().step), (run, 3), "the same run");
+    assert_eq!(
+        (s.run().number, s.run().trainer.step),
+        (run, 3),
+        "the same run"
+    );
     assert_eq!(weights(&s), w);
-    assert_eq!(s.trainer().train.steps, 2000);
+    assert_eq!(s.run().trainer.train.steps, 2000);
     assert_eq!(s.settings().steps, 2000);
     assert_eq!(decay(&s), 1000, "the schedule stretches");
     for bad in ["abc", "0", "-5", "2", "10000001"] {
@@ -423,12 +428,12 @@ fn lr_100_stops_with_a_message_and_keeps_the_last_good_weights() {
     train_n(&mut s, 5);
     let good = weights(&s);
     let good_losses = losses(&s);
-    let good_history = s.history().clone();
+    let good_history = s.run().history().clone();
     s.set_lr(Some("100")).unwrap();
     s.start().unwrap();
     s.train(200, || false);
-    assert!(!s.is_running(), "training stopped");
-    let n = s.take_stopped().expect("a message");
+    assert!(!s.run().is_running(), "training stopped");
+    let n = views::stopped_notice(&s.take_stopped().expect("a message"));
     assert_eq!(n.level, Level::Bad);
     assert!(
         n.message.contains("the learning rate is too high"),
@@ -438,16 +443,19 @@ fn lr_100_stops_with_a_message_and_keeps_the_last_good_weights() {
     assert!(n.message.contains("after step 5"), "{}", n.message);
     assert!(s.take_stopped().is_none(), "said once");
     // The step at lr 100 was undone: the weights and the history are those before it.
-    assert_eq!(s.trainer().step, 5);
+    assert_eq!(s.run().trainer.step, 5);
     assert_eq!(losses(&s), good_losses);
-    assert_eq!(s.history().steps(), 5);
-    assert_eq!(s.history().ratio_points(), good_history.ratio_points());
+    assert_eq!(s.run().history().steps(), 5);
+    assert_eq!(
+        s.run().history().ratio_points(),
+        good_history.ratio_points()
+    );
     assert_eq!(weights(&s), good);
     // A sane rate goes on from there.
     s.set_lr(Some("0.1")).unwrap();
     let l = s.step_once().unwrap();
     assert!(l.is_finite() && l < 10.0, "{l}");
-    assert_eq!(s.trainer().step, 6);
+    assert_eq!(s.run().trainer.step, 6);
 }
 
 #[test]
@@ -459,13 +467,14 @@ fn an_overflowing_rate_is_caught_too() {
     let e = (0..5).find_map(|_| s.step_once().err()).expect("diverges");
     assert!(e.contains("the learning rate is too high"), "{e}");
     assert!(weights(&s).iter().flatten().all(|w| w.is_finite()));
-    assert!(s.trainer().step <= 3);
-    assert_eq!(s.history().steps(), s.trainer().step);
+    assert!(s.run().trainer.step <= 3);
+    assert_eq!(s.run().history().steps(), s.run().trainer.step);
     assert!(losses(&s).iter().all(|l| l.is_finite()));
 }
 
 fn running_stats(s: &Session) -> Vec<Vec<f32>> {
-    s.trainer()
+    s.run()
+        .trainer
         .model
         .layers
         .iter()
@@ -487,9 +496,12 @@ fn a_diverged_batchnorm_run_gets_back_its_weights_and_running_statistics() {
     s.set_lr(Some("1000")).unwrap();
     s.start().unwrap();
     s.train(200, || false);
-    assert!(!s.is_running(), "training stopped");
-    assert_eq!(s.take_stopped().map(|n| n.level), Some(Level::Bad));
-    assert_eq!(s.trainer().step, 4, "the step at lr 1000 was undone");
+    assert!(!s.run().is_running(), "training stopped");
+    assert_eq!(
+        s.take_stopped().map(|n| views::stopped_notice(&n).level),
+        Some(Level::Bad)
+    );
+    assert_eq!(s.run().trainer.step, 4, "the step at lr 1000 was undone");
     assert_eq!(weights(&s), good);
     assert_eq!(running_stats(&s), good_stats);
     // And the run goes on exactly as one that never saw the bad rate.
@@ -577,7 +589,7 @@ fn diagnostics_come_from_the_last_step_even_after_sampling_and_evaluation() {
     assert!(line.contains(", std ") && line.ends_with('%'), "{line}");
     assert!(views::grad_line(&d2.layers[0]).starts_with("layer 1 (Tanh): mean "));
     let v = views::diag_view(&mut s);
-    assert_eq!((v.run, v.step), (s.run(), 3));
+    assert_eq!((v.run, v.step), (s.run().number, 3));
     assert_eq!(chart(&v.charts, ChartId::Acts).lines, vec![line]);
 }
 
@@ -601,11 +613,11 @@ fn the_deep_chapter_has_five_tanh_layers() {
     let idx: Vec<usize> = d.layers.iter().map(|l| l.index).collect();
     assert_eq!(idx, vec![2, 5, 8, 11, 14]);
     assert_eq!(
-        s.ratio_labels().len(),
+        s.run().ratio_labels().len(),
         7,
         "C, five hidden weights, the output weight"
     );
-    assert!(s.ratio_labels()[0].starts_with("C (27, 10)"));
+    assert!(s.run().ratio_labels()[0].starts_with("C (27, 10)"));
 }
 
 #[test]
@@ -614,21 +626,21 @@ fn evaluation_in_pieces_equals_the_full_split_loss() {
     train_n(&mut s, 20);
     s.request_eval();
     assert!(s.busy());
-    assert_eq!(s.eval_progress(), Some(0.0));
+    assert_eq!(s.run().eval_progress(), Some(0.0));
     let mut pieces = 0;
     let mut progress = vec![];
     while s.busy() {
         s.work(|| true);
         pieces += 1;
-        progress.extend(s.eval_progress());
+        progress.extend(s.run().eval_progress());
     }
     assert!(pieces >= 2, "{pieces} pieces");
     assert!(progress.windows(2).all(|w| w[0] < w[1]), "{progress:?}");
-    assert_eq!(s.trainer().step, 20, "evaluating does not train");
-    assert_eq!(s.evals().len(), 1);
-    let e = s.evals()[0];
+    assert_eq!(s.run().trainer.step, 20, "evaluating does not train");
+    assert_eq!(s.run().evals().len(), 1);
+    let e = s.run().evals()[0];
     assert_eq!(e.step, 20);
-    let mut t = s.trainer().clone();
+    let mut t = s.run().trainer.clone();
     let (train, val) = (t.split_loss(Split::Train), t.split_loss(Split::Val));
     assert!(
         (e.train - train).abs() < 1e-4 * train,
@@ -653,7 +665,7 @@ fn evaluation_in_pieces_equals_the_full_split_loss() {
     while s.busy() {
         s.work(|| false);
     }
-    assert_eq!(s.evals(), &[e]);
+    assert_eq!(s.run().evals(), &[e]);
 }
 
 #[test]
@@ -663,15 +675,15 @@ fn the_end_of_the_budget_stops_and_evaluates() {
     while s.busy() {
         s.work(|| false);
     }
-    assert_eq!(s.trainer().step, 12);
+    assert_eq!(s.run().trainer.step, 12);
     let p = views::progress_view(&s, 0.0, vec![]);
     assert!(p.finished && !p.running && !p.evaluating);
     assert_eq!(p.step_text, "step 12 of 12");
-    let n = s.take_stopped().unwrap();
+    let n = views::stopped_notice(&s.take_stopped().unwrap());
     assert!(n.message.contains("finished"), "{}", n.message);
     assert_eq!(n.level, Level::Good);
-    assert_eq!(s.evals().len(), 1);
-    assert_eq!(s.evals()[0].step, 12);
+    assert_eq!(s.run().evals().len(), 1);
+    assert_eq!(s.run().evals()[0].step, 12);
     assert!(s.start().is_err(), "nothing left to do");
     assert!(s.step_once().is_err(), "nothing left to do");
     s.set_steps("20", false).unwrap();
@@ -694,11 +706,11 @@ fn chapters_give_the_presets_settings() {
         assert_eq!(s.settings(), &st, "{}", p.id);
         assert_eq!((s.chapter(), s.is_custom()), (p.id, false));
         assert_eq!(s.title(), p.title);
-        assert_eq!(s.trainer().step, 0);
+        assert_eq!(s.run().trainer.step, 0);
     }
-    let run = s.run();
+    let run = s.run().number;
     assert!(s.choose_chapter("nope").is_err());
-    assert_eq!((s.run(), s.chapter()), (run, ChapterId::Deep));
+    assert_eq!((s.run().number, s.chapter()), (run, ChapterId::Deep));
 }
 
 #[test]
@@ -708,7 +720,7 @@ fn custom_settings_apply_or_change_nothing() {
         .unwrap();
     assert!(s.is_custom());
     assert!(s.title().starts_with("custom (from 6."), "{}", s.title());
-    assert_eq!(s.trainer().model.config.n_embd, 4);
+    assert_eq!(s.run().trainer.model.config.n_embd, 4);
     assert_eq!(s.step_diag().layers.len(), 0, "no step yet");
     train_n(&mut s, 1);
     assert_eq!(s.step_diag().layers.len(), 2);
@@ -716,9 +728,9 @@ fn custom_settings_apply_or_change_nothing() {
         (
             s.settings().clone(),
             weights(s),
-            s.run(),
+            s.run().number,
             s.is_custom(),
-            s.trainer().step,
+            s.run().trainer.step,
         )
     };
     let before = state(&s);
@@ -751,13 +763,13 @@ fn custom_settings_apply_or_change_nothing() {
     assert_eq!(s.title(), "6. Kaiming init");
     s.apply_settings([("steps", "77"), ("seed", "5")]).unwrap();
     assert!(!s.is_custom());
-    assert_eq!(s.trainer().train.steps, 77);
-    assert_eq!(s.trainer().train.seed, 5);
+    assert_eq!(s.run().trainer.train.steps, 77);
+    assert_eq!(s.run().trainer.train.seed, 5);
     // A new context length rebuilds the examples.
     s.apply_settings([("block_size", "5")]).unwrap();
     assert!(s.is_custom());
     assert_eq!(s.data().train.block_size, 5);
-    assert_eq!(s.trainer().data.train.block_size, 5);
+    assert_eq!(s.run().trainer.data.train.block_size, 5);
     assert!(views::data_view(&s)
         .detail
         .contains("context of 5 characters"));
@@ -775,7 +787,7 @@ fn the_lr_finder_suggests_a_rate_inside_the_sweep() {
     assert_eq!(lr, lrs(&s)[step]);
     assert!((1e-3..=1.0).contains(&lr));
     assert!(loss < losses(&s)[0], "{loss}");
-    let (sweep_lrs, sweep_losses) = s.history().sweep_points();
+    let (sweep_lrs, sweep_losses) = s.run().history().sweep_points();
     assert_eq!(sweep_lrs, lrs(&s), "the whole run sweeps");
     assert_eq!(sweep_losses, losses(&s));
     let c = views::lr_chart(&s);
@@ -795,11 +807,11 @@ fn the_lr_finder_suggests_a_rate_inside_the_sweep() {
 fn the_run_view_describes_the_run() {
     let s = small("kaiming", 100);
     let r = views::run_view(&s);
-    assert_eq!(r.run, s.run());
+    assert_eq!(r.run, s.run().number);
     assert!(
         r.architecture.ends_with(&format!(
             "; {} parameters",
-            format::count(s.trainer().model.n_params())
+            format::count(s.run().trainer.model.n_params())
         )),
         "{}",
         r.architecture
@@ -838,13 +850,16 @@ fn earlier_runs_are_kept_labelled_and_bounded() {
     let e = s.earlier_runs();
     assert_eq!(e.len(), MAX_EARLIER_RUNS);
     let newest = e.back().unwrap();
-    assert_eq!(newest.run, s.run() - 1);
+    assert_eq!(newest.run, s.run().number - 1);
     assert_eq!(
         newest.label,
-        format!("run {}: 6. Kaiming init, seed 42", s.run() - 1)
+        format!("run {}: 6. Kaiming init, seed 42", s.run().number - 1)
     );
     assert_eq!(newest.loss.len(), 2);
-    assert_eq!(e.front().unwrap().run, s.run() - MAX_EARLIER_RUNS as u32);
+    assert_eq!(
+        e.front().unwrap().run,
+        s.run().number - MAX_EARLIER_RUNS as u32
+    );
     let ChartSpec::Loss(spec) = views::loss_chart(&s).spec else {
         panic!("a loss spec")
     };
@@ -861,14 +876,14 @@ fn a_batchnorm_model_is_also_evaluated_in_train_mode() {
     let mut progress = vec![];
     while s.busy() {
         s.work(|| true);
-        progress.extend(s.eval_progress());
+        progress.extend(s.run().eval_progress());
     }
     assert!(progress.windows(2).all(|w| w[0] < w[1]), "{progress:?}");
-    let e = s.evals()[0];
+    let e = s.run().evals()[0];
     let tm = e
         .val_train_mode
         .expect("a BatchNorm model's train-mode loss");
-    let mut t = s.trainer().clone();
+    let mut t = s.run().trainer.clone();
     let val = t.data.val.clone();
     let (train, eval) = diagnostics::train_vs_eval_loss(&mut t.model, &val.x, &val.y, 32);
     assert!((tm - train).abs() < 1e-4 * train, "{tm} vs {train}");
@@ -888,7 +903,7 @@ fn a_batchnorm_model_is_also_evaluated_in_train_mode() {
     while plain.busy() {
         plain.work(|| false);
     }
-    assert_eq!(plain.evals()[0].val_train_mode, None);
+    assert_eq!(plain.run().evals()[0].val_train_mode, None);
     assert!(!views::loss_chart(&plain)
         .lines
         .iter()
@@ -899,7 +914,7 @@ fn a_batchnorm_model_is_also_evaluated_in_train_mode() {
 fn the_saturation_map_knows_each_example_s_context() {
     let mut s = small("fix-tanh", 1000);
     train_n(&mut s, 3);
-    let (xb, _) = s.trainer().last_batch();
+    let (xb, _) = s.run().trainer.last_batch();
     let itos = s.data().vocab.itos.clone();
     let want: Vec<String> = xb
         .chunks(3)
