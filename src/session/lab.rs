@@ -7,6 +7,7 @@
 use super::link::Link;
 use super::protocol::{Event, Level, PageOptions, Request, RunRow, SampleView, Topic};
 use super::{views, Session};
+use crate::charts::ChartId;
 use crate::format;
 
 /// Length of a slice of work: the page's messages (Pause, Step) wait at most this long.
@@ -188,16 +189,16 @@ impl Lab {
             } => match s.sampler(action, &temperature) {
                 Ok(()) => {
                     ev.push(Event::Charts {
-                        charts: vec![views::sampler_chart(s)],
+                        charts: views::requested(s, ChartId::Sampler),
                     });
                     Ok(false)
                 }
                 Err(e) => Err(Refusal::warn(Topic::Sampler)(e)),
             },
             Request::Score { name } => match s.score(&name) {
-                Ok(score) => {
+                Ok(()) => {
                     ev.push(Event::Charts {
-                        charts: vec![views::score_chart(s, name.trim(), &score)],
+                        charts: views::requested(s, ChartId::Score),
                     });
                     Ok(false)
                 }
@@ -304,8 +305,8 @@ impl Lab {
             Request::PathFrame { frame } => {
                 s.set_path_frame(frame);
                 ev.push(Event::Path {
-                    path: super::path_view::path_view(s),
-                    chart: super::path_view::embedding_chart(s),
+                    path: views::embedding::path_view(s),
+                    chart: views::embedding::chart(s),
                 });
                 Ok(false)
             }

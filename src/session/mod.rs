@@ -26,7 +26,6 @@ pub mod history;
 pub mod lab;
 pub mod link;
 pub mod names;
-pub mod path_view;
 pub mod picked;
 pub mod protocol;
 pub mod run;
@@ -50,11 +49,10 @@ use crate::diagnostics;
 use crate::lesson::ChapterId;
 use crate::pool::Par;
 use crate::rng;
-use crate::sample::{NameScore, Sample};
+use crate::sample::Sample;
 use crate::train::Trainer;
 use names::Names;
 use runs::EarlierRuns;
-use sampling::Sampling;
 use std::collections::VecDeque;
 
 /// Names of the file shown as a preview of the data.
@@ -386,10 +384,11 @@ impl Session {
         )
     }
 
-    /// Each character's probability of a typed name, and its loss.
-    pub fn score(&mut self, name: &str) -> Result<NameScore, String> {
-        let (_, t) = self.run.sampling_mut();
-        Sampling::score(&mut t.model, &self.names.data.vocab, name)
+    /// Scores a typed name: each character's probability, and its loss (the score chart shows
+    /// the last one).
+    pub fn score(&mut self, name: &str) -> Result<(), String> {
+        let (sampling, t) = self.run.sampling_mut();
+        sampling.score(&mut t.model, &self.names.data.vocab, name)
     }
 
     // ---- runs -------------------------------------------------------------------------------

@@ -1,20 +1,9 @@
 //! What the page says about a picked item of a chart (the live line under it, and its
 //! keyboard twin): a letter's nearest neighbours, a map cell's example and neuron, a layer's
-//! line in each per-layer chart. Made from the chart spec the page holds.
+//! line in each per-layer chart. Made from the chart spec the page holds. (Which charts can be
+//! picked, and in which slot, is in the chart table: `views::CHARTS`.)
 
-use crate::charts::ChartId;
 use crate::charts::{nearest, ChartSpec, Pick, NEIGHBOURS};
-
-/// The charts the page lets one point at, each with the slot its pick is kept in: the per-layer
-/// charts share one ("layer": a layer picked in one stands out in all), the others their own.
-pub const PICKABLE: [(ChartId, &str); 6] = [
-    (ChartId::Embedding, "embedding"),
-    (ChartId::Map, "map"),
-    (ChartId::Acts, "layer"),
-    (ChartId::Grads, "layer"),
-    (ChartId::Ratios, "layer"),
-    (ChartId::WeightGrads, "layer"),
-];
 
 /// The sentence for `pick` on `spec`; empty when the chart has no such item.
 pub fn describe(spec: &ChartSpec, pick: Pick) -> String {

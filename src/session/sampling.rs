@@ -27,11 +27,13 @@ pub enum SamplerAction {
     Finish,
 }
 
-/// A run's sampling: its stream, and the step-through sampler's name in progress.
+/// A run's sampling: its stream, the step-through sampler's name in progress, and the last name
+/// scored.
 #[derive(Clone, Debug)]
 pub struct Sampling {
     rng: Rng,
     stepper: Option<Stepper>,
+    scored: Option<(String, NameScore)>,
 }
 
 impl Sampling {
@@ -40,6 +42,7 @@ impl Sampling {
         Sampling {
             rng: Rng::new(seed ^ SAMPLE_SALT),
             stepper: None,
+            scored: None,
         }
     }
 
@@ -105,9 +108,17 @@ impl Sampling {
         self.stepper.as_ref()
     }
 
-    /// Each character's probability of a typed name under `model`, and its loss.
-    pub fn score(model: &mut Mlp, vocab: &Vocab, name: &str) -> Result<NameScore, String> {
-        sample::score_name(model, vocab, name.trim())
+    /// Scores a typed name under `model`: each character's probability, and its loss.
+    pub fn score(&mut self, model: &mut Mlp, vocab: &Vocab, name: &str) -> Result<(), String> {
+        let name = name.trim();
+        let score = sample::score_name(model, vocab, name)?;
+        self.scored = Some((name.to_string(), score));
+        Ok(())
+    }
+
+    /// The last name scored, and its score.
+    pub fn scored(&self) -> Option<(&str, &NameScore)> {
+        self.scored.as_ref().map(|(n, s)| (n.as_str(), s))
     }
 }
 

@@ -35,7 +35,7 @@ mod worker;
 pub use bench::{KernelBench, StepBench};
 #[cfg(feature = "page")]
 pub use draw::{
-    chapters, draw_chart, draw_figure, experiments, file_size_problem, knobs, panels,
+    chapters, charts, draw_chart, draw_figure, experiments, file_size_problem, knobs, panels,
     trap_for_test, upload_hint,
 };
 #[cfg(any(feature = "page", feature = "worker"))]

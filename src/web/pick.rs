@@ -116,8 +116,8 @@ pub fn describe_pick(spec: JsValue, pick: JsValue) -> Result<String, JsError> {
     })
 }
 
-/// The charts one can point at: `[[chart, slot], ...]` (`session::picked::PICKABLE`).
+/// The charts one can point at: `[[chart, slot], ...]` (from the chart table, `views::CHARTS`).
 #[wasm_bindgen]
 pub fn pick_slots() -> JsValue {
-    to_js(&picked::PICKABLE)
+    to_js(&crate::session::views::pickable())
 }

@@ -6,8 +6,8 @@ use makemore_lab::charts::{ChartSpec, EmbeddingSpec};
 use makemore_lab::diagnostics::{self, Projection};
 use makemore_lab::session::embedding_path::MAX_FRAMES;
 use makemore_lab::session::lab::Lab;
-use makemore_lab::session::path_view::{embedding_chart, path_view, TRAIL_POINTS};
 use makemore_lab::session::protocol::{Event, Request};
+use makemore_lab::session::views::embedding::{chart as embedding_chart, path_view, TRAIL_POINTS};
 use makemore_lab::session::Session;
 
 /// A session of the embed-2d chapter (or n_embd = 10) trained `steps` steps.

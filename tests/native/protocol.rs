@@ -6,7 +6,7 @@ use makemore_lab::charts::ChartId;
 use makemore_lab::session::protocol::{
     Event, ExportKind, Level, Notice, PageOptions, Request, SampleView, SamplerAction, Topic,
 };
-use makemore_lab::session::{path_view, views, Session};
+use makemore_lab::session::{views, Session};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The position of a request's variant in `Request::TAGS`. A match without a wildcard: a new
@@ -161,7 +161,7 @@ fn one_of_each_event() -> Vec<Event> {
             upload: 2,
         },
         Event::Charts {
-            charts: vec![views::sampler_chart(&s)],
+            charts: vec![views::sampler::chart(&s)],
         },
         Event::Samples {
             samples: vec![SampleView {
@@ -191,8 +191,8 @@ fn one_of_each_event() -> Vec<Event> {
             message: "out of memory".into(),
         },
         Event::Path {
-            path: path_view::path_view(&s),
-            chart: path_view::embedding_chart(&s),
+            path: views::embedding::path_view(&s),
+            chart: views::embedding::chart(&s),
         },
     ]
 }

@@ -648,7 +648,7 @@ fn evaluation_in_pieces_equals_the_full_split_loss() {
         e.train
     );
     assert!((e.val - val).abs() < 1e-4 * val, "{} vs {val}", e.val);
-    let loss = views::loss_chart(&s);
+    let loss = views::loss::chart(&s);
     let ChartSpec::Loss(spec) = &loss.spec else {
         panic!("a loss spec")
     };
@@ -790,7 +790,7 @@ fn the_lr_finder_suggests_a_rate_inside_the_sweep() {
     let (sweep_lrs, sweep_losses) = s.run().history().sweep_points();
     assert_eq!(sweep_lrs, lrs(&s), "the whole run sweeps");
     assert_eq!(sweep_losses, losses(&s));
-    let c = views::lr_chart(&s);
+    let c = views::lr::chart(&s);
     assert!(
         c.lines
             .iter()
@@ -827,7 +827,7 @@ fn the_run_view_describes_the_run() {
     );
     let mut s = s;
     train_n(&mut s, 1);
-    let loss = views::loss_chart(&s);
+    let loss = views::loss::chart(&s);
     let want = format!(
         "a uniform guess over 27 characters gives {}",
         format::loss(27f32.ln())
@@ -860,10 +860,10 @@ fn earlier_runs_are_kept_labelled_and_bounded() {
         e.front().unwrap().run,
         s.run().number - MAX_EARLIER_RUNS as u32
     );
-    let ChartSpec::Loss(spec) = views::loss_chart(&s).spec else {
+    let ChartSpec::Loss(spec) = views::loss::chart(&s).spec else {
         panic!("a loss spec")
     };
-    assert_eq!(spec.earlier_runs.len(), views::LOSS_CHART_EARLIER);
+    assert_eq!(spec.earlier_runs.len(), views::loss::EARLIER_SHOWN);
     s.clear_earlier();
     assert!(s.earlier_runs().is_empty());
 }
@@ -889,7 +889,7 @@ fn a_batchnorm_model_is_also_evaluated_in_train_mode() {
     assert!((tm - train).abs() < 1e-4 * train, "{tm} vs {train}");
     assert!((e.val - eval).abs() < 1e-4 * eval, "{} vs {eval}", e.val);
     assert_ne!(tm, e.val, "the two modes differ");
-    let loss = views::loss_chart(&s);
+    let loss = views::loss::chart(&s);
     let want = format!(
         "val split at step 30: train mode (batch statistics, batches of 32): {}, eval mode (running statistics): {}",
         format::loss(tm),
@@ -904,7 +904,7 @@ fn a_batchnorm_model_is_also_evaluated_in_train_mode() {
         plain.work(|| false);
     }
     assert_eq!(plain.run().evals()[0].val_train_mode, None);
-    assert!(!views::loss_chart(&plain)
+    assert!(!views::loss::chart(&plain)
         .lines
         .iter()
         .any(|l| l.contains("train mode")));
@@ -932,7 +932,7 @@ fn the_saturation_map_knows_each_example_s_context() {
         panic!("histograms")
     };
     assert_eq!(acts.layers, [1]);
-    let ChartSpec::UpdateRatios(r) = &views::ratio_chart(&s).spec else {
+    let ChartSpec::UpdateRatios(r) = &views::ratios::chart(&s).spec else {
         panic!("ratios")
     };
     assert_eq!(r.layers, [0, 1, 2], "C, W1, W2");

@@ -1,4 +1,4 @@
-//! What the page shows of the embedding's path (see `embedding_path`): the embedding chart at
+//! The character embedding C, and its path over the run (see `embedding_path`): the chart at
 //! the snapshot the slider chose, with every letter's trail up to it, and the slider's state.
 //!
 //! One projection serves every snapshot of a view: the raw columns when n_embd is 2, otherwise
@@ -8,12 +8,16 @@
 //! letters came to it. While paused the live table does not change, so scrubbing moves the
 //! letters on fixed axes; while training the basis follows the model, as the live chart does.
 
-use super::embedding_path::EmbeddingPath;
-use super::protocol::{ChartView, PathView};
-use super::{views, Session};
-use crate::charts::{ChartSpec, EmbeddingPathSpec};
+use super::parts::view;
+use crate::charts::{ChartId, ChartSpec, EmbeddingPathSpec, EmbeddingSpec};
 use crate::diagnostics::{self, Projection};
 use crate::format;
+use crate::session::embedding_path::EmbeddingPath;
+use crate::session::protocol::{ChartView, PathView};
+use crate::session::Session;
+
+/// The figure's caption before the first view (a view says which columns it shows).
+pub const CAPTION: &str = "Character embedding C";
 
 /// Most points of a trail: a longer path is sampled evenly (its first and last kept), so the
 /// chart sent twice a second stays small.
@@ -98,13 +102,13 @@ fn centre(points: &[[f32; 2]], keep: &[bool]) -> Option<[f32; 2]> {
     })
 }
 
-/// The embedding chart (`views::embedding_chart`) on its path: the snapshot the slider chose,
-/// trails, fixed axes, and the step in the caption, the corner and the text.
-pub fn embedding_chart(s: &Session) -> ChartView {
+/// The embedding chart on its path: the snapshot the slider chose, trails, fixed axes, and the
+/// step in the caption, the corner and the text.
+pub fn chart(s: &Session) -> ChartView {
     // One projection, of the live table, for the live chart and every snapshot.
     let c = &s.run().trainer.model.emb.weight;
     let proj = Projection::of(&c.data, c.shape[0], c.shape[1]);
-    let mut view = views::embedding_chart(s, &proj);
+    let mut view = live(s, &proj);
     let Some(path) = s.run().embedding_path() else {
         return view;
     };
@@ -221,4 +225,45 @@ pub fn embedding_chart(s: &Session) -> ChartView {
     }
     view.lines = lines;
     view
+}
+
+/// The live embedding in the coordinates of `proj` (`chart` makes it, from the live table, and
+/// uses it for the path's snapshots too).
+fn live(s: &Session, proj: &Projection) -> ChartView {
+    let c = &s.run().trainer.model.emb.weight;
+    let n_embd = c.shape[1];
+    let (points, pca) = (proj.project(&c.data), proj.is_pca());
+    let chars = s.data().vocab.itos.clone();
+    let (caption, x_label, y_label) = if pca {
+        (
+            format!(
+                "Character embedding C: the first two principal components of n_embd = {n_embd}"
+            ),
+            "PC1",
+            "PC2",
+        )
+    } else {
+        (
+            format!("Character embedding C (n_embd = {n_embd})"),
+            "C[:, 0]",
+            "C[:, 1]",
+        )
+    };
+    let line = chars
+        .iter()
+        .zip(&points)
+        .map(|(ch, p)| format!("{ch} ({:.2}, {:.2})", p[0], p[1]))
+        .collect::<Vec<_>>()
+        .join("  ");
+    let spec = ChartSpec::Embedding(EmbeddingSpec {
+        title: String::new(),
+        x_label: x_label.into(),
+        y_label: y_label.into(),
+        chars,
+        xs: points.iter().map(|p| p[0]).collect(),
+        ys: points.iter().map(|p| p[1]).collect(),
+        counts: s.data().vocab.counts(s.words()),
+        path: None,
+    });
+    view(ChartId::Embedding, caption, spec, vec![line])
 }

@@ -1,0 +1,366 @@
+//! What the page shows, made from the session's numbers: the header's data text, the run's
+//! description, the status of training, and every chart as a spec with its caption and text
+//! twin. The page only places these.
+//!
+//! `CHARTS` is the one table of the page's charts: each row says what the chart is called, when
+//! its view is made and by what (`Build`: per run, per step, with the diagnostics, on request),
+//! and how the page holds it (height, width, picking, the CSV it saves, its tool row). The page
+//! makes its figures from this table at start-up (`figures`, through `web::charts`); the lists of
+//! charts sent per run, per step and per diagnostics are the table filtered by cadence. One file
+//! per chart's view (mirroring `crate::charts`), `parts` for what they share; `data`, `run`,
+//! `progress` and `rows` are the views that are not charts.
+
+pub mod data;
+pub mod embedding;
+pub mod kaiming;
+pub mod layers;
+pub mod loss;
+pub mod lr;
+pub mod map;
+pub mod parts;
+pub mod preact;
+pub mod progress;
+pub mod ratios;
+pub mod rows;
+pub mod run;
+pub mod running;
+pub mod sampler;
+pub mod score;
+pub mod weight_grads;
+
+pub use data::{data_line, data_view};
+pub use layers::{act_line, grad_line};
+pub use progress::{progress_view, stopped_notice};
+pub use rows::run_rows;
+pub use run::{experiment_info, experiment_list};
+
+use super::protocol::{ChartView, DiagView, ExportKind, RunView};
+use super::Session;
+use crate::charts::ChartId;
+use parts::{Compared, Diag};
+use serde::Serialize;
+
+/// A chart's definition: what the page needs to hold its figure, and what makes its view.
+pub struct ChartDef {
+    pub id: ChartId,
+    /// The figure's caption until its first view (a view may write a fuller one).
+    pub caption: &'static str,
+    /// When its view is made, and by what.
+    pub build: Build,
+    /// The canvas' height on the page, in CSS pixels.
+    pub height: u32,
+    /// The figure spans the page's two columns.
+    pub wide: bool,
+    /// Pointing at it picks an item, kept in this slot (`None`: it cannot be picked).
+    pub pick: Option<PickSlot>,
+    /// The file of numbers behind it (`None`: none).
+    pub csv: Option<ExportKind>,
+    /// The controls in its figure, above the canvas.
+    pub tools: Option<ToolRow>,
+}
+
+/// What makes a chart's view, and so when it is made.
+#[derive(Clone, Copy)]
+pub enum Build {
+    /// Once per run (`Event::Run`).
+    Run(fn(&Session) -> ChartView),
+    /// After each step, with the progress (`Event::Progress`).
+    Step(fn(&Session) -> ChartView),
+    /// With the last step's diagnostics (`Event::Diag`).
+    Diag(fn(&Session, &Diag) -> ChartView),
+    /// When the page asks (`Event::Charts`); its first state with each run.
+    OnRequest(fn(&Session) -> ChartView),
+}
+
+/// When a chart's view is made (`Build` without its builder).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cadence {
+    Run,
+    Step,
+    Diag,
+    OnRequest,
+}
+
+/// Where the page keeps a chart's picked item: the per-layer charts share one (a layer picked in
+/// one stands out in all), the others their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PickSlot {
+    Embedding,
+    Map,
+    Layer,
+}
+
+/// A row of controls in a chart's figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ToolRow {
+    /// New name, Next character, Finish, the temperature.
+    Sampler,
+    /// A name to score, Score it, a jumbled name.
+    Score,
+}
+
+/// A chart's figure as the page makes it: `ChartDef` without its builder.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Figure {
+    pub id: ChartId,
+    pub caption: &'static str,
+    pub cadence: Cadence,
+    pub height: u32,
+    pub wide: bool,
+    pub pick: Option<PickSlot>,
+    pub csv: Option<ExportKind>,
+    pub tools: Option<ToolRow>,
+}
+
+/// Every chart of the page, in the page's order.
+pub const CHARTS: &[ChartDef] = &[
+    ChartDef {
+        id: ChartId::Loss,
+        caption: loss::CAPTION,
+        build: Build::Step(loss::chart),
+        height: 330,
+        wide: true,
+        pick: None,
+        csv: Some(ExportKind::LossCsv),
+        tools: None,
+    },
+    ChartDef {
+        id: ChartId::Lr,
+        caption: lr::CAPTION,
+        build: Build::Step(lr::chart),
+        height: 320,
+        wide: false,
+        pick: None,
+        csv: None,
+        tools: None,
+    },
+    ChartDef {
+        id: ChartId::Embedding,
+        caption: embedding::CAPTION,
+        build: Build::Diag(|s, _| embedding::chart(s)),
+        height: 320,
+        wide: false,
+        pick: Some(PickSlot::Embedding),
+        csv: None,
+        tools: None,
+    },
+    ChartDef {
+        id: ChartId::Preact,
+        caption: preact::CAPTION,
+        build: Build::Diag(preact::chart),
+        height: 290,
+        wide: true,
+        pick: None,
+        csv: None,
+        tools: None,
+    },
+    ChartDef {
+        id: ChartId::Map,
+        caption: map::CAPTION,
+        build: Build::Diag(map::chart),
+        height: 320,
+        wide: false,
+        pick: Some(PickSlot::Map),
+        csv: None,
+        tools: None,
+    },
+    ChartDef {
+        id: ChartId::Ratios,
+        caption: ratios::CAPTION,
+        build: Build::Step(ratios::chart),
+        height: 320,
+        wide: false,
+        pick: Some(PickSlot::Layer),
+        csv: Some(ExportKind::DiagnosticsCsv),
+        tools: None,
+    },
+    ChartDef {
+        id: ChartId::Acts,
+        caption: layers::ACTS_CAPTION,
+        build: Build::Diag(layers::acts),
+        height: 300,
+        wide: true,
+        pick: Some(PickSlot::Layer),
+        csv: Some(ExportKind::DiagnosticsCsv),
+        tools: None,
+    },
+    ChartDef {
+        id: ChartId::Grads,
+        caption: layers::GRADS_CAPTION,
+        build: Build::Diag(layers::grads),
+        height: 300,
+        wide: true,
+        pick: Some(PickSlot::Layer),
+        csv: Some(ExportKind::DiagnosticsCsv),
+        tools: None,
+    },
+    ChartDef {
+        id: ChartId::WeightGrads,
+        caption: weight_grads::CAPTION,
+        build: Build::Diag(weight_grads::chart),
+        height: 280,
+        wide: true,
+        pick: Some(PickSlot::Layer),
+        csv: None,
+        tools: None,
+    },
+    ChartDef {
+        id: ChartId::Running,
+        caption: running::CAPTION,
+        build: Build::Diag(running::chart),
+        height: 260,
+        wide: true,
+        pick: None,
+        csv: None,
+        tools: None,
+    },
+    ChartDef {
+        id: ChartId::Sampler,
+        caption: sampler::CAPTION,
+        build: Build::OnRequest(sampler::chart),
+        height: 260,
+        wide: true,
+        pick: None,
+        csv: None,
+        tools: Some(ToolRow::Sampler),
+    },
+    ChartDef {
+        id: ChartId::Score,
+        caption: score::CAPTION,
+        build: Build::OnRequest(score::chart),
+        height: 240,
+        wide: true,
+        pick: None,
+        csv: None,
+        tools: Some(ToolRow::Score),
+    },
+    ChartDef {
+        id: ChartId::Kaiming,
+        caption: kaiming::CAPTION,
+        build: Build::Run(kaiming::chart),
+        height: 290,
+        wide: true,
+        pick: None,
+        csv: None,
+        tools: None,
+    },
+];
+
+impl Build {
+    pub fn cadence(self) -> Cadence {
+        match self {
+            Build::Run(_) => Cadence::Run,
+            Build::Step(_) => Cadence::Step,
+            Build::Diag(_) => Cadence::Diag,
+            Build::OnRequest(_) => Cadence::OnRequest,
+        }
+    }
+}
+
+impl ChartDef {
+    /// The figure the page makes for this chart.
+    pub fn figure(&self) -> Figure {
+        Figure {
+            id: self.id,
+            caption: self.caption,
+            cadence: self.build.cadence(),
+            height: self.height,
+            wide: self.wide,
+            pick: self.pick,
+            csv: self.csv,
+            tools: self.tools,
+        }
+    }
+}
+
+/// The page's figures, in its order.
+pub fn figures() -> Vec<Figure> {
+    CHARTS.iter().map(ChartDef::figure).collect()
+}
+
+/// The charts one can point at, with the slot each one's pick is kept in.
+pub fn pickable() -> Vec<(ChartId, PickSlot)> {
+    CHARTS
+        .iter()
+        .filter_map(|c| c.pick.map(|p| (c.id, p)))
+        .collect()
+}
+
+/// A new run's description, with the charts made once per run and the on-request charts' first
+/// state.
+pub fn run_view(s: &Session) -> RunView {
+    let charts = CHARTS
+        .iter()
+        .filter_map(|c| match c.build {
+            Build::Run(f) | Build::OnRequest(f) => Some(f(s)),
+            _ => None,
+        })
+        .collect();
+    run::run_view(s, charts)
+}
+
+/// The charts that follow every step.
+pub fn step_charts(s: &Session) -> Vec<ChartView> {
+    CHARTS
+        .iter()
+        .filter_map(|c| match c.build {
+            Build::Step(f) => Some(f(s)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The charts of the last step's numbers, beside the compared run's.
+pub fn diag_view(s: &mut Session) -> DiagView {
+    let d = s.step_diag();
+    let s = &*s;
+    // The compared run's first and last steps, drawn (the last) and written (both) with this
+    // run's.
+    let other = s.compare().and_then(|r| {
+        r.last.as_ref().map(|last| Compared {
+            run: r.run,
+            init: r.init.as_ref(),
+            last,
+        })
+    });
+    let diag = Diag { step: &d, other };
+    let charts = CHARTS
+        .iter()
+        .filter_map(|c| match c.build {
+            Build::Diag(f) => Some(f(s, &diag)),
+            _ => None,
+        })
+        .collect();
+    DiagView {
+        run: s.run().number,
+        step: d.step,
+        charts,
+        path: embedding::path_view(s),
+    }
+}
+
+/// The on-request chart `id`, as the page asked for it (none if `id` is not one).
+pub fn requested(s: &Session, id: ChartId) -> Vec<ChartView> {
+    CHARTS
+        .iter()
+        .filter(|c| c.id == id)
+        .filter_map(|c| match c.build {
+            Build::OnRequest(f) => Some(f(s)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_chart_is_defined_once_in_the_pages_order() {
+        let ids: Vec<ChartId> = CHARTS.iter().map(|c| c.id).collect();
+        assert_eq!(ids, ChartId::ALL);
+    }
+}

@@ -1,0 +1,63 @@
+//! The runs table: every earlier run kept, then the current one, each cell as text.
+
+use crate::format;
+use crate::session::protocol::RunRow;
+use crate::session::{RunRecord, Session};
+
+/// The runs table: every earlier run kept, then the current one.
+pub fn run_rows(s: &Session) -> Vec<RunRow> {
+    let current = s.record(2);
+    s.earlier_runs()
+        .iter()
+        .chain(std::iter::once(&current))
+        .filter(|r| r.steps > 0 || r.run == current.run)
+        .map(run_row)
+        .collect()
+}
+
+fn run_row(r: &RunRecord) -> RunRow {
+    let secs = r.train_ms / 1000.0;
+    RunRow {
+        run: r.run,
+        setup: r.setup.clone(),
+        seed: r.seed.to_string(),
+        params: format::count(r.params),
+        first_loss: match r.first_loss {
+            Some(l) => format!(
+                "{} (uniform {})",
+                format::plain(l),
+                format::plain(r.uniform)
+            ),
+            None => "–".into(),
+        },
+        at_init: match r.at_init {
+            Some((frac, dead, cols)) => {
+                format!("{} saturated, {dead} of {cols} dead", format::pct(frac))
+            }
+            None => "–".into(),
+        },
+        steps: format::count(r.steps),
+        train_val: match r.last_eval {
+            Some(e) => format!(
+                "{} / {} (step {})",
+                format::loss(e.train),
+                format::loss(e.val),
+                format::count(e.step)
+            ),
+            None => "–".into(),
+        },
+        time: if secs > 0.0 {
+            format::duration(secs)
+        } else {
+            "–".into()
+        },
+        speed: if secs > 0.0 {
+            format!(
+                "{} it/s",
+                format::count((r.steps as f64 / secs).round() as usize)
+            )
+        } else {
+            "–".into()
+        },
+    }
+}
