@@ -7,7 +7,7 @@
 
 use super::common::*;
 use super::prep::{finite_bounds, nice_range, sort_indices, thousands};
-use super::{series_color, BarsData, ChartError};
+use super::{series_color, BarsSpec, ChartError};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -98,20 +98,24 @@ fn in_root<DB: DrawingBackend>(
     (x - ox, y - oy)
 }
 
-/// Draws the bar chart of `data` (see [`BarsData`]) into `root`.
+/// Draws the bar chart of `data` (see [`BarsSpec`]) into `root`.
 pub fn draw_bars<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    data: &BarsData,
+    data: &BarsSpec,
 ) -> Result<(), ChartError> {
-    if let Some(r) = too_small(root, data.title) {
+    if let Some(r) = too_small(root, &data.title) {
         return r;
     }
-    let values = data.values;
+    let values = &data.values;
     let finite = |i: usize| Some(values[i] as f64).filter(|v| v.is_finite());
-    let reference = data.reference.filter(|r| r.0.is_finite());
+    let reference = data
+        .reference
+        .as_ref()
+        .filter(|r| r.0.is_finite())
+        .map(|(v, l)| (*v, l.as_str()));
     let bounds = finite_bounds(values.iter().map(|&v| v as f64));
     let Some((lo, hi)) = bounds else {
-        return draw_message(root, data.title, NO_DATA);
+        return draw_message(root, &data.title, NO_DATA);
     };
     let r = reference.map_or(0.0, |r| r.0 as f64);
     let (bottom, top) = (lo.min(0.0).min(r), hi.max(0.0).max(r));
@@ -129,7 +133,7 @@ pub fn draw_bars<DB: DrawingBackend>(
     let x = (0.0, n as f64);
 
     let theme = Theme::new();
-    let mut chart = build_chart(root, &theme, data.title, x, y)?;
+    let mut chart = build_chart(root, &theme, &data.title, x, y)?;
     let y_dec = tick_decimals(y.0, y.1, 6);
     let fy = move |v: &f64| format_tick(*v, y_dec);
     let mut mesh = chart.configure_mesh();
@@ -144,10 +148,10 @@ pub fn draw_bars<DB: DrawingBackend>(
         .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
         .light_line_style(RGBColor(0xf2, 0xf2, 0xf2));
     if !data.x_label.is_empty() {
-        mesh.x_desc(data.x_label);
+        mesh.x_desc(&data.x_label);
     }
     if !data.y_label.is_empty() {
-        mesh.y_desc(data.y_label);
+        mesh.y_desc(&data.y_label);
     }
     mesh.draw()?;
 

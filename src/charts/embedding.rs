@@ -12,7 +12,7 @@
 use super::common::*;
 use super::pick::{self, nearest, Hit, NEIGHBOUR, NEIGHBOURS, PICKED};
 use super::prep::{finite_bounds, padded_nice_range, sort_indices, thousands};
-use super::{series_color, ChartError, EmbeddingData, EmbeddingPathData};
+use super::{series_color, ChartError, EmbeddingPathSpec, EmbeddingSpec};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -56,32 +56,30 @@ fn choose_labels(px: &[(i32, i32)], priority: &[f64]) -> Vec<bool> {
     chosen
 }
 
-/// Draws the embedding scatter of `data` (see [`EmbeddingData`]) into `root`.
+/// Draws the embedding scatter of `data` (see [`EmbeddingSpec`]) into `root`; with its `path`,
+/// at one snapshot of the embedding's path: trails, fixed axes, the step.
 pub fn draw_embedding<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    data: &EmbeddingData,
+    data: &EmbeddingSpec,
 ) -> Result<(), ChartError> {
-    scatter(root, data, None, None)
+    draw_embedding_picked(root, data, None)
 }
 
 /// The scatter with point `picked` ringed and joined to its `NEIGHBOURS` nearest points.
 pub fn draw_embedding_picked<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    data: &EmbeddingData,
+    data: &EmbeddingSpec,
     picked: Option<usize>,
 ) -> Result<(), ChartError> {
-    scatter(root, data, None, picked)
+    scatter(root, data, data.path.as_ref(), picked)
 }
 
-/// Draws the scatter of `data` at one snapshot of the embedding's `path` (see
-/// [`EmbeddingPathData`]): trails, fixed axes, the step; `picked` as in [`draw_embedding_picked`].
-pub fn draw_embedding_path<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    data: &EmbeddingData,
-    path: &EmbeddingPathData,
-    picked: Option<usize>,
-) -> Result<(), ChartError> {
-    scatter(root, data, Some(path), picked)
+/// One character's point in the plot.
+#[derive(Clone, Copy)]
+struct CharPoint {
+    ch: char,
+    x: f32,
+    y: f32,
 }
 
 /// Trail width in pixels, and the radius of the ring where a trail starts.
@@ -142,16 +140,22 @@ fn clip(line: &[(f64, f64)], r: (f64, f64, f64, f64)) -> Vec<Vec<(f64, f64)>> {
 
 fn scatter<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    data: &EmbeddingData,
-    path: Option<&EmbeddingPathData>,
+    data: &EmbeddingSpec,
+    path: Option<&EmbeddingPathSpec>,
     picked: Option<usize>,
 ) -> Result<(), ChartError> {
-    if let Some(r) = too_small(root, data.title) {
+    if let Some(r) = too_small(root, &data.title) {
         return r;
     }
+    // `chars[i]` at `(xs[i], ys[i])`.
+    let all: Vec<CharPoint> = data
+        .chars
+        .iter()
+        .zip(data.xs.iter().zip(&data.ys))
+        .map(|(&ch, (&x, &y))| CharPoint { ch, x, y })
+        .collect();
     // (character, position, count if known) of the finite points.
-    let points: Vec<(char, (f64, f64), Option<u32>)> = data
-        .points
+    let points: Vec<(char, (f64, f64), Option<u32>)> = all
         .iter()
         .enumerate()
         .filter(|(_, p)| p.x.is_finite() && p.y.is_finite())
@@ -161,7 +165,7 @@ fn scatter<DB: DrawingBackend>(
         finite_bounds(points.iter().map(|p| p.1 .0)),
         finite_bounds(points.iter().map(|p| p.1 .1)),
     ) else {
-        return draw_message(root, data.title, NO_DATA);
+        return draw_message(root, &data.title, NO_DATA);
     };
     let (xb, yb) = match path.and_then(|p| p.bounds) {
         Some(b) => (widen(xb, b[0], b[1]), widen(yb, b[2], b[3])),
@@ -172,8 +176,8 @@ fn scatter<DB: DrawingBackend>(
     // Room for the dots at the edges.
     let x = padded_nice_range(xb.0, xb.1, 0.08);
     let y = padded_nice_range(yb.0, yb.1, 0.08);
-    let mut chart = build_chart(root, &theme, data.title, x, y)?;
-    draw_axes(&mut chart, &theme, data.x_label, data.y_label, true)?;
+    let mut chart = build_chart(root, &theme, &data.title, x, y)?;
+    draw_axes(&mut chart, &theme, &data.x_label, &data.y_label, true)?;
     if let Some(p) = path {
         let faint = series_color(0).mix(0.3);
         for i in 0..p.trail_of.len() {
@@ -203,7 +207,7 @@ fn scatter<DB: DrawingBackend>(
 
     // The most frequent characters first when every point has a count, else the farthest from
     // the centre (the characters that stand apart are the story of the plot).
-    let by_count = data.counts.len() == data.points.len();
+    let by_count = data.counts.len() == all.len();
     let n = points.len() as f64;
     let centre = (
         points.iter().map(|p| p.1 .0).sum::<f64>() / n,
@@ -259,12 +263,12 @@ fn scatter<DB: DrawingBackend>(
 
     // The picked point's lines go under the dots.
     let at = |i: usize| {
-        let p = data.points[i];
+        let p = all[i];
         (p.x as f64, p.y as f64)
     };
-    let neighbours = match picked.filter(|&i| i < data.points.len()) {
+    let neighbours = match picked.filter(|&i| i < all.len()) {
         Some(i) => {
-            let (xs, ys): (Vec<f32>, Vec<f32>) = data.points.iter().map(|p| (p.x, p.y)).unzip();
+            let (xs, ys): (Vec<f32>, Vec<f32>) = all.iter().map(|p| (p.x, p.y)).unzip();
             nearest(&xs, &ys, i, NEIGHBOURS)
         }
         None => Vec::new(),
@@ -316,7 +320,7 @@ fn scatter<DB: DrawingBackend>(
             PICKED.stroke_width(4),
         )))?;
     }
-    for (i, p) in data.points.iter().enumerate() {
+    for (i, p) in all.iter().enumerate() {
         if p.x.is_finite() && p.y.is_finite() {
             let radius = if points.len() > MAX_LABELS {
                 POINT_PX + 4

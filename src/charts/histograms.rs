@@ -5,12 +5,12 @@
 use super::common::*;
 use super::pick::{self, Hit};
 use super::prep::{finite_bounds, nice_range};
-use super::{series_color, ChartError, HistSeries, HistogramData, HistogramPairData};
+use super::{series_color, ChartError, HistSeriesSpec, HistogramSpec};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// Bin `k`'s edges and value, for the bins whose value is finite.
-fn bins<'a>(s: &'a HistSeries<'a>) -> impl Iterator<Item = (f64, f64, f64)> + 'a {
+fn bins(s: &HistSeriesSpec) -> impl Iterator<Item = (f64, f64, f64)> + '_ {
     let (lo, hi) = (s.lo as f64, s.hi as f64);
     let width = (hi - lo) / s.values.len().max(1) as f64;
     s.values
@@ -20,14 +20,14 @@ fn bins<'a>(s: &'a HistSeries<'a>) -> impl Iterator<Item = (f64, f64, f64)> + 'a
         .map(move |(k, &v)| (lo + k as f64 * width, lo + (k + 1) as f64 * width, v as f64))
 }
 
-fn usable(s: &HistSeries) -> bool {
+fn usable(s: &HistSeriesSpec) -> bool {
     s.lo.is_finite() && s.hi.is_finite() && s.lo < s.hi && s.values.iter().any(|v| v.is_finite())
 }
 
-/// Draws the histograms of `data` (see [`HistogramData`]) into `root`.
+/// Draws the histograms of `data` (see [`HistogramSpec`]) into `root`.
 pub fn draw_histograms<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    data: &HistogramData,
+    data: &HistogramSpec,
 ) -> Result<(), ChartError> {
     draw_histograms_picked(root, data, &[])
 }
@@ -36,14 +36,14 @@ pub fn draw_histograms<DB: DrawingBackend>(
 /// (an empty `emphasis`: all alike).
 pub fn draw_histograms_picked<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    data: &HistogramData,
+    data: &HistogramSpec,
     emphasis: &[bool],
 ) -> Result<(), ChartError> {
-    if let Some(r) = too_small(root, data.title) {
+    if let Some(r) = too_small(root, &data.title) {
         return r;
     }
     // Series keep their index (and so their colour) even when others are skipped.
-    let series: Vec<(usize, &HistSeries)> = data
+    let series: Vec<(usize, &HistSeriesSpec)> = data
         .series
         .iter()
         .enumerate()
@@ -57,14 +57,14 @@ pub fn draw_histograms_picked<DB: DrawingBackend>(
             .chain([0.0]),
     );
     let (Some(xb), Some(yb)) = (x_bounds, y_bounds) else {
-        return draw_message(root, data.title, NO_DATA);
+        return draw_message(root, &data.title, NO_DATA);
     };
 
     let theme = Theme::new();
     let x = nice_range(xb.0, xb.1);
     let y = nice_range(yb.0, yb.1 * 1.05);
-    let mut chart = build_chart(root, &theme, data.title, x, y)?;
-    draw_axes(&mut chart, &theme, data.x_label, data.y_label, true)?;
+    let mut chart = build_chart(root, &theme, &data.title, x, y)?;
+    draw_axes(&mut chart, &theme, &data.x_label, &data.y_label, true)?;
 
     let alpha = if series.len() == 1 { 0.7 } else { 0.4 };
     for &(i, s) in &series {
@@ -80,7 +80,7 @@ pub fn draw_histograms_picked<DB: DrawingBackend>(
                 bins(s).map(|(x0, x1, v)| Rectangle::new([(x0, base), (x1, v)], fill)),
             )?;
             if !s.label.is_empty() {
-                add_legend_entry(s.label, Swatch::Bar(fill));
+                add_legend_entry(&s.label, Swatch::Bar(fill));
                 tag_legend_entry(i);
             }
         } else {
@@ -89,7 +89,7 @@ pub fn draw_histograms_picked<DB: DrawingBackend>(
                 index: i,
                 points: points.iter().map(|p| chart.backend_coord(p)).collect(),
             });
-            let label = (!s.label.is_empty()).then_some(s.label);
+            let label = (!s.label.is_empty()).then_some(s.label.as_str());
             draw_line(&mut chart, points, color.stroke_width(width), label)?;
             if label.is_some() {
                 tag_legend_entry(i);
@@ -102,27 +102,32 @@ pub fn draw_histograms_picked<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Draws `data.left` and `data.right` side by side in `root` (each with its own axes).
+/// Draws `left` and `right` side by side in `root` (each with its own axes), e.g. the Kaiming
+/// demo (`x` and `y = x @ w`) or the pre-activation / activation pair.
 pub fn draw_histogram_pair<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    data: &HistogramPairData,
+    left: &HistogramSpec,
+    right: &HistogramSpec,
 ) -> Result<(), ChartError> {
     root.fill(&WHITE)?;
-    let (left, right) = root.split_horizontally(root.dim_in_pixel().0 / 2);
+    let (left_area, right_area) = root.split_horizontally(root.dim_in_pixel().0 / 2);
     // Series of the same names on both sides (the batch's statistics and the running ones) get
     // one legend, on the right: a second one would cover half of the left plot.
-    let (l, r) = (data.left.series, data.right.series);
-    if l.len() > 1 && l.iter().map(|s| s.label).eq(r.iter().map(|s| s.label)) {
-        let unnamed: Vec<HistSeries> = l.iter().map(|s| HistSeries { label: "", ..*s }).collect();
-        draw_histograms(
-            &left,
-            &HistogramData {
-                series: &unnamed,
-                ..data.left
-            },
-        )?;
+    let (l, r) = (&left.series, &right.series);
+    if l.len() > 1 && l.iter().map(|s| &s.label).eq(r.iter().map(|s| &s.label)) {
+        let unnamed = HistogramSpec {
+            series: l
+                .iter()
+                .map(|s| HistSeriesSpec {
+                    label: String::new(),
+                    ..s.clone()
+                })
+                .collect(),
+            ..left.clone()
+        };
+        draw_histograms(&left_area, &unnamed)?;
     } else {
-        draw_histograms(&left, &data.left)?;
+        draw_histograms(&left_area, left)?;
     }
-    draw_histograms(&right, &data.right)
+    draw_histograms(&right_area, right)
 }

@@ -4,7 +4,7 @@
 
 use super::common::*;
 use super::prep::{decimate, finite_bounds, moving_average, nice_range, padded_nice_range, Align};
-use super::{series_color, ChartError, LossData};
+use super::{series_color, ChartError, LossSpec};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -35,12 +35,12 @@ fn line(values: &[f32], buckets: usize, every: f64) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Draws the loss chart of `data` (see [`LossData`]) into `root`.
+/// Draws the loss chart of `data` (see [`LossSpec`]) into `root`.
 pub fn draw_loss<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    data: &LossData,
+    data: &LossSpec,
 ) -> Result<(), ChartError> {
-    if let Some(r) = too_small(root, data.title) {
+    if let Some(r) = too_small(root, &data.title) {
         return r;
     }
     let window = data.smooth_window;
@@ -56,11 +56,11 @@ pub fn draw_loss<DB: DrawingBackend>(
             let log: Vec<f32> = run.values.iter().map(|&v| log10_or_nan(v)).collect();
             let w = ((window as f64 * every / run_every).round() as usize).max(1);
             let log = if w > 1 { smoothed(&log, w) } else { log };
-            (run.label, log, run_every)
+            (run.label.as_str(), log, run_every)
         })
         .collect();
-    let train = log_points(data.train_points);
-    let val = log_points(data.val_points);
+    let train = log_points(&data.train_points);
+    let val = log_points(&data.val_points);
 
     let curves = std::iter::once((&raw, every))
         .chain(smooth.as_ref().map(|s| (s, every)))
@@ -70,7 +70,7 @@ pub fn draw_loss<DB: DrawingBackend>(
         .flat_map(|(c, _)| c.iter().map(|&v| v as f64))
         .chain(train.iter().chain(&val).map(|p| p.1));
     let Some((y_lo, y_hi)) = finite_bounds(y_values) else {
-        return draw_message(root, data.title, NO_DATA);
+        return draw_message(root, &data.title, NO_DATA);
     };
     let last_step = curves
         .map(|(c, e)| c.len().saturating_sub(1) as f64 * e)
@@ -80,7 +80,7 @@ pub fn draw_loss<DB: DrawingBackend>(
     let theme = Theme::new();
     let x = nice_range(0.0, last_step);
     let y = padded_nice_range(y_lo, y_hi, 0.02);
-    let mut chart = build_chart(root, &theme, data.title, x, y)?;
+    let mut chart = build_chart(root, &theme, &data.title, x, y)?;
     draw_axes(&mut chart, &theme, "step", "log10(loss)", true)?;
     let buckets = line_buckets(&chart);
 
@@ -88,7 +88,7 @@ pub fn draw_loss<DB: DrawingBackend>(
     let label = if data.label.is_empty() {
         "mini-batch"
     } else {
-        data.label
+        &data.label
     };
     let raw_style = if smooth.is_some() {
         series_color(0).mix(0.3).stroke_width(1)

@@ -6,7 +6,7 @@
 
 use super::common::*;
 use super::prep::{decimate, finite_bounds, moving_average, nice_range, padded_nice_range, Align};
-use super::{series_color, ChartError, LrFinderData};
+use super::{series_color, ChartError, LrFinderSpec};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -22,12 +22,12 @@ fn start_level(losses: &[f32]) -> Option<f64> {
     finite.get(finite.len() / 2).copied()
 }
 
-/// Draws the lr-finder chart of `data` (see [`LrFinderData`]) into `root`.
+/// Draws the lr-finder chart of `data` (see [`LrFinderSpec`]) into `root`.
 pub fn draw_lr_finder<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    data: &LrFinderData,
+    data: &LrFinderSpec,
 ) -> Result<(), ChartError> {
-    if let Some(r) = too_small(root, data.title) {
+    if let Some(r) = too_small(root, &data.title) {
         return r;
     }
     let n = data.exponents.len().min(data.losses.len());
@@ -39,7 +39,7 @@ pub fn draw_lr_finder<DB: DrawingBackend>(
         .map(|(e, &l)| if e.is_finite() { l } else { f32::NAN })
         .collect();
     let Some((y_lo, y_max)) = finite_bounds(losses.iter().map(|&v| v as f64)) else {
-        return draw_message(root, data.title, NO_DATA);
+        return draw_message(root, &data.title, NO_DATA);
     };
     let cap = start_level(&losses)
         .map(|s| 1.5 * s)
@@ -54,13 +54,13 @@ pub fn draw_lr_finder<DB: DrawingBackend>(
             .chain(suggested.map(|e| e as f64)),
     );
     let Some((x_lo, x_hi)) = x_bounds else {
-        return draw_message(root, data.title, NO_DATA);
+        return draw_message(root, &data.title, NO_DATA);
     };
 
     let theme = Theme::new();
     let x = nice_range(x_lo, x_hi);
     let y = padded_nice_range(y_lo, cap, 0.02);
-    let mut chart = build_chart(root, &theme, data.title, x, y)?;
+    let mut chart = build_chart(root, &theme, &data.title, x, y)?;
     draw_axes(&mut chart, &theme, "log10(learning rate)", "loss", true)?;
     let buckets = line_buckets(&chart);
     let to_points = |values: &[f32]| -> Vec<(f64, f64)> {

@@ -5,15 +5,15 @@
 
 use super::common::*;
 use super::pick::{self, Hit, NEIGHBOUR, PICKED};
-use super::{ChartError, SaturationData};
+use super::{ChartError, SaturationSpec};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// Draws the saturation map of `data` (see [`SaturationData`]) into `root`.
+/// Draws the saturation map of `data` (see [`SaturationSpec`]) into `root`.
 /// Returns `ChartError::InvalidData` if `data.values.len() != rows * cols`.
 pub fn draw_saturation_map<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    data: &SaturationData,
+    data: &SaturationSpec,
 ) -> Result<(), ChartError> {
     draw_saturation_map_picked(root, data, None)
 }
@@ -21,7 +21,7 @@ pub fn draw_saturation_map<DB: DrawingBackend>(
 /// The map with cell `picked` (row, column) outlined, and its column (the neuron).
 pub fn draw_saturation_map_picked<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    data: &SaturationData,
+    data: &SaturationSpec,
     picked: Option<(usize, usize)>,
 ) -> Result<(), ChartError> {
     let (rows, cols) = (data.rows, data.cols);
@@ -33,18 +33,18 @@ pub fn draw_saturation_map_picked<DB: DrawingBackend>(
             cols
         )));
     }
-    if let Some(r) = too_small(root, data.title) {
+    if let Some(r) = too_small(root, &data.title) {
         return r;
     }
     if data.values.is_empty() {
-        return draw_message(root, data.title, NO_DATA);
+        return draw_message(root, &data.title, NO_DATA);
     }
 
     let theme = Theme::new();
     let (w, h) = (cols as f64, rows as f64);
     // The y range runs from `rows` at the bottom to 0 at the top: row r occupies [r, r + 1].
-    let mut chart = build_chart(root, &theme, data.title, (0.0, w), (h, 0.0))?;
-    draw_axes(&mut chart, &theme, data.x_label, data.y_label, false)?;
+    let mut chart = build_chart(root, &theme, &data.title, (0.0, w), (h, 0.0))?;
+    draw_axes(&mut chart, &theme, &data.x_label, &data.y_label, false)?;
 
     chart.draw_series(std::iter::once(Rectangle::new(
         [(0.0, 0.0), (w, h)],
@@ -73,18 +73,18 @@ pub fn draw_saturation_map_picked<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The maximal runs `[start, end)` of `true` in `row`.
-fn true_runs(row: &[bool]) -> impl Iterator<Item = (usize, usize)> + '_ {
+/// The maximal runs `[start, end)` of saturated cells (non-zero) in `row`.
+fn true_runs(row: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut c = 0;
     std::iter::from_fn(move || {
-        while c < row.len() && !row[c] {
+        while c < row.len() && row[c] == 0 {
             c += 1;
         }
         if c == row.len() {
             return None;
         }
         let start = c;
-        while c < row.len() && row[c] {
+        while c < row.len() && row[c] != 0 {
             c += 1;
         }
         Some((start, c))
@@ -97,13 +97,13 @@ mod tests {
 
     #[test]
     fn runs_of_trues() {
-        let row = [true, true, false, true, false, false, true];
+        let row = [1, 1, 0, 1, 0, 0, 1];
         assert_eq!(
             true_runs(&row).collect::<Vec<_>>(),
             [(0, 2), (3, 4), (6, 7)]
         );
-        assert_eq!(true_runs(&[false, false]).count(), 0);
+        assert_eq!(true_runs(&[0, 0]).count(), 0);
         assert_eq!(true_runs(&[]).count(), 0);
-        assert_eq!(true_runs(&[true; 4]).collect::<Vec<_>>(), [(0, 4)]);
+        assert_eq!(true_runs(&[1; 4]).collect::<Vec<_>>(), [(0, 4)]);
     }
 }

@@ -1,17 +1,13 @@
-//! Owned, serialisable descriptions of every chart: the worker builds a `ChartSpec` from its
+//! What every chart draws, as owned, serialisable types: the worker builds a `ChartSpec` from its
 //! numbers and sends it; the page hands it back to the wasm module, which draws it
-//! (`ChartSpec::draw`). The fields are those of the borrowed `XxxData` structs, owned.
+//! (`ChartSpec::draw`, each kind with its `draw_xxx(root, &XxxSpec)`). A chart kind is one type.
 
 use super::embedding::draw_embedding_picked;
 use super::histograms::draw_histograms_picked;
 use super::pick::{clear_hits, emphasis, Pick};
 use super::saturation::draw_saturation_map_picked;
 use super::update_ratios::draw_update_ratios_picked;
-use super::{
-    draw_bars, draw_embedding_path, draw_histogram_pair, draw_loss, draw_lr_finder, BarsData,
-    CharPoint, ChartError, EmbeddingData, EmbeddingPathData, HistSeries, HistogramData,
-    HistogramPairData, LossData, LrFinderData, NamedSeries, SaturationData, UpdateRatioData,
-};
+use super::{draw_bars, draw_histogram_pair, draw_loss, draw_lr_finder, ChartError};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -33,7 +29,7 @@ pub enum ChartSpec {
     Bars(BarsSpec),
 }
 
-/// A labelled series (see [`NamedSeries`]).
+/// A labelled series of values: value `i` stands for steps `i * every ..` (0 counts as 1).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SeriesSpec {
     pub label: String,
@@ -41,49 +37,77 @@ pub struct SeriesSpec {
     pub every: usize,
 }
 
-/// See [`LossData`].
+/// `draw_loss`: the mini-batch loss of this run, plotted as log10(loss) vs step (as the lecture's
+/// `lossi`), a moving average of it, the full-split losses, and earlier runs for comparison.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LossSpec {
+    /// Caption, e.g. "Loss".
     pub title: String,
+    /// Legend label of this run, e.g. "run 3 (kaiming init)".
     pub label: String,
+    /// Mini-batch loss (not log10): value `i` stands for steps `i * every ..` (one step each when
+    /// `every` is 1; a mean over `every` steps for a long run's thinned history). Values <= 0 or
+    /// non-finite are skipped.
     pub losses: Vec<f32>,
+    /// Steps per value of `losses` (0 counts as 1).
     pub every: usize,
+    /// Trailing moving-average window in steps for the smoothed line; 0 or 1 draws none.
     pub smooth_window: usize,
+    /// Full training-split loss evaluations `(step, loss)`, drawn as circles.
     pub train_points: Vec<(usize, f32)>,
+    /// Full validation-split loss evaluations `(step, loss)`, drawn as triangles.
     pub val_points: Vec<(usize, f32)>,
+    /// Earlier runs' mini-batch losses (not log10), drawn faded and smoothed over the same
+    /// number of steps.
     pub earlier_runs: Vec<SeriesSpec>,
 }
 
-/// See [`LrFinderData`].
+/// `draw_lr_finder`: loss vs log10(lr) of a learning-rate sweep (the notebook's
+/// `plt.plot(lrs_exp, losses)`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LrFinderSpec {
     pub title: String,
+    /// log10 of the learning rate of step `i` (e.g. `linspace(-3, 0, 1000)`).
     pub exponents: Vec<f32>,
+    /// Mini-batch loss of step `i`. May be shorter than `exponents` while the sweep runs.
     pub losses: Vec<f32>,
+    /// Centred moving-average window for the smoothed curve; 0 or 1 draws none.
     pub smooth_window: usize,
+    /// log10 of the suggested learning rate, marked by a vertical line labelled with its value.
     pub suggested_exponent: Option<f32>,
 }
 
-/// See [`EmbeddingData`]; `chars[i]` sits at `(xs[i], ys[i])` and appears `counts[i]` times in
-/// the names (empty: unknown).
+/// `draw_embedding`: the notebook's scatter of `C[:, 0]` vs `C[:, 1]` with a letter on each dot
+/// (at most `EMBEDDING_MAX_LABELS` letters; the other characters are small points):
+/// `chars[i]` sits at `(xs[i], ys[i])`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EmbeddingSpec {
     pub title: String,
+    /// Axis descriptions, e.g. "C[:, 0]" / "C[:, 1]" or "PC1" / "PC2".
     pub x_label: String,
     pub y_label: String,
     pub chars: Vec<char>,
     pub xs: Vec<f32>,
     pub ys: Vec<f32>,
+    /// How often each point's character occurs in the names (`Vocab::counts`), one per point:
+    /// the most frequent are labelled first. Empty (or another length): the farthest out are.
     pub counts: Vec<u32>,
     /// Trails and fixed axes when the chart shows the embedding's path.
     #[serde(default)]
     pub path: Option<EmbeddingPathSpec>,
 }
 
-/// See [`EmbeddingPathData`].
+/// The embedding at one snapshot of its path, each letter with a faint trail of where it was
+/// before, on axes fixed over the whole path (the letters move, not the axes). Trail `i` belongs
+/// to the point `trail_of[i]` and has `len` points, oldest first: `xs[i * len..(i + 1) * len]`,
+/// `ys` the same.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EmbeddingPathSpec {
+    /// The axes' ranges over every snapshot, [x0, x1, y0, y1], so the letters move and the
+    /// axes do not; `None`: the axes fit the points shown (the live chart keeps the lecture's
+    /// picture) and the trails are cut at their edges.
     pub bounds: Option<[f32; 4]>,
+    /// Drawn in the plot's top right corner, e.g. "step 1,200".
     pub note: String,
     pub trail_of: Vec<u32>,
     pub len: usize,
@@ -91,36 +115,46 @@ pub struct EmbeddingPathSpec {
     pub ys: Vec<f32>,
 }
 
-/// One histogram (see [`HistSeries`]).
+/// One histogram: `values[k]` (a count or a density) of bin `k`, the bins splitting `[lo, hi]`
+/// into `values.len()` equal parts (torch.histogram's `hy` and the ends of its `hx`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct HistSeriesSpec {
+    /// Legend label; the caller puts the statistics in it, e.g. "layer 2 | mean 0.01 | std 0.63".
     pub label: String,
     pub lo: f32,
     pub hi: f32,
     pub values: Vec<f32>,
 }
 
-/// See [`HistogramData`].
+/// `draw_histograms`: several histograms drawn as lines at the bin centres (the notebook's
+/// `plt.plot(hx[:-1], hy)`), or as bars.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct HistogramSpec {
     pub title: String,
+    /// Axis descriptions, e.g. "activation" / "density". Empty strings draw none.
     pub x_label: String,
     pub y_label: String,
     pub series: Vec<HistSeriesSpec>,
+    /// Bars instead of lines (meant for a single series, like `plt.hist`; several series' bars
+    /// are drawn translucent on top of each other).
     pub bars: bool,
     /// Series `i`'s layer key (see [`Pick::Layer`]); empty for a chart of no layers.
     #[serde(default)]
     pub layers: Vec<usize>,
 }
 
-/// See [`SaturationData`]; `values` row-major, 1 = saturated.
+/// `draw_saturation_map`: a boolean matrix as pixels, saturated white and the rest black (the
+/// notebook's `plt.imshow(h.abs() > 0.99, cmap='gray')`); row 0 at the top.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SaturationSpec {
+    /// Caption, e.g. "|h| > 0.99 (3 dead neurons)".
     pub title: String,
+    /// Axis descriptions, e.g. "neuron" / "example". Empty strings draw none.
     pub x_label: String,
     pub y_label: String,
     pub rows: usize,
     pub cols: usize,
+    /// Row-major, `rows * cols` values, 1 = saturated (otherwise `ChartError::InvalidData`).
     pub values: Vec<u8>,
     /// Row `r`'s example: its context characters, e.g. "emm" (empty: unknown).
     #[serde(default)]
@@ -130,63 +164,44 @@ pub struct SaturationSpec {
     pub batch: usize,
 }
 
-/// See [`UpdateRatioData`].
+/// `draw_update_ratios`: log10 of update:data ratios vs step, one series per parameter, with
+/// the lecture's reference line at -3.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateRatioSpec {
     pub title: String,
+    /// `values[i]`: log10(std(lr * grad) / std(param)) at step `i * every`, e.g. label
+    /// "W1 (30, 200)".
     pub series: Vec<SeriesSpec>,
     /// Series `i`'s layer key (see [`Pick::Layer`]).
     #[serde(default)]
     pub layers: Vec<usize>,
 }
 
-/// See [`BarsData`]; `reference` is `(value, label)`.
+/// `draw_bars`: one bar per entry of a vocabulary, e.g. the step-through sampler's probabilities
+/// of the next character (sorted, the chosen one highlighted, the uniform 1/vocab as reference),
+/// or per character of a name in "score a name" (unsorted: the name reads left to right).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BarsSpec {
     pub title: String,
+    /// Axis descriptions, e.g. "next character" / "probability". Empty strings draw none.
     pub x_label: String,
     pub y_label: String,
+    /// The text under bar `i`, e.g. its character; a missing or empty one leaves the bar
+    /// unlabelled.
     pub labels: Vec<String>,
+    /// Bar heights; a non-finite value draws no bar.
     pub values: Vec<f32>,
+    /// Index into `values` of the bar drawn in another colour, labelled with its value (and
+    /// always labelled under the axis).
     pub highlight: Option<usize>,
+    /// A horizontal line at this value, labelled, e.g. `(1.0 / 27.0, "uniform 1/27")`.
     pub reference: Option<(f32, String)>,
+    /// Highest bar first; otherwise the bars keep the order of `values`.
     pub sort_desc: bool,
+    /// Label at most this many bars under the axis, the highest (0: all); when bars are left
+    /// unlabelled a note says so ("labels: top 20 of 2,431"). Labels that would overlap are
+    /// staggered on two rows, or (thousands of bars) left out.
     pub max_labels: usize,
-}
-
-fn named(series: &[SeriesSpec]) -> Vec<NamedSeries<'_>> {
-    series
-        .iter()
-        .map(|s| NamedSeries {
-            label: &s.label,
-            values: &s.values,
-            every: s.every,
-        })
-        .collect()
-}
-
-impl HistogramSpec {
-    fn series(&self) -> Vec<HistSeries<'_>> {
-        self.series
-            .iter()
-            .map(|s| HistSeries {
-                label: &s.label,
-                lo: s.lo,
-                hi: s.hi,
-                values: &s.values,
-            })
-            .collect()
-    }
-
-    fn data<'a>(&'a self, series: &'a [HistSeries<'a>]) -> HistogramData<'a> {
-        HistogramData {
-            title: &self.title,
-            x_label: &self.x_label,
-            y_label: &self.y_label,
-            series,
-            bars: self.bars,
-        }
-    }
 }
 
 impl ChartSpec {
@@ -222,127 +237,32 @@ impl ChartSpec {
     ) -> Result<(), ChartError> {
         clear_hits();
         match self {
-            ChartSpec::Loss(s) => {
-                let earlier = named(&s.earlier_runs);
-                draw_loss(
-                    root,
-                    &LossData {
-                        title: &s.title,
-                        label: &s.label,
-                        losses: &s.losses,
-                        every: s.every,
-                        smooth_window: s.smooth_window,
-                        train_points: &s.train_points,
-                        val_points: &s.val_points,
-                        earlier_runs: &earlier,
-                    },
-                )
-            }
-            ChartSpec::LrFinder(s) => draw_lr_finder(
-                root,
-                &LrFinderData {
-                    title: &s.title,
-                    exponents: &s.exponents,
-                    losses: &s.losses,
-                    smooth_window: s.smooth_window,
-                    suggested_exponent: s.suggested_exponent,
-                },
-            ),
+            ChartSpec::Loss(s) => draw_loss(root, s),
+            ChartSpec::LrFinder(s) => draw_lr_finder(root, s),
             ChartSpec::Embedding(s) => {
-                let points: Vec<CharPoint> = s
-                    .chars
-                    .iter()
-                    .zip(s.xs.iter().zip(&s.ys))
-                    .map(|(&ch, (&x, &y))| CharPoint { ch, x, y })
-                    .collect();
                 let picked = match picked {
                     Some(Pick::Point { index }) => Some(index),
                     _ => None,
                 };
-                let data = EmbeddingData {
-                    title: &s.title,
-                    x_label: &s.x_label,
-                    y_label: &s.y_label,
-                    points: &points,
-                    counts: &s.counts,
-                };
-                match &s.path {
-                    None => draw_embedding_picked(root, &data, picked),
-                    Some(p) => draw_embedding_path(
-                        root,
-                        &data,
-                        &EmbeddingPathData {
-                            bounds: p.bounds,
-                            note: &p.note,
-                            trail_of: &p.trail_of,
-                            len: p.len,
-                            xs: &p.xs,
-                            ys: &p.ys,
-                        },
-                        picked,
-                    ),
-                }
+                draw_embedding_picked(root, s, picked)
             }
             ChartSpec::Histograms(h) => {
-                let series = h.series();
-                let marks = emphasis(&h.layers, picked, series.len());
-                draw_histograms_picked(root, &h.data(&series), &marks)
+                let marks = emphasis(&h.layers, picked, h.series.len());
+                draw_histograms_picked(root, h, &marks)
             }
-            ChartSpec::HistogramPair { left, right } => {
-                let (ls, rs) = (left.series(), right.series());
-                draw_histogram_pair(
-                    root,
-                    &HistogramPairData {
-                        left: left.data(&ls),
-                        right: right.data(&rs),
-                    },
-                )
-            }
+            ChartSpec::HistogramPair { left, right } => draw_histogram_pair(root, left, right),
             ChartSpec::Saturation(s) => {
-                let values: Vec<bool> = s.values.iter().map(|&v| v != 0).collect();
                 let picked = match picked {
                     Some(Pick::Cell { row, col }) => Some((row, col)),
                     _ => None,
                 };
-                draw_saturation_map_picked(
-                    root,
-                    &SaturationData {
-                        title: &s.title,
-                        x_label: &s.x_label,
-                        y_label: &s.y_label,
-                        rows: s.rows,
-                        cols: s.cols,
-                        values: &values,
-                    },
-                    picked,
-                )
+                draw_saturation_map_picked(root, s, picked)
             }
             ChartSpec::UpdateRatios(s) => {
-                let series = named(&s.series);
-                let marks = emphasis(&s.layers, picked, series.len());
-                draw_update_ratios_picked(
-                    root,
-                    &UpdateRatioData {
-                        title: &s.title,
-                        series: &series,
-                    },
-                    &marks,
-                )
+                let marks = emphasis(&s.layers, picked, s.series.len());
+                draw_update_ratios_picked(root, s, &marks)
             }
-            ChartSpec::Bars(s) => draw_bars(
-                root,
-                &BarsData {
-                    title: &s.title,
-                    x_label: &s.x_label,
-                    y_label: &s.y_label,
-                    labels: &s.labels,
-                    values: &s.values,
-                    highlight: s.highlight,
-                    reference: s.reference.as_ref().map(|(v, l)| (*v, l.as_str())),
-                    sort_desc: s.sort_desc,
-                    max_labels: s.max_labels,
-                },
-            ),
+            ChartSpec::Bars(s) => draw_bars(root, s),
         }
     }
 }

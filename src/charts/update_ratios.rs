@@ -4,17 +4,17 @@
 use super::common::*;
 use super::pick::{self, Hit};
 use super::prep::{decimate, finite_bounds, nice_range, padded_nice_range};
-use super::{series_color, ChartError, UpdateRatioData};
+use super::{series_color, ChartError, UpdateRatioSpec};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// The reference level, log10(1e-3).
 pub const REFERENCE: f64 = -3.0;
 
-/// Draws the update-ratio chart of `data` (see [`UpdateRatioData`]) into `root`.
+/// Draws the update-ratio chart of `data` (see [`UpdateRatioSpec`]) into `root`.
 pub fn draw_update_ratios<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    data: &UpdateRatioData,
+    data: &UpdateRatioSpec,
 ) -> Result<(), ChartError> {
     draw_update_ratios_picked(root, data, &[])
 }
@@ -23,10 +23,10 @@ pub fn draw_update_ratios<DB: DrawingBackend>(
 /// empty `emphasis`: all alike).
 pub fn draw_update_ratios_picked<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    data: &UpdateRatioData,
+    data: &UpdateRatioSpec,
     emphasis: &[bool],
 ) -> Result<(), ChartError> {
-    if let Some(r) = too_small(root, data.title) {
+    if let Some(r) = too_small(root, &data.title) {
         return r;
     }
     let values = data
@@ -34,7 +34,7 @@ pub fn draw_update_ratios_picked<DB: DrawingBackend>(
         .iter()
         .flat_map(|s| s.values.iter().map(|&v| v as f64));
     let Some((lo, hi)) = finite_bounds(values) else {
-        return draw_message(root, data.title, NO_DATA);
+        return draw_message(root, &data.title, NO_DATA);
     };
     let last_step = data
         .series
@@ -45,13 +45,13 @@ pub fn draw_update_ratios_picked<DB: DrawingBackend>(
     let theme = Theme::new();
     let x = nice_range(0.0, last_step);
     let y = padded_nice_range(lo.min(REFERENCE), hi.max(REFERENCE), 0.02);
-    let mut chart = build_chart(root, &theme, data.title, x, y)?;
+    let mut chart = build_chart(root, &theme, &data.title, x, y)?;
     draw_axes(&mut chart, &theme, "step", "log10(update / data)", true)?;
     let buckets = line_buckets(&chart);
 
     for (i, s) in data.series.iter().enumerate() {
         let every = s.every.max(1) as f64;
-        let points: Vec<(f64, f64)> = decimate(s.values, buckets)
+        let points: Vec<(f64, f64)> = decimate(&s.values, buckets)
             .into_iter()
             .map(|(i, v)| (i as f64 * every, v as f64))
             .collect();
@@ -64,7 +64,7 @@ pub fn draw_update_ratios_picked<DB: DrawingBackend>(
             Some(false) => series_color(i).mix(0.3).stroke_width(1),
             None => series_color(i).stroke_width(2),
         };
-        let label = (!s.label.is_empty()).then_some(s.label);
+        let label = (!s.label.is_empty()).then_some(s.label.as_str());
         draw_line(&mut chart, points, style, label)?;
         if label.is_some() {
             tag_legend_entry(i);

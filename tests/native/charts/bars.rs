@@ -93,15 +93,15 @@ fn many(n: u32, seed: u64) -> (Vec<String>, Vec<f32>) {
     (labels, (0..n).map(|_| rng.next().powi(8)).collect())
 }
 
-fn sampler<'a>(labels: &'a [String], values: &'a [f32], highlight: Option<usize>) -> BarsData<'a> {
-    BarsData {
-        title: "next character after 'em'",
-        x_label: "next character",
-        y_label: "probability",
-        labels,
-        values,
+fn sampler(labels: &[String], values: &[f32], highlight: Option<usize>) -> BarsSpec {
+    BarsSpec {
+        title: "next character after 'em'".into(),
+        x_label: "next character".into(),
+        y_label: "probability".into(),
+        labels: labels.to_vec(),
+        values: values.to_vec(),
         highlight,
-        reference: Some((1.0 / 27.0, "uniform 1/27")),
+        reference: Some((1.0 / 27.0, "uniform 1/27".into())),
         sort_desc: true,
         max_labels: 20,
     }
@@ -184,14 +184,14 @@ fn score_a_name_unsorted_labels_every_character() {
     let labels = strings(&format!("{name}."));
     let mut rng = Lcg(11);
     let values: Vec<f32> = (0..70).map(|_| 0.02 + 0.6 * rng.next()).collect();
-    let data = BarsData {
-        title: "",
-        x_label: "character",
-        y_label: "p(character | context)",
-        labels: &labels,
-        values: &values,
+    let data = BarsSpec {
+        title: "".into(),
+        x_label: "character".into(),
+        y_label: "p(character | context)".into(),
+        labels: labels.to_vec(),
+        values: values.to_vec(),
         highlight: None,
-        reference: Some((1.0 / 27.0, "uniform 1/27")),
+        reference: Some((1.0 / 27.0, "uniform 1/27".into())),
         sort_desc: false,
         max_labels: 70,
     };
@@ -236,7 +236,7 @@ fn thousands_of_bars_are_decimated_and_keep_the_highlight() {
     let (labels, mut values) = many(3000, 5);
     values[1234] = 1.5e-4; // a rare character was sampled
     values[2000] = 2.0; // a spike decimation must keep
-    let data = BarsData {
+    let data = BarsSpec {
         sort_desc: false,
         ..sampler(&labels, &values, Some(1234))
     };
@@ -273,9 +273,9 @@ fn thousands_of_bars_are_decimated_and_keep_the_highlight() {
     assert!(count_near(&bmp, ORANGE) >= 6, "the chosen bar shows");
 
     // Sorted, the chosen bar is near the end of the tail, still visible.
-    let sorted = BarsData {
+    let sorted = BarsSpec {
         sort_desc: true,
-        ..data
+        ..data.clone()
     };
     let s = shown!("bars_many_sorted", W, H, |r| draw_bars(r, &sorted));
     let blue = rects_of(&s, BLUE);
@@ -298,8 +298,8 @@ fn empty_and_nan_bars_draw_no_data() {
         vec![f32::NAN; 3],
         vec![f32::INFINITY, f32::NEG_INFINITY, f32::NAN],
     ] {
-        let data = BarsData {
-            reference: Some((f32::NAN, "r")),
+        let data = BarsSpec {
+            reference: Some((f32::NAN, "r".into())),
             ..sampler(&labels, &values, Some(0))
         };
         let s = svg(W, H, |r| draw_bars(r, &data));
@@ -311,8 +311,8 @@ fn empty_and_nan_bars_draw_no_data() {
     // draws nothing either; fewer labels than bars leave the rest unlabelled.
     let values = [0.5, f32::NAN, 0.2, 0.3];
     for highlight in [Some(1), Some(4), None] {
-        let data = BarsData {
-            reference: Some((f32::INFINITY, "r")),
+        let data = BarsSpec {
+            reference: Some((f32::INFINITY, "r".into())),
             ..sampler(&labels[..2], &values, highlight)
         };
         let s = svg(W, H, |r| draw_bars(r, &data));
@@ -331,7 +331,7 @@ fn bars_survive_small_and_odd_sizes() {
     let datas = [
         sampler(&labels, &values, Some(3)),
         sampler(&many_labels, &many_values, Some(4999)),
-        BarsData {
+        BarsSpec {
             sort_desc: false,
             ..sampler(&many_labels, &many_values, Some(0))
         },
@@ -371,14 +371,14 @@ fn bars_spec_round_trips_and_draws_the_same() {
     assert!(json.starts_with(r#"{"bars":"#), "{json}");
     assert_eq!(serde_json::from_str::<ChartSpec>(&json).unwrap(), spec);
     assert_eq!(spec.title(), "next character");
-    let data = BarsData {
-        title: "next character",
-        x_label: "character",
-        y_label: "p",
-        labels: &labels,
-        values: &values,
+    let data = BarsSpec {
+        title: "next character".into(),
+        x_label: "character".into(),
+        y_label: "p".into(),
+        labels: labels.to_vec(),
+        values: values.to_vec(),
         highlight: Some(2),
-        reference: Some((1.0 / 27.0, "uniform 1/27")),
+        reference: Some((1.0 / 27.0, "uniform 1/27".into())),
         sort_desc: true,
         max_labels: 10,
     };

@@ -3,6 +3,32 @@
 use super::support::*;
 use makemore_lab::charts::*;
 
+/// A character at a point, as the tests place them.
+#[derive(Clone, Copy, Debug)]
+pub struct CharPoint {
+    pub ch: char,
+    pub x: f32,
+    pub y: f32,
+}
+
+/// `spec` with `points` as its characters and places.
+pub fn with_points(spec: &EmbeddingSpec, points: &[CharPoint]) -> EmbeddingSpec {
+    EmbeddingSpec {
+        chars: points.iter().map(|p| p.ch).collect(),
+        xs: points.iter().map(|p| p.x).collect(),
+        ys: points.iter().map(|p| p.y).collect(),
+        ..spec.clone()
+    }
+}
+
+/// `spec` drawn on its `path`.
+fn on_path(spec: &EmbeddingSpec, path: &EmbeddingPathSpec) -> EmbeddingSpec {
+    EmbeddingSpec {
+        path: Some(path.clone()),
+        ..spec.clone()
+    }
+}
+
 pub fn alphabet_points() -> Vec<CharPoint> {
     let mut rng = Lcg(11);
     std::iter::once('.')
@@ -18,13 +44,16 @@ pub fn alphabet_points() -> Vec<CharPoint> {
 #[test]
 fn embedding_draws_every_letter_on_a_dot() {
     let points = alphabet_points();
-    let data = EmbeddingData {
-        title: "Embedding C",
-        x_label: "dim 0",
-        y_label: "dim 1",
-        points: &points,
-        counts: &[],
-    };
+    let data = with_points(
+        &EmbeddingSpec {
+            title: "Embedding C".into(),
+            x_label: "dim 0".into(),
+            y_label: "dim 1".into(),
+            counts: vec![],
+            ..EmbeddingSpec::default()
+        },
+        &points,
+    );
     let s = shown!("embedding", W, H, |r| draw_embedding(r, &data));
     for p in &points {
         assert!(has_text(&s, &p.ch.to_string()), "missing {:?}", p.ch);
@@ -51,13 +80,15 @@ fn embedding_empty_nan_and_coincident() {
         y: 0.0,
     }];
     for points in [&[][..], &nan[..]] {
-        let data = EmbeddingData {
-            title: "E",
-            x_label: "PC1",
-            y_label: "PC2",
+        let data = with_points(
+            &EmbeddingSpec {
+                title: "E".into(),
+                x_label: "PC1".into(),
+                y_label: "PC2".into(),
+                ..EmbeddingSpec::default()
+            },
             points,
-            counts: &[],
-        };
+        );
         assert_no_data(&svg(W, H, |r| draw_embedding(r, &data)));
         bitmap(W, H, |r| draw_embedding(r, &data));
     }
@@ -67,13 +98,16 @@ fn embedding_empty_nan_and_coincident() {
         x: 0.5,
         y: 0.5,
     }; 3];
-    let data = EmbeddingData {
-        title: "E",
-        x_label: "PC1",
-        y_label: "PC2",
-        points: &same,
-        counts: &[],
-    };
+    let data = with_points(
+        &EmbeddingSpec {
+            title: "E".into(),
+            x_label: "PC1".into(),
+            y_label: "PC2".into(),
+            counts: vec![],
+            ..EmbeddingSpec::default()
+        },
+        &same,
+    );
     let s = svg(W, H, |r| draw_embedding(r, &data));
     assert_eq!(s.matches("<circle").count(), 3);
 }
@@ -109,13 +143,16 @@ fn circles(svg: &str, r: u32) -> Vec<(i32, i32)> {
 #[test]
 fn a_large_vocabulary_labels_the_most_frequent_apart_and_says_so() {
     let (points, counts) = many_points(2_431, 5);
-    let data = EmbeddingData {
-        title: "Embedding C",
-        x_label: "PC1",
-        y_label: "PC2",
-        points: &points,
-        counts: &counts,
-    };
+    let data = with_points(
+        &EmbeddingSpec {
+            title: "Embedding C".into(),
+            x_label: "PC1".into(),
+            y_label: "PC2".into(),
+            counts: counts.to_vec(),
+            ..EmbeddingSpec::default()
+        },
+        &points,
+    );
     let s = shown!("embedding_large", W, H, |r| draw_embedding(r, &data));
     let dots = circles(&s, 14);
     let n = dots.len();
@@ -163,13 +200,16 @@ fn without_counts_the_farthest_out_are_labelled_and_a_small_vocabulary_is_all_la
         x: 30.0,
         y: -25.0,
     };
-    let data = EmbeddingData {
-        title: "E",
-        x_label: "PC1",
-        y_label: "PC2",
-        points: &points,
-        counts: &[],
-    };
+    let data = with_points(
+        &EmbeddingSpec {
+            title: "E".into(),
+            x_label: "PC1".into(),
+            y_label: "PC2".into(),
+            counts: vec![],
+            ..EmbeddingSpec::default()
+        },
+        &points,
+    );
     let s = svg(W, H, |r| draw_embedding(r, &data));
     assert!(has_text(&s, "龍"), "the outlier is labelled");
     let n = circles(&s, 14).len();
@@ -182,10 +222,7 @@ fn without_counts_the_farthest_out_are_labelled_and_a_small_vocabulary_is_all_la
         (EMBEDDING_MAX_LABELS, true),
         (EMBEDDING_MAX_LABELS + 1, false),
     ] {
-        let data = EmbeddingData {
-            points: &points[..k],
-            ..data
-        };
+        let data = with_points(&data, &points[..k]);
         let s = svg(W, H, |r| draw_embedding(r, &data));
         assert_eq!(circles(&s, 14).len() == k, all, "{k} points");
         assert_eq!(texts(&s).iter().any(|t| t.starts_with("labels:")), !all);
@@ -208,24 +245,28 @@ fn walk(points: &[CharPoint], len: usize) -> (Vec<u32>, Vec<f32>, Vec<f32>) {
 #[test]
 fn the_path_draws_faint_trails_on_fixed_axes_with_its_step() {
     let points = alphabet_points();
-    let data = EmbeddingData {
-        title: "",
-        x_label: "C[:, 0]",
-        y_label: "C[:, 1]",
-        points: &points,
-        counts: &[],
-    };
+    let data = with_points(
+        &EmbeddingSpec {
+            title: "".into(),
+            x_label: "C[:, 0]".into(),
+            y_label: "C[:, 1]".into(),
+            counts: vec![],
+            ..EmbeddingSpec::default()
+        },
+        &points,
+    );
     let (trail_of, xs, ys) = walk(&points, 5);
-    let path = EmbeddingPathData {
+    let path = EmbeddingPathSpec {
         bounds: Some([-4.0, 4.0, -4.0, 4.0]),
-        note: "step 1,200",
-        trail_of: &trail_of,
+        note: "step 1,200".into(),
+        trail_of: trail_of.to_vec(),
         len: 5,
-        xs: &xs,
-        ys: &ys,
+        xs: xs.to_vec(),
+        ys: ys.to_vec(),
     };
-    let s = shown!("embedding_path", W, H, |r| draw_embedding_path(
-        r, &data, &path, None
+    let s = shown!("embedding_path", W, H, |r| draw_embedding(
+        r,
+        &on_path(&data, &path)
     ));
     assert!(has_text(&s, "step 1,200"));
     let trails = polylines(&s);
@@ -254,69 +295,57 @@ fn the_path_draws_faint_trails_on_fixed_axes_with_its_step() {
         p.x *= 0.3;
     }
     let other = svg(W, H, |r| {
-        draw_embedding_path(
-            r,
-            &EmbeddingData {
-                points: &moved,
-                ..data
-            },
-            &path,
-            None,
-        )
+        draw_embedding(r, &on_path(&with_points(&data, &moved), &path))
     });
     assert_eq!(circles(&other, 14)[0], dots[0], "'.' stayed put");
     assert_ne!(circles(&other, 14)[1], dots[1]);
-    let plain = svg(W, H, |r| {
-        draw_embedding(
-            r,
-            &EmbeddingData {
-                points: &moved,
-                ..data
-            },
-        )
-    });
+    let plain = svg(W, H, |r| draw_embedding(r, &with_points(&data, &moved)));
     let spread = |c: &[(i32, i32)]| {
         c.iter().map(|p| p.0).max().unwrap() - c.iter().map(|p| p.0).min().unwrap()
     };
     assert!(spread(&circles(&plain, 14)) > spread(&circles(&other, 14)) + 50);
     // Trails that are missing or not finite are skipped.
     let nan = [f32::NAN; 5];
-    let broken = EmbeddingPathData {
-        trail_of: &[0, 1, 2],
-        xs: &nan,
-        ys: &nan,
+    let broken = EmbeddingPathSpec {
+        trail_of: vec![0, 1, 2],
+        xs: nan.to_vec(),
+        ys: nan.to_vec(),
         ..path
     };
-    let s = svg(W, H, |r| draw_embedding_path(r, &data, &broken, None));
+    let s = svg(W, H, |r| draw_embedding(r, &on_path(&data, &broken)));
     assert!(polylines(&s).is_empty());
 }
 
 #[test]
 fn without_fixed_axes_the_trails_are_cut_at_the_plot() {
     let points = alphabet_points();
-    let data = EmbeddingData {
-        title: "",
-        x_label: "PC1",
-        y_label: "PC2",
-        points: &points,
-        counts: &[],
-    };
+    let data = with_points(
+        &EmbeddingSpec {
+            title: "".into(),
+            x_label: "PC1".into(),
+            y_label: "PC2".into(),
+            counts: vec![],
+            ..EmbeddingSpec::default()
+        },
+        &points,
+    );
     // Every letter comes from far away, outside the points' axes.
     let (trail_of, mut xs, mut ys) = walk(&points, 4);
     for i in 0..points.len() {
         xs[i * 4] = 40.0 * if i % 2 == 0 { 1.0 } else { -1.0 };
         ys[i * 4] = 30.0;
     }
-    let path = EmbeddingPathData {
+    let path = EmbeddingPathSpec {
         bounds: None,
-        note: "live, step 5,000",
-        trail_of: &trail_of,
+        note: "live, step 5,000".into(),
+        trail_of: trail_of.to_vec(),
         len: 4,
-        xs: &xs,
-        ys: &ys,
+        xs: xs.to_vec(),
+        ys: ys.to_vec(),
     };
-    let s = shown!("embedding_path_live", W, H, |r| draw_embedding_path(
-        r, &data, &path, None
+    let s = shown!("embedding_path_live", W, H, |r| draw_embedding(
+        r,
+        &on_path(&data, &path)
     ));
     assert!(has_text(&s, "live, step 5,000"));
     // The axes are the points' own, as without a path: the dots sit where they sat.
@@ -363,23 +392,26 @@ fn without_fixed_axes_the_trails_are_cut_at_the_plot() {
 /// at w x h, as SVG.
 fn noted_path_svg(w: u32, h: u32) -> String {
     let (points, counts) = many_points(500, 3);
-    let data = EmbeddingData {
-        title: "",
-        x_label: "PC1",
-        y_label: "PC2",
-        points: &points,
-        counts: &counts,
-    };
+    let data = with_points(
+        &EmbeddingSpec {
+            title: "".into(),
+            x_label: "PC1".into(),
+            y_label: "PC2".into(),
+            counts: counts.to_vec(),
+            ..EmbeddingSpec::default()
+        },
+        &points,
+    );
     let (trail_of, xs, ys) = walk(&points[..4], 2);
-    let path = EmbeddingPathData {
+    let path = EmbeddingPathSpec {
         bounds: None,
-        note: "live, step 41,048",
-        trail_of: &trail_of,
+        note: "live, step 41,048".into(),
+        trail_of: trail_of.to_vec(),
         len: 2,
-        xs: &xs,
-        ys: &ys,
+        xs: xs.to_vec(),
+        ys: ys.to_vec(),
     };
-    svg(w, h, |r| draw_embedding_path(r, &data, &path, None))
+    svg(w, h, |r| draw_embedding(r, &on_path(&data, &path)))
 }
 
 #[test]

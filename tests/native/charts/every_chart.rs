@@ -1,6 +1,6 @@
 //! All charts together: odd and tiny sizes, and split drawing areas.
 
-use super::embedding::alphabet_points;
+use super::embedding::{alphabet_points, with_points};
 use super::histograms::tanh_hist;
 use super::lr_finder::lr_sweep;
 use super::support::*;
@@ -15,64 +15,65 @@ fn every_chart_survives_small_and_odd_sizes() {
     let (exps, lr_losses) = lr_sweep(200);
     let points = alphabet_points();
     let hist = tanh_hist(1.0, 30);
-    let hist = [HistSeries {
-        label: "h",
+    let hist = [HistSeriesSpec {
+        label: "h".into(),
         lo: -1.0,
         hi: 1.0,
-        values: &hist,
+        values: hist.to_vec(),
     }];
     let sat: Vec<bool> = (0..64).map(|i| i % 3 == 0).collect();
-    let ratio = [NamedSeries {
-        label: "W",
-        values: &losses,
+    let ratio = [SeriesSpec {
+        label: "W".into(),
+        values: losses.to_vec(),
         every: 1,
     }];
-    let loss = LossData {
-        title: "L",
-        label: "r",
-        losses: &losses,
+    let loss = LossSpec {
+        title: "L".into(),
+        label: "r".into(),
+        losses: losses.to_vec(),
         every: 1,
         smooth_window: 10,
-        train_points: &[(10, 2.5)],
-        val_points: &[(10, 2.6)],
-        earlier_runs: &ratio,
+        train_points: vec![(10, 2.5)],
+        val_points: vec![(10, 2.6)],
+        earlier_runs: ratio.to_vec(),
     };
-    let lr = LrFinderData {
-        title: "LR",
-        exponents: &exps,
-        losses: &lr_losses,
+    let lr = LrFinderSpec {
+        title: "LR".into(),
+        exponents: exps.to_vec(),
+        losses: lr_losses.to_vec(),
         smooth_window: 10,
         suggested_exponent: Some(-1.0),
     };
-    let emb = EmbeddingData {
-        title: "E",
-        x_label: "x",
-        y_label: "y",
-        points: &points,
-        counts: &[],
-    };
-    let hd = HistogramData {
-        title: "H",
-        x_label: "x",
-        y_label: "y",
-        series: &hist,
+    let emb = with_points(
+        &EmbeddingSpec {
+            title: "E".into(),
+            x_label: "x".into(),
+            y_label: "y".into(),
+            ..EmbeddingSpec::default()
+        },
+        &points,
+    );
+    let hd = HistogramSpec {
+        title: "H".into(),
+        x_label: "x".into(),
+        y_label: "y".into(),
+        series: hist.to_vec(),
         bars: true,
+        layers: vec![],
     };
-    let pair = HistogramPairData {
-        left: hd,
-        right: hd,
-    };
-    let sd = SaturationData {
-        title: "S",
-        x_label: "x",
-        y_label: "y",
+    let sd = SaturationSpec {
+        title: "S".into(),
+        x_label: "x".into(),
+        y_label: "y".into(),
         rows: 8,
         cols: 8,
-        values: &sat,
+        values: sat.iter().map(|&v| u8::from(v)).collect(),
+        ..SaturationSpec::default()
     };
-    let ud = UpdateRatioData {
-        title: "U",
-        series: &ratio,
+    let ud = UpdateRatioSpec {
+        title: "U".into(),
+        series: ratio.to_vec(),
+        layers: vec![],
     };
     for (w, h) in [
         (1, 1),
@@ -85,30 +86,28 @@ fn every_chart_survives_small_and_odd_sizes() {
         let mut svg_out = String::new();
         {
             let root = SVGBackend::with_string(&mut svg_out, (w, h)).into_drawing_area();
-            draw_all(&root, &loss, &lr, &emb, &hd, &pair, &sd, &ud);
+            draw_all(&root, &loss, &lr, &emb, &hd, &sd, &ud);
         }
         let mut buf = vec![0u8; (w * h * 3) as usize];
         let root = bitmap_area(&mut buf, w, h);
-        draw_all(&root, &loss, &lr, &emb, &hd, &pair, &sd, &ud);
+        draw_all(&root, &loss, &lr, &emb, &hd, &sd, &ud);
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn draw_all<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    loss: &LossData,
-    lr: &LrFinderData,
-    emb: &EmbeddingData,
-    hd: &HistogramData,
-    pair: &HistogramPairData,
-    sd: &SaturationData,
-    ud: &UpdateRatioData,
+    loss: &LossSpec,
+    lr: &LrFinderSpec,
+    emb: &EmbeddingSpec,
+    hd: &HistogramSpec,
+    sd: &SaturationSpec,
+    ud: &UpdateRatioSpec,
 ) {
     draw_loss(root, loss).unwrap();
     draw_lr_finder(root, lr).unwrap();
     draw_embedding(root, emb).unwrap();
     draw_histograms(root, hd).unwrap();
-    draw_histogram_pair(root, pair).unwrap();
+    draw_histogram_pair(root, hd, hd).unwrap();
     draw_saturation_map(root, sd).unwrap();
     draw_update_ratios(root, ud).unwrap();
 }
@@ -116,24 +115,25 @@ fn draw_all<DB: DrawingBackend>(
 #[test]
 fn charts_draw_into_split_areas() {
     let losses = fake_losses(1000, 23);
-    let loss = LossData {
-        title: "Loss",
-        label: "run",
-        losses: &losses,
+    let loss = LossSpec {
+        title: "Loss".into(),
+        label: "run".into(),
+        losses: losses.to_vec(),
         every: 1,
         smooth_window: 50,
-        train_points: &[],
-        val_points: &[],
-        earlier_runs: &[],
+        train_points: vec![],
+        val_points: vec![],
+        earlier_runs: vec![],
     };
-    let ratios = [NamedSeries {
-        label: "W1",
-        values: &[-2.0, -2.5, -3.1],
+    let ratios = [SeriesSpec {
+        label: "W1".into(),
+        values: vec![-2.0, -2.5, -3.1],
         every: 1,
     }];
-    let ud = UpdateRatioData {
-        title: "Ratios",
-        series: &ratios,
+    let ud = UpdateRatioSpec {
+        title: "Ratios".into(),
+        series: ratios.to_vec(),
+        layers: vec![],
     };
     let s = svg(1200, 800, |root| {
         let areas = root.split_evenly((2, 1));

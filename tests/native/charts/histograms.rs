@@ -26,36 +26,37 @@ fn histograms_as_lines_with_legend() {
         tanh_hist(3.0, 100),
     );
     let series = [
-        HistSeries {
-            label: "layer 1 (Tanh) | mean -0.01 | std 0.43 | saturated 0.00%",
+        HistSeriesSpec {
+            label: "layer 1 (Tanh) | mean -0.01 | std 0.43 | saturated 0.00%".into(),
             lo: -1.0,
             hi: 1.0,
-            values: &a,
+            values: a.to_vec(),
         },
-        HistSeries {
-            label: "layer 3 (Tanh) | mean 0.00 | std 0.63 | saturated 2.10%",
+        HistSeriesSpec {
+            label: "layer 3 (Tanh) | mean 0.00 | std 0.63 | saturated 2.10%".into(),
             lo: -1.0,
             hi: 1.0,
-            values: &b,
+            values: b.to_vec(),
         },
-        HistSeries {
-            label: "layer 5 (Tanh) | mean 0.01 | std 0.90 | saturated 41.3%",
+        HistSeriesSpec {
+            label: "layer 5 (Tanh) | mean 0.01 | std 0.90 | saturated 41.3%".into(),
             lo: -1.0,
             hi: 1.0,
-            values: &c,
+            values: c.to_vec(),
         },
     ];
-    let data = HistogramData {
-        title: "Activation distribution",
-        x_label: "activation",
-        y_label: "density",
-        series: &series,
+    let data = HistogramSpec {
+        title: "Activation distribution".into(),
+        x_label: "activation".into(),
+        y_label: "density".into(),
+        series: series.to_vec(),
         bars: false,
+        layers: vec![],
     };
     let s = shown!("histograms", 1000, H, |r| draw_histograms(r, &data));
     for want in series
         .iter()
-        .map(|s| s.label)
+        .map(|s| s.label.as_str())
         .chain(["Activation distribution", "density"])
     {
         assert!(has_text(&s, want), "missing {want:?}");
@@ -79,24 +80,25 @@ fn histogram_bars_and_pair() {
     let counts: Vec<f32> = (0..50)
         .map(|k| (25.0 - (k as f32 - 24.5).abs()) * 10.0)
         .collect();
-    let x = [HistSeries {
-        label: "x (mean=0.00, std=1.00)",
+    let x = [HistSeriesSpec {
+        label: "x (mean=0.00, std=1.00)".into(),
         lo: -4.0,
         hi: 4.0,
-        values: &counts,
+        values: counts.to_vec(),
     }];
-    let y = [HistSeries {
-        label: "y (mean=0.01, std=5.48)",
+    let y = [HistSeriesSpec {
+        label: "y (mean=0.01, std=5.48)".into(),
         lo: -20.0,
         hi: 20.0,
-        values: &counts,
+        values: counts.to_vec(),
     }];
-    let left = HistogramData {
-        title: "x",
-        x_label: "",
-        y_label: "count",
-        series: &x,
+    let left = HistogramSpec {
+        title: "x".into(),
+        x_label: "".into(),
+        y_label: "count".into(),
+        series: x.to_vec(),
         bars: true,
+        layers: vec![],
     };
     let s = svg(W, H, |r| draw_histograms(r, &left));
     // 50 bars + background + legend box and border + swatch.
@@ -104,19 +106,18 @@ fn histogram_bars_and_pair() {
     assert!(polylines(&s).is_empty());
     assert!(has_text(&s, "x (mean=0.00, std=1.00)"));
 
-    let pair = HistogramPairData {
-        left,
-        right: HistogramData {
-            title: "y = x @ w",
-            series: &y,
-            ..left
-        },
+    let right = HistogramSpec {
+        title: "y = x @ w".into(),
+        series: y.to_vec(),
+        ..left.clone()
     };
-    let s = shown!("histogram_pair", 1200, H, |r| draw_histogram_pair(r, &pair));
+    let s = shown!("histogram_pair", 1200, H, |r| draw_histogram_pair(
+        r, &left, &right
+    ));
     assert!(has_text(&s, "x") && has_text(&s, "y = x @ w"));
     assert!(has_text(&s, "y (mean=0.01, std=5.48)"));
     assert!(s.matches("<rect").count() >= 100);
-    let b = bitmap(1200, H, |r| draw_histogram_pair(r, &pair));
+    let b = bitmap(1200, H, |r| draw_histogram_pair(r, &left, &right));
     // Bars are drawn in both halves.
     let half = |right: bool| {
         b.chunks_exact(1200 * 3)
@@ -136,38 +137,39 @@ fn histograms_empty_and_invalid() {
     let ok = [1.0, 2.0];
     for series in [
         vec![],
-        vec![HistSeries {
-            label: "nan",
+        vec![HistSeriesSpec {
+            label: "nan".into(),
             lo: -1.0,
             hi: 1.0,
-            values: &nan,
+            values: nan.to_vec(),
         }],
-        vec![HistSeries {
-            label: "lo >= hi",
+        vec![HistSeriesSpec {
+            label: "lo >= hi".into(),
             lo: 1.0,
             hi: 1.0,
-            values: &ok,
+            values: ok.to_vec(),
         }],
-        vec![HistSeries {
-            label: "nan range",
+        vec![HistSeriesSpec {
+            label: "nan range".into(),
             lo: f32::NAN,
             hi: 1.0,
-            values: &ok,
+            values: ok.to_vec(),
         }],
-        vec![HistSeries {
-            label: "no bins",
+        vec![HistSeriesSpec {
+            label: "no bins".into(),
             lo: 0.0,
             hi: 1.0,
-            values: &[],
+            values: vec![],
         }],
     ] {
         for bars in [false, true] {
-            let data = HistogramData {
-                title: "H",
-                x_label: "",
-                y_label: "",
-                series: &series,
+            let data = HistogramSpec {
+                title: "H".into(),
+                x_label: "".into(),
+                y_label: "".into(),
+                series: series.to_vec(),
                 bars,
+                layers: vec![],
             };
             assert_no_data(&svg(W, H, |r| draw_histograms(r, &data)));
             bitmap(W, H, |r| draw_histograms(r, &data));
@@ -175,25 +177,26 @@ fn histograms_empty_and_invalid() {
     }
     // An unusable series next to a good one keeps the good one's colour index.
     let series = [
-        HistSeries {
-            label: "bad",
+        HistSeriesSpec {
+            label: "bad".into(),
             lo: 0.0,
             hi: 0.0,
-            values: &ok,
+            values: ok.to_vec(),
         },
-        HistSeries {
-            label: "good",
+        HistSeriesSpec {
+            label: "good".into(),
             lo: 0.0,
             hi: 1.0,
-            values: &[1.0, f32::NAN, 3.0],
+            values: vec![1.0, f32::NAN, 3.0],
         },
     ];
-    let data = HistogramData {
-        title: "H",
-        x_label: "",
-        y_label: "",
-        series: &series,
+    let data = HistogramSpec {
+        title: "H".into(),
+        x_label: "".into(),
+        y_label: "".into(),
+        series: series.to_vec(),
         bars: false,
+        layers: vec![],
     };
     let s = svg(W, H, |r| draw_histograms(r, &data));
     assert!(has_text(&s, "good") && !has_text(&s, "bad"));
@@ -206,18 +209,19 @@ fn histograms_empty_and_invalid() {
 fn a_legend_wider_than_a_narrow_chart_is_cut_with_an_ellipsis() {
     let a = tanh_hist(1.0, 50);
     let label = "y = x @ (w / sqrt(30)): std 0.99, mean -5.5e-4, and more words than fit";
-    let series = [HistSeries {
-        label,
+    let series = [HistSeriesSpec {
+        label: label.into(),
         lo: -1.0,
         hi: 1.0,
-        values: &a,
+        values: a.to_vec(),
     }];
-    let data = HistogramData {
-        title: "narrow",
-        x_label: "value",
-        y_label: "density",
-        series: &series,
+    let data = HistogramSpec {
+        title: "narrow".into(),
+        x_label: "value".into(),
+        y_label: "density".into(),
+        series: series.to_vec(),
         bars: false,
+        layers: vec![],
     };
     let wide = svg(1600, H, |r| draw_histograms(r, &data));
     assert!(has_text(&wide, label), "whole where it fits");
@@ -240,42 +244,40 @@ fn a_pair_on_a_projector_fits_its_captions_ticks_and_legend() {
     let a = tanh_hist(1.0, 50);
     let b = tanh_hist(2.0, 50);
     let series = [
-        HistSeries {
-            label: "batch",
+        HistSeriesSpec {
+            label: "batch".into(),
             lo: -4.0,
             hi: 4.0,
-            values: &a,
+            values: a.to_vec(),
         },
-        HistSeries {
-            label: "running",
+        HistSeriesSpec {
+            label: "running".into(),
             lo: -4.0,
             hi: 4.0,
-            values: &b,
+            values: b.to_vec(),
         },
     ];
-    let left = HistogramData {
-        title: "layer 1: means over features",
-        x_label: "mean",
-        y_label: "density",
-        series: &series,
+    let left = HistogramSpec {
+        title: "layer 1: means over features".into(),
+        x_label: "mean".into(),
+        y_label: "density".into(),
+        series: series.to_vec(),
         bars: false,
+        layers: vec![],
     };
-    let pair = HistogramPairData {
-        left,
-        right: HistogramData {
-            title: "variances over features",
-            x_label: "variance",
-            ..left
-        },
+    let right = HistogramSpec {
+        title: "variances over features".into(),
+        x_label: "variance".into(),
+        ..left.clone()
     };
     let count = |s: &str, t: &str| texts(s).iter().filter(|x| *x == t).count();
-    let wide = svg(1200, H, |r| draw_histogram_pair(r, &pair));
+    let wide = svg(1200, H, |r| draw_histogram_pair(r, &left, &right));
     assert!(
         has_text(&wide, "layer 1: means over features")
             && has_text(&wide, "variances over features")
     );
     let narrow = shown!("histogram_pair_1024", 330, 244, |r| draw_histogram_pair(
-        r, &pair
+        r, &left, &right
     ));
     let t = texts(&narrow);
     assert!(!has_text(&narrow, "layer 1: means over features"), "{t:?}");

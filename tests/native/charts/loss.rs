@@ -8,20 +8,20 @@ use std::time::Instant;
 fn loss_chart_has_lines_markers_and_legend() {
     let losses = fake_losses(3000, 1);
     let earlier = fake_losses(2000, 2);
-    let earlier = [NamedSeries {
-        label: "run 1 (no init fix)",
-        values: &earlier,
+    let earlier = [SeriesSpec {
+        label: "run 1 (no init fix)".into(),
+        values: earlier.to_vec(),
         every: 1,
     }];
-    let data = LossData {
-        title: "Loss",
-        label: "run 2",
-        losses: &losses,
+    let data = LossSpec {
+        title: "Loss".into(),
+        label: "run 2".into(),
+        losses: losses.to_vec(),
         every: 1,
         smooth_window: 100,
-        train_points: &[(0, 3.3), (1500, 2.31), (2999, 2.2049)],
-        val_points: &[(0, 3.31), (1500, 2.35), (2999, 2.251)],
-        earlier_runs: &earlier,
+        train_points: vec![(0, 3.3), (1500, 2.31), (2999, 2.2049)],
+        val_points: vec![(0, 3.31), (1500, 2.35), (2999, 2.251)],
+        earlier_runs: earlier.to_vec(),
     };
     let s = shown!("loss", W, H, |r| draw_loss(r, &data));
     for want in [
@@ -67,20 +67,20 @@ fn loss_chart_has_lines_markers_and_legend() {
 fn loss_chart_decimates_100k_points() {
     let losses = fake_losses(100_000, 3);
     let earlier = fake_losses(100_000, 4);
-    let earlier = [NamedSeries {
-        label: "before",
-        values: &earlier,
+    let earlier = [SeriesSpec {
+        label: "before".into(),
+        values: earlier.to_vec(),
         every: 1,
     }];
-    let data = LossData {
-        title: "Loss",
-        label: "now",
-        losses: &losses,
+    let data = LossSpec {
+        title: "Loss".into(),
+        label: "now".into(),
+        losses: losses.to_vec(),
         every: 1,
         smooth_window: 1000,
-        train_points: &[],
-        val_points: &[],
-        earlier_runs: &earlier,
+        train_points: vec![],
+        val_points: vec![],
+        earlier_runs: earlier.to_vec(),
     };
     let t = Instant::now();
     let s = svg(W, H, |r| draw_loss(r, &data));
@@ -115,15 +115,15 @@ fn loss_chart_empty_and_nan() {
     let nan = [f32::NAN; 50];
     let bad = [f32::NAN, f32::INFINITY, -1.0, 0.0];
     for losses in [&[][..], &nan[..], &bad[..]] {
-        let data = LossData {
-            title: "Loss",
-            label: "run",
-            losses,
+        let data = LossSpec {
+            title: "Loss".into(),
+            label: "run".into(),
+            losses: losses.to_vec(),
             every: 1,
             smooth_window: 10,
-            train_points: &[(0, f32::NAN)],
-            val_points: &[],
-            earlier_runs: &[],
+            train_points: vec![(0, f32::NAN)],
+            val_points: vec![],
+            earlier_runs: vec![],
         };
         let s = shown!("loss_empty", W, H, |r| draw_loss(r, &data));
         assert_no_data(&s);
@@ -137,24 +137,24 @@ fn loss_chart_empty_and_nan() {
     losses[100] = f32::NAN;
     losses[200] = f32::INFINITY;
     losses[300] = 0.0;
-    let data = LossData {
-        title: "Loss",
-        label: "run",
-        losses: &losses,
+    let data = LossSpec {
+        title: "Loss".into(),
+        label: "run".into(),
+        losses: losses.to_vec(),
         every: 1,
         smooth_window: 20,
-        train_points: &[],
-        val_points: &[],
-        earlier_runs: &[],
+        train_points: vec![],
+        val_points: vec![],
+        earlier_runs: vec![],
     };
     let s = svg(W, H, |r| draw_loss(r, &data));
     assert!(!has_text(&s, "no data yet"));
     assert!(polylines(&s).iter().all(|l| !l.1.is_empty()));
     // A single step is enough to draw a chart.
-    let one = LossData {
-        losses: &[3.3],
+    let one = LossSpec {
+        losses: vec![3.3],
         every: 1,
-        ..data
+        ..data.clone()
     };
     assert!(!has_text(&svg(W, H, |r| draw_loss(r, &one)), "no data yet"));
 }

@@ -23,10 +23,10 @@ fn lr_finder_marks_the_suggested_lr() {
     let (exps, mut losses) = lr_sweep(1000);
     losses[998] = f32::INFINITY;
     losses[999] = f32::NAN;
-    let data = LrFinderData {
-        title: "Learning-rate finder",
-        exponents: &exps,
-        losses: &losses,
+    let data = LrFinderSpec {
+        title: "Learning-rate finder".into(),
+        exponents: exps.to_vec(),
+        losses: losses.to_vec(),
         smooth_window: 25,
         suggested_exponent: Some(-1.0),
     };
@@ -77,10 +77,10 @@ fn lr_finder_marks_the_suggested_lr() {
 fn lr_finder_partial_empty_and_nan() {
     let (exps, losses) = lr_sweep(1000);
     // While the sweep runs, fewer losses than exponents.
-    let partial = LrFinderData {
-        title: "lr",
-        exponents: &exps,
-        losses: &losses[..300],
+    let partial = LrFinderSpec {
+        title: "lr".into(),
+        exponents: exps.to_vec(),
+        losses: losses[..300].to_vec(),
         smooth_window: 0,
         suggested_exponent: None,
     };
@@ -96,10 +96,10 @@ fn lr_finder_partial_empty_and_nan() {
             &[f32::NAN, f32::INFINITY, f32::NEG_INFINITY][..],
         ),
     ] {
-        let data = LrFinderData {
-            title: "lr",
-            exponents,
-            losses,
+        let data = LrFinderSpec {
+            title: "lr".into(),
+            exponents: exponents.to_vec(),
+            losses: losses.to_vec(),
             smooth_window: 5,
             suggested_exponent: Some(f32::NAN),
         };

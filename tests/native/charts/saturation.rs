@@ -17,13 +17,14 @@ fn saturation_map_pixels_match_the_matrix() {
     values[0] = false;
     values[rows * cols - 1] = false;
     let fraction = values.iter().filter(|&&v| v).count() as f64 / values.len() as f64;
-    let data = SaturationData {
-        title: "|h| > 0.99 (2 dead neurons)",
-        x_label: "neuron",
-        y_label: "example",
+    let data = SaturationSpec {
+        title: "|h| > 0.99 (2 dead neurons)".into(),
+        x_label: "neuron".into(),
+        y_label: "example".into(),
         rows,
         cols,
-        values: &values,
+        values: values.iter().map(|&v| u8::from(v)).collect(),
+        ..SaturationSpec::default()
     };
     let (w, h) = (1000, 400);
     let b = bitmap(w, h, |r| draw_saturation_map(r, &data));
@@ -82,13 +83,14 @@ fn saturation_map_pixels_match_the_matrix() {
 #[test]
 fn saturation_map_bad_shape_and_empty() {
     let values = [true, false, true];
-    let bad = SaturationData {
-        title: "S",
-        x_label: "",
-        y_label: "",
+    let bad = SaturationSpec {
+        title: "S".into(),
+        x_label: "".into(),
+        y_label: "".into(),
         rows: 2,
         cols: 2,
-        values: &values,
+        values: values.iter().map(|&v| u8::from(v)).collect(),
+        ..SaturationSpec::default()
     };
     let mut out = String::new();
     let root = SVGBackend::with_string(&mut out, (W, H)).into_drawing_area();
@@ -96,24 +98,24 @@ fn saturation_map_bad_shape_and_empty() {
         draw_saturation_map(&root, &bad),
         Err(ChartError::InvalidData(_))
     ));
-    let overflow = SaturationData {
+    let overflow = SaturationSpec {
         rows: usize::MAX,
         cols: 3,
-        ..bad
+        ..bad.clone()
     };
     assert!(draw_saturation_map(&root, &overflow).is_err());
     drop(root);
-    let empty = SaturationData {
+    let empty = SaturationSpec {
         rows: 0,
         cols: 5,
-        values: &[],
-        ..bad
+        values: vec![],
+        ..bad.clone()
     };
     assert_no_data(&svg(W, H, |r| draw_saturation_map(r, &empty)));
-    let one = SaturationData {
+    let one = SaturationSpec {
         rows: 1,
         cols: 1,
-        values: &[true],
+        values: vec![1],
         ..bad
     };
     let b = bitmap(W, H, |r| draw_saturation_map(r, &one));

@@ -23,18 +23,19 @@ fn update_ratios_have_reference_line_and_legend() {
         "W2 (200, 200)",
         "W3 (200, 27)",
     ];
-    let series: Vec<NamedSeries> = labels
+    let series: Vec<SeriesSpec> = labels
         .iter()
         .zip(&series_values)
-        .map(|(label, values)| NamedSeries {
-            label,
-            values,
+        .map(|(label, values)| SeriesSpec {
+            label: label.to_string(),
+            values: values.to_vec(),
             every: 1,
         })
         .collect();
-    let data = UpdateRatioData {
-        title: "Update / data ratio",
-        series: &series,
+    let data = UpdateRatioSpec {
+        title: "Update / data ratio".into(),
+        series: series.to_vec(),
+        layers: vec![],
     };
     let s = shown!("update_ratios", W, H, |r| draw_update_ratios(r, &data));
     for want in labels
@@ -85,20 +86,21 @@ fn update_ratios_empty_and_nan() {
     let nan = [f32::NAN, f32::NEG_INFINITY];
     for series in [
         vec![],
-        vec![NamedSeries {
-            label: "W1",
-            values: &[],
+        vec![SeriesSpec {
+            label: "W1".into(),
+            values: vec![],
             every: 1,
         }],
-        vec![NamedSeries {
-            label: "W1",
-            values: &nan,
+        vec![SeriesSpec {
+            label: "W1".into(),
+            values: nan.to_vec(),
             every: 1,
         }],
     ] {
-        let data = UpdateRatioData {
-            title: "U",
-            series: &series,
+        let data = UpdateRatioSpec {
+            title: "U".into(),
+            series: series.to_vec(),
+            layers: vec![],
         };
         assert_no_data(&svg(W, H, |r| draw_update_ratios(r, &data)));
         bitmap(W, H, |r| draw_update_ratios(r, &data));
