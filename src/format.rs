@@ -26,8 +26,63 @@ pub fn plain(x: f32) -> String {
 }
 
 /// A value to one decimal, for a rough size: 5.477 -> "5.5".
-pub fn tenths(x: f32) -> String {
-    format!("{x:.1}")
+pub fn tenths(x: impl Into<f64>) -> String {
+    format!("{:.1}", x.into())
+}
+
+/// A position or a distance in a 2-D plot, with two decimals: "-0.57".
+pub fn coord(x: impl Into<f64>) -> String {
+    format!("{:.2}", x.into())
+}
+
+/// A power of ten by its exponent, with two decimals: -2.314 -> "10^-2.31".
+pub fn exp10(e: impl Into<f64>) -> String {
+    format!("10^{:.2}", e.into())
+}
+
+/// A small value in e-notation (a gradient's mean or std): "4.1e-3".
+pub fn sci(x: impl Into<f64>) -> String {
+    format!("{:.1e}", x.into())
+}
+
+/// A small signed value in e-notation: "+1.2e-5".
+pub fn sci_signed(x: impl Into<f64>) -> String {
+    format!("{:+.1e}", x.into())
+}
+
+/// A probability with four decimals: "0.0370".
+pub fn prob(p: impl Into<f64>) -> String {
+    format!("{:.4}", p.into())
+}
+
+/// A probability among many, with three decimals: "0.037".
+pub fn prob_brief(p: impl Into<f64>) -> String {
+    format!("{:.3}", p.into())
+}
+
+/// A negative log-likelihood in nats, with three decimals (as a loss is written): "3.296".
+pub fn nats(x: impl Into<f64>) -> String {
+    format!("{:.3}", x.into())
+}
+
+/// Steps per second, rounded, with separators: "5,310 it/s".
+pub fn speed(steps_per_s: f64) -> String {
+    format!("{} it/s", count(steps_per_s.round() as usize))
+}
+
+/// A fraction done as a whole percentage: 0.374 -> "37%".
+pub fn pct_whole(frac: f32) -> String {
+    format!("{}%", (frac * 100.0).round())
+}
+
+/// Bytes in megabytes, rounded: "256 MB".
+pub fn megabytes(bytes: f64) -> String {
+    format!("{:.0} MB", bytes / 1e6)
+}
+
+/// Floating-point operations in GFLOP, to one decimal: "1.2 GFLOP".
+pub fn gflop(flops: f64) -> String {
+    format!("{} GFLOP", tenths(flops / 1e9))
 }
 
 /// A value rounded to a whole number, without separators: 1234.6 -> "1235".
@@ -107,5 +162,13 @@ mod tests {
         assert_eq!(signed(1.2e-5), "+1.2e-5");
         assert_eq!(pct(0.032), "3.2%");
         assert_eq!(loss(2.13456), "2.135");
+        assert_eq!(exp10(-2.314f32), "10^-2.31");
+        assert_eq!(sci_signed(1.23e-5f32), "+1.2e-5");
+        assert_eq!(speed(5310.4), "5,310 it/s");
+        assert_eq!(pct_whole(0.374), "37%");
+        assert_eq!(megabytes(256e6), "256 MB");
+        assert_eq!(gflop(1.25e9), "1.2 GFLOP");
+        // A precision formats the exact binary value: f32 and f64 write it alike.
+        assert_eq!(nats(2.0625f32), nats(2.0625f64));
     }
 }

@@ -4,6 +4,7 @@
 //! picked, and in which slot, is in the chart table: `views::CHARTS`.)
 
 use crate::charts::{nearest, ChartSpec, Pick, NEIGHBOURS};
+use crate::format;
 
 /// The sentence for `pick` on `spec`; empty when the chart has no such item.
 pub fn describe(spec: &ChartSpec, pick: Pick) -> String {
@@ -17,10 +18,12 @@ pub fn describe(spec: &ChartSpec, pick: Pick) -> String {
             let near = nearest(&e.xs, &e.ys, index, NEIGHBOURS);
             let list: Vec<String> = near
                 .iter()
-                .map(|&(j, d)| format!("'{}' {d:.2}", e.chars[j]))
+                .map(|&(j, d)| format!("'{}' {}", e.chars[j], format::coord(d)))
                 .collect();
             format!(
-                "'{ch}' at ({x:.2}, {y:.2}); nearest in this plot: {}",
+                "'{ch}' at ({}, {}); nearest in this plot: {}",
+                format::coord(*x),
+                format::coord(*y),
                 if list.is_empty() {
                     "none".to_string()
                 } else {
@@ -79,7 +82,9 @@ pub fn describe(spec: &ChartSpec, pick: Pick) -> String {
                 .filter(|(_, &k)| k == layer)
                 .map(
                     |(s, _)| match s.values.iter().rev().find(|v| v.is_finite()) {
-                        Some(v) => format!("{}: 10^{v:.2} at the last point", s.label),
+                        Some(v) => {
+                            format!("{}: {} at the last point", s.label, format::exp10(*v))
+                        }
                         None => s.label.clone(),
                     },
                 )

@@ -7,6 +7,7 @@
 //! `Settings::validate` checks the knobs together: the run's memory and work per step, so that
 //! no settings that pass can stall the worker for long.
 
+use crate::format;
 use crate::lesson::{Chapter, ChapterId};
 use crate::model::{Activation, BnConfig, ModelConfig, WeightInit};
 use crate::train::{Schedule, TrainConfig};
@@ -576,18 +577,18 @@ impl Settings {
         );
         if c.bytes > MAX_RUN_BYTES {
             return Err(format!(
-                "this run would need about {:.0} MB for its activations and weights (the limit \
-                 is {:.0} MB, so that a school laptop's browser keeps up): {biggest}",
-                c.bytes / 1e6,
-                MAX_RUN_BYTES / 1e6
+                "this run would need about {} for its activations and weights (the limit is {}, \
+                 so that a school laptop's browser keeps up): {biggest}",
+                format::megabytes(c.bytes),
+                format::megabytes(MAX_RUN_BYTES)
             ));
         }
         if c.flops > MAX_STEP_FLOPS {
             return Err(format!(
-                "one step of this run would take about {:.1} GFLOP (the limit is {:.1}, so \
-                 that Pause is heard at once): {biggest}",
-                c.flops / 1e9,
-                MAX_STEP_FLOPS / 1e9
+                "one step of this run would take about {} (the limit is {}, so that Pause is \
+                 heard at once): {biggest}",
+                format::gflop(c.flops),
+                format::tenths(MAX_STEP_FLOPS / 1e9)
             ));
         }
         Ok(())
@@ -600,9 +601,9 @@ impl Settings {
         if self.block_size > max {
             return Err(format!(
                 "these names make {examples} examples; at a context length (block_size) of {} \
-                 they would need {:.0} MB: lower the context length to at most {max}",
+                 they would need {}: lower the context length to at most {max}",
                 self.block_size,
-                crate::data::examples_bytes(examples, self.block_size) as f64 / 1e6
+                format::megabytes(crate::data::examples_bytes(examples, self.block_size) as f64)
             ));
         }
         Ok(())

@@ -196,10 +196,16 @@ pub fn chart(s: &Session) -> ChartView {
     let vowels: Vec<bool> = chars.iter().map(|c| "aeiou".contains(*c)).collect();
     if let (Some(a), Some(b)) = (centre(&p.points[0], &vowels), centre(shown, &vowels)) {
         let moved = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
-        let mut line = format!("Vowels (a e i o u): their centre moved {moved:.2} since step 0");
+        let mut line = format!(
+            "Vowels (a e i o u): their centre moved {} since step 0",
+            format::coord(moved)
+        );
         if let Some((vv, vc, cc)) = diagnostics::vowel_distances(shown, &chars) {
             line += &format!(
-                "; mean distance vowel–vowel {vv:.2}, vowel–consonant {vc:.2}, consonant–consonant {cc:.2}"
+                "; mean distance vowel–vowel {}, vowel–consonant {}, consonant–consonant {}",
+                format::coord(vv),
+                format::coord(vc),
+                format::coord(cc)
             );
         }
         lines.push(line + ".");
@@ -211,7 +217,7 @@ pub fn chart(s: &Session) -> ChartView {
             chars
                 .iter()
                 .zip(shown)
-                .map(|(ch, q)| format!("{ch} ({:.2}, {:.2})", q[0], q[1]))
+                .map(|(ch, q)| point(*ch, q))
                 .collect::<Vec<_>>()
                 .join("  "),
         );
@@ -252,7 +258,7 @@ fn live(s: &Session, proj: &Projection) -> ChartView {
     let line = chars
         .iter()
         .zip(&points)
-        .map(|(ch, p)| format!("{ch} ({:.2}, {:.2})", p[0], p[1]))
+        .map(|(ch, p)| point(*ch, p))
         .collect::<Vec<_>>()
         .join("  ");
     let spec = ChartSpec::Embedding(EmbeddingSpec {
@@ -266,4 +272,9 @@ fn live(s: &Session, proj: &Projection) -> ChartView {
         path: None,
     });
     view(ChartId::Embedding, caption, spec, vec![line])
+}
+
+/// "a (0.12, -1.30)": a character at its place.
+fn point(ch: char, at: &[f32; 2]) -> String {
+    format!("{ch} ({}, {})", format::coord(at[0]), format::coord(at[1]))
 }

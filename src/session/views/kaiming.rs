@@ -21,8 +21,8 @@ pub fn chart(s: &Session) -> ChartView {
     let k = diagnostics::kaiming_demo(st.seed, KAIMING_BATCH, fan_in, KAIMING_FAN_OUT, HIST_BINS);
     let line = |what: &str, st: &Stats| {
         format!(
-            "{what}: std {:.2}, mean {}",
-            st.std,
+            "{what}: std {}, mean {}",
+            format::plain(st.std),
             format::signed(st.mean)
         )
     };

@@ -41,8 +41,11 @@ pub fn act_line(d: &LayerDiag) -> String {
 /// "layer 2 (Tanh): mean +1.2e-5, std 4.1e-3".
 pub fn grad_line(d: &LayerDiag) -> String {
     format!(
-        "layer {} ({}): mean {:+.1e}, std {:.1e}",
-        d.index, d.kind, d.grad.mean, d.grad.std
+        "layer {} ({}): mean {}, std {}",
+        d.index,
+        d.kind,
+        format::sci_signed(d.grad.mean),
+        format::sci(d.grad.std)
     )
 }
 

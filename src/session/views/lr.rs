@@ -59,9 +59,9 @@ pub fn chart(s: &Session) -> ChartView {
     )];
     if let Some((step, lr, loss)) = suggestion {
         lines.push(format!(
-            "suggested learning rate {} (10^{:.2}): lowest smoothed loss {} at step {}",
+            "suggested learning rate {} ({}): lowest smoothed loss {} at step {}",
             format::lr(lr),
-            lr.log10(),
+            format::exp10(lr.log10()),
             format::loss(loss),
             format::count(step)
         ));

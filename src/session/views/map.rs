@@ -12,7 +12,7 @@ pub const CAPTION: &str = "Saturation map: batch x neurons";
 pub fn chart(s: &Session, diag: &Diag) -> ChartView {
     let (d, other) = (diag.step, diag.other);
     let caption = CAPTION;
-    let th = s.settings().saturation_threshold;
+    let th = format::exact(s.settings().saturation_threshold);
     let Some(f) = &d.first else {
         let spec = ChartSpec::Saturation(SaturationSpec {
             title: "saturation map".into(),

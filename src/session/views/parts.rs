@@ -68,9 +68,10 @@ pub fn hist_spec(
 /// "pre-activation: mean +0.01, std 0.98, |x| > 0.99: 3.1%".
 pub fn stats_line(what: &str, s: &Stats, threshold: f32) -> String {
     format!(
-        "{what}: mean {}, std {}, |x| > {threshold}: {}",
+        "{what}: mean {}, std {}, |x| > {}: {}",
         format::signed(s.mean),
         format::plain(s.std),
+        format::exact(threshold),
         format::pct(s.saturated)
     )
 }

@@ -22,12 +22,12 @@ pub fn progress_view(s: &Session, itps: f64, charts: Vec<ChartView>) -> Progress
         first_loss: s.run().history().first_loss,
         step_text: format!("step {} of {}", format::count(step), format::count(steps)),
         speed_text: if running && itps > 0.0 {
-            format!("{} it/s", format::count(itps.round() as usize))
+            format::speed(itps)
         } else {
             String::new()
         },
         eta_text: match eval {
-            Some(f) => format!("evaluating the full splits… {}%", (f * 100.0).round()),
+            Some(f) => format!("evaluating the full splits… {}", format::pct_whole(f)),
             None if running && itps > 0.0 => {
                 format!("{} left", format::duration((steps - step) as f64 / itps))
             }

@@ -3,6 +3,7 @@
 
 use super::parts::{mean_of_last, view};
 use crate::charts::{ChartId, ChartSpec, SeriesSpec, UpdateRatioSpec};
+use crate::format;
 use crate::session::protocol::ChartView;
 use crate::session::{Session, RATIO_EVERY};
 
@@ -18,7 +19,7 @@ pub fn chart(s: &Session) -> ChartView {
         .map(|(label, v)| {
             let m = mean_of_last(v, tail);
             if m.is_finite() {
-                format!("{label}: 10^{m:.2}")
+                format!("{label}: {}", format::exp10(m))
             } else {
                 format!("{label}: –")
             }

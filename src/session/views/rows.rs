@@ -52,10 +52,7 @@ fn run_row(r: &RunRecord) -> RunRow {
             "–".into()
         },
         speed: if secs > 0.0 {
-            format!(
-                "{} it/s",
-                format::count((r.steps as f64 / secs).round() as usize)
-            )
+            format::speed(r.steps as f64 / secs)
         } else {
             "–".into()
         },

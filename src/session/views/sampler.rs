@@ -3,6 +3,7 @@
 
 use super::parts::view;
 use crate::charts::{BarsSpec, ChartId, ChartSpec};
+use crate::format;
 use crate::session::protocol::ChartView;
 use crate::session::Session;
 
@@ -32,12 +33,12 @@ pub fn chart(s: &Session) -> ChartView {
     let spec = match &st.last {
         Some(p) => {
             lines.push(format!(
-                "context [{}] → '{}' with p = {:.4} (-ln p = {:.3}); at temperature {}",
+                "context [{}] → '{}' with p = {} (-ln p = {}); at temperature {}",
                 show(&p.context),
                 itos[p.index],
-                p.prob,
-                -(p.prob as f64).ln(),
-                st.temperature
+                format::prob(p.prob),
+                format::nats(-(p.prob as f64).ln()),
+                format::exact(st.temperature)
             ));
             ChartSpec::Bars(BarsSpec {
                 title: String::new(),
@@ -60,13 +61,13 @@ pub fn chart(s: &Session) -> ChartView {
         }
     };
     lines.push(format!(
-        "name so far: {}{}; {} characters drawn, -log p summed {:.3} (mean {:.3} per character; a uniform guess: {:.3})",
+        "name so far: {}{}; {} characters drawn, -log p summed {} (mean {} per character; a uniform guess: {})",
         st.name,
         if st.done { " (done)" } else { "…" },
         st.steps,
-        st.nll_sum,
-        if st.steps > 0 { st.mean_nll() } else { 0.0 },
-        uniform
+        format::nats(st.nll_sum),
+        format::nats(if st.steps > 0 { st.mean_nll() } else { 0.0 }),
+        format::nats(uniform)
     ));
     view(ChartId::Sampler, caption, spec, lines)
 }

@@ -3,6 +3,7 @@
 
 use super::parts::view;
 use crate::charts::{BarsSpec, ChartId, ChartSpec};
+use crate::format;
 use crate::session::protocol::ChartView;
 use crate::session::Session;
 
@@ -24,14 +25,16 @@ pub fn chart(s: &Session) -> ChartView {
     let v = s.data().vocab.size();
     let uniform = (v as f32).ln();
     let mut lines = vec![format!(
-        "“{name}”: total -log p {:.3}, mean {:.3} per character; a uniform guess gives {:.3} per character",
-        score.total, score.mean, uniform
+        "“{name}”: total -log p {}, mean {} per character; a uniform guess gives {} per character",
+        format::nats(score.total),
+        format::nats(score.mean),
+        format::nats(uniform)
     )];
     lines.push(
         score
             .chars
             .iter()
-            .map(|c| format!("{} {:.3}", c.ch, c.prob))
+            .map(|c| format!("{} {}", c.ch, format::prob_brief(c.prob)))
             .collect::<Vec<_>>()
             .join(" · "),
     );
