@@ -105,7 +105,7 @@ function onEvent(m) {
       break;
     case 'load_error':
       upload.failed(m.upload);
-      setMsg($('upload-msg'), `“${m.name}” was not loaded: ${m.message}. The data, model and plots in use are unchanged.`, 'bad');
+      setMsg($('upload-msg'), m.message, 'bad');
       break;
     case 'samples': {
       const list = $('samples');

@@ -6,9 +6,8 @@
 
 use super::link::Link;
 use super::protocol::{Event, Level, PageOptions, Request, RunRow, SampleView, Topic};
-use super::{views, Session};
+use super::{views, words, Session};
 use crate::charts::ChartId;
-use crate::format;
 
 /// Length of a slice of work: the page's messages (Pause, Step) wait at most this long.
 pub const SLICE_MS: f64 = 40.0;
@@ -77,9 +76,9 @@ impl Lab {
                     // A link half applied is no setup of anyone's: start clean.
                     session = Session::new(bytes, source)?;
                     notices.push(notice(
-                    format!("This link could not be used: {e}. The page starts with the first chapter."),
-                    Level::Bad,
-                    Topic::Training,
+                        words::link_unusable(&e),
+                        Level::Bad,
+                        Topic::Training,
                     ));
                 }
             }
@@ -141,7 +140,7 @@ impl Lab {
             |r: Result<(), String>| r.map(|_| true).map_err(Refusal::bad(Topic::Training));
         let outcome: Result<bool, Refusal> = match req {
             Request::Init { .. } => Err(Refusal(
-                "the trainer is already running".into(),
+                words::ALREADY_RUNNING.into(),
                 Level::Warn,
                 Topic::Training,
             )),
@@ -207,17 +206,14 @@ impl Lab {
             Request::LoadWeights { bytes, name } => match s.load_weights(&bytes) {
                 Ok(()) => {
                     ev.push(notice(
-                        format!(
-                            "Loaded the weights of “{name}”: run {} starts from them (sample, or train on).",
-                            s.run().number
-                        ),
+                        words::weights_loaded(&name, s.run().number),
                         Level::Good,
                         Topic::Weights,
                     ));
                     Ok(true)
                 }
                 Err(e) => Err(Refusal(
-                    format!("“{name}” was not loaded: {e}. The model in use is unchanged."),
+                    words::weights_refused(&name, &e),
                     Level::Bad,
                     Topic::Weights,
                 )),
@@ -233,7 +229,7 @@ impl Lab {
             Request::Settings { values } => s
                 .apply_settings(values.iter().map(|(k, v)| (k.as_str(), v.as_str())))
                 .map(|_| true)
-                .map_err(|e| Refusal(format!("not applied: {e}"), Level::Bad, Topic::Settings)),
+                .map_err(|e| Refusal(words::not_applied(&e), Level::Bad, Topic::Settings)),
             Request::Budget { steps, hold } => s
                 .set_steps(&steps, hold)
                 .map(|_| false)
@@ -259,13 +255,8 @@ impl Lab {
                             }
                         })
                         .collect();
-                    let [train, val, new] = counts;
-                    let line = format!(
-                            "{} names at step {}, temperature {}: {new} new, {train} in train, {val} in val",
-                            samples.len(),
-                            format::count(s.run().trainer.step),
-                            temperature.trim()
-                        );
+                    let step = s.run().trainer.step;
+                    let line = words::sampled(samples.len(), step, &temperature, counts);
                     ev.push(Event::Samples { samples, line });
                     Ok(false)
                 }
@@ -283,19 +274,15 @@ impl Lab {
                         upload,
                     });
                     ev.push(notice(
-                        format!(
-                            "Loaded “{name}”: {}. The model was reset for the new data (new \
-                             vocabulary, new initial weights).",
-                            views::data_line(s)
-                        ),
+                        words::names_loaded(&name, &views::data_line(s)),
                         Level::Good,
                         Topic::Upload,
                     ));
                     Ok(true)
                 }
-                Err(message) => {
+                Err(fault) => {
                     ev.push(Event::LoadError {
-                        message,
+                        message: words::names_refused(&name, &fault),
                         name,
                         upload,
                     });

@@ -148,7 +148,8 @@ pub enum Event {
         name: String,
         upload: u32,
     },
-    /// A names file was refused; nothing changed.
+    /// A names file was refused; nothing changed. `message` is the whole sentence (“NAME” was
+    /// not loaded: why. ...).
     LoadError {
         message: String,
         name: String,
@@ -389,6 +390,9 @@ pub struct ExperimentInfo {
     /// The chapter that fixes it (its title), and how.
     pub fix: String,
     pub fix_how: String,
+    /// All of it as the run's description says it: "CHANGE Look at the CHART chart: SYMPTOM The
+    /// fix: FIX. FIX_HOW".
+    pub sentence: String,
 }
 
 /// One run of the session, as a row of the runs table: every cell as text.

@@ -1,8 +1,11 @@
-//! Every sentence the lab says: what happened (a run finished or diverged, a file was loaded,
-//! a link could not be used) and why a request was refused. The charts' own lines are written
-//! by their views (session/views/), and a rule's refusal next to the rule (a knob's limits in
+//! Every sentence the page shows that is not a chart's: what happened (a run finished or
+//! diverged, a file was loaded, a link could not be used, the trainer failed), why a request was
+//! refused, and the page's own messages (a file refused before it is read, a link copied, the
+//! trainer restarted), which the page asks the wasm for (`web::words`). The charts' lines are
+//! written by their views (session/views/), a rule's refusal next to its rule (a knob's limits in
 //! settings.rs, a link's parts in link.rs, a names file's faults in data/, a weights file's in
-//! export/). Numbers are written by `crate::format`.
+//! export/), and the keyboard's help by its table (keys.rs). Numbers are written by
+//! `crate::format`.
 
 use crate::format;
 use crate::train::{DivergeCause, StepError};
@@ -73,4 +76,180 @@ pub fn budget_below_steps(done: usize) -> String {
 /// A comparison with a run the session does not keep.
 pub fn no_earlier_run(run: u32) -> String {
     format!("there is no earlier run {run} to compare with")
+}
+
+/// A break-it experiment, as the run's description says it.
+pub fn experiment(change: &str, chart: &str, symptom: &str, fix: &str, fix_how: &str) -> String {
+    format!("{change} Look at the {chart} chart: {symptom} The fix: {fix}. {fix_how}")
+}
+
+// ---- the lab's notices --------------------------------------------------------------------
+
+/// A link that cannot be used (`fault` names the part at fault).
+pub fn link_unusable(fault: &str) -> String {
+    format!("This link could not be used: {fault}. The page starts with the first chapter.")
+}
+
+/// A second init.
+pub const ALREADY_RUNNING: &str = "the trainer is already running";
+
+/// Settings the lab refused.
+pub fn not_applied(fault: &str) -> String {
+    format!("not applied: {fault}")
+}
+
+/// A names file loaded (`data_line`: "32,033 names, vocabulary 27").
+pub fn names_loaded(name: &str, data_line: &str) -> String {
+    format!(
+        "Loaded “{name}”: {data_line}. The model was reset for the new data (new vocabulary, new \
+         initial weights)."
+    )
+}
+
+/// A names file refused (by the worker, or by its size before it is read).
+pub fn names_refused(name: &str, fault: &str) -> String {
+    format!("“{name}” was not loaded: {fault}. The data, model and plots in use are unchanged.")
+}
+
+/// Saved weights loaded into run `run`.
+pub fn weights_loaded(name: &str, run: u32) -> String {
+    format!("Loaded the weights of “{name}”: run {run} starts from them (sample, or train on).")
+}
+
+/// A weights file refused.
+pub fn weights_refused(name: &str, fault: &str) -> String {
+    format!("“{name}” was not loaded: {fault}. The model in use is unchanged.")
+}
+
+/// The line under the sampled names.
+pub fn sampled(
+    names: usize,
+    step: usize,
+    temperature: &str,
+    [train, val, new]: [usize; 3],
+) -> String {
+    format!(
+        "{names} names at step {}, temperature {}: {new} new, {train} in train, {val} in val",
+        format::count(step),
+        temperature.trim()
+    )
+}
+
+/// A message from the page the worker cannot read.
+pub fn not_understood(fault: &str) -> String {
+    format!("the trainer did not understand a message from the page: {fault}")
+}
+
+/// Where the default names come from, and an upload's name when it has none.
+pub const DEFAULT_SOURCE: &str = "names.txt, the default 32k names";
+pub const UNNAMED_FILE: &str = "your file";
+
+// ---- the page's own messages (before, or without, the worker) -----------------------------
+
+/// A file being read.
+pub fn reading(name: &str) -> String {
+    format!("reading “{name}”…")
+}
+
+/// A file the browser could not read.
+pub fn unreadable(name: &str, fault: &str) -> String {
+    format!("“{name}” could not be read: {fault}")
+}
+
+/// The link is on the clipboard.
+pub const LINK_COPIED: &str = "link copied";
+
+/// The clipboard refused the link.
+pub fn copy_this_link(url: &str) -> String {
+    format!("copy this link: {url}")
+}
+
+/// The trainer was restarted after a crash: the first time with the data and the settings, the
+/// second with the chapter's own settings, then with the default names and the first chapter.
+pub fn restarted(times: u32) -> &'static str {
+    match times {
+        0 => "The trainer was restarted; the data are the same and the model starts again.",
+        1 => "The trainer failed again: it was restarted with the chapter's own settings.",
+        _ => "The trainer failed again: it was restarted with the default names and the first chapter.",
+    }
+}
+
+/// The fatal message: what went wrong, as a sentence, and what stays.
+pub fn fatal(fault: &str) -> String {
+    let sentence = if fault.ends_with(['.', '?', '!']) {
+        fault.to_string()
+    } else {
+        format!("{fault}.")
+    };
+    format!("{sentence} The last charts stay on the page.")
+}
+
+/// The fatal message's button: a broken page reloads, a broken trainer restarts.
+pub fn restart_button(page_broken: bool) -> &'static str {
+    if page_broken {
+        "Reload the page"
+    } else {
+        "Restart the trainer"
+    }
+}
+
+/// The worker script failed.
+pub fn trainer_failed(fault: &str) -> String {
+    format!("The trainer failed: {fault}.")
+}
+
+/// A message from the worker the page could not read.
+pub const TRAINER_UNREADABLE: &str = "A message from the trainer could not be read.";
+
+/// The page's chart module could not be loaded again after a trap.
+pub fn charts_not_restarted(fault: &str) -> String {
+    format!("The page's charts could not be restarted: {fault}")
+}
+
+/// A panic on the page outside a chart's draw.
+pub fn page_internal_error(fault: &str) -> String {
+    format!("The page hit an internal error: {fault}.")
+}
+
+/// A promise of the page's that failed.
+pub fn page_error(fault: &str) -> String {
+    format!("The page hit an error: {fault}.")
+}
+
+/// A crash of the trainer in words: what a wasm trap means for the user.
+pub fn crash(fault: &str) -> String {
+    let lower = fault.to_lowercase();
+    let memory = [
+        "unreachable",
+        "memory access out of bounds",
+        "out of memory",
+        "allocation failed",
+        "array buffer allocation",
+        "could not allocate",
+    ];
+    if memory.iter().any(|m| lower.contains(m)) {
+        format!(
+            "the trainer ran out of memory or hit an internal error ({fault}); try smaller \
+             settings or a smaller names file"
+        )
+    } else {
+        fault.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fatal_message_is_one_sentence_and_a_trap_is_said_in_words() {
+        assert_eq!(
+            fatal("out of memory"),
+            "out of memory. The last charts stay on the page."
+        );
+        assert_eq!(fatal("Gone!"), "Gone! The last charts stay on the page.");
+        assert!(crash("RuntimeError: Unreachable executed").contains("ran out of memory"));
+        assert_eq!(crash("a panic"), "a panic");
+        assert_eq!(restarted(7), restarted(2));
+    }
 }

@@ -1,12 +1,12 @@
 //! The page's half: it draws the chart specs the worker sends, and answers what the page must
-//! know before the worker does (the chapters, the knobs of the custom form, the upload limit).
+//! know before the worker does (the charts, the chapters, the knobs of the custom form; its
+//! sentences are in `words`).
 //! plotters measures text through `window.document`, so charts are drawn on the main thread.
 
 use super::canvas::CachedTextCanvas;
 use super::js::to_js;
 use super::panic::init_panic_hook;
 use crate::charts::{self, ChartSpec, FigureData};
-use crate::data::{DataError, MAX_FILE_BYTES};
 use crate::lesson;
 use crate::session::protocol::ChartView;
 use crate::session::settings::KNOBS;
@@ -128,24 +128,4 @@ pub fn knobs() -> JsValue {
 #[wasm_bindgen]
 pub fn trap_for_test() {
     panic!("a trap asked for by the test");
-}
-
-/// The hint beside the upload button: what a names file may be.
-#[wasm_bindgen]
-pub fn upload_hint() -> String {
-    format!(
-        "or drop a file: one name per line, UTF-8, at most {} MB",
-        MAX_FILE_BYTES / (1024 * 1024)
-    )
-}
-
-/// Why a file of `bytes` bytes is refused before it is read, or null if its size is fine.
-#[wasm_bindgen]
-pub fn file_size_problem(bytes: f64) -> Option<String> {
-    (bytes > MAX_FILE_BYTES as f64).then(|| {
-        DataError::TooLarge {
-            bytes: bytes as usize,
-        }
-        .to_string()
-    })
 }

@@ -3,7 +3,8 @@
 //! `worker`, loaded by the worker to train; each carries only its side (both by default).
 //!
 //! - `draw` (page): the page's `draw_chart` (a `ChartSpec` on a canvas) and the facts the page
-//!   asks for;
+//!   asks for (the charts, chapters, experiments, knobs, panels, keys);
+//! - `words` (page): the page's own sentences (`session::words`);
 //! - `pick` (page): pointing at a chart (the item under the pointer, the arrow keys, its sentence);
 //! - `canvas` (page): the canvas backend (sharp at any devicePixelRatio, text measured by the
 //!   canvas);
@@ -28,6 +29,8 @@ mod panic;
 mod pick;
 #[cfg(feature = "threads")]
 mod threads;
+#[cfg(feature = "page")]
+mod words;
 #[cfg(feature = "worker")]
 mod worker;
 
@@ -35,8 +38,7 @@ mod worker;
 pub use bench::{KernelBench, StepBench};
 #[cfg(feature = "page")]
 pub use draw::{
-    chapters, charts, draw_chart, draw_figure, experiments, file_size_problem, knobs, panels,
-    trap_for_test, upload_hint,
+    chapters, charts, draw_chart, draw_figure, experiments, knobs, panels, trap_for_test,
 };
 #[cfg(any(feature = "page", feature = "worker"))]
 pub use panic::init_panic_hook;
@@ -44,8 +46,14 @@ pub use panic::init_panic_hook;
 pub use pick::{describe_pick, draw_chart_picked, locate_pick, pick_chart, pick_slots, step_pick};
 #[cfg(feature = "threads")]
 pub use threads::{init_thread_pool, start_pool};
+#[cfg(feature = "page")]
+pub use words::{
+    charts_not_restarted, copy_this_link, fatal_message, file_size_problem, file_unreadable,
+    link_copied, names_file_refused, page_error, page_internal_error, reading_file, restart_button,
+    restart_notice, trainer_failed, trainer_unreadable, upload_hint, weights_file_refused,
+};
 #[cfg(feature = "worker")]
-pub use worker::WorkerLab;
+pub use worker::{crash_message, WorkerLab};
 
 /// The threads a training step is split across: the threaded build's pool once started, else one.
 #[cfg(feature = "worker")]

@@ -6,6 +6,7 @@ use super::js::to_js;
 use super::panic::init_panic_hook;
 use crate::session::lab::Lab;
 use crate::session::protocol::{Event, Level, Request, Topic};
+use crate::session::words;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -67,10 +68,10 @@ impl WorkerLab {
             return Err(JsError::new("the first message must be init"));
         };
         let (bytes, source) = match bytes {
-            Some(b) => (b, name.unwrap_or_else(|| "your file".into())),
+            Some(b) => (b, name.unwrap_or_else(|| words::UNNAMED_FILE.into())),
             None => (
                 default_names.unwrap_or_default(),
-                "names.txt, the default 32k names".to_string(),
+                words::DEFAULT_SOURCE.to_string(),
             ),
         };
         let par = super::par();
@@ -91,7 +92,7 @@ impl WorkerLab {
         match request(msg) {
             Ok(req) => events(&self.lab.handle(req, now())),
             Err(e) => events(&[Event::Notice {
-                message: format!("the trainer did not understand a message from the page: {e}"),
+                message: words::not_understood(&e),
                 level: Level::Bad,
                 topic: Topic::Training,
             }]),
@@ -107,4 +108,12 @@ impl WorkerLab {
     pub fn busy(&self) -> bool {
         self.lab.busy()
     }
+}
+
+/// A crash of the trainer in words (what a wasm trap means for the user), for the worker script
+/// to send as the fatal message. A module that failed to load cannot say it: worker.js then
+/// sends the fault as it is.
+#[wasm_bindgen]
+pub fn crash_message(fault: &str) -> String {
+    words::crash(fault)
 }

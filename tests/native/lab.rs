@@ -336,6 +336,13 @@ fn a_bad_file_is_a_load_error_with_its_upload_number_and_a_good_one_a_new_run() 
     assert_eq!(errors.len(), 1, "{answer:?}");
     assert_eq!((errors[0].1.as_str(), errors[0].2), ("few.txt", 7));
     assert!(errors[0].0.contains("names"), "{}", errors[0].0);
+    // The whole sentence, as the page shows it.
+    assert!(
+        errors[0].0.starts_with("“few.txt” was not loaded: ")
+            && errors[0].0.ends_with("The data, model and plots in use are unchanged."),
+        "{}",
+        errors[0].0
+    );
     assert!(!has_run(&answer));
     assert!(!answer.iter().any(|e| matches!(e, Event::Data { .. })));
     assert_eq!(lab.session().run().number, run);

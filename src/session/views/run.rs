@@ -4,18 +4,21 @@
 use crate::format;
 use crate::lesson::{self, ChapterId, Experiment, Facts};
 use crate::session::protocol::{ChartView, ExperimentInfo, RunView};
-use crate::session::{Session, Setup};
+use crate::session::{words, Session, Setup};
 
 /// A break-it experiment on `chapter` as the page lists it, its sentences with `facts`.
 pub fn experiment_info(chapter: ChapterId, e: &Experiment, facts: &Facts) -> ExperimentInfo {
+    let symptom = (e.symptom)(facts);
+    let fix = e.fix.chapter().title;
     ExperimentInfo {
         name: e.id.name().into(),
         title: e.title.into(),
         chapter: chapter.name().into(),
         change: e.change.into(),
-        symptom: (e.symptom)(facts),
+        sentence: words::experiment(e.change, e.chart.name(), &symptom, fix, e.fix_how),
+        symptom,
         chart: e.chart,
-        fix: e.fix.chapter().title.into(),
+        fix: fix.into(),
         fix_how: e.fix_how.into(),
     }
 }

@@ -1,0 +1,112 @@
+//! The page's own sentences, for what it says before the worker answers or without it (a file
+//! refused by its size, a link copied, the trainer restarted, a crash): each is written once, in
+//! `session::words`; here they are handed to the page module's JavaScript.
+
+use crate::data::{DataError, MAX_FILE_BYTES};
+use crate::session::words;
+use wasm_bindgen::prelude::*;
+
+/// The hint beside the upload button: what a names file may be.
+#[wasm_bindgen]
+pub fn upload_hint() -> String {
+    format!(
+        "or drop a file: one name per line, UTF-8, at most {} MB",
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
+}
+
+/// Why a file of `bytes` bytes is refused before it is read, or null if its size is fine.
+#[wasm_bindgen]
+pub fn file_size_problem(bytes: f64) -> Option<String> {
+    (bytes > MAX_FILE_BYTES as f64).then(|| {
+        DataError::TooLarge {
+            bytes: bytes as usize,
+        }
+        .to_string()
+    })
+}
+
+/// The whole sentence when a names file `name` of `bytes` bytes is refused by its size (“NAME”
+/// was not loaded: why. The data, model and plots in use are unchanged.), or null.
+#[wasm_bindgen]
+pub fn names_file_refused(name: &str, bytes: f64) -> Option<String> {
+    file_size_problem(bytes).map(|why| words::names_refused(name, &why))
+}
+
+/// The same for a weights file (... The model in use is unchanged.), or null.
+#[wasm_bindgen]
+pub fn weights_file_refused(name: &str, bytes: f64) -> Option<String> {
+    file_size_problem(bytes).map(|why| words::weights_refused(name, &why))
+}
+
+/// "reading “NAME”…"
+#[wasm_bindgen]
+pub fn reading_file(name: &str) -> String {
+    words::reading(name)
+}
+
+/// "“NAME” could not be read: FAULT"
+#[wasm_bindgen]
+pub fn file_unreadable(name: &str, fault: &str) -> String {
+    words::unreadable(name, fault)
+}
+
+/// "link copied"
+#[wasm_bindgen]
+pub fn link_copied() -> String {
+    words::LINK_COPIED.into()
+}
+
+/// "copy this link: URL" (the clipboard refused it).
+#[wasm_bindgen]
+pub fn copy_this_link(url: &str) -> String {
+    words::copy_this_link(url)
+}
+
+/// The notice after the trainer was restarted `times` times in a row (0: the first restart).
+#[wasm_bindgen]
+pub fn restart_notice(times: u32) -> String {
+    words::restarted(times).into()
+}
+
+/// The fatal message: the fault as a sentence, and what stays on the page.
+#[wasm_bindgen]
+pub fn fatal_message(fault: &str) -> String {
+    words::fatal(fault)
+}
+
+/// The fatal message's button: "Reload the page" or "Restart the trainer".
+#[wasm_bindgen]
+pub fn restart_button(page_broken: bool) -> String {
+    words::restart_button(page_broken).into()
+}
+
+/// "The trainer failed: FAULT." (the worker script itself failed).
+#[wasm_bindgen]
+pub fn trainer_failed(fault: &str) -> String {
+    words::trainer_failed(fault)
+}
+
+/// "A message from the trainer could not be read."
+#[wasm_bindgen]
+pub fn trainer_unreadable() -> String {
+    words::TRAINER_UNREADABLE.into()
+}
+
+/// "The page's charts could not be restarted: FAULT"
+#[wasm_bindgen]
+pub fn charts_not_restarted(fault: &str) -> String {
+    words::charts_not_restarted(fault)
+}
+
+/// "The page hit an internal error: FAULT." (a panic outside a chart's draw).
+#[wasm_bindgen]
+pub fn page_internal_error(fault: &str) -> String {
+    words::page_internal_error(fault)
+}
+
+/// "The page hit an error: FAULT." (a promise that failed).
+#[wasm_bindgen]
+pub fn page_error(fault: &str) -> String {
+    words::page_error(fault)
+}
