@@ -23,6 +23,7 @@ pub mod embedding_path;
 pub mod eval;
 pub mod export;
 pub mod history;
+pub mod keys;
 pub mod lab;
 pub mod link;
 pub mod names;

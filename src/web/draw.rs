@@ -112,6 +112,13 @@ pub fn charts() -> JsValue {
     to_js(&crate::session::views::figures())
 }
 
+/// The keyboard: the help dialog's rows, each with the keys it names and what each one does
+/// (`[{label, help, press: [[key, action]], on_buttons, in_help}]`, `session::keys::KEYS`).
+#[wasm_bindgen]
+pub fn keys() -> JsValue {
+    to_js(crate::session::keys::KEYS)
+}
+
 /// The panels a teacher can hide with a link (element ids).
 #[wasm_bindgen]
 pub fn panels() -> JsValue {

@@ -339,7 +339,9 @@ fn a_bad_file_is_a_load_error_with_its_upload_number_and_a_good_one_a_new_run() 
     // The whole sentence, as the page shows it.
     assert!(
         errors[0].0.starts_with("“few.txt” was not loaded: ")
-            && errors[0].0.ends_with("The data, model and plots in use are unchanged."),
+            && errors[0]
+                .0
+                .ends_with("The data, model and plots in use are unchanged."),
         "{}",
         errors[0].0
     );
