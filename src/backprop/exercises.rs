@@ -166,7 +166,8 @@ pub const EXERCISES: [Exercise; 28] = [
         "bnbias",
         "hpreact = bngain * bnraw + bnbias",
         "bnbias {shape}: the BatchNorm bias, added to every row.",
-        "The local derivative is 1, summed over the batch (dimension 0), keeping the shape {shape}.",
+        "The local derivative is 1, summed over the batch (dimension 0), keeping the shape \
+         {shape}.",
         "dbnbias = dhpreact.sum(0, keepdim=True)",
     ),
     ex1(

@@ -156,7 +156,8 @@ fn shape_diagnosis(r: &Reference, got: &Tensor) -> String {
     }
     if gs.len() == 2 && ws.len() == 2 && gs[0] == ws[1] && gs[1] == ws[0] {
         if fits(&got.t()) {
-            out += ". It is the transpose of the right answer: for y = x @ W, dx = dy @ W.T and dW = x.T @ dy";
+            out += ". It is the transpose of the right answer: for y = x @ W, dx = dy @ W.T \
+                    and dW = x.T @ dy";
         } else {
             out += ". It has the transposed shape: a .T missing, or the operands of @ swapped?";
         }

@@ -8,7 +8,6 @@
 pub mod env;
 pub mod exercises;
 pub mod grade;
-pub mod index;
 pub mod lang;
 pub mod model;
 pub mod sheet;

@@ -6,8 +6,8 @@
 //! line typed by a student gives the same bits. Python numbers meet tensors as in PyTorch: the
 //! number is computed in f64 (`1.0/(n-1)`), then rounded to f32.
 
-use super::index::Ix;
 use super::model::{Batch, Params};
+use super::tensor::Ix;
 use super::tensor::Tensor;
 
 /// The tensors whose gradients the student writes, in the order of the lecture's `cmp` calls.

@@ -178,6 +178,14 @@ impl DualRun {
         for s in &self.plan.steps {
             env.run(&s.program)
                 .map_err(|e| format!("step {at}: your {} ({}): {e}", s.gradient, s.id))?;
+            let bad = env.tensor(&s.gradient);
+            if bad.is_some_and(|t| t.data().iter().any(|v| !v.is_finite())) {
+                return Err(format!(
+                    "step {at}: your {} has a NaN or an infinity (a division by zero, or a log \
+                     of zero?); every gradient after it would inherit it",
+                    s.gradient
+                ));
+            }
         }
         let mut grads = Vec::with_capacity(7);
         for (name, p) in self.student.named() {

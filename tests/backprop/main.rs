@@ -7,4 +7,9 @@
 mod support;
 
 mod core;
+mod hostile;
+mod language;
 mod lecture;
+mod mistakes;
+mod sheet;
+mod training;

@@ -3,7 +3,7 @@
 //! few of their neighbours. Functions answer to `torch.name`, `F.name` or the bare name. Each
 //! checks its arguments (count, names, types) and says what it expected.
 
-use super::eval::Value;
+use super::value::Value;
 use crate::backprop::tensor::{check_shape, fmt_shape, DType, Tensor};
 
 /// The functions, callable as `name(...)`, `torch.name(...)` or `F.name(...)`.
@@ -268,7 +268,9 @@ pub fn attribute(recv: &Value, name: &str) -> Result<Value, String> {
         (Value::Tensor(t), "shape") => Ok(Value::shape_of(t)),
         (Value::Tensor(t), "data") => Ok(Value::Tensor(t.clone())),
         (Value::Tensor(_), "grad") => Err(
-            "there is no autograd here: the gradients are yours to compute (`.grad` is what the lecture compares against)".into(),
+            "there is no autograd here: the gradients are yours to compute (`.grad` is what \
+             the lecture compares against)"
+                .into(),
         ),
         (Value::Max(v, _), "values") => Ok(Value::Tensor(v.clone())),
         (Value::Max(_, i), "indices") => Ok(Value::Tensor(i.clone())),

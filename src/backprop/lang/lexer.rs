@@ -90,12 +90,19 @@ pub fn lex(text: &str) -> Result<Vec<Token>, LangError> {
         .map_or(0, |l| indent_width(l).0);
     let mut lx = Lexer {
         out: Vec::new(),
-        depth: 0,
+        open: Vec::new(),
         indents: vec![0],
         continued: false,
     };
     for (i, line) in lines.iter().enumerate() {
         lx.line(i + 1, line, base)?;
+    }
+    if let Some(&(c, line, col)) = lx.open.last() {
+        return Err(LangError::new(
+            line,
+            col,
+            format!("this `{c}` is never closed"),
+        ));
     }
     let end = lines.len();
     if !matches!(lx.out.last().map(|t| &t.tok), None | Some(Tok::Newline)) {
@@ -111,8 +118,8 @@ pub fn lex(text: &str) -> Result<Vec<Token>, LangError> {
 
 struct Lexer {
     out: Vec<Token>,
-    /// Open brackets: inside them, line breaks and indentation do not count.
-    depth: usize,
+    /// Open brackets and where they are: inside them, line breaks and indentation do not count.
+    open: Vec<(char, usize, usize)>,
     indents: Vec<usize>,
     /// The previous line ended with `\`.
     continued: bool,
@@ -126,7 +133,7 @@ impl Lexer {
     fn line(&mut self, ln: usize, line: &[char], base: usize) -> Result<(), LangError> {
         let err = |col: usize, m: String| Err(LangError::new(ln, col, m));
         let mut i = 0;
-        if self.depth == 0 && !self.continued {
+        if self.open.is_empty() && !self.continued {
             if is_blank(line) {
                 return Ok(());
             }
@@ -188,9 +195,17 @@ impl Lexer {
             {
                 return err(col, format!("`{op}`: {why}"));
             } else if let Some(op) = starts(line, i, &OPS) {
-                match op {
-                    "(" | "[" => self.depth += 1,
-                    ")" | "]" => self.depth = self.depth.saturating_sub(1),
+                match (op, self.open.last()) {
+                    ("(" | "[", _) => self.open.push((c, ln, col)),
+                    (")", Some(&('(', ..))) | ("]", Some(&('[', ..))) => {
+                        self.open.pop();
+                    }
+                    (")" | "]", Some(&(o, l, k))) => {
+                        return err(
+                            col,
+                            format!("`{c}` does not close the `{o}` at line {l}, column {k}"),
+                        );
+                    }
                     _ => {}
                 }
                 i += op.len();
@@ -201,7 +216,7 @@ impl Lexer {
         }
         // A statement ends with its line, unless a bracket or a `\` carries it on.
         let last_is_newline = matches!(self.out.last().map(|t| &t.tok), None | Some(Tok::Newline));
-        if self.depth == 0 && !self.continued && !last_is_newline {
+        if self.open.is_empty() && !self.continued && !last_is_newline {
             self.push(Tok::Newline, ln, line.len() + 1);
         }
         Ok(())

@@ -16,19 +16,23 @@
 //! args      := [ arg { "," arg } ]      arg := [ name "=" ] expr
 //! ```
 //!
-//! Values are tensors (f32, rank 0-3, `tensor::Tensor`), Python ints and floats (f64, rounded to
-//! f32 when they meet a tensor, as in PyTorch), shapes, `range(...)` and `.max(dim)`'s result.
+//! Values (`value`) are tensors (f32, rank 0-3, `tensor::Tensor`), Python ints and floats (f64,
+//! rounded to f32 when they meet a tensor, as in PyTorch), shapes, `range(...)` and `.max(dim)`'s
+//! result.
 //! `lexer` makes tokens (Python's indentation rules, the first line's indentation taken as the
-//! margin), `parser` the syntax tree, `eval` runs it, `builtins` holds the methods and
+//! margin), `parser` the syntax tree (`ast`), `eval` runs it, `builtins` holds the methods and
 //! functions. Every error is a `LangError` with the line and column where it happened.
 
+pub mod ast;
 pub mod builtins;
 pub mod eval;
 pub mod lexer;
 pub mod parser;
+pub mod value;
 
-pub use eval::{Env, Value};
+pub use eval::Env;
 pub use parser::Program;
+pub use value::Value;
 
 use std::fmt;
 

@@ -2,112 +2,11 @@
 //! depth limit: a parse never recurses more than `MAX_DEPTH` levels, and no tree is deeper, so
 //! neither the parser nor the evaluator can exhaust the stack.
 
+pub use super::ast::{Arg, Expr, ExprKind, Op2, Pos, Program, Stmt, Target};
+
 use super::lexer::{Tok, Token};
 use super::{LangError, MAX_DEPTH};
 use crate::backprop::tensor::BinOp;
-use std::fmt;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Pos {
-    pub line: usize,
-    pub col: usize,
-}
-
-impl Pos {
-    pub fn err(self, message: impl Into<String>) -> LangError {
-        LangError::new(self.line, self.col, message)
-    }
-}
-
-/// A binary operator: elementwise or `@`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op2 {
-    Elem(BinOp),
-    MatMul,
-}
-
-impl Op2 {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Op2::Elem(op) => op.symbol(),
-            Op2::MatMul => "@",
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum ExprKind {
-    Name(String),
-    Int(i64),
-    Float(f64),
-    Bool(bool),
-    Tuple(Vec<Expr>),
-    Neg(Box<Expr>),
-    Binary(Op2, Box<Expr>, Box<Expr>),
-    Attr(Box<Expr>, String),
-    Call(Box<Expr>, Vec<Arg>),
-    Index(Box<Expr>, Vec<Expr>),
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Expr {
-    pub kind: ExprKind,
-    pub pos: Pos,
-    /// Levels of the tree under and including this node.
-    pub depth: usize,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Arg {
-    pub keyword: Option<String>,
-    pub value: Expr,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Target {
-    pub name: String,
-    pub index: Option<Vec<Expr>>,
-    pub pos: Pos,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Stmt {
-    /// `target = value`, or `target op= value` (`op` Some).
-    Assign {
-        target: Target,
-        op: Option<BinOp>,
-        value: Expr,
-        pos: Pos,
-    },
-    /// A call on its own line (`dC.index_add_(...)`).
-    Expr(Expr),
-    For {
-        var: String,
-        iter: Expr,
-        body: Vec<Stmt>,
-        pos: Pos,
-    },
-}
-
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Program {
-    pub stmts: Vec<Stmt>,
-}
-
-impl Program {
-    /// The names the program assigns at its top level, in order (the tensors an answer defines).
-    pub fn assigned(&self) -> Vec<&str> {
-        let mut out = Vec::new();
-        for s in &self.stmts {
-            if let Stmt::Assign { target, .. } = s {
-                if !out.contains(&target.name.as_str()) {
-                    out.push(target.name.as_str());
-                }
-            }
-        }
-        out
-    }
-}
 
 /// Words of Python that this language does not have.
 const NOT_HERE: [&str; 16] = [
@@ -126,7 +25,12 @@ pub fn parse(tokens: &[Token]) -> Result<Program, LangError> {
         match p.peek() {
             Tok::Eof => break,
             Tok::Newline => p.i += 1,
-            Tok::Indent => return Err(p.pos().err("unexpected indent: this line is indented more than the one before, without a for loop")),
+            Tok::Indent => {
+                return Err(p.pos().err(
+                    "unexpected indent: this line is indented more than the one before, \
+                     without a for loop",
+                ))
+            }
             _ => p.statement(&mut stmts)?,
         }
     }
@@ -165,7 +69,8 @@ fn node(kind: ExprKind, pos: Pos) -> Result<Expr, LangError> {
     };
     if below + 1 > MAX_DEPTH {
         return Err(pos.err(format!(
-            "the expression is nested too deeply (more than {MAX_DEPTH} levels): split it into several lines"
+            "the expression is nested too deeply (more than {MAX_DEPTH} levels): split it into \
+             several lines"
         )));
     }
     Ok(Expr {
@@ -234,7 +139,8 @@ impl<'a> Parser<'a> {
             }
             if NOT_HERE.contains(&w.as_str()) {
                 return Err(self.pos().err(format!(
-                    "`{w}` is not part of this sheet's language: write assignments (dx = ...) and for loops"
+                    "`{w}` is not part of this sheet's language: write assignments (dx = ...) \
+                     and for loops"
                 )));
             }
         }
@@ -251,12 +157,12 @@ impl<'a> Parser<'a> {
             }
             Tok::Eof | Tok::Dedent => Ok(()),
             Tok::Name(_) | Tok::Int(_) | Tok::Float(_) => Err(self.pos().err(format!(
-                "unexpected {}: is an operator missing before it?",
+                "{} cannot follow a value: is an operator missing before it?",
                 describe(self.peek())
             ))),
             t => Err(self
                 .pos()
-                .err(format!("unexpected {} after the statement", describe(t)))),
+                .err(format!("{} cannot come after the statement", describe(t)))),
         }
     }
 
@@ -452,7 +358,8 @@ impl<'a> Parser<'a> {
                 loop {
                     if self.is_op(":") {
                         return Err(self.pos().err(
-                            "slices (:) are not supported here: index with integers, range(n) or an index tensor",
+                            "slices (:) are not supported here: index with integers, range(n) \
+                             or an index tensor",
                         ));
                     }
                     if self.is_op("]") && !ix.is_empty() {
@@ -534,51 +441,6 @@ impl<'a> Parser<'a> {
                 }
             }
             t => Err(pos.err(format!("expected a value, found {}", describe(t)))),
-        }
-    }
-}
-
-/// The expression as text, as it would be typed (for messages).
-impl fmt::Display for Expr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
-            ExprKind::Name(n) => write!(f, "{n}"),
-            ExprKind::Int(v) => write!(f, "{v}"),
-            ExprKind::Float(v) => write!(f, "{v:?}"),
-            ExprKind::Bool(b) => write!(f, "{}", if *b { "True" } else { "False" }),
-            ExprKind::Tuple(items) => {
-                let parts: Vec<String> = items.iter().map(|e| e.to_string()).collect();
-                write!(f, "({})", parts.join(", "))
-            }
-            ExprKind::Neg(e) => write!(f, "-{}", Paren(e)),
-            ExprKind::Binary(op, a, b) => write!(f, "{} {} {}", Paren(a), op.symbol(), Paren(b)),
-            ExprKind::Attr(e, n) => write!(f, "{}.{n}", Paren(e)),
-            ExprKind::Call(c, args) => {
-                let parts: Vec<String> = args
-                    .iter()
-                    .map(|a| match &a.keyword {
-                        Some(k) => format!("{k}={}", a.value),
-                        None => a.value.to_string(),
-                    })
-                    .collect();
-                write!(f, "{c}({})", parts.join(", "))
-            }
-            ExprKind::Index(x, ix) => {
-                let parts: Vec<String> = ix.iter().map(|e| e.to_string()).collect();
-                write!(f, "{}[{}]", Paren(x), parts.join(", "))
-            }
-        }
-    }
-}
-
-/// An operand in parentheses when it is itself an operation.
-struct Paren<'a>(&'a Expr);
-
-impl fmt::Display for Paren<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.kind {
-            ExprKind::Binary(..) | ExprKind::Neg(_) => write!(f, "({})", self.0),
-            _ => write!(f, "{}", self.0),
         }
     }
 }

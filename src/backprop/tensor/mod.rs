@@ -2,7 +2,15 @@
 //! stored as exact small integers), PyTorch's broadcasting, and the operations of the lecture's
 //! backward pass. The core's gradients and the sheet's evaluator call the same functions, so a
 //! formula typed as the core computes it gives the same bits. Every operation checks its shapes
-//! and sizes (`MAX_RANK`, `MAX_ELEMENTS`) and returns a message, never panics.
+//! and sizes (`MAX_RANK`, `MAX_ELEMENTS`) and returns a message, never panics. This file: the
+//! type, broadcasting and the elementwise operations; `reduce`: sums, max, softmax; `matrix`:
+//! `@`, `.T`, `.view`; `index`: indexing, `index_add_`, `one_hot`.
+
+mod index;
+mod matrix;
+mod reduce;
+
+pub use index::Ix;
 
 use serde::{Deserialize, Serialize};
 
@@ -95,14 +103,14 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Vec<usize>, String> 
 }
 
 /// `shape` padded on the left with ones to three dimensions.
-pub(super) fn pad3(shape: &[usize]) -> [usize; 3] {
+fn pad3(shape: &[usize]) -> [usize; 3] {
     let mut p = [1; 3];
     p[3 - shape.len()..].copy_from_slice(shape);
     p
 }
 
 /// Strides of a contiguous `shape` read as `out` (rank 3 padded), 0 where it is broadcast.
-pub(super) fn strides3(shape: &[usize], out: &[usize; 3]) -> [usize; 3] {
+fn strides3(shape: &[usize], out: &[usize; 3]) -> [usize; 3] {
     let p = pad3(shape);
     let st = [p[1] * p[2], p[2], 1];
     std::array::from_fn(|d| if p[d] == 1 && out[d] != 1 { 0 } else { st[d] })
@@ -313,228 +321,6 @@ impl Tensor {
         self.map(false, f32::tanh)
     }
 
-    /// A dimension given as in torch (negative counts from the end).
-    pub fn dim(&self, d: i64) -> Result<usize, String> {
-        let r = self.rank() as i64;
-        let dd = if d < 0 { d + r } else { d };
-        if r == 0 || !(0..r).contains(&dd) {
-            return Err(format!(
-                "dimension {d} is out of range for a tensor of shape {} (dimensions {})",
-                fmt_shape(&self.shape),
-                match r {
-                    0 => "none: it is a single number".to_string(),
-                    _ => format!("0 to {}", r - 1),
-                }
-            ));
-        }
-        Ok(dd as usize)
-    }
-
-    /// (outer, size, inner) around dimension `d`.
-    fn around(&self, d: usize) -> (usize, usize, usize) {
-        let outer = self.shape[..d].iter().product();
-        let inner = self.shape[d + 1..].iter().product();
-        (outer, self.shape[d], inner)
-    }
-
-    fn reduced_shape(&self, d: usize, keepdim: bool) -> Vec<usize> {
-        let mut s = self.shape.clone();
-        if keepdim {
-            s[d] = 1;
-        } else {
-            s.remove(d);
-        }
-        s
-    }
-
-    /// `.sum(dim, keepdim)`, or the sum of everything (`dim` None), added in order in f32.
-    pub fn sum(&self, dim: Option<usize>, keepdim: bool) -> TResult {
-        let Some(d) = dim else {
-            let total = self.data.iter().fold(0.0f32, |acc, &v| acc + v);
-            let shape = if keepdim {
-                vec![1; self.rank()]
-            } else {
-                vec![]
-            };
-            return Tensor::new(&shape, vec![total], self.dtype);
-        };
-        let (outer, size, inner) = self.around(d);
-        let mut data = vec![0.0f32; outer * inner];
-        for o in 0..outer {
-            for s in 0..size {
-                let row = &self.data[(o * size + s) * inner..(o * size + s + 1) * inner];
-                for (acc, &v) in data[o * inner..(o + 1) * inner].iter_mut().zip(row) {
-                    *acc += v;
-                }
-            }
-        }
-        Tensor::new(&self.reduced_shape(d, keepdim), data, self.dtype)
-    }
-
-    /// `.mean(dim, keepdim)`: the sum divided by the count.
-    pub fn mean(&self, dim: Option<usize>, keepdim: bool) -> TResult {
-        let count = match dim {
-            Some(d) => self.shape[d],
-            None => self.numel(),
-        };
-        self.sum(dim, keepdim)?
-            .to_float()
-            .div(&Tensor::scalar(count as f32))
-    }
-
-    /// `.max(dim, keepdim)`: the values and the (first) indices of the largest along `dim`.
-    pub fn max(&self, d: usize, keepdim: bool) -> Result<(Tensor, Tensor), String> {
-        let (outer, size, inner) = self.around(d);
-        if size == 0 {
-            return Err("max of an empty dimension".into());
-        }
-        let mut values = vec![0.0f32; outer * inner];
-        let mut indices = vec![0.0f32; outer * inner];
-        for o in 0..outer {
-            for i in 0..inner {
-                let mut best = (self.data[o * size * inner + i], 0usize);
-                for s in 1..size {
-                    let v = self.data[(o * size + s) * inner + i];
-                    if v > best.0 || (v.is_nan() && !best.0.is_nan()) {
-                        best = (v, s);
-                    }
-                }
-                values[o * inner + i] = best.0;
-                indices[o * inner + i] = best.1 as f32;
-            }
-        }
-        let shape = self.reduced_shape(d, keepdim);
-        Ok((
-            Tensor::new(&shape, values, self.dtype)?,
-            Tensor::new(&shape, indices, DType::Long)?,
-        ))
-    }
-
-    /// The largest element (`.max()` with no dimension).
-    pub fn max_all(&self) -> TResult {
-        let v = self.data.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        Tensor::new(&[], vec![v], self.dtype)
-    }
-
-    /// `softmax(x, dim)`: shifted by the max along `dim`, exponentiated, normalised.
-    pub fn softmax(&self, d: usize) -> TResult {
-        let (maxes, _) = self.to_float().max(d, true)?;
-        let e = self.to_float().sub(&maxes)?.exp();
-        let s = e.sum(Some(d), true)?;
-        e.div(&s)
-    }
-
-    /// Multiplications `self @ other` would take (for the evaluator's budget), when the shapes fit.
-    pub fn matmul_cost(&self, other: &Tensor) -> usize {
-        let m: usize = self.shape.iter().rev().skip(1).product();
-        other.numel().saturating_mul(m.max(1))
-    }
-
-    /// `self @ other` for 1-D and 2-D operands, accumulated in order in f32.
-    pub fn matmul(&self, other: &Tensor) -> TResult {
-        let (a, b) = (&self.shape, &other.shape);
-        let (m, k, k2, n) = match (a.len(), b.len()) {
-            (2, 2) => (a[0], a[1], b[0], b[1]),
-            (1, 2) => (1, a[0], b[0], b[1]),
-            (2, 1) => (a[0], a[1], b[0], 1),
-            (1, 1) => (1, a[0], b[0], 1),
-            _ => {
-                return Err(format!(
-                    "@ multiplies vectors and matrices (1-D or 2-D); got {} @ {}",
-                    fmt_shape(a),
-                    fmt_shape(b)
-                ))
-            }
-        };
-        if k != k2 {
-            return Err(format!(
-                "@ needs the inner sizes to agree: {} @ {} has {k} vs {k2}",
-                fmt_shape(a),
-                fmt_shape(b)
-            ));
-        }
-        let shape: Vec<usize> = match (a.len(), b.len()) {
-            (2, 2) => vec![m, n],
-            (1, 2) => vec![n],
-            (2, 1) => vec![m],
-            _ => vec![],
-        };
-        check_shape(&shape)?;
-        let mut data = vec![0.0f32; m * n];
-        for i in 0..m {
-            for j in 0..n {
-                let mut acc = 0.0f32;
-                for p in 0..k {
-                    acc += self.data[i * k + p] * other.data[p * n + j];
-                }
-                data[i * n + j] = acc;
-            }
-        }
-        let long = self.dtype == DType::Long && other.dtype == DType::Long;
-        let dtype = if long { DType::Long } else { DType::Float };
-        Tensor::new(&shape, data, dtype)
-    }
-
-    /// `.T`: the dimensions reversed (a matrix transposed; a vector unchanged).
-    pub fn t(&self) -> Tensor {
-        let p = pad3(&self.shape);
-        let mut data = Vec::with_capacity(self.numel());
-        for k in 0..p[2] {
-            for j in 0..p[1] {
-                for i in 0..p[0] {
-                    data.push(self.data[(i * p[1] + j) * p[2] + k]);
-                }
-            }
-        }
-        let shape: Vec<usize> = self.shape.iter().rev().copied().collect();
-        Tensor {
-            shape,
-            data,
-            dtype: self.dtype,
-        }
-    }
-
-    /// `.view(shape)`: the same numbers in another shape; one size may be -1 (inferred).
-    pub fn view(&self, spec: &[i64]) -> TResult {
-        let bad = || {
-            format!(
-                "shape {} is invalid for a tensor of {} numbers {}",
-                fmt_spec(spec),
-                self.numel(),
-                fmt_shape(&self.shape)
-            )
-        };
-        let known = spec
-            .iter()
-            .filter(|&&d| d != -1)
-            .try_fold(1usize, |acc, &d| {
-                usize::try_from(d).ok().and_then(|d| acc.checked_mul(d))
-            })
-            .ok_or_else(bad)?;
-        let mut shape = Vec::with_capacity(spec.len());
-        let wild = spec.iter().filter(|&&d| d == -1).count();
-        for &d in spec {
-            if d == -1 {
-                if known == 0 || !self.numel().is_multiple_of(known) {
-                    return Err(bad());
-                }
-                shape.push(self.numel() / known);
-            } else {
-                shape.push(d as usize);
-            }
-        }
-        if wild > 1 {
-            return Err(format!(
-                "only one size may be -1 in .view{}",
-                fmt_spec(spec)
-            ));
-        }
-        if shape.iter().product::<usize>() != self.numel() {
-            return Err(bad());
-        }
-        Tensor::new(&shape, self.data.clone(), self.dtype)
-    }
-
     /// The shape with every size-1 dimension dropped.
     pub fn squeezed_shape(&self) -> Vec<usize> {
         self.shape.iter().copied().filter(|&d| d != 1).collect()
@@ -546,11 +332,6 @@ impl Tensor {
         let lead = self.shape.iter().take_while(|&&d| d == 1).count();
         &self.shape[lead..]
     }
-}
-
-fn fmt_spec(spec: &[i64]) -> String {
-    let parts: Vec<String> = spec.iter().map(|d| d.to_string()).collect();
-    format!("({})", parts.join(", "))
 }
 
 #[cfg(test)]
@@ -574,23 +355,6 @@ mod tests {
         assert_eq!(col.mul(&row).unwrap().shape(), &[2, 3]);
         let err = a.add(&t(&[2], &[1., 2.])).unwrap_err();
         assert!(err.contains("(2, 3) and (2,)"), "{err}");
-    }
-
-    #[test]
-    fn reductions_matmul_transpose_view() {
-        let a = t(&[2, 3], &[1., 2., 3., 4., 5., 6.]);
-        assert_eq!(a.sum(Some(0), false).unwrap().data(), &[5., 7., 9.]);
-        assert_eq!(a.sum(Some(1), true).unwrap().shape(), &[2, 1]);
-        let (v, i) = a.max(1, false).unwrap();
-        assert_eq!((v.data(), i.data()), (&[3., 6.][..], &[2., 2.][..]));
-        let at = a.t();
-        assert_eq!(at.shape(), &[3, 2]);
-        assert_eq!(at.data(), &[1., 4., 2., 5., 3., 6.]);
-        assert_eq!(a.matmul(&at).unwrap().data(), &[14., 32., 32., 77.]);
-        assert!(a.matmul(&a).unwrap_err().contains("3 vs 2"));
-        assert_eq!(a.view(&[-1]).unwrap().shape(), &[6]);
-        assert!(a.view(&[4, -1]).is_err());
-        assert!(a.view(&[-1, -1]).is_err());
     }
 
     #[test]

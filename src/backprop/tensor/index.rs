@@ -4,8 +4,8 @@
 //! is `gather`, writing `put` (`=`, `+=`, ...: all old values are read before any is written, so a
 //! repeated index is written once, as in torch); also `index_add` and `one_hot`.
 
-use super::tensor::{broadcast_shapes, check_shape, fmt_shape, pad3, strides3, BinOp, DType};
-use super::tensor::{TResult, Tensor};
+use super::{broadcast_shapes, check_shape, fmt_shape, pad3, strides3, BinOp, DType};
+use super::{TResult, Tensor};
 
 /// One index of `x[...]`.
 #[derive(Clone, Debug)]
