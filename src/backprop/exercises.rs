@@ -4,7 +4,8 @@
 //! derivative in words, and the answer: the formula `steps::backward` computes, in the lecture's
 //! notation (a test evaluates every answer and checks it is exact). Texts hold placeholders for
 //! the model's numbers, filled by `fill`: {n} batch, {V} vocab_size, {H} n_hidden, {E} n_embd,
-//! {T} block_size, {TE} block_size * n_embd, {shape} the tensor's shape.
+//! {T} block_size, {TE} block_size * n_embd, {shape} the tensor's shape, {params} the number
+//! of parameters, {loss} the batch's loss. `PARTS` introduces the four exercises.
 
 /// Which gradients an exercise's answer may read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -305,6 +306,51 @@ pub const EXERCISES: [Exercise; 28] = [
     },
 ];
 
+/// The chapter's four parts: (exercise, title, text).
+pub const PARTS: [(u8, &str, &str); 4] = [
+    (
+        1,
+        "Exercise 1: backprop through the whole thing, one tensor at a time",
+        "The network of the lecture: C ({V}, {E}), W1 ({TE}, {H}), b1 ({H},), BatchNorm's bngain \
+         and bnbias (1, {H}), W2 ({H}, {V}), b2 ({V},): {params} parameters, initialised with \
+         small random numbers everywhere (even b1, which BatchNorm makes useless) so that no \
+         gradient is zero by accident. Its forward pass is cut into small steps, each a named \
+         tensor. On this batch of n = {n} examples the loss is {loss} (a uniform guess would \
+         give -ln(1/{V}) = {uniform}). Write the gradient of each tensor, from the loss back to \
+         C, as the lecture does; each answer is compared at once with the core's gradient, as \
+         the lecture's cmp does: exact, approximate (allclose) with the largest difference, or \
+         wrong. An answer may use the gradients of the tensors before it.",
+    ),
+    (
+        2,
+        "Exercise 2: the cross-entropy backward in one go",
+        "Eight steps lead from logits to the loss. Their gradients collapse into one formula: \
+         the softmax of each row, minus 1 at the correct character, divided by n = {n}. Each \
+         row of dlogits sums to zero: the gradient pulls the correct character's logit up by \
+         as much as it pushes the others down.",
+    ),
+    (
+        3,
+        "Exercise 3: the BatchNorm backward in one go",
+        "Seven steps lead from hprebn to hpreact. Every input of a column affects every output \
+         of that column, through the batch mean and variance; the chain rule through both \
+         gives one formula for dhprebn from dhpreact, with n = {n} and Bessel's n-1 = {n1}.",
+    ),
+    (
+        4,
+        "Exercise 4: train with your own backward pass",
+        "Your answers replace the core's backward pass: dlogits (exercise 2, or exercise 1's \
+         chain), then dh, dW2, db2, dhpreact, dbngain, dbnbias, dhprebn (exercise 3, or \
+         exercise 1's chain), dembcat, dW1, db1, demb, dC, computed afresh at every step. Two \
+         copies of the network start from the same weights and see the same batches of {n}; \
+         one steps with your gradients, the other with the core's, at the lecture's learning \
+         rate of 0.1. When your formulas are right, the two loss curves overlay: exactly with \
+         exercise 1's chain, to rounding with exercises 2 and 3. A wrong formula makes them \
+         part, even when the net still learns with it: a wrong gradient can still go downhill, \
+         only not along the same path.",
+    ),
+];
+
 /// The exercise with this id.
 pub fn exercise(id: &str) -> Option<&'static Exercise> {
     EXERCISES.iter().find(|e| e.id == id)
@@ -320,6 +366,9 @@ pub struct Numbers {
     pub block_size: usize,
     /// The largest |dlogit_maxes| on the current batch.
     pub maxes: f32,
+    pub n_params: usize,
+    /// The current batch's loss.
+    pub loss: f32,
 }
 
 /// `text` with its placeholders replaced; `shape` is the exercise's tensor's shape.
@@ -332,5 +381,8 @@ pub fn fill(text: &str, k: &Numbers, shape: &str) -> String {
         .replace("{TE}", &(k.block_size * k.n_embd).to_string())
         .replace("{T}", &k.block_size.to_string())
         .replace("{maxes}", &format!("{:.1e}", k.maxes))
+        .replace("{params}", &k.n_params.to_string())
+        .replace("{loss}", &format!("{:.4}", k.loss))
+        .replace("{uniform}", &format!("{:.4}", (k.vocab_size as f64).ln()))
         .replace("{shape}", shape)
 }

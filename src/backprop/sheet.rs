@@ -5,7 +5,7 @@
 //! The views are serde types for the page.
 
 use super::env::exercise_env;
-use super::exercises::{exercise, fill, Exercise, Numbers, EXERCISES};
+use super::exercises::{exercise, fill, Exercise, Numbers, EXERCISES, PARTS};
 use super::grade::{compare, Reference, Status};
 use super::lang::{compile, Value, MAX_TEXT_BYTES};
 use super::model::{Batch, Config, Params};
@@ -174,6 +174,14 @@ pub struct ExerciseView {
     pub verdict: Verdict,
 }
 
+/// One of the chapter's four parts, introducing its exercise.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartView {
+    pub number: u8,
+    pub title: String,
+    pub text: String,
+}
+
 /// The network, one batch, its forward pass and the core's gradients, and the student's sheet.
 #[derive(Clone, Debug)]
 pub struct Lab {
@@ -252,6 +260,8 @@ impl Lab {
             n_embd: self.config.n_embd,
             block_size: self.config.block_size,
             maxes,
+            n_params: self.params.n_params(),
+            loss: self.forward.loss,
         }
     }
 
@@ -390,6 +400,19 @@ impl Lab {
                     verdict: self.check(ex.id, &answer),
                     answer,
                 }
+            })
+            .collect()
+    }
+
+    /// The chapter's four parts, with this network's and this batch's numbers.
+    pub fn parts(&self) -> Vec<PartView> {
+        let k = self.numbers();
+        PARTS
+            .iter()
+            .map(|&(number, title, text)| PartView {
+                number,
+                title: title.to_string(),
+                text: fill(text, &k, ""),
             })
             .collect()
     }

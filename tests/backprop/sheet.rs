@@ -78,6 +78,34 @@ fn exercises_come_in_the_lectures_order_with_the_models_numbers() {
 }
 
 #[test]
+fn the_chapter_text_carries_the_models_numbers() {
+    let lab = lab(5);
+    let parts = lab.parts();
+    assert_eq!(
+        parts.iter().map(|p| p.number).collect::<Vec<_>>(),
+        [1, 2, 3, 4]
+    );
+    for p in &parts {
+        assert!(!p.text.contains('{') && !p.title.is_empty(), "{p:?}");
+    }
+    let intro = &parts[0].text;
+    assert!(
+        intro.contains(&format!("{} parameters", lab.params.n_params())),
+        "{intro}"
+    );
+    assert!(
+        intro.contains(&format!("{:.4}", lab.forward.loss)),
+        "{intro}"
+    );
+    let vocab = dataset().vocab.size();
+    assert!(
+        intro.contains(&format!("C ({vocab}, {})", lab.config.n_embd)),
+        "{intro}"
+    );
+    assert!(parts[1].text.contains(&format!("n = {}", lab.config.batch)));
+}
+
+#[test]
 fn hints_come_in_steps_and_end_with_a_right_answer() {
     let lab = lab(2);
     let h = lab.hints("counts_sum_inv", 3).unwrap();

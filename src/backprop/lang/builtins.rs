@@ -112,6 +112,13 @@ fn bind(
     Ok(out)
 }
 
+/// The value of a required argument that `bind` checked.
+fn required<'a>(what: &str, a: &'a [Option<Value>], i: usize) -> Result<&'a Value, String> {
+    a.get(i)
+        .and_then(Option::as_ref)
+        .ok_or_else(|| format!("{what} is missing an argument"))
+}
+
 fn int_arg(what: &str, name: &str, v: &Value) -> Result<i64, String> {
     v.as_int()
         .ok_or_else(|| format!("{what}'s `{name}` must be an integer, got {}", v.describe()))
@@ -216,12 +223,9 @@ pub fn method(recv: &Value, name: &str, args: Args) -> Result<Value, String> {
         "view" | "reshape" => Value::Tensor(t.view(&sizes(&what, args)?)?),
         "index_add_" | "index_add" => {
             let a = bind(&what, &["dim", "index", "source"], 3, args)?;
-            let [Some(dim), Some(index), Some(source)] = &a[..] else {
-                return Err(format!("{what} needs dim, index and source"));
-            };
-            let d = t.dim(int_arg(&what, "dim", dim)?)?;
-            let index = tensor_arg(&what, "index", index)?;
-            let source = tensor_arg(&what, "source", source)?;
+            let d = t.dim(int_arg(&what, "dim", required(&what, &a, 0)?)?)?;
+            let index = tensor_arg(&what, "index", required(&what, &a, 1)?)?;
+            let source = tensor_arg(&what, "source", required(&what, &a, 2)?)?;
             Value::Tensor(t.index_add(d, &index, &source)?)
         }
         "softmax" => {
@@ -303,7 +307,7 @@ pub fn function(name: &str, args: Args) -> Result<Value, String> {
     let v = match name {
         "zeros_like" | "ones_like" => {
             let a = bind(&what, &["input"], 1, args)?;
-            let t = tensor_arg(&what, "input", a[0].as_ref().unwrap_or(&Value::Bool(false)))?;
+            let t = tensor_arg(&what, "input", required(&what, &a, 0)?)?;
             Value::Tensor(if name == "zeros_like" {
                 t.zeros_like()
             } else {
@@ -322,17 +326,13 @@ pub fn function(name: &str, args: Args) -> Result<Value, String> {
         }
         "softmax" => {
             let a = bind(&what, &["input", "dim"], 2, args)?;
-            let t = tensor_arg(&what, "input", a[0].as_ref().unwrap_or(&Value::Bool(false)))?;
+            let t = tensor_arg(&what, "input", required(&what, &a, 0)?)?;
             let d = dim_arg(&what, &t, a[1].as_ref())?.unwrap_or(0);
             Value::Tensor(t.softmax(d)?)
         }
         "one_hot" => {
             let a = bind(&what, &["tensor", "num_classes"], 1, args)?;
-            let t = tensor_arg(
-                &what,
-                "tensor",
-                a[0].as_ref().unwrap_or(&Value::Bool(false)),
-            )?;
+            let t = tensor_arg(&what, "tensor", required(&what, &a, 0)?)?;
             let c = match &a[1] {
                 Some(v) => int_arg(&what, "num_classes", v)?,
                 None => -1,
@@ -341,7 +341,7 @@ pub fn function(name: &str, args: Args) -> Result<Value, String> {
         }
         "exp" | "log" | "tanh" | "sqrt" | "abs" => {
             let a = bind(&what, &["input"], 1, args)?;
-            let t = tensor_arg(&what, "input", a[0].as_ref().unwrap_or(&Value::Bool(false)))?;
+            let t = tensor_arg(&what, "input", required(&what, &a, 0)?)?;
             Value::Tensor(unary(name, &t))
         }
         "sum" | "mean" => {
@@ -360,7 +360,7 @@ pub fn function(name: &str, args: Args) -> Result<Value, String> {
         }
         "range" => {
             let a = bind(&what, &["start", "stop"], 1, args)?;
-            let first = int_arg(&what, "start", a[0].as_ref().unwrap_or(&Value::Int(0)))?;
+            let first = int_arg(&what, "start", required(&what, &a, 0)?)?;
             match &a[1] {
                 Some(stop) => Value::Range(first, int_arg(&what, "stop", stop)?),
                 None => Value::Range(0, first),
