@@ -159,6 +159,12 @@ function onEvent(m) {
     case 'fatal':
       trainer.fail(m.message, false);
       break;
+    default: {
+      // An event the page does not handle fails the type check here.
+      /** @type {never} */
+      const unhandled = m;
+      void unhandled;
+    }
   }
 }
 

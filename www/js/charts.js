@@ -39,7 +39,7 @@ import { el, setText } from './dom.js';
  */
 
 /** The file of numbers behind a chart (an `ExportKind` of the protocol). */
-/** @type {Partial<Record<string, ExportKind>>} */
+/** @type {Partial<Record<ChartId, ExportKind>>} */
 const CSV_OF = { loss: 'loss_csv', ratios: 'diagnostics_csv', acts: 'diagnostics_csv', grads: 'diagnostics_csv' };
 
 /**
@@ -76,7 +76,7 @@ export function createCharts({ post, module, perf, pickOf, onViews }) {
     png.setAttribute('aria-label', `save the ${name} chart as PNG`);
     png.onclick = () => savePng(name);
     tools.append(png);
-    const what = CSV_OF[name];
+    const what = CSV_OF[/** @type {ChartId} */ (name)];
     if (what) {
       const csv = el('button', { type: 'button', title: 'save the numbers as CSV' }, 'CSV');
       csv.setAttribute('aria-label', `save the ${name} numbers as CSV`);
