@@ -38,10 +38,10 @@ test('José typed with one é and with e + a combining accent is one spelling', 
   assert.equal([...vocab].filter((c) => c === '\u00e9').length, 1, vocab);
   assert.ok(!vocab.includes('\u0301'), `a lone combining accent in the vocabulary: ${vocab}`);
   // A name typed decomposed scores as the composed one: no unknown character.
-  await page.fill('#score-name', 'Jose\u0301');
-  await page.click('#score');
+  await page.getByLabel('a name', { exact: true }).fill('Jose\u0301');
+  await page.getByRole('button', { name: 'Score it', exact: true }).click();
   await until(page, () => document.querySelector('[data-chart="score"] .readout')?.textContent.includes('total -log p'));
-  assert.equal(await text(page, '#sampler-msg'), '');
+  assert.equal(await text(page, '[data-chart="sampler"] [role="status"]'), '');
 });
 
 test('a Hangul filler and a no-break space inside a name are refused, naming the line', async () => {
