@@ -96,14 +96,20 @@ function showData(d) {
   $('data-stats').title = d.detail;
 }
 
+/** The link the page was opened with has been applied (by the trainer's first start). */
+let linkApplied = false;
+
 /** @param {Event} m */
 function onEvent(m) {
   switch (m.type) {
     case 'ready': {
       setText($('kernels'), `kernels: ${m.kernels}`);
       showData(m.data);
+      // The link's page options (presentation, hidden panels) apply once: a restarted trainer
+      // is not given the link again, and the page keeps its own.
       const wasm = module.current();
-      if (wasm) presentation.start(m.page, wasm.panels());
+      if (wasm && !linkApplied) presentation.start(m.page, wasm.panels());
+      linkApplied = true;
       document.body.dataset.ready = '1';
       break;
     }

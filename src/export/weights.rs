@@ -14,6 +14,22 @@ use std::collections::BTreeMap;
 /// The `format` metadata of every file written here; a file without it is refused.
 pub const FORMAT: &str = "makemore-lab weights v1";
 
+/// The largest weights file read: 256 MiB. No model the settings allow is larger (a run may use
+/// 256 MB in all, and holds its weights, their gradients and the previous step's weights), and
+/// a file of the largest names file's vocabulary at the widest settings is far smaller.
+pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
+
+/// Why a weights file of `bytes` bytes is refused before it is read, if it is.
+pub fn file_size_problem(bytes: usize) -> Option<String> {
+    (bytes > MAX_FILE_BYTES).then(|| {
+        format!(
+            "the file is {:.0} MB; a weights file of this lab is at most {} MB",
+            bytes as f64 / 1e6,
+            MAX_FILE_BYTES >> 20
+        )
+    })
+}
+
 /// What the file says about the run that made the weights.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExportMeta {
@@ -244,6 +260,9 @@ pub fn from_safetensors(
     vocab: &Vocab,
     config: &ModelConfig,
 ) -> Result<LoadedWeights, String> {
+    if let Some(problem) = file_size_problem(bytes.len()) {
+        return Err(problem);
+    }
     let (tensors, metadata) = safetensors::read(bytes)?;
     match metadata.get("format") {
         Some(f) if f == FORMAT => {}

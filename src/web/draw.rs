@@ -131,6 +131,14 @@ pub fn upload_hint() -> String {
     )
 }
 
+/// Why a weights file of `bytes` bytes is refused before it is read, or null if its size is
+/// fine (a weights file has a limit of its own: the page's own files of large models are over
+/// the names files' 4 MiB).
+#[wasm_bindgen]
+pub fn weights_size_problem(bytes: f64) -> Option<String> {
+    crate::export::weights::file_size_problem(bytes.min(usize::MAX as f64) as usize)
+}
+
 /// Why a file of `bytes` bytes is refused before it is read, or null if its size is fine.
 #[wasm_bindgen]
 pub fn file_size_problem(bytes: f64) -> Option<String> {

@@ -36,7 +36,7 @@ pub use bench::{KernelBench, StepBench};
 #[cfg(feature = "page")]
 pub use draw::{
     chapters, draw_chart, draw_figure, experiments, file_size_problem, knobs, panels,
-    trap_for_test, upload_hint,
+    trap_for_test, upload_hint, weights_size_problem,
 };
 #[cfg(any(feature = "page", feature = "worker"))]
 pub use panic::init_panic_hook;

@@ -37,12 +37,23 @@ export function createRuns({ post, module }) {
     const f = weightsFile.files?.[0];
     weightsFile.value = '';
     if (!f) return;
-    const problem = module.current()?.file_size_problem(f.size);
+    const wasm = module.current();
+    if (!wasm) {
+      setMsg($('weights-msg'), `“${f.name}” was not loaded: the page is still starting; try again in a moment.`, 'warn');
+      return;
+    }
+    const problem = wasm.weights_size_problem(f.size);
     if (problem) {
       setMsg($('weights-msg'), `“${f.name}” was not loaded: ${problem}. The model in use is unchanged.`, 'bad');
       return;
     }
-    const buf = await f.arrayBuffer();
+    let buf;
+    try {
+      buf = await f.arrayBuffer();
+    } catch (e) {
+      setMsg($('weights-msg'), `“${f.name}” could not be read: ${e instanceof Error ? e.message : e}`, 'bad');
+      return;
+    }
     post({ type: 'load_weights', bytes: new Uint8Array(buf), name: f.name }, [buf]);
   };
 

@@ -120,14 +120,20 @@ export function createTrainer({ onEvent, onChange, say }) {
     restartButton.focus();
   }
 
-  function start() {
+  /**
+   * Starts a worker; `link` is the query string of a setup to apply (the page's address on the
+   * first start; a restart brings the run back from the page's own state instead, so a link
+   * whose setup crashed the trainer is not applied again).
+   * @param {string | null} link
+   */
+  function start(link) {
     const w = new Worker(new URL('../worker.js', import.meta.url), { type: 'module' });
     w.onmessage = (e) => (opened ? receive(e.data) : early.push(e.data));
     w.onerror = (e) => { e.preventDefault(); fail(`The trainer failed: ${e.message || 'an error in the worker'}.`, false); };
     w.onmessageerror = () => fail('A message from the trainer could not be read.', false);
     worker = w;
     /** @type {Request} */
-    const init = { type: 'init', simd: params.get('simd'), threads: params.get('threads'), link: location.search };
+    const init = { type: 'init', simd: params.get('simd'), threads: params.get('threads'), link };
     if (data) {
       init.bytes = data.bytes.slice();
       init.name = data.name;
@@ -154,13 +160,14 @@ export function createTrainer({ onEvent, onChange, say }) {
     status = { ...status, dead: false, ready: false };
     $('fatal').hidden = true;
     say(RESTARTED[Math.min(restarts.level, 2)], 'warn');
-    start();
+    start(null);
     if (chapter && restarts.level < 2) post({ type: 'chapter', name: chapter });
     if (knobs && restarts.level === 0) post({ type: 'settings', values: knobs });
   };
 
   return {
-    start,
+    /** Starts the first worker, with the link the page was opened with. */
+    start: () => start(location.search),
     /** The page is ready for events: those that waited come now, in order. */
     open() {
       opened = true;

@@ -18,6 +18,8 @@ import { $, setMsg } from './dom.js';
  */
 export function createUpload({ post, module }) {
   let uploads = 0;
+  /** The uploads sent so far, in the order they were chosen. */
+  let sending = Promise.resolve();
   /** @type {Map<number, NamesFile>} upload number -> its file */
   const inflight = new Map();
   const msg = $('upload-msg');
@@ -38,16 +40,24 @@ export function createUpload({ post, module }) {
     }
     const upload = ++uploads;
     setMsg(msg, `reading “${name}”…`);
-    let buf;
-    try {
-      buf = await file.arrayBuffer();
-    } catch (e) {
-      setMsg(msg, `“${name}” could not be read: ${e instanceof Error ? e.message : e}`, 'bad');
-      return;
-    }
-    const bytes = new Uint8Array(buf);
-    inflight.set(upload, { name, bytes: bytes.slice() });
-    post({ type: 'load', bytes, name, upload }, [buf]);
+    // Files go to the worker in the order they were chosen, each after the one before: a large
+    // file read slowly never overtakes a small one chosen after it (the last chosen wins, and it
+    // is the copy a restart loads).
+    const read = file.arrayBuffer();
+    read.catch(() => {}); // awaited in turn below; this only keeps a failure from going unhandled
+    sending = sending.then(async () => {
+      let buf;
+      try {
+        buf = await read;
+      } catch (e) {
+        setMsg(msg, `“${name}” could not be read: ${e instanceof Error ? e.message : e}`, 'bad');
+        return;
+      }
+      const bytes = new Uint8Array(buf);
+      inflight.set(upload, { name, bytes: bytes.slice() });
+      post({ type: 'load', bytes, name, upload }, [buf]);
+    });
+    await sending;
   }
 
   const picker = $('file', HTMLInputElement);

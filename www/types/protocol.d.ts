@@ -76,7 +76,7 @@ export type Event =
 /** protocol::Request: page -> worker, as the page writes it (the tag in `type`). */
 export type Request =
   | {
-    type: 'init'; simd: string | null; threads: string | null; link: string;
+    type: 'init'; simd: string | null; threads: string | null; link: string | null;
     bytes?: Uint8Array; name?: string | null;
   }
   | { type: 'train' } | { type: 'pause' } | { type: 'step' } | { type: 'reset' }
