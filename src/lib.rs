@@ -2,6 +2,7 @@
 //! makemore part 3. The core (everything but `web`) knows nothing of the web; `web` (wasm32 only)
 //! is the thin glue for the page and its worker.
 
+pub mod backprop;
 pub mod benchkit;
 pub mod charts;
 pub mod data;

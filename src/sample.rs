@@ -7,6 +7,7 @@
 //! and draws from an RNG passed in, never the run's.
 
 use crate::data::Vocab;
+use crate::data::MAX_NAME_CHARS;
 use crate::loss;
 use crate::model::Mlp;
 use crate::rng::Rng;
@@ -185,6 +186,20 @@ pub struct CharScore {
     pub nll: f32,
 }
 
+/// Unknown characters named in a refusal; the rest are counted.
+const UNKNOWN_LISTED: usize = 10;
+/// Characters of the vocabulary shown in a refusal; the rest are counted.
+const VOCAB_LISTED: usize = 60;
+
+/// The vocabulary as a refusal shows it: its first `VOCAB_LISTED` characters and how many more.
+fn vocab_shown(vocab: &Vocab) -> String {
+    let shown: String = vocab.itos.iter().take(VOCAB_LISTED).collect();
+    match vocab.size().saturating_sub(VOCAB_LISTED) {
+        0 => shown,
+        more => format!("{shown}… and {more} more"),
+    }
+}
+
 /// How well the model predicts a name: every character and the final boundary, as the
 /// notebook's loss counts them.
 #[derive(Clone, Debug, PartialEq)]
@@ -202,22 +217,41 @@ pub fn score_name(model: &mut Mlp, vocab: &Vocab, name: &str) -> Result<NameScor
     if name.is_empty() {
         return Err("type a name to score".into());
     }
+    // The names file's own limit, checked on the characters as typed (before any work).
+    let typed = name.chars().count();
+    if typed > MAX_NAME_CHARS {
+        return Err(format!(
+            "a name has at most {MAX_NAME_CHARS} characters; this one has {}",
+            crate::charts::thousands(typed)
+        ));
+    }
+    // One spelling, one token: as the names were read (NFC).
+    let name = crate::data::unicode::nfc(name);
     let mut unknown: Vec<char> = Vec::new();
+    let mut seen = HashSet::new();
     let mut ix = Vec::new();
     for c in name.chars() {
         match vocab.stoi(c) {
             Some(i) if i > 0 => ix.push(i as u32),
-            _ if unknown.contains(&c) => {}
+            _ if !seen.insert(c) => {}
             _ => unknown.push(c),
         }
     }
     if !unknown.is_empty() {
-        let list: Vec<String> = unknown.iter().map(|c| format!("'{c}'")).collect();
+        let list: Vec<String> = unknown
+            .iter()
+            .take(UNKNOWN_LISTED)
+            .map(|c| format!("'{c}'"))
+            .collect();
+        let more = unknown.len().saturating_sub(UNKNOWN_LISTED);
+        let mut listed = list.join(", ");
+        if more > 0 {
+            listed = format!("{listed} and {more} more");
+        }
         return Err(format!(
-            "{} {} not in the vocabulary '{}'",
-            list.join(", "),
+            "{listed} {} not in the vocabulary '{}'",
             if unknown.len() == 1 { "is" } else { "are" },
-            vocab.as_string()
+            vocab_shown(vocab)
         ));
     }
     ix.push(0); // the boundary ends the name
@@ -275,4 +309,51 @@ pub fn sample(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::MAX_NAME_CHARS;
+    use crate::model::ModelConfig;
+
+    fn model_and_vocab() -> (Mlp, Vocab) {
+        let words: Vec<String> = ["emma", "olivia", "ava", "josé"].map(String::from).to_vec();
+        let vocab = Vocab::from_words(&words);
+        let config = ModelConfig {
+            vocab_size: vocab.size(),
+            ..crate::presets::preset("kaiming").unwrap().model
+        };
+        (Mlp::new(&config, &mut Rng::new(3)), vocab)
+    }
+
+    #[test]
+    fn a_name_longer_than_a_names_file_allows_is_refused_before_any_work() {
+        let (mut m, vocab) = model_and_vocab();
+        let long = "a".repeat(100_000);
+        assert_eq!(
+            score_name(&mut m, &vocab, &long).unwrap_err(),
+            format!("a name has at most {MAX_NAME_CHARS} characters; this one has 100,000")
+        );
+        assert!(score_name(&mut m, &vocab, &"a".repeat(MAX_NAME_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn many_unknown_characters_are_listed_up_to_a_few() {
+        let (mut m, vocab) = model_and_vocab();
+        let name: String = ('\u{4e00}'..).take(MAX_NAME_CHARS).collect();
+        let e = score_name(&mut m, &vocab, &name).unwrap_err();
+        assert!(
+            e.starts_with("'一', '丁', '丂', '七', '丄', '丅', '丆', '万', '丈', '三' and 54 more are not in the vocabulary"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_decomposed_spelling_scores_as_the_composed_one() {
+        let (mut m, vocab) = model_and_vocab();
+        let composed = score_name(&mut m, &vocab, "jos\u{e9}").unwrap();
+        let decomposed = score_name(&mut m, &vocab, "jose\u{301}").unwrap();
+        assert_eq!(composed, decomposed);
+    }
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Which training build the worker loads. A browser downloads two wasm modules: the page's own
 // (./pkg/page/, charts only, the same for every browser; main.js) and one of the training builds
 // chosen here (no charts), each carrying only its side.
@@ -32,6 +33,7 @@ export function hasRelaxedSimd() {
  * Threads to train with: every core (`navigator.hardwareConcurrency`, at most 16) where the page
  * is cross-origin isolated, else 1; `threads` (the page's `?threads=`) asks for a number, and '1'
  * forces one thread.
+ * @param {string | null | undefined} threads
  */
 export function threadCount(threads) {
   if (!globalThis.crossOriginIsolated || typeof SharedArrayBuffer === 'undefined') return 1;
@@ -44,6 +46,8 @@ export function threadCount(threads) {
  * './pkg/threads/makemore_lab.js' when `threadCount(threads)` > 1, else
  * './pkg/relaxed/makemore_lab.js'; elsewhere './pkg/makemore_lab.js'. `simd` 'plain' forces the
  * plain one (one thread).
+ * @param {string | null | undefined} simd
+ * @param {string | null | undefined} threads
  */
 export function wasmModule(simd, threads) {
   if (simd === 'plain' || !hasRelaxedSimd()) return './pkg/makemore_lab.js';

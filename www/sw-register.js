@@ -1,3 +1,4 @@
+// @ts-check
 // Registers the service worker (sw.js) once the page has loaded, and sends it the URLs of the
 // files the page loaded (its own wasm module) and those its trainer loaded (the training build),
 // so the same files serve the next visit offline. When they are stored, <html

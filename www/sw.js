@@ -1,3 +1,4 @@
+// @ts-check
 // The service worker: after the first visit the page works without a network (a classroom whose
 // Wi-Fi drops keeps training). Cache-first for the site's own files: on install it stores the
 // page's files below; sw-register.js then sends the URLs the page and its worker loaded (the
@@ -8,45 +9,49 @@
 // `cargo xtask serve` and `cargo xtask dist` replace VERSION with a hash of the site's
 // files, so a changed site gets a new cache and the old one is deleted when the new worker starts.
 const VERSION = 'dev';
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 const CACHE = `makemore-lab-${VERSION}`;
 // The page, its worker and the default names: every top-level file of www/ but this one and
 // _headers (tests/serve.rs checks the list against the folder).
 const FILES = [
   './', './main.js', './worker.js', './simd.js', './style.css', './names.txt', './sw-register.js',
-  './js/dom.js', './js/charts.js', './js/controls.js', './js/upload.js', './js/present.js',
-  './js/runs.js', './js/pick.js', './js/path.js',
+  './js/dom.js', './js/trainer.js', './js/module.js', './js/perf.js', './js/charts.js', './js/pick.js',
+  './js/path.js', './js/controls.js', './js/keys.js', './js/present.js', './js/runs.js', './js/upload.js',
+  './js/seam.js',
 ];
 
-self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
+sw.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => sw.skipWaiting()));
 });
 
-self.addEventListener('activate', (event) => {
+sw.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
-    await self.clients.claim();
+    await sw.clients.claim();
   })());
 });
 
 // {cache: [url, ...]} from sw-register.js: the same-origin files the page loaded. The reply says
 // when they are stored.
-self.addEventListener('message', (event) => {
-  const urls = (event.data?.cache ?? []).filter((u) => new URL(u).origin === self.location.origin);
+sw.addEventListener('message', (event) => {
+  /** @type {string[]} */
+  const urls = (event.data?.cache ?? []).filter((/** @type {string} */ u) => new URL(u).origin === sw.location.origin);
   event.waitUntil(caches.open(CACHE)
     .then((cache) => Promise.all(urls.map(async (u) => (await cache.match(u)) || cache.add(u))))
     .then(() => event.source?.postMessage({ cached: urls.length }),
       (e) => event.source?.postMessage({ error: String(e) })));
 });
 
-self.addEventListener('fetch', (event) => {
+sw.addEventListener('fetch', (event) => {
   const req = event.request;
-  if (req.method !== 'GET' || new URL(req.url).origin !== self.location.origin) return;
+  if (req.method !== 'GET' || new URL(req.url).origin !== sw.location.origin) return;
   event.respondWith(cacheFirst(req).then(isolate));
 });
 
 /**
  * The response with the headers that make the page cross-origin isolated, where the host did not
  * send them (the site's own files are all it answers, so `require-corp` blocks nothing).
+ * @param {Response} res
  */
 function isolate(res) {
   if (res.status === 0 || res.headers.get('Cross-Origin-Embedder-Policy')) return res;
@@ -57,6 +62,7 @@ function isolate(res) {
   return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
 }
 
+/** @param {Request} req */
 async function cacheFirst(req) {
   const cache = await caches.open(CACHE);
   // A page address may carry a query (?simd=plain): any of them is the one page.

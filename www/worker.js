@@ -1,3 +1,4 @@
+// @ts-check
 // The trainer: a module worker holding the wasm `WorkerLab` (src/session/lab.rs). Every message
 // from the page goes to `handle`, whose answers (events) go back as they are; between messages,
 // `tick` trains in time slices and the worker yields through a MessageChannel, so Pause is heard
@@ -5,29 +6,48 @@
 
 import { threadCount, wasmModule } from './simd.js';
 
+/**
+ * A training build: every build has the lab; the threaded one also starts a pool.
+ * @typedef {typeof import('./pkg/makemore_lab.js')
+ *   & Partial<Pick<typeof import('./pkg/threads/makemore_lab.js'), 'initThreadPool' | 'startPool'>>} TrainingBuild
+ * @typedef {import('./types/protocol').Request} Request
+ * @typedef {import('./types/protocol').Event} Event
+ */
+
+/** @type {import('./pkg/makemore_lab.js').WorkerLab | null} */
 let lab = null;
 let dead = false;
+/** @type {Request[]} requests that came before the lab */
 const queue = [];
 
 // The page asks this worker, and only this worker, for the files it loaded (its training build),
 // to store them for offline visits (the page's own entries do not list a worker's): a `files`
 // message carrying a port of its own, answered on that port once the build is loaded. Nothing
 // goes out on a channel other tabs share.
-let markLoaded;
+/** @type {() => void} */
+let markLoaded = () => {};
+/** @type {Promise<void>} */
 const loaded = new Promise((resolve) => { markLoaded = resolve; });
 
-/** Answers a `files` question on its port: the URLs this worker fetched. */
+/**
+ * Answers a `files` question on its port: the URLs this worker fetched.
+ * @param {MessagePort} port
+ */
 function answerFiles(port) {
   loaded.then(() => port.postMessage(performance.getEntriesByType('resource').map((e) => e.name)));
 }
 
+/** @param {unknown} message */
 function fail(message) {
   if (dead) return;
   dead = true;
   postMessage({ type: 'fatal', message: plain(String(message)) });
 }
 
-/** A crash in words: what a wasm trap means for the user. */
+/**
+ * A crash in words: what a wasm trap means for the user.
+ * @param {string} message
+ */
 function plain(message) {
   if (/unreachable|memory access out of bounds|out of memory|allocation failed|Array buffer allocation|could not allocate/i.test(message)) {
     return `the trainer ran out of memory or hit an internal error (${message}); try smaller settings or a smaller names file`;
@@ -36,19 +56,28 @@ function plain(message) {
 }
 
 // The Rust panic hook calls this before the module aborts.
-self.__makemorePanic = (message) => fail(message);
+/** @type {{__makemorePanic?: (message: string) => void}} */ (self).__makemorePanic = (message) => fail(message);
 
-/** Calls into the wasm; a trap or a panic is fatal (the instance cannot be used again). */
+/** @param {unknown} e */
+const messageOf = (e) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Calls into the wasm; a trap or a panic is fatal (the instance cannot be used again).
+ * @template R
+ * @param {() => R} f
+ * @returns {R | null}
+ */
 function call(f) {
   if (dead) return null;
   try {
     return f();
   } catch (e) {
-    fail(e?.message ?? String(e));
+    fail(messageOf(e));
     return null;
   }
 }
 
+/** @param {Event[] | null} events */
 function send(events) {
   for (const ev of events ?? []) postMessage(ev);
 }
@@ -58,21 +87,25 @@ const tickChannel = new MessageChannel();
 tickChannel.port1.onmessage = tick;
 
 function kick() {
-  if (!looping && !dead && lab.busy()) {
+  if (!looping && !dead && lab?.busy()) {
     looping = true;
     tickChannel.port2.postMessage(null);
   }
 }
 
 function tick() {
-  if (dead) return;
-  send(call(() => lab.tick()));
-  if (!dead && lab.busy()) tickChannel.port2.postMessage(null);
+  if (dead || !lab) return;
+  const l = lab;
+  send(call(() => l.tick()));
+  if (!dead && l.busy()) tickChannel.port2.postMessage(null);
   else looping = false;
 }
 
+/** @param {Request} msg */
 function handle(msg) {
-  send(call(() => lab.handle(msg)));
+  const l = lab;
+  if (!l) return;
+  send(call(() => l.handle(msg)));
   if (!dead) kick();
 }
 
@@ -82,14 +115,16 @@ async function fetchDefaultNames() {
   return new Uint8Array(await res.arrayBuffer());
 }
 
+/** @param {Request & { type: 'init' }} init */
 async function start(init) {
   try {
     // The names download overlaps the wasm module's download and compile.
     const names = init.bytes ? null : fetchDefaultNames();
     names?.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+    /** @type {TrainingBuild} */
     const pkg = await import(wasmModule(init.simd, init.threads));
     await pkg.default();
-    if (pkg.startPool) {
+    if (pkg.initThreadPool && pkg.startPool) {
       // The threaded build: threads - 1 Web Workers on this module's memory, each holding one
       // of the pool's helpers; this worker is the other thread.
       const threads = threadCount(init.threads);
@@ -101,7 +136,7 @@ async function start(init) {
     send(lab.start_events());
     for (const m of queue.splice(0)) handle(m);
   } catch (e) {
-    fail(e?.message ?? String(e));
+    fail(messageOf(e));
   }
 }
 
@@ -114,5 +149,5 @@ self.onmessage = (e) => {
   else handle(msg);
 };
 
-self.onerror = (e) => fail(e.message ?? 'worker error');
-self.onunhandledrejection = (e) => fail(e.reason?.message ?? String(e.reason));
+self.onerror = (e) => fail(typeof e === 'string' ? e : e.message ?? 'worker error');
+self.onunhandledrejection = (e) => fail(messageOf(e.reason));

@@ -8,6 +8,7 @@
 mod dataset;
 mod hidden;
 mod names;
+pub mod unicode;
 mod vocab;
 
 pub use dataset::{

@@ -1,9 +1,11 @@
 //! `parse_names`: a user's names file to a checked list of names. UTF-8, one name per line
 //! (LF, CRLF or a lone CR), surrounding whitespace trimmed, blank lines dropped; any visible
-//! character is allowed, '.' included. Every refusal says what is wrong, on which line, and
-//! what to change.
+//! character is allowed, '.' included. Each name is put in Unicode's composed form (NFC), so that
+//! "José" typed with one é or with e and a combining accent is one name over one vocabulary entry.
+//! Every refusal says what is wrong, on which line, and what to change.
 
 use super::hidden::{hidden_char, Hidden};
+use super::unicode::{is_mark, nfc};
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -19,6 +21,10 @@ pub const MAX_NAME_CHARS: usize = 64;
 pub const MAX_DISTINCT_CHARS: usize = 5_000;
 /// Fewest names accepted: a 90/10 split needs at least one validation name.
 pub const MIN_NAMES: usize = 10;
+/// Most combining marks in a row (after composing, NFC): Thai tone marks over vowel signs, Hebrew
+/// points, Tibetan stacks and Devanagari conjuncts use 1 to 4; dozens are "Zalgo" text, drawn far
+/// above and below its line.
+pub const MAX_MARKS: usize = 6;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DataError {
@@ -52,6 +58,11 @@ pub enum DataError {
         line: usize,
         chars: usize,
     },
+    /// More than `MAX_MARKS` combining marks in a row.
+    Marks {
+        line: usize,
+        count: usize,
+    },
     TooManyChars {
         distinct: usize,
     },
@@ -65,7 +76,8 @@ impl DataError {
             | DataError::Binary { line }
             | DataError::Control { line, .. }
             | DataError::Hidden { line, .. }
-            | DataError::NameTooLong { line, .. } => Some(line),
+            | DataError::NameTooLong { line, .. }
+            | DataError::Marks { line, .. } => Some(line),
             _ => None,
         }
     }
@@ -116,6 +128,10 @@ impl fmt::Display for DataError {
                         f,
                         "line {line} contains U+{u:04X} {name}, an invisible character; remove it"
                     ),
+                    Some(Hidden::Space(name)) => write!(
+                        f,
+                        "line {line} contains U+{u:04X} {name}, a space that is not the plain space; type a plain space or none"
+                    ),
                     None => write!(f, "line {line} contains U+{u:04X}; remove it"),
                 }
             }
@@ -127,6 +143,10 @@ impl fmt::Display for DataError {
             DataError::NameTooLong { line, chars } => write!(
                 f,
                 "line {line} is {chars} characters long; names may have at most {MAX_NAME_CHARS} (is this one name per line?)"
+            ),
+            DataError::Marks { line, count } => write!(
+                f,
+                "line {line} has {count} combining marks in a row; a letter of a name carries at most {MAX_MARKS} (is this a names file?)"
             ),
             DataError::TooManyChars { distinct } => write!(
                 f,
@@ -154,6 +174,16 @@ fn count_breaks(bytes: &[u8]) -> usize {
     lone_cr + bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
+/// The most combining marks in a row in `name`, if it has any.
+fn longest_run_of_marks(name: &str) -> Option<usize> {
+    let (mut run, mut longest) = (0, 0);
+    for ch in name.chars() {
+        run = if is_mark(ch) { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    (longest > 0).then_some(longest)
+}
+
 /// Parses a names file (see the module doc). Line numbers in errors count from 1 in the file as
 /// given.
 pub fn parse_names(bytes: &[u8]) -> Result<Vec<String>, DataError> {
@@ -167,9 +197,11 @@ pub fn parse_names(bytes: &[u8]) -> Result<Vec<String>, DataError> {
     let text = std::str::from_utf8(bytes).map_err(|e| DataError::NotUtf8 {
         line: 1 + count_breaks(&bytes[..e.valid_up_to()]),
     })?;
+    // Composing never joins across a line break (a break is a starter with no compositions).
+    let text = nfc(text);
     let mut names = Vec::new();
     let mut distinct = BTreeSet::new();
-    for (i, raw) in lines(text).enumerate() {
+    for (i, raw) in lines(&text).enumerate() {
         let line = i + 1;
         let name = raw.trim();
         for ch in name.chars() {
@@ -185,6 +217,9 @@ pub fn parse_names(bytes: &[u8]) -> Result<Vec<String>, DataError> {
         }
         if name.is_empty() {
             continue;
+        }
+        if let Some(count) = longest_run_of_marks(name).filter(|&n| n > MAX_MARKS) {
+            return Err(DataError::Marks { line, count });
         }
         let chars = name.chars().count();
         if chars > MAX_NAME_CHARS {
@@ -205,4 +240,85 @@ pub fn parse_names(bytes: &[u8]) -> Result<Vec<String>, DataError> {
         });
     }
     Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ten names (enough for a file) with `extra` as the first line.
+    fn file(extra: &str) -> String {
+        let mut lines = vec![extra.to_string()];
+        lines.extend((0..10).map(|i| format!("name{i}")));
+        lines.join("\n")
+    }
+
+    #[test]
+    fn composed_and_decomposed_spellings_are_one_name() {
+        // "José" with é as one character (U+00E9) and as e + U+0301 COMBINING ACUTE ACCENT.
+        let (composed, decomposed) = ("Jos\u{e9}", "Jose\u{301}");
+        let text = format!("{}\n{}", file(composed), decomposed);
+        let names = parse_names(text.as_bytes()).unwrap();
+        assert_eq!(names[0], composed);
+        assert_eq!(names.last().unwrap(), composed);
+    }
+
+    #[test]
+    fn invisible_letters_and_lookalike_spaces_are_refused_naming_the_line() {
+        for (ch, what) in [
+            ('\u{3164}', "U+3164 HANGUL FILLER, an invisible character"),
+            (
+                '\u{115F}',
+                "U+115F HANGUL CHOSEONG FILLER, an invisible character",
+            ),
+            (
+                '\u{034F}',
+                "U+034F COMBINING GRAPHEME JOINER, an invisible character",
+            ),
+            (
+                '\u{2800}',
+                "U+2800 BRAILLE PATTERN BLANK, an invisible character",
+            ),
+            (
+                '\u{FE0F}',
+                "U+FE0F VARIATION SELECTOR, an invisible character",
+            ),
+            (
+                '\u{00A0}',
+                "U+00A0 NO-BREAK SPACE, a space that is not the plain space",
+            ),
+            (
+                '\u{3000}',
+                "U+3000 IDEOGRAPHIC SPACE, a space that is not the plain space",
+            ),
+        ] {
+            let text = file(&format!("An{ch}na"));
+            let e = parse_names(text.as_bytes()).unwrap_err();
+            assert_eq!(e.line(), Some(1), "{ch:?}");
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("line 1 contains {what}")),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_pile_of_combining_marks_is_refused() {
+        // x has no composed form with an accent: all 64 marks stay marks.
+        let zalgo = format!("x{}", "\u{301}\u{302}\u{303}\u{304}".repeat(16));
+        let e = parse_names(file(&zalgo).as_bytes()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "line 1 has 64 combining marks in a row; a letter of a name carries at most \
+                 {MAX_MARKS} (is this a names file?)"
+            )
+        );
+        // Thai, Hebrew with points, Tibetan stacks and Devanagari conjuncts stay allowed.
+        for ok in ["กิ่ง", "שָׁלוֹם", "བསྒྲུབས", "क्षत्रिय", "Nguyễn"]
+        {
+            assert!(parse_names(file(ok).as_bytes()).is_ok(), "{ok}");
+        }
+    }
 }

@@ -12,6 +12,9 @@ pub type Tensor = (String, Vec<usize>, Vec<f32>);
 
 /// The largest header read (the reference implementation's limit): a bigger one is not a header.
 const MAX_HEADER: usize = 100_000_000;
+/// The most tensors a weights file holds: the deep model at six Linear layers has 39; a header
+/// listing thousands is not one of ours, and is refused before any per-tensor work.
+pub const MAX_TENSORS: usize = 1_000;
 
 /// `s` as a JSON string, escaped as serde_json (and so huggingface/safetensors) does.
 fn push_json_string(out: &mut String, s: &str) {
@@ -365,8 +368,16 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Tensor>, BTreeMap<String, String>), Str
     if p.i != header.len() {
         return p.err("more after the header's object");
     }
+    let count = entries.iter().filter(|e| e.0 != "__metadata__").count();
+    if count > MAX_TENSORS {
+        return Err(format!(
+            "the header lists {} tensors; a weights file has at most {MAX_TENSORS}",
+            crate::charts::thousands(count)
+        ));
+    }
     let mut metadata = BTreeMap::new();
     let mut tensors = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (name, v) in &entries {
         if name == "__metadata__" {
             let Json::Object(m) = v else {
@@ -379,7 +390,7 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Tensor>, BTreeMap<String, String>), Str
                 metadata.insert(k.clone(), s.clone());
             }
         } else {
-            if tensors.iter().any(|t: &(&String, _)| t.0 == name) {
+            if !seen.insert(name) {
                 return Err(format!("tensor {name:?} appears twice"));
             }
             tensors.push((name, tensor_entry(name, v)?));
@@ -411,4 +422,43 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Tensor>, BTreeMap<String, String>), Str
         })
         .collect();
     Ok((out, metadata))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A header of `n` empty tensors `t0`, `t1`, ... (each at offset 0), with no data.
+    fn empty_tensors(n: usize) -> Vec<u8> {
+        let names: Vec<String> = (0..n).map(|i| format!("t{i}")).collect();
+        let tensors: Vec<(&str, &[usize], &[f32])> = names
+            .iter()
+            .map(|s| (s.as_str(), &[0usize][..], &[][..]))
+            .collect();
+        write(&tensors, &BTreeMap::new())
+    }
+
+    #[test]
+    fn a_header_of_tens_of_thousands_of_tensors_is_refused_by_its_count() {
+        // 76,259 empty tensors once took ~3e9 name comparisons before any other check.
+        let e = read(&empty_tensors(76_259)).unwrap_err();
+        assert_eq!(
+            e,
+            format!("the header lists 76,259 tensors; a weights file has at most {MAX_TENSORS}")
+        );
+        assert!(read(&empty_tensors(MAX_TENSORS)).is_ok());
+    }
+
+    #[test]
+    fn a_name_twice_is_refused() {
+        let bytes = write(
+            &[("a", &[1][..], &[1.0][..]), ("b", &[1][..], &[2.0][..])],
+            &BTreeMap::new(),
+        );
+        let text = String::from_utf8_lossy(&bytes).replace("\"b\"", "\"a\"");
+        assert_eq!(
+            read(text.as_bytes()).unwrap_err(),
+            "tensor \"a\" appears twice"
+        );
+    }
 }

@@ -14,6 +14,22 @@ use std::collections::BTreeMap;
 /// The `format` metadata of every file written here; a file without it is refused.
 pub const FORMAT: &str = "makemore-lab weights v1";
 
+/// The largest weights file read: 256 MiB. No model the settings allow is larger (a run may use
+/// 256 MB in all, and holds its weights, their gradients and the previous step's weights), and
+/// a file of the largest names file's vocabulary at the widest settings is far smaller.
+pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
+
+/// Why a weights file of `bytes` bytes is refused before it is read, if it is.
+pub fn file_size_problem(bytes: usize) -> Option<String> {
+    (bytes > MAX_FILE_BYTES).then(|| {
+        format!(
+            "the file is {:.0} MB; a weights file of this lab is at most {} MB",
+            bytes as f64 / 1e6,
+            MAX_FILE_BYTES >> 20
+        )
+    })
+}
+
 /// What the file says about the run that made the weights.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExportMeta {
@@ -85,7 +101,7 @@ fn activation_name(a: Activation) -> &'static str {
 }
 
 /// The file: every tensor of `model` under the notebook's names, and metadata enough to
-/// rebuild and run it without this program (see the README's "Take the weights home").
+/// rebuild and run it without this program (docs/weights.md has the PyTorch code).
 pub fn to_safetensors(model: &Mlp, vocab: &Vocab, meta: &ExportMeta) -> Vec<u8> {
     let c = &model.config;
     let itos: Vec<String> = vocab.itos.iter().map(|ch| ch.to_string()).collect();
@@ -244,6 +260,9 @@ pub fn from_safetensors(
     vocab: &Vocab,
     config: &ModelConfig,
 ) -> Result<LoadedWeights, String> {
+    if let Some(problem) = file_size_problem(bytes.len()) {
+        return Err(problem);
+    }
     let (tensors, metadata) = safetensors::read(bytes)?;
     match metadata.get("format") {
         Some(f) if f == FORMAT => {}
@@ -309,6 +328,13 @@ pub fn from_safetensors(
         if name.ends_with(".running_var") && values.iter().any(|&v| v < 0.0) {
             return Err(format!("tensor {name} holds a negative variance"));
         }
+        let no_eps = config.batchnorm.is_some_and(|bn| bn.eps == 0.0);
+        if no_eps && name.ends_with(".running_var") && values.contains(&0.0) {
+            return Err(format!(
+                "tensor {name} holds a zero variance, and this BatchNorm has no epsilon: \
+                 evaluation would divide by zero"
+            ));
+        }
         out.push((name, shape, values));
     }
     if let Some(name) = by_name.keys().next() {
@@ -366,5 +392,55 @@ pub fn load_into(model: &mut Mlp, loaded: &LoadedWeights) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets;
+
+    /// A file of a model of `preset`'s settings over a small vocabulary, with every
+    /// `layers.1.running_var` value replaced by `var`, and the settings to load it against.
+    fn file_with_running_var(preset: &str, var: f32) -> (Vec<u8>, Vocab, ModelConfig) {
+        let vocab = Vocab::from_words(&["abc".to_string(), "cab".to_string()]);
+        let config = ModelConfig {
+            vocab_size: vocab.size(),
+            ..presets::preset(preset).unwrap().model
+        };
+        let model = Mlp::new(&config, &mut Rng::new(1));
+        let meta = ExportMeta { steps: 0, seed: 1 };
+        let (tensors, metadata) =
+            safetensors::read(&to_safetensors(&model, &vocab, &meta)).unwrap();
+        let tensors: Vec<Tensor> = tensors
+            .into_iter()
+            .map(|(name, shape, mut values)| {
+                if name == "layers.1.running_var" {
+                    values.iter_mut().for_each(|v| *v = var);
+                }
+                (name, shape, values)
+            })
+            .collect();
+        let refs: Vec<(&str, &[usize], &[f32])> = tensors
+            .iter()
+            .map(|(n, s, v)| (n.as_str(), &s[..], &v[..]))
+            .collect();
+        (safetensors::write(&refs, &metadata), vocab, config)
+    }
+
+    #[test]
+    fn a_zero_running_variance_without_epsilon_is_refused() {
+        // The first BatchNorm cell has no epsilon: eval would divide by sqrt(0) (every eval NaN).
+        let (bytes, vocab, config) = file_with_running_var("batchnorm", 0.0);
+        assert_eq!(
+            from_safetensors(&bytes, &vocab, &config).unwrap_err(),
+            "tensor layers.1.running_var holds a zero variance, and this BatchNorm has no \
+             epsilon: evaluation would divide by zero"
+        );
+        let (bytes, vocab, config) = file_with_running_var("batchnorm", 0.5);
+        assert!(from_safetensors(&bytes, &vocab, &config).is_ok());
+        // The class adds eps 1e-5 inside the square root: a zero variance is fine there.
+        let (bytes, vocab, config) = file_with_running_var("deep", 0.0);
+        assert!(from_safetensors(&bytes, &vocab, &config).is_ok());
     }
 }

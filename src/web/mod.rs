@@ -51,6 +51,7 @@ pub use words::{
     charts_not_restarted, copy_this_link, fatal_message, file_size_problem, file_unreadable,
     link_copied, names_file_refused, page_error, page_internal_error, reading_file, restart_button,
     restart_notice, trainer_failed, trainer_unreadable, upload_hint, weights_file_refused,
+    weights_size_problem,
 };
 #[cfg(feature = "worker")]
 pub use worker::{crash_message, WorkerLab};

@@ -33,10 +33,18 @@ pub fn names_file_refused(name: &str, bytes: f64) -> Option<String> {
     file_size_problem(bytes).map(|why| words::names_refused(name, &why))
 }
 
+/// Why a weights file of `bytes` bytes is refused before it is read, or null if its size is
+/// fine (a weights file has a limit of its own: the page's own files of large models are over
+/// the names files' 4 MiB).
+#[wasm_bindgen]
+pub fn weights_size_problem(bytes: f64) -> Option<String> {
+    crate::export::weights::file_size_problem(bytes.min(usize::MAX as f64) as usize)
+}
+
 /// The same for a weights file (... The model in use is unchanged.), or null.
 #[wasm_bindgen]
 pub fn weights_file_refused(name: &str, bytes: f64) -> Option<String> {
-    file_size_problem(bytes).map(|why| words::weights_refused(name, &why))
+    weights_size_problem(bytes).map(|why| words::weights_refused(name, &why))
 }
 
 /// "reading “NAME”…"

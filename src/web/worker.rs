@@ -59,6 +59,8 @@ impl WorkerLab {
     #[wasm_bindgen(constructor)]
     pub fn new(init: JsValue, default_names: Option<Vec<u8>>) -> Result<WorkerLab, JsError> {
         init_panic_hook();
+        // Names in Unicode's composed form, by the browser's own tables (see data::unicode).
+        crate::data::unicode::set_nfc(|s| js_sys::JsString::from(s).normalize("NFC").into());
         let req =
             request(init).map_err(|e| JsError::new(&format!("the page's init message: {e}")))?;
         let Request::Init {

@@ -8,7 +8,9 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { openLab, state, losses, until, chooseChapter, setBudget, pause, trainTo, text } from './lab.mjs';
+import {
+  openLab, state, losses, until, untilLab, untilTrainer, chooseChapter, pause, trainTo, text,
+} from './lab.mjs';
 
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
 const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
@@ -36,7 +38,7 @@ test('the runs table keeps every run, and an earlier run can be drawn beside the
   await trainTo(page, 200);
   await chooseChapter(page, 'fix-tanh');
   await trainTo(page, 200);
-  await until(page, () => window.__lab.runs?.length === 2);
+  await until(page, () => document.querySelectorAll('#runs-table tbody tr').length === 2);
   const rows = await page.$$eval('#runs-table tbody tr', (trs) => trs.map((tr) => tr.innerText));
   assert.equal(rows.length, 2);
   assert.match(rows[0], /3\. Naive init/);
@@ -68,16 +70,16 @@ test('presentation mode: the key charts of each chapter fit a 1024x768 projector
     if (i > 0) {
       const run = (await state(page)).run;
       await page.keyboard.press('ArrowRight');
-      await until(page, ([c, r]) => window.__lab.run.chapter === c && window.__lab.run.run > r, [ch, run]);
+      await untilTrainer(page, (s, [c, r]) => s.chapter === c && s.run > r, [ch, run]);
     }
     await page.keyboard.press('s'); // one step: every chart has something to show
-    await until(page, () => window.__lab.p.step >= 1);
+    await untilTrainer(page, (s) => s.step >= 1);
     await page.waitForTimeout(200);
     const boxes = await page.$$eval('figure[data-chart]', (fs) => fs.filter((f) => !f.hidden).map((f) => {
       const r = f.getBoundingClientRect();
       return { chart: f.dataset.chart, top: r.top, bottom: r.bottom, right: r.right };
     }));
-    const keys = await page.evaluate(() => window.__lab.run.key_charts);
+    const keys = (await state(page)).keyCharts;
     assert.deepEqual(boxes.map((b) => b.chart).sort(), [...keys].sort(), `${ch}: only the key charts`);
     for (const b of boxes) {
       assert.ok(b.top >= 0 && b.bottom <= 768 && b.right <= 1024, `${ch}: ${b.chart} fits: ${JSON.stringify(b)}`);
@@ -109,7 +111,7 @@ test('presentation mode shows the saturation map as drawn: saturated units white
   await page.keyboard.press('p');
   await until(page, () => document.body.classList.contains('present'));
   await page.keyboard.press('s');
-  await until(page, () => window.__lab.p.step >= 1 && window.__lab.charts.map.draws > 0 && !window.__lab.dirty.has('map'));
+  await untilLab(page, (lab) => lab.trainer().step >= 1 && lab.chart('map').draws > 0 && !lab.chart('map').pending);
   const map = page.locator('figure[data-chart="map"] canvas');
   // What the chart drew (its canvas pixels) against what the class sees (a screenshot of it,
   // after the page's CSS), both at the screenshot's size.
@@ -138,7 +140,7 @@ test('presentation mode at 1920x1080, mid-training; and the runs table in the pa
   const { page } = await lab('?chapter=deep&present=1', { viewport: { width: 1920, height: 1080 } });
   await until(page, () => document.body.classList.contains('present'));
   await page.click('#train');
-  await until(page, () => window.__lab.p.step > 300 && window.__lab.diag?.step > 0);
+  await untilTrainer(page, (s) => s.step > 300 && s.diagStep > 0);
   await page.waitForTimeout(600);
   await page.screenshot({ path: `${DOCS}presentation-1920x1080.png` });
   await pause(page);
@@ -158,8 +160,8 @@ test('a link reproduces the run in another browser: the same first loss and the 
     assert.match(await text(page, '#run-arch'), /of 64/);
     assert.equal(await page.inputValue('#lr'), '0.05');
     await page.click('#train');
-    await until(page, () => window.__lab.p.finished, null, 60_000);
-    runs.push({ first: await page.evaluate(() => window.__lab.p.first_loss), losses: await losses(page) });
+    await untilTrainer(page, (s) => s.finished, null, 60_000);
+    runs.push({ first: (await state(page)).firstLoss, losses: await losses(page) });
   }
   assert.equal(runs[0].losses.length, 40);
   assert.equal(runs[0].first, runs[1].first);
@@ -178,7 +180,7 @@ test('a malformed link gets a message and the defaults', async () => {
   assert.match(await text(page, '#notice'), /hidden units.*1024/);
   assert.equal((await state(page)).chapter, 'lr-finder');
   await page.click('#step');
-  await until(page, () => window.__lab.p.step === 1);
+  await untilTrainer(page, (s) => s.step === 1);
 });
 
 test('hidden panels: a link can hide the controls students should not touch', async () => {
@@ -191,7 +193,7 @@ test('hidden panels: a link can hide the controls students should not touch', as
 test('take it home: a chart as PNG, the numbers as CSV, the weights as .safetensors that load back', async () => {
   const { page } = await lab('?chapter=kaiming&steps=300');
   await page.click('#train');
-  await until(page, () => window.__lab.p.finished, null, 60_000);
+  await untilTrainer(page, (s) => s.finished, null, 60_000);
   const png = await download(page, () => page.click('figure[data-chart="loss"] .figure-tools button:first-child'));
   assert.equal(png.name, 'makemore-loss.png');
   assert.deepEqual([...png.bytes.subarray(1, 4)], [...Buffer.from('PNG')]);
@@ -211,11 +213,11 @@ test('take it home: a chart as PNG, the numbers as CSV, the weights as .safetens
   // Loads back: a new run that starts from these weights (its first loss is the trained one's).
   const before = (await state(page)).run;
   await page.setInputFiles('#weights-file', { name: w.name, mimeType: 'application/octet-stream', buffer: w.bytes });
-  await until(page, (r) => window.__lab.run.run > r, before);
+  await untilTrainer(page, (s, r) => s.run > r, before);
   assert.match(await text(page, '#weights-msg'), /Loaded the weights/);
   await page.click('#step');
-  await until(page, () => window.__lab.p.step === 1);
-  assert.ok(await page.evaluate(() => window.__lab.p.first_loss) < 3, 'trained weights, not a fresh init');
+  await untilTrainer(page, (s) => s.step === 1);
+  assert.ok((await state(page)).firstLoss < 3, 'trained weights, not a fresh init');
   // A file of another shape is refused, and nothing changes.
   await chooseChapter(page, 'deep');
   const run = (await state(page)).run;
@@ -227,9 +229,9 @@ test('take it home: a chart as PNG, the numbers as CSV, the weights as .safetens
 test("stop and look: the notebook's 1,000-step diagnostic run holds the learning rate", async () => {
   const { page } = await lab('?chapter=deep');
   await page.click('#diag-run');
-  await until(page, () => window.__lab.p.steps === 1000);
+  await untilTrainer(page, (s) => s.steps === 1000);
   await page.click('#train');
-  await until(page, () => window.__lab.p.finished, null, 60_000);
+  await untilTrainer(page, (s) => s.finished, null, 60_000);
   assert.equal((await state(page)).step, 1000);
   assert.equal(await page.inputValue('#lr'), '0.1', 'no decay at step 500');
 });
@@ -239,12 +241,12 @@ test('break it: one click breaks the chapter, and the page says what to look for
   const buttons = await page.$$eval('#break-list button', (bs) => bs.map((b) => b.dataset.experiment));
   assert.ok(buttons.includes('weights-x10'), buttons.join(' '));
   await page.click('#break-list button[data-experiment="weights-x10"]');
-  await until(page, () => window.__lab.run.experiment?.name === 'weights-x10');
+  await untilTrainer(page, (s) => s.experiment === 'weights-x10');
   assert.match(await text(page, '#run-experiment'), /Look at the \w+ chart/);
   assert.match(await text(page, '#run-title'), /break it/);
   await page.click('#step');
-  await until(page, () => window.__lab.p.step === 1 && window.__lab.diag?.step === 1);
-  assert.ok(await page.evaluate(() => window.__lab.p.first_loss) > 4);
+  await untilTrainer(page, (s) => s.step === 1 && s.diagStep === 1);
+  assert.ok((await state(page)).firstLoss > 4);
   assert.match(await text(page, 'figure[data-chart="map"] .readout'), /dead neurons/);
 });
 
@@ -262,7 +264,7 @@ test('accessibility: axe-core finds no serious or critical violation, at load an
   };
   await check('at load');
   await page.click('#train');
-  await until(page, () => window.__lab.p.step > 100 && window.__lab.diag?.step > 0);
+  await untilTrainer(page, (s) => s.step > 100 && s.diagStep > 0);
   await check('mid-training');
   await page.keyboard.press('p');
   await until(page, () => document.body.classList.contains('present'));

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { headersFor, launchBrowser, parseHeaders, startServer, WWW } from './harness.mjs';
-import { setBudget, trainTo, until } from './lab.mjs';
+import { setBudget, trainTo, until, waitReady } from './lab.mjs';
 
 const EXPECTED = headersFor(parseHeaders(readFileSync(join(WWW, '_headers'), 'utf8')), '/index.html');
 let server;
@@ -31,7 +31,7 @@ before(async () => {
   page.on('console', (m) => { if (m.type() === 'error') errors.push((m.worker() ? '[worker] ' : '') + m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   response = await page.goto(server.url);
-  await page.waitForFunction(() => document.body.dataset.ready === '1' && window.__lab?.run, null, { timeout: 30_000 });
+  await waitReady(page);
 });
 
 after(async () => {

@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp, WWW } from './harness.mjs';
+import { state } from './lab.mjs';
 
 let dir;
 let app;
@@ -26,5 +27,5 @@ after(async () => {
 test('without names.txt the page says so and offers a restart', async () => {
   await app.page.waitForFunction(() => !document.getElementById('fatal').hidden, null, { timeout: 20_000 });
   assert.match(await app.page.locator('#fatal-msg').innerText(), /names\.txt: HTTP 404/);
-  assert.equal(await app.page.evaluate(() => window.__lab.ready), false);
+  assert.equal((await state(app.page)).ready, false);
 });

@@ -3,7 +3,9 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openLab, state, until, chooseChapter, text } from './lab.mjs';
+import {
+  openLab, state, chart, pageModule, panicTrainer, trapNextDraw, untilLab, untilTrainer, chooseChapter, text,
+} from './lab.mjs';
 
 let app;
 let page;
@@ -20,21 +22,21 @@ after(async () => {
 test('a panic in the worker is reported, and Restart brings the trainer back', async () => {
   await chooseChapter(page, 'batchnorm');
   await page.click('#train');
-  await until(page, () => window.__lab.p.step > 20);
-  await page.evaluate(() => window.__lab.worker.postMessage({ type: 'panic_for_test' }));
+  await untilTrainer(page, (s) => s.step > 20);
+  await panicTrainer(page);
   await page.waitForSelector('#fatal:not([hidden])');
   assert.match(await text(page, '#fatal-msg'), /a panic asked for by the test/);
   // The page itself still answers, and the controls are off until the restart.
   assert.equal(await page.isDisabled('#train'), true);
   assert.equal(await page.evaluate(() => 1 + 1), 2);
-  const { panics } = await page.evaluate(() => ({ panics: window.__lab.dead }));
+  const { dead: panics } = await state(page);
   assert.equal(panics, true);
   await page.click('#restart');
-  await until(page, () => window.__lab.ready && !window.__lab.dead && window.__lab.run?.chapter === 'batchnorm');
+  await untilTrainer(page, (s) => s.ready && !s.dead && s.chapter === 'batchnorm');
   assert.equal(await page.isHidden('#fatal'), true);
   assert.match(await text(page, '#notice'), /restarted/);
   await page.click('#step');
-  await until(page, () => window.__lab.p.step === 1);
+  await untilTrainer(page, (s) => s.step === 1);
   const st = await state(page);
   assert.equal(st.chapter, 'batchnorm');
   assert.equal(await text(page, '#data-names'), '32,033');
@@ -48,46 +50,46 @@ test('a trainer that fails again right after a restart is not restarted the same
   const own = await openLab();
   const page = own.page;
   const crash = async () => {
-    await page.evaluate(() => window.__lab.worker.postMessage({ type: 'panic_for_test' }));
+    await panicTrainer(page);
     await page.waitForSelector('#fatal:not([hidden])');
   };
   await chooseChapter(page, 'kaiming');
   await page.click('#custom summary');
   await page.fill('#knob-n_hidden', '64');
   await page.click('#custom-apply');
-  await until(page, () => window.__lab.run?.knobs.n_hidden === '64');
+  await untilTrainer(page, (s) => s.knobs.n_hidden === '64');
   await page.click('#custom summary');
   await crash();
   await page.click('#restart');
-  await until(page, () => window.__lab.ready && window.__lab.run?.knobs.n_hidden === '64');
+  await untilTrainer(page, (s) => s.ready && s.knobs.n_hidden === '64');
   // Crashing again at once: the next restart drops the custom settings...
   await crash();
   await page.click('#restart');
-  await until(page, () => window.__lab.ready && window.__lab.run?.chapter === 'kaiming' && window.__lab.run.knobs.n_hidden === '200');
+  await untilTrainer(page, (s) => s.ready && s.chapter === 'kaiming' && s.knobs.n_hidden === '200');
   assert.match(await text(page, '#notice'), /chapter's own settings/);
   // ...and the one after that the chapter too.
   await crash();
   await page.click('#restart');
-  await until(page, () => window.__lab.ready && window.__lab.run?.chapter === 'lr-finder');
+  await untilTrainer(page, (s) => s.ready && s.chapter === 'lr-finder');
   assert.match(await text(page, '#notice'), /default names and the first chapter/);
   await own.close();
 });
 
 test('a trap while drawing a chart: a fresh wasm instance takes over and the charts draw on', async () => {
   await page.click('#step');
-  await until(page, () => window.__lab.p.step >= 1);
-  const before = await page.evaluate(() => window.__lab.wasm);
-  await page.evaluate(() => { window.__lab.trapNextDraw = true; });
+  await untilTrainer(page, (s) => s.step >= 1);
+  const before = await pageModule(page);
+  await trapNextDraw(page);
   await page.click('#step');
-  await until(page, () => window.__lab.traps === 1 && !window.__lab.recovering && window.__lab.wasm);
-  assert.equal(await page.evaluate((b) => window.__lab.wasm !== b, before), true, 'a new instance');
+  await untilLab(page, (lab) => lab.module().traps === 1 && !lab.module().recovering && lab.module().ready);
+  assert.equal((await pageModule(page)).instances > before.instances, true, 'a new instance');
   // Of the page's own module, not a training build (the request's event may come a little later).
   const fresh = () => [...new Set(app.requests.map((u) => new URL(u))
     .filter((u) => u.search.startsWith('?instance=')).map((u) => u.pathname))];
   for (let i = 0; i < 50 && !fresh().length; i++) await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(fresh(), ['/pkg/page/makemore_lab.js']);
-  const draws = await page.evaluate(() => window.__lab.charts.loss.draws);
+  const { draws } = await chart(page, 'loss');
   await page.click('#step');
-  await until(page, (d) => window.__lab.charts.loss.draws > d, draws);
+  await untilLab(page, (lab, d) => lab.chart('loss').draws > d, draws);
   assert.equal(await page.isHidden('#fatal'), true, 'no fatal message: the page goes on');
 });

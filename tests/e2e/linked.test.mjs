@@ -5,7 +5,9 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openLab, state, until, setBudget, canvas } from './lab.mjs';
+import {
+  openLab, state, chart, pick, locate, until, untilLab, untilTrainer, setBudget, canvas,
+} from './lab.mjs';
 
 let app;
 let page;
@@ -14,7 +16,7 @@ before(async () => {
   page = app.page;
   await setBudget(page, 200);
   await page.click('#train');
-  await until(page, () => window.__lab.p.finished && !window.__lab.p.evaluating
+  await untilLab(page, (lab) => lab.trainer().finished && !lab.trainer().evaluating
     && /train mode/.test(document.querySelector('figure[data-chart="loss"] .readout').textContent), null, 90_000);
 });
 after(async () => {
@@ -27,16 +29,16 @@ const picked = (chart) => page.evaluate((n) => {
 }, chart);
 
 /** Clicks chart `name` where the wasm says `pick` is drawn. */
-async function clickOn(name, pick) {
+async function clickOn(name, item) {
   const fig = page.locator(`figure[data-chart="${name}"]`);
   await fig.scrollIntoViewIfNeeded();
   await canvas(page, name); // drawn at its current size
-  const at = await page.evaluate(([n, p]) => window.__lab.pickTest.locate(n, p), [name, pick]);
-  assert.ok(at, `${name}: ${JSON.stringify(pick)} is drawn`);
+  const at = await locate(page, name, item);
+  assert.ok(at, `${name}: ${JSON.stringify(item)} is drawn`);
   await fig.locator('canvas').click({ position: { x: at[0], y: at[1] } });
 }
 
-const spec = (name) => page.evaluate((n) => window.__lab.charts[n].view.spec, name);
+const spec = async (name) => (await chart(page, name)).view.spec;
 
 test('after the run, the loss text gives the val loss in train mode and in eval mode', async () => {
   const text = await page.locator('figure[data-chart="loss"] .readout').innerText();
@@ -65,7 +67,7 @@ test('pointing at a letter lists its nearest neighbours and rings them', async (
   const dist = Math.hypot(embedding.xs[at(near[0][1])] - embedding.xs[index], embedding.ys[at(near[0][1])] - embedding.ys[index]);
   assert.ok(Math.abs(dist - d[0]) < 0.006, `${dist} vs ${d[0]}`);
   assert.notEqual((await canvas(page, 'embedding')).hash, before.hash, 'the highlight is drawn');
-  assert.deepEqual(await page.evaluate(() => window.__lab.picks.embedding), { kind: 'point', index });
+  assert.deepEqual(await pick(page, 'embedding'), { kind: 'point', index });
 });
 
 test('pointing at a map cell names the example, its context and the neuron', async () => {
@@ -74,7 +76,7 @@ test('pointing at a map cell names the example, its context and the neuron', asy
   await clickOn('map', { kind: 'cell', row: 5, col: 7 });
   await until(page, () => !document.getElementById('picked-map').hidden);
   // A column is under 2 pixels wide here: the click lands on that cell or its neighbour.
-  const { row, col } = await page.evaluate(() => window.__lab.picks.map);
+  const { row, col } = await pick(page, 'map');
   assert.equal(row, 5);
   assert.ok(Math.abs(col - 7) <= 1, `column ${col}`);
   const text = await picked('map');
@@ -95,7 +97,7 @@ test('a layer picked in one per-layer chart is picked in the others', async () =
   assert.match(await picked('grads'), /^picked: layer 8 \(Tanh\): mean [+-]\d\.\de[+-]\d+, std \d\.\de[+-]\d+$/);
   assert.match(await picked('ratios'), /^picked: layers\.6 \(200, 200\): 10\^-\d\.\d\d at the last point$/);
   assert.match(await picked('weight_grads'), /^picked: \d+ \(200, 200\)$/);
-  assert.deepEqual(await page.evaluate(() => window.__lab.picks.layer), { kind: 'layer', layer: 3 });
+  assert.deepEqual(await pick(page, 'acts'), { kind: 'layer', layer: 3 }, 'the per-layer charts\' pick');
   assert.notEqual((await canvas(page, 'grads')).hash, before.hash, 'the other chart draws the layer standing out');
   // Clicking a curve of the ratio chart picks its layer everywhere.
   const ratios = await spec('ratios');
@@ -117,15 +119,15 @@ test('the keyboard picks too: arrow keys move, Escape clears, the chapter stays'
   await until(page, () => document.getElementById('picked-embedding').textContent.startsWith("'a' at"));
   await page.keyboard.press('Escape');
   await until(page, () => document.getElementById('picked-embedding').hidden);
-  assert.equal(await page.evaluate(() => window.__lab.picks.embedding), null);
+  assert.equal(await pick(page, 'embedding'), null);
 
-  const { col } = await page.evaluate(() => window.__lab.picks.map);
+  const { col } = await pick(page, 'map');
   await page.focus('figure[data-chart="map"] canvas');
   await page.keyboard.press('ArrowDown');
   await until(page, () => document.getElementById('picked-map').textContent.startsWith('example 6:'));
   await page.keyboard.press('ArrowLeft');
   await until(page, (j) => document.getElementById('picked-map').textContent.includes(`→ neuron ${j}:`), col - 1);
-  assert.deepEqual(await page.evaluate(() => window.__lab.picks.map), { kind: 'cell', row: 6, col: col - 1 });
+  assert.deepEqual(await pick(page, 'map'), { kind: 'cell', row: 6, col: col - 1 });
 
   await page.focus('figure[data-chart="ratios"] canvas');
   await page.keyboard.press('Escape');
@@ -147,18 +149,18 @@ test('the keyboard picks too: arrow keys move, Escape clears, the chapter stays'
 test('a dead neuron: a white column says so', async () => {
   // Weights x10 at init: nearly every tanh sits at +-1, whole columns turn white.
   await page.click('#chapter-list button[data-chapter="kaiming"]');
-  await until(page, () => window.__lab.run?.chapter === 'kaiming');
+  await untilTrainer(page, (s) => s.chapter === 'kaiming');
   await page.click('button[data-experiment="weights-x10"]');
-  await until(page, () => window.__lab.run?.experiment?.name === 'weights-x10');
+  await untilTrainer(page, (s) => s.experiment === 'weights-x10');
   await page.click('#step');
-  await until(page, () => window.__lab.charts.map.view?.spec.saturation?.rows > 0);
+  await untilLab(page, (lab) => lab.chart('map').view?.spec.saturation?.rows > 0);
   const { saturation: m } = await spec('map');
   const dead = [...Array(m.cols).keys()].find((j) => [...Array(m.rows).keys()].every((r) => m.values[r * m.cols + j] === 1));
   assert.ok(dead !== undefined, 'a dead column at the first step');
   await clickOn('map', { kind: 'cell', row: 2, col: dead });
-  await until(page, () => window.__lab.picks.map);
+  await untilLab(page, (lab) => lab.pick('map'));
   // A column is under 2 pixels wide: the arrows finish what the click began.
-  const { col } = await page.evaluate(() => window.__lab.picks.map);
+  const { col } = await pick(page, 'map');
   for (let i = col; i !== dead; i += Math.sign(dead - col)) await page.keyboard.press(dead > col ? 'ArrowRight' : 'ArrowLeft');
   await until(page, (j) => document.getElementById('picked-map').textContent.endsWith(`neuron ${j} is saturated for all 32 examples: dead`), dead);
 });
@@ -166,7 +168,7 @@ test('a dead neuron: a white column says so', async () => {
 test('a key pressed right after the pointer moved keeps its pick', async () => {
   // The pointer's pick waits for the next frame; a key pressed before that frame wins (it
   // was undone by the pointer's stale pick, which made the test above fail at times).
-  const at = await page.evaluate(() => window.__lab.pickTest.locate('map', { kind: 'cell', row: 1, col: 1 }));
+  const at = await locate(page, 'map', { kind: 'cell', row: 1, col: 1 });
   assert.ok(at, 'cell (1, 1) is drawn');
   const [keyed, later] = await page.evaluate(([x, y]) => new Promise((done) => {
     const c = document.querySelector('figure[data-chart="map"] canvas');
@@ -175,8 +177,8 @@ test('a key pressed right after the pointer moved keeps its pick', async () => {
       clientX: r.left + x, clientY: r.top + y, movementX: 1, movementY: 1, pointerType: 'mouse', bubbles: true,
     }));
     c.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }));
-    const now = window.__lab.picks.map;
-    requestAnimationFrame(() => requestAnimationFrame(() => done([now, window.__lab.picks.map])));
+    const now = window.__labSeam.pick('map');
+    requestAnimationFrame(() => requestAnimationFrame(() => done([now, window.__labSeam.pick('map')])));
   }), at);
   assert.equal(keyed?.kind, 'cell', 'the key picked a cell');
   assert.notDeepEqual([keyed.row, keyed.col], [1, 1]);
@@ -185,15 +187,15 @@ test('a key pressed right after the pointer moved keeps its pick', async () => {
 
 test('pointing (hovering) at a letter picks it, without a click', async () => {
   await page.click('#chapter-list button[data-chapter="deep"]');
-  await until(page, () => window.__lab.run?.chapter === 'deep');
+  await untilTrainer(page, (s) => s.chapter === 'deep');
   await page.click('#step');
-  await until(page, () => window.__lab.charts.embedding.view && window.__lab.p.step === 1);
+  await untilLab(page, (lab) => lab.chart('embedding').view && lab.trainer().step === 1);
   const { embedding } = await spec('embedding');
   const index = embedding.chars.indexOf('m');
   const fig = page.locator('figure[data-chart="embedding"]');
   await fig.scrollIntoViewIfNeeded();
   await canvas(page, 'embedding');
-  const at = await page.evaluate((p) => window.__lab.pickTest.locate('embedding', p), { kind: 'point', index });
+  const at = await locate(page, 'embedding', { kind: 'point', index });
   await fig.locator('canvas').hover({ position: { x: at[0], y: at[1] } });
   await until(page, () => document.getElementById('picked-embedding').textContent.startsWith("'m' at"));
 });

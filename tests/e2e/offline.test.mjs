@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, startServer } from './harness.mjs';
-import { setBudget, trainTo, until } from './lab.mjs';
+import { setBudget, state, trainTo, until, waitReady } from './lab.mjs';
 
 let server;
 let browser;
@@ -54,11 +54,11 @@ test('offline, a reload loads the page, trains and samples', async () => {
   await server.close();
   await context.setOffline(true);
   await page.reload();
-  await page.waitForFunction(() => document.body.dataset.ready === '1' && window.__lab?.run, null, { timeout: 30_000 });
+  await waitReady(page);
   assert.equal(await page.evaluate(() => navigator.onLine), false);
   await setBudget(page, 30);
   await trainTo(page, 30);
-  assert.ok(await page.evaluate(() => window.__lab.p.step) >= 30);
+  assert.ok((await state(page)).step >= 30);
   await page.click('#sample');
   await until(page, () => document.querySelectorAll('#samples li').length > 0);
   assert.deepEqual(errors, []);

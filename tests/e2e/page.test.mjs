@@ -8,7 +8,8 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { WWW } from './harness.mjs';
 import {
-  openLab, state, losses, evals, until, chooseChapter, setBudget, pause, trainTo, canvas, canvases, text, mean,
+  openLab, state, chart, losses, evals, until, untilLab, untilTrainer, chooseChapter, setBudget, pause, trainTo, canvas,
+  canvases, text, mean,
 } from './lab.mjs';
 
 const DIAG_CHARTS = ['embedding', 'preact', 'map', 'acts', 'grads'];
@@ -59,10 +60,10 @@ test('training runs, the loss falls, and every chart is drawn and changes', asyn
   // The chapter's own budget (100k steps) is far more than the test trains.
   const empty = await canvases(page, ['loss', 'ratios', ...DIAG_CHARTS]);
   await page.click('#train');
-  await until(page, () => window.__lab.p.step >= 300 && window.__lab.diag?.step > 0);
+  await untilTrainer(page, (s) => s.step >= 300 && s.diagStep > 0);
   const mid = await canvases(page, ['loss', 'ratios', ...DIAG_CHARTS]);
   const midStep = (await state(page)).step;
-  await until(page, (s) => window.__lab.diag?.step > s + 300 && window.__lab.p.step > s + 300, midStep);
+  await untilTrainer(page, (st, s) => st.diagStep > s + 300 && st.step > s + 300, midStep);
   const late = await canvases(page, ['loss', 'ratios', ...DIAG_CHARTS]);
   await pause(page);
   for (const name of Object.keys(mid)) {
@@ -84,13 +85,13 @@ test('training runs, the loss falls, and every chart is drawn and changes', asyn
 
 test('pause stops the steps and Step does exactly one', async () => {
   await page.click('#train');
-  await until(page, (s) => window.__lab.p.step > s + 100, (await state(page)).step);
+  await untilTrainer(page, (st, s) => st.step > s + 100, (await state(page)).step);
   await pause(page);
   const s0 = (await state(page)).step;
   await page.waitForTimeout(600);
   assert.equal((await state(page)).step, s0, 'no steps while paused');
   await page.click('#step');
-  await until(page, (s) => window.__lab.p.step === s + 1, s0);
+  await untilTrainer(page, (st, s) => st.step === s + 1, s0);
   await page.waitForTimeout(400);
   const s1 = await state(page);
   assert.equal(s1.step, s0 + 1);
@@ -101,40 +102,40 @@ test('keyboard: space trains and pauses', async () => {
   await page.locator('#charts').click({ position: { x: 5, y: 5 } });
   const s0 = (await state(page)).step;
   await page.keyboard.press(' ');
-  await until(page, (s) => window.__lab.p.running && window.__lab.p.step > s + 20, s0);
+  await untilTrainer(page, (st, s) => st.running && st.step > s + 20, s0);
   await page.keyboard.press(' ');
-  await until(page, () => !window.__lab.p.running);
+  await untilTrainer(page, (s) => !s.running);
 });
 
 test('reset gives the same first loss; a new seed another one', async () => {
-  const firstLoss = await page.evaluate(() => window.__lab.p.first_loss);
+  const { firstLoss } = await state(page);
   assert.ok(firstLoss > 3 && firstLoss < 4, `first loss ${firstLoss}`);
   const seed = await text(page, '#seed');
   await page.click('#reset');
-  await until(page, () => window.__lab.p.step === 0 && window.__lab.charts.loss.view?.spec.loss.losses.length === 0);
+  await untilLab(page, (lab) => lab.trainer().step === 0 && lab.chart('loss').view?.spec.loss.losses.length === 0);
   assert.equal(await text(page, '#seed'), seed);
   await page.click('#step');
-  await until(page, () => window.__lab.p.step === 1);
-  assert.equal(await page.evaluate(() => window.__lab.p.first_loss), firstLoss);
+  await untilTrainer(page, (s) => s.step === 1);
+  assert.equal((await state(page)).firstLoss, firstLoss);
   assert.deepEqual(await losses(page), [firstLoss]);
   // The run before stays on the loss chart, faded, until cleared.
-  assert.equal(await page.evaluate(() => window.__lab.charts.loss.view.spec.loss.earlier_runs.length), 1);
+  assert.equal((await chart(page, 'loss')).view.spec.loss.earlier_runs.length, 1);
   assert.match(await text(page, 'figure[data-chart="loss"] .readout'), /earlier runs/);
   await page.click('#new-seed');
   await until(page, (s) => document.getElementById('seed').textContent !== s, seed);
   await page.click('#step');
-  await until(page, () => window.__lab.p.step === 1);
-  assert.notEqual(await page.evaluate(() => window.__lab.p.first_loss), firstLoss);
+  await untilTrainer(page, (s) => s.step === 1);
+  assert.notEqual((await state(page)).firstLoss, firstLoss);
   const before = await canvas(page, 'loss');
   await page.click('#clear-runs');
-  await until(page, () => window.__lab.charts.loss.view.spec.loss.earlier_runs.length === 0);
+  await untilLab(page, (lab) => lab.chart('loss').view.spec.loss.earlier_runs.length === 0);
   assert.notEqual((await canvas(page, 'loss')).hash, before.hash);
 });
 
 test('sampling shows names, even mid-training', async () => {
   await page.fill('#sample-n', '12');
   await page.click('#train');
-  await until(page, (s) => window.__lab.p.step > 200, null);
+  await untilTrainer(page, (s) => s.step > 200);
   await page.click('#sample');
   await until(page, () => document.querySelectorAll('#samples li').length === 12);
   const st = await state(page);
@@ -156,14 +157,14 @@ test('the learning rate changes while paused; lr 100 stops with a message', asyn
   const s0 = (await state(page)).step;
   await page.fill('#lr', '0.05');
   await page.click('#lr-set');
-  await until(page, () => window.__lab.p.lr_override && window.__lab.p.lr_text === '0.05');
+  await untilTrainer(page, (s) => s.lrOverride && s.lrText === '0.05');
   await page.click('#step');
-  await until(page, (s) => window.__lab.p.step === s + 1, s0);
+  await untilTrainer(page, (st, s) => st.step === s + 1, s0);
   assert.match(await text(page, '#lr-note'), /your rate \(0\.05\) replaces the schedule/);
 
   await page.fill('#lr', '100');
   await page.click('#lr-set');
-  await until(page, () => window.__lab.p.lr_override && window.__lab.p.lr_text === '100');
+  await untilTrainer(page, (s) => s.lrOverride && s.lrText === '100');
   const good = (await state(page)).step;
   await page.click('#train');
   await until(page, () => /learning rate is too high/.test(document.getElementById('notice').textContent));
@@ -175,24 +176,24 @@ test('the learning rate changes while paused; lr 100 stops with a message', asyn
   // A sane rate trains on from there.
   await page.fill('#lr', '0.1');
   await page.click('#lr-set');
-  await until(page, () => window.__lab.p.lr_override && window.__lab.p.lr_text === '0.1');
+  await untilTrainer(page, (s) => s.lrOverride && s.lrText === '0.1');
   await page.click('#step');
-  await until(page, (s) => window.__lab.p.step === s + 1, st.step);
+  await untilTrainer(page, (t, s) => t.step === s + 1, st.step);
   assert.ok((await losses(page)).at(-1) < 5);
   await page.click('#lr-schedule');
-  await until(page, () => !window.__lab.p.lr_override);
+  await untilTrainer(page, (s) => !s.lrOverride);
 });
 
 test('full train/val losses on demand and at the end of the budget', async () => {
   await page.click('#evaluate');
-  await until(page, () => window.__lab.charts.loss.view?.spec.loss.train_points.length === 1, null, 30_000);
+  await untilLab(page, (lab) => lab.chart('loss').view?.spec.loss.train_points.length === 1, null, 30_000);
   const [e] = await evals(page);
   assert.ok(e.train > 1.5 && e.train < 4 && e.val > 1.5 && e.val < 4, JSON.stringify(e));
   assert.match(await text(page, 'figure[data-chart="loss"] .readout'), /full splits at step [\d,]+: train \d\.\d{3}, val \d\.\d{3}/);
   const s = (await state(page)).step;
   await setBudget(page, s + 150);
   await page.click('#train');
-  await until(page, (n) => window.__lab.p.finished && window.__lab.charts.loss.view?.spec.loss.train_points.some((x) => x[0] === n), s + 150, 30_000);
+  await untilLab(page, (lab, n) => lab.trainer().finished && lab.chart('loss').view?.spec.loss.train_points.some((x) => x[0] === n), s + 150, 30_000);
   assert.match(await text(page, '#notice'), /finished/);
   assert.equal(await page.isDisabled('#train'), true);
 });
@@ -214,11 +215,11 @@ test('custom settings: every knob in a form; a bad value is refused and changes 
   await page.fill('#knob-n_hidden', '64');
   await page.selectOption('#knob-batchnorm', 'class');
   await page.click('#custom-apply');
-  await until(page, (r) => window.__lab.run.run > r, run);
+  await untilTrainer(page, (s, r) => s.run > r, run);
   assert.match(await text(page, '#run-title'), /^custom \(from /);
   assert.match(await text(page, '#run-arch'), /2 x \[Linear no bias|2 x \[Linear with bias/);
   await page.click('#step');
-  await until(page, () => window.__lab.diag?.step > 0 && window.__lab.charts.acts.view?.lines.length === 2);
+  await untilLab(page, (lab) => lab.trainer().diagStep > 0 && lab.chart('acts').view?.lines.length === 2);
   await page.click('#custom summary');
 });
 
@@ -227,7 +228,7 @@ test('the lr finder draws its sweep and marks the suggested rate', async () => {
   await setBudget(page, 400);
   const before = await canvas(page, 'lr');
   await trainTo(page, 400);
-  await until(page, () => window.__lab.p.step === 400 && /suggested/.test(window.__lab.charts.lr.view?.lines.join(' ')));
+  await untilLab(page, (lab) => lab.trainer().step === 400 && /suggested/.test(lab.chart('lr').view?.lines.join(' ')));
   const after = await canvas(page, 'lr');
   assert.notEqual(after.hash, before.hash);
   assert.ok(after.inked > 3000);
@@ -256,21 +257,19 @@ async function measureWindow(page) {
       for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, ms: e.duration });
     });
     window.__longTaskObserver.observe({ type: 'longtask' });
-    window.__lab.longestDrawMs = 0;
   });
   const t0 = await page.evaluate(() => performance.now());
   await page.click('#train');
-  await until(page, () => window.__lab.p.step >= 5000, null, 40_000);
+  await untilTrainer(page, (s) => s.step >= 5000, null, 40_000);
   await page.click('#sample');
   await until(page, () => document.querySelectorAll('#samples li').length > 0);
   await page.evaluate(() => { window.scrollTo(0, 0); document.getElementById('side').scrollTop = 0; });
   await page.waitForTimeout(1200);
   // The measurement ends here: taking the screenshot is itself a long task of the page.
-  return page.evaluate((start) => ({
-    tasks: window.__longTasks.filter((t) => t.start >= start),
-    draw: window.__lab.longestDrawMs,
-    slow: window.__lab.slow.filter((s) => s[0] >= start),
-  }), t0);
+  return page.evaluate((start) => {
+    const { longestDrawMs, slow } = window.__labSeam.timings(start);
+    return { tasks: window.__longTasks.filter((t) => t.start >= start), draw: longestDrawMs, slow };
+  }, t0);
 }
 
 test('no main-thread task over 50 ms while training; screenshot mid-training', async () => {

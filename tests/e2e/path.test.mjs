@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { openLab, state, until, trainTo, pause, text, canvas } from './lab.mjs';
+import { openLab, state, until, untilTrainer, trainTo, pause, text, canvas } from './lab.mjs';
 
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
 let app;
@@ -31,7 +31,7 @@ const captionIs = (re) => until(page, (src) => new RegExp(src).test(document.que
 
 test('the slider scrubs the embedding back to step 0 and forward to live, with trails', async () => {
   // The last diagnostics (the embedding of the step training paused at) are in.
-  await until(page, () => window.__lab.diag?.step === window.__lab.p.step && !window.__lab.p.running);
+  await untilTrainer(page, (s) => s.diagStep === s.step && !s.running);
   const step = (await state(page)).step;
   await captionIs(/, live, step [\d,]+$/);
   const label = await page.locator('label[for="path-frame"]').innerText();
@@ -77,7 +77,7 @@ test('the slider works from the keyboard, and keeps its snapshot while training 
   await captionIs(/, step 0$/);
   const before = (await state(page)).step;
   await page.click('#train');
-  await until(page, (n) => window.__lab.diag?.step > n + 200, before);
+  await untilTrainer(page, (s, n) => s.diagStep > n + 200, before);
   await pause(page);
   assert.match(await caption(), /, step 0$/, 'the snapshot shown stays while training');
   const after = await shown();

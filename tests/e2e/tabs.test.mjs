@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, startServer } from './harness.mjs';
-import { until } from './lab.mjs';
+import { state, until, untilTrainer } from './lab.mjs';
 
 let server;
 let browser;
@@ -71,9 +71,9 @@ test('three open tabs do not flood each other', async () => {
   assert.ok(heard <= 3, `${heard} messages on the tabs' shared channels in 5 s`);
   // Each tab trains on: none of the workers is stuck answering the others.
   for (const page of pages) {
-    const before = await page.evaluate(() => window.__lab.p.step);
+    const before = (await state(page)).step;
     await page.click('#step');
-    await until(page, (n) => window.__lab.p.step > n, before, 30_000);
+    await untilTrainer(page, (s, n) => s.step > n, before, 30_000);
   }
   assert.deepEqual(errors, []);
 });

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { WWW } from './harness.mjs';
-import { openLab, state, until, trainTo, setBudget, text, losses } from './lab.mjs';
+import { openLab, state, until, untilTrainer, trainTo, setBudget, text, losses } from './lab.mjs';
 
 const DEFAULT = readFileSync(`${WWW}/names.txt`, 'utf8').split('\n').filter(Boolean);
 const few = (n, from = 0) => DEFAULT.slice(from, from + n).join('\n') + '\n';
@@ -96,7 +96,7 @@ test('a good file replaces the data and resets the model, and says so', async ()
   assert.ok(!bad, msg);
   assert.match(msg, /Loaded “forty\.txt”: 40 names/);
   assert.match(msg, /reset/);
-  await until(page, (r) => window.__lab.run.run > r, run);
+  await untilTrainer(page, (s, r) => s.run > r, run);
   assert.equal(await text(page, '#data-names'), '40');
   assert.equal(await text(page, '#data-source'), 'forty.txt');
   const st = await state(page);
@@ -105,7 +105,7 @@ test('a good file replaces the data and resets the model, and says so', async ()
   assert.equal(Number(await text(page, '#data-vocab-size')), letters.size + 1);
   // It trains on the new data.
   await page.click('#step');
-  await until(page, () => window.__lab.p.step === 1);
+  await untilTrainer(page, (s) => s.step === 1);
 });
 
 test('a file dropped on the page is loaded the same way', async () => {
@@ -116,7 +116,7 @@ test('a file dropped on the page is loaded the same way', async () => {
     document.body.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }));
     document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true }));
   }, few(30, 2000));
-  await until(page, (r) => window.__lab.run.run > r, run);
+  await untilTrainer(page, (s, r) => s.run > r, run);
   assert.equal(await text(page, '#data-names'), '30');
   assert.match(await text(page, '#upload-msg'), /Loaded “dropped\.txt”/);
   assert.equal(await page.isHidden('#drop-veil'), true);

@@ -1,12 +1,20 @@
+// @ts-check
 // The embedding's path: a slider under the embedding chart scrubs through the snapshots the
 // worker keeps of the run (src/session/embedding_path.rs), the live model at its right end.
 // Moving it asks for that position (`path_frame`); the worker answers with the chart at that
 // snapshot (`path`), and every `diag` says how many positions there are and which is shown.
+//
+//   const path = createPath({ post, under });  // `under`: the element the slider goes above
+//   path.show(pathView);                        // the slider's state, from the worker
 
 import { el, setText } from './dom.js';
 
-export function createPath(S, post) {
-  const fig = document.querySelector('figure[data-chart="embedding"]');
+/**
+ * @param {object} o
+ * @param {(msg: import('../types/protocol').Request) => void} o.post to the trainer
+ * @param {HTMLElement} o.under the slider goes just before it (the embedding's text twin)
+ */
+export function createPath({ post, under }) {
   const input = el('input', { type: 'range', id: 'path-frame', min: '0', max: '0', step: '1', value: '0', disabled: true });
   const label = el('label', { for: 'path-frame' }, 'Path');
   label.title = 'snapshots of the embedding over the run: move back to see where the letters were';
@@ -15,7 +23,7 @@ export function createPath(S, post) {
   out.setAttribute('aria-live', 'off');
   const row = el('div', { class: 'chart-control path-control' });
   row.append(label, input, out);
-  fig.querySelector('.readout').before(row);
+  under.before(row);
 
   // While the pointer holds the thumb, the user's position wins over the worker's reports.
   let held = false;
@@ -28,9 +36,11 @@ export function createPath(S, post) {
   });
 
   return {
-    /** The slider's state (a PathView). */
+    /**
+     * The slider's state (of the current run: the trainer drops other runs' reports).
+     * @param {import('../types/protocol').PathView} p
+     */
     show(p) {
-      if (!p || p.run !== S.run?.run) return;
       input.max = String(p.frames - 1);
       if (!held) input.value = String(p.frame);
       input.disabled = p.frames < 2;

@@ -1,25 +1,47 @@
+// @ts-check
 // How the page looks: presentation mode (the chapter's key charts, large, dark, for a
-// projector), the panels a teacher hides, the keyboard, and the link that reproduces it all.
-// The link itself is written and read by the worker (src/session/link.rs); the page only
-// carries the query string.
+// projector), the panels a teacher hides, and the link that reproduces it all. The link itself
+// is written and read by the worker (src/session/link.rs); the page only carries the query
+// string.
+//
+//   const presentation = createPresentation({ post, layout });  // layout: charts.layout
+//   presentation.start(options, panels);  // the options of the link the page was opened with
+//   presentation.run(keyCharts);          // a new run and its key charts
+//   presentation.toggle();                // the keyboard's P
+//   presentation.link(query);             // the worker wrote the link
 
 import { $, el, setMsg } from './dom.js';
 
-export function createPresentation(S, post, charts) {
+/**
+ * @typedef {import('../types/protocol').PageOptions} PageOptions
+ * @typedef {import('../types/protocol').ChartId} ChartId
+ */
+
+/**
+ * @param {object} o
+ * @param {(msg: import('../types/protocol').Request) => void} o.post to the trainer
+ * @param {(keys: string[] | null) => void} o.layout shows only these charts, large (null: all)
+ */
+export function createPresentation({ post, layout }) {
+  /** @type {PageOptions} */
   const page = { present: false, hidden: [] };
-  S.page = page;
+  /** @type {string[]} the panels a link may hide (element ids; from the wasm) */
+  let panels = [];
+  /** @type {ChartId[]} the key charts of the run in use */
+  let keyCharts = [];
+  const button = $('present');
 
   function apply() {
     document.body.classList.toggle('present', page.present);
-    $('present').setAttribute('aria-pressed', String(page.present));
-    for (const id of S.wasm?.panels() ?? []) {
+    button.setAttribute('aria-pressed', String(page.present));
+    for (const id of panels) {
       const hidden = page.hidden.includes(id);
-      const node = $(id);
+      const node = document.getElementById(id);
       if (node) node.hidden = hidden;
-      const box = $(`hide-${id}`);
-      if (box) box.checked = hidden;
+      const box = document.getElementById(`hide-${id}`);
+      if (box instanceof HTMLInputElement) box.checked = hidden;
     }
-    charts.layout(page.present ? S.run?.key_charts ?? [] : null);
+    layout(page.present ? keyCharts : null);
   }
 
   function toggle() {
@@ -27,43 +49,26 @@ export function createPresentation(S, post, charts) {
     apply();
   }
 
-  $('present').onclick = toggle;
+  button.onclick = toggle;
   $('copy-link').onclick = () => post({ type: 'link', page });
-  $('help').onclick = () => $('help-dialog').showModal();
-
-  function chapterBy(offset) {
-    const buttons = [...$('chapter-list').querySelectorAll('button')];
-    const i = buttons.findIndex((b) => b.getAttribute('aria-pressed') === 'true');
-    const next = buttons[Math.min(buttons.length - 1, Math.max(0, (i < 0 ? 0 : i) + offset))];
-    if (next && next !== buttons[i]) next.click();
-  }
-
-  document.addEventListener('keydown', (e) => {
-    if (e.ctrlKey || e.altKey || e.metaKey) return;
-    const t = e.target;
-    if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement || t?.isContentEditable) return;
-    if ($('help-dialog').open && e.key !== '?') return;
-    const click = (id) => { if (!$(id).disabled) $(id).click(); };
-    switch (e.key) {
-      case 'ArrowLeft': chapterBy(-1); break;
-      case 'ArrowRight': chapterBy(1); break;
-      case 's': case 'S': click('step'); break;
-      case 'r': case 'R': click('reset'); break;
-      case 'p': case 'P': toggle(); break;
-      case '?': $('help-dialog').open ? $('help-dialog').close() : $('help-dialog').showModal(); break;
-      default: return;
-    }
-    e.preventDefault();
+  window.addEventListener('resize', () => {
+    if (page.present) layout(keyCharts);
   });
 
   return {
-    /** The page's options from the link it was opened with (the worker read them). */
-    start(options) {
+    /**
+     * The page's options from the link it was opened with (the worker read them), and the
+     * panels a link may hide.
+     * @param {PageOptions} options
+     * @param {string[]} hideable
+     */
+    start(options, hideable) {
       page.present = options.present;
       page.hidden = [...options.hidden];
+      panels = hideable;
       const list = $('panel-list');
       list.replaceChildren();
-      for (const id of S.wasm.panels()) {
+      for (const id of panels) {
         const box = el('input', { type: 'checkbox', id: `hide-${id}` });
         box.onchange = () => {
           page.hidden = box.checked ? [...page.hidden, id] : page.hidden.filter((h) => h !== id);
@@ -75,11 +80,19 @@ export function createPresentation(S, post, charts) {
       }
       apply();
     },
-    /** A new run: its key charts are the presentation's. */
-    run() {
+    /**
+     * A new run: its key charts are the presentation's.
+     * @param {ChartId[]} keys
+     */
+    run(keys) {
+      keyCharts = keys;
       if (page.present) apply();
     },
-    /** The worker wrote the link: into the address bar, and onto the clipboard. */
+    toggle,
+    /**
+     * The worker wrote the link: into the address bar, and onto the clipboard.
+     * @param {string} query
+     */
     async link(query) {
       const url = `${location.origin}${location.pathname}?${query}`;
       history.replaceState(null, '', `?${query}`);

@@ -1,53 +1,94 @@
+// @ts-check
 // The runs of the session: a table (every cell written by the worker), the run to compare
-// with, and files to take home (CSV, written by the worker; saved here).
+// with, and files to take home (CSV and weights, written by the worker; saved here), and
+// weights to load back.
+//
+//   const runs = createRuns({ post, module });
+//   runs.show(rows, compare, current);   // a `runs` event, and the run in use
+//   runs.save(name, mime, bytes);        // a `file` event
 
 import { $, el, setMsg } from './dom.js';
 
-export function createRuns(S, post) {
-  $('compare').onchange = () => {
-    const v = $('compare').value;
+/**
+ * @typedef {import('../types/protocol').RunRow} RunRow
+ * @typedef {import('../types/protocol').Request} Request
+ */
+
+/** The runs table's columns, in order: fields of a RunRow. */
+/** @type {(keyof RunRow)[]} */
+const COLUMNS = ['run', 'setup', 'seed', 'params', 'first_loss', 'at_init', 'steps', 'train_val', 'time', 'speed'];
+
+/**
+ * @param {object} o
+ * @param {(msg: Request, transfer?: Transferable[]) => void} o.post to the trainer
+ * @param {import('./module.js').Module} o.module the page's wasm module (the file size limit)
+ */
+export function createRuns({ post, module }) {
+  const compare = $('compare', HTMLSelectElement);
+  const weightsFile = $('weights-file', HTMLInputElement);
+  compare.onchange = () => {
+    const v = compare.value;
     post({ type: 'compare', run: v === '' ? null : Number(v) });
   };
   $('clear-runs').onclick = () => post({ type: 'clear_runs' });
   $('runs-csv').onclick = () => post({ type: 'export', what: 'runs_csv' });
   $('save-weights').onclick = () => post({ type: 'export', what: 'weights' });
-  $('weights-file').onchange = async () => {
-    const f = $('weights-file').files[0];
-    $('weights-file').value = '';
+  weightsFile.onchange = async () => {
+    const f = weightsFile.files?.[0];
+    weightsFile.value = '';
     if (!f) return;
-    const problem = S.wasm?.file_size_problem(f.size);
+    const wasm = module.current();
+    if (!wasm) {
+      setMsg($('weights-msg'), `“${f.name}” was not loaded: the page is still starting; try again in a moment.`, 'warn');
+      return;
+    }
+    const problem = wasm.weights_size_problem(f.size);
     if (problem) {
       setMsg($('weights-msg'), `“${f.name}” was not loaded: ${problem}. The model in use is unchanged.`, 'bad');
       return;
     }
-    const buf = await f.arrayBuffer();
+    let buf;
+    try {
+      buf = await f.arrayBuffer();
+    } catch (e) {
+      setMsg($('weights-msg'), `“${f.name}” could not be read: ${e instanceof Error ? e.message : e}`, 'bad');
+      return;
+    }
     post({ type: 'load_weights', bytes: new Uint8Array(buf), name: f.name }, [buf]);
   };
 
   return {
-    /** The table and the compare choices (a `runs` event). */
-    show(runs, compare) {
-      S.runs = runs;
-      const body = $('runs-table').tBodies[0];
-      body.replaceChildren(...runs.map((r) => {
+    /**
+     * The table and the compare choices (a `runs` event); `current` is the run in use.
+     * @param {RunRow[]} rows
+     * @param {number | null} compared
+     * @param {number | undefined} current
+     */
+    show(rows, compared, current) {
+      const body = $('runs-table', HTMLTableElement).tBodies[0];
+      body.replaceChildren(...rows.map((r) => {
         const tr = el('tr');
-        if (r.run === S.run?.run) tr.className = 'current';
-        for (const k of ['run', 'setup', 'seed', 'params', 'first_loss', 'at_init', 'steps', 'train_val', 'time', 'speed']) {
+        if (r.run === current) tr.className = 'current';
+        for (const k of COLUMNS) {
           tr.append(el(k === 'run' ? 'th' : 'td', k === 'run' ? { scope: 'row' } : {}, String(r[k])));
         }
         return tr;
       }));
-      const select = $('compare');
       const options = [el('option', { value: '' }, 'no earlier run')];
-      for (const r of runs) {
-        if (r.run === S.run?.run) continue;
+      for (const r of rows) {
+        if (r.run === current) continue;
         options.push(el('option', { value: String(r.run) }, `run ${r.run}: ${r.setup}`));
       }
-      select.replaceChildren(...options);
-      select.value = compare == null ? '' : String(compare);
-      $('clear-runs').disabled = options.length < 2;
+      compare.replaceChildren(...options);
+      compare.value = compared == null ? '' : String(compared);
+      $('clear-runs', HTMLButtonElement).disabled = options.length < 2;
     },
-    /** Saves a file the worker wrote. */
+    /**
+     * Saves a file the worker wrote.
+     * @param {string} name
+     * @param {string} mime
+     * @param {Uint8Array<ArrayBuffer>} bytes
+     */
     save(name, mime, bytes) {
       const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
       const a = el('a', { href: url, download: name });

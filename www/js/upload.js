@@ -1,76 +1,106 @@
+// @ts-check
 // Names files: the picker and drag-and-drop. The size is checked by the wasm module before the
 // file is read; the worker parses it and answers with `data` or `load_error`, tagged with the
 // upload's number, so a reply always matches its file, however many are in flight.
+//
+//   const upload = createUpload({ post, module });
+//   upload.loaded(n);   // the worker loaded upload n: its file {name, bytes}, the data in use now
+//   upload.failed(n);   // the worker refused it
 
 import { $, setMsg } from './dom.js';
 
-export function createUpload(S, post) {
-  let uploads = 0;
-  const inflight = new Map(); // upload number -> {name, bytes}
+/** @typedef {{ name: string, bytes: Uint8Array }} NamesFile */
 
+/**
+ * @param {object} o
+ * @param {(msg: import('../types/protocol').Request, transfer?: Transferable[]) => void} o.post to the trainer
+ * @param {import('./module.js').Module} o.module the page's wasm module (the file size limit)
+ */
+export function createUpload({ post, module }) {
+  let uploads = 0;
+  /** The uploads sent so far, in the order they were chosen. */
+  let sending = Promise.resolve();
+  /** @type {Map<number, NamesFile>} upload number -> its file */
+  const inflight = new Map();
+  const msg = $('upload-msg');
+
+  /** @param {File | undefined} file */
   async function load(file) {
     if (!file) return;
     const name = file.name || 'the file';
-    if (!S.wasm) {
-      setMsg($('upload-msg'), `“${name}” was not loaded: the page is still starting; try again in a moment.`, 'warn');
+    const wasm = module.current();
+    if (!wasm) {
+      setMsg(msg, `“${name}” was not loaded: the page is still starting; try again in a moment.`, 'warn');
       return;
     }
-    const problem = S.wasm.file_size_problem(file.size);
+    const problem = wasm.file_size_problem(file.size);
     if (problem) {
-      setMsg($('upload-msg'), `“${name}” was not loaded: ${problem}. The data, model and plots in use are unchanged.`, 'bad');
+      setMsg(msg, `“${name}” was not loaded: ${problem}. The data, model and plots in use are unchanged.`, 'bad');
       return;
     }
     const upload = ++uploads;
-    setMsg($('upload-msg'), `reading “${name}”…`);
-    let buf;
-    try {
-      buf = await file.arrayBuffer();
-    } catch (e) {
-      setMsg($('upload-msg'), `“${name}” could not be read: ${e?.message ?? e}`, 'bad');
-      return;
-    }
-    const bytes = new Uint8Array(buf);
-    inflight.set(upload, { name, bytes: bytes.slice() });
-    post({ type: 'load', bytes, name, upload }, [buf]);
+    setMsg(msg, `reading “${name}”…`);
+    // Files go to the worker in the order they were chosen, each after the one before: a large
+    // file read slowly never overtakes a small one chosen after it (the last chosen wins, and it
+    // is the copy a restart loads).
+    const read = file.arrayBuffer();
+    read.catch(() => {}); // awaited in turn below; this only keeps a failure from going unhandled
+    sending = sending.then(async () => {
+      let buf;
+      try {
+        buf = await read;
+      } catch (e) {
+        setMsg(msg, `“${name}” could not be read: ${e instanceof Error ? e.message : e}`, 'bad');
+        return;
+      }
+      const bytes = new Uint8Array(buf);
+      inflight.set(upload, { name, bytes: bytes.slice() });
+      post({ type: 'load', bytes, name, upload }, [buf]);
+    });
+    await sending;
   }
 
-  $('file').onchange = () => {
-    const f = $('file').files[0];
-    $('file').value = '';
+  const picker = $('file', HTMLInputElement);
+  picker.onchange = () => {
+    const f = picker.files?.[0];
+    picker.value = '';
     load(f);
   };
+  const veil = $('drop-veil');
   let depth = 0;
   window.addEventListener('dragenter', (e) => {
     if (![...(e.dataTransfer?.types ?? [])].includes('Files')) return;
     e.preventDefault();
     depth++;
-    $('drop-veil').hidden = false;
+    veil.hidden = false;
   });
   window.addEventListener('dragover', (e) => { e.preventDefault(); });
   window.addEventListener('dragleave', () => {
     depth = Math.max(0, depth - 1);
-    if (!depth) $('drop-veil').hidden = true;
+    if (!depth) veil.hidden = true;
   });
   window.addEventListener('drop', (e) => {
     e.preventDefault();
     depth = 0;
-    $('drop-veil').hidden = true;
+    veil.hidden = true;
     load(e.dataTransfer?.files?.[0]);
   });
 
   return {
-    /** The worker loaded upload `upload`: it is the data in use from now on (and after a restart). */
+    /**
+     * The worker loaded upload `upload`: its file, the data in use from now on (and after a
+     * restart); null if it is not one of this page's.
+     * @param {number} upload
+     * @returns {NamesFile | null}
+     */
     loaded(upload) {
-      const f = inflight.get(upload);
-      if (f) {
-        S.dataBytes = f.bytes;
-        S.dataName = f.name;
-      }
+      const f = inflight.get(upload) ?? null;
       for (const k of [...inflight.keys()]) if (k <= upload) inflight.delete(k);
+      return f;
     },
+    /** @param {number} upload */
     failed(upload) {
       inflight.delete(upload);
     },
-    inflight: () => inflight.size,
   };
 }

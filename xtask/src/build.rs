@@ -162,7 +162,7 @@ fn build_variant(variant: &Variant, debug: bool, out_dir: &Path) -> Result<(Path
         .out_name(OUT_NAME)
         .web(true)
         .map_err(|e| format!("{e:#}"))?
-        .typescript(false)
+        .typescript(true)
         .keep_debug(debug)
         // The library defaults to true, unlike the CLI; with true, `init()` without an
         // argument cannot find the .wasm file ("Argument 0 must be a buffer source").

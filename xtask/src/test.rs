@@ -140,6 +140,17 @@ fn test_steps(native_only: bool, times: &mut Vec<(String, f64)>) -> Result {
     })?;
     step(times, "release build + bindgen", || build(false))?;
     step(times, "npm ci", ensure_npm_packages)?;
+    // The page's scripts against their JSDoc types and the builds' .d.ts (written just above):
+    // the page's, and the workers' (their own globals).
+    step(times, "tsc --noEmit (www/)", || {
+        let root = crate::root();
+        for project in ["www/types", "www/types/tsconfig.worker.json"] {
+            run(Command::new(root.join("node_modules/.bin/tsc"))
+                .args(["--noEmit", "-p", project])
+                .current_dir(&root))?;
+        }
+        Ok(())
+    })?;
     step(times, "node --test tests/e2e/", || {
         run(Command::new("node").args(["--test", "tests/e2e/"]))
     })
