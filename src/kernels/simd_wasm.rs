@@ -77,6 +77,20 @@ impl Simd for Wasm {
         }
     }
     #[inline(always)]
+    unsafe fn max(self, b: Self) -> Self {
+        // pmax(a, b) = a < b ? b : a
+        Wasm(f32x4_pmax(self.0, b.0))
+    }
+    #[inline(always)]
+    unsafe fn min(self, b: Self) -> Self {
+        // pmin(a, b) = b < a ? b : a
+        Wasm(f32x4_pmin(self.0, b.0))
+    }
+    #[inline(always)]
+    unsafe fn add_shl23(self, k: i32) -> Self {
+        Wasm(i32x4_shl(i32x4_add(self.0, i32x4_splat(k)), 23))
+    }
+    #[inline(always)]
     unsafe fn hsum4(a: Self, b: Self, c: Self, d: Self, out: *mut f32) {
         // A 4x4 transpose by shuffles, then three adds: lane i = sum of input i.
         let ab_lo = i32x4_shuffle::<0, 4, 1, 5>(a.0, b.0); // a0 b0 a1 b1
