@@ -34,9 +34,15 @@ impl Simd for Wasm {
     }
     #[inline(always)]
     unsafe fn load_n(p: *const f32, n: usize) -> Self {
-        let mut v = [0.0f32; 4];
-        std::ptr::copy_nonoverlapping(p, v.as_mut_ptr(), n);
-        Wasm(v128_load(v.as_ptr() as *const v128))
+        // Lane loads, not a copy through the stack: a copy of a run-time length is a
+        // `memory.copy`, which V8 compiles to a call (tens of ns, and the ragged edges of the
+        // products and softmax rows take one per row).
+        Wasm(match n {
+            0 => f32x4_splat(0.0),
+            1 => v128_load32_zero(p as *const u32),
+            2 => v128_load64_zero(p as *const u64),
+            _ => v128_load32_lane::<2>(v128_load64_zero(p as *const u64), p.add(2) as *const u32),
+        })
     }
     #[inline(always)]
     unsafe fn keep_n(self, n: usize) -> Self {
@@ -49,9 +55,16 @@ impl Simd for Wasm {
     }
     #[inline(always)]
     unsafe fn store_n(self, p: *mut f32, n: usize) {
-        let mut v = [0.0f32; 4];
-        v128_store(v.as_mut_ptr() as *mut v128, self.0);
-        std::ptr::copy_nonoverlapping(v.as_ptr(), p, n);
+        // Lane stores, for the reason given at `load_n`.
+        match n {
+            0 => {}
+            1 => v128_store32_lane::<0>(self.0, p as *mut u32),
+            2 => v128_store64_lane::<0>(self.0, p as *mut u64),
+            _ => {
+                v128_store64_lane::<0>(self.0, p as *mut u64);
+                v128_store32_lane::<2>(self.0, p.add(2) as *mut u32);
+            }
+        }
     }
     #[inline(always)]
     unsafe fn add(self, b: Self) -> Self {
