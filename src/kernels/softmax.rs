@@ -10,7 +10,6 @@
 
 use super::elementwise::{clamp_v, exp_v};
 use super::reduce::row_max_g;
-use super::simd::each_vector;
 use super::{dispatch, Simd};
 
 /// exp(x - shift) of the first `k` (<= W) lanes at `p`, x - shift clamped to [-87, 88]; the
@@ -21,9 +20,14 @@ unsafe fn exp_shifted<V: Simd>(p: *const f32, k: usize, shift: V) -> V {
 }
 
 /// The 8 running sums of `exp(x - shift)` over the row's blocks of 8 (lane j of `acc` sums the
-/// j-th element of every block), and the exponentials of the last `len % 8` elements in order.
+/// j-th element of every block), and the exponentials of the last `len % 8` elements in order;
+/// every exponential is also stored to `out[..len]` unless `out` is null.
 #[inline(always)]
-unsafe fn sum_exp_blocks<V: Simd>(row: &[f32], shift: f32) -> ([f32; 8], [f32; 8], usize) {
+unsafe fn exp_blocks<V: Simd>(
+    row: &[f32],
+    shift: f32,
+    out: *mut f32,
+) -> ([f32; 8], [f32; 8], usize) {
     debug_assert!(8 % V::W == 0);
     let (p, n, sv) = (row.as_ptr(), row.len(), V::splat(shift));
     let mut acc = [V::zero(); 2];
@@ -31,7 +35,11 @@ unsafe fn sum_exp_blocks<V: Simd>(row: &[f32], shift: f32) -> ([f32; 8], [f32; 8
     let mut i = 0;
     while i < full {
         for h in 0..8 / V::W {
-            acc[h] = acc[h].add(exp_shifted::<V>(p.add(i + h * V::W), V::W, sv));
+            let e = exp_shifted::<V>(p.add(i + h * V::W), V::W, sv);
+            if !out.is_null() {
+                e.store(out.add(i + h * V::W));
+            }
+            acc[h] = acc[h].add(e);
         }
         i += 8;
     }
@@ -43,7 +51,11 @@ unsafe fn sum_exp_blocks<V: Simd>(row: &[f32], shift: f32) -> ([f32; 8], [f32; 8
     let mut j = 0;
     while j < r {
         let k = (r - j).min(V::W);
-        exp_shifted::<V>(p.add(full + j), k, sv).store_k(rest.as_mut_ptr().add(j), k);
+        let e = exp_shifted::<V>(p.add(full + j), k, sv);
+        e.store_k(rest.as_mut_ptr().add(j), k);
+        if !out.is_null() {
+            e.store_k(out.add(full + j), k);
+        }
         j += V::W;
     }
     (sums, rest, r)
@@ -57,7 +69,7 @@ fn tree8(a: &[f32; 8]) -> f32 {
 
 #[inline(always)]
 unsafe fn sum_exp_g<V: Simd>(row: &[f32], shift: f32) -> f32 {
-    let (acc, rest, r) = sum_exp_blocks::<V>(row, shift);
+    let (acc, rest, r) = exp_blocks::<V>(row, shift, std::ptr::null_mut());
     let mut tail = 0.0f32;
     for &e in &rest[..r] {
         tail += e;
@@ -86,24 +98,13 @@ unsafe fn softmax_xent_g<V: Simd>(
         let t = t as usize;
         let max = row_max_g::<V>(row);
         let sum = if want_grad {
-            // The exponentials go to dlogits' row, then are summed in 8 running sums.
+            // The exponentials also go to dlogits' row; the rest is summed on its own first.
             let drow = &mut dlogits[r * vocab..(r + 1) * vocab];
-            let (d, p, mv) = (drow.as_mut_ptr(), row.as_ptr(), V::splat(max));
-            each_vector!(V, vocab, |j, k| {
-                exp_shifted::<V>(p.add(j), k, mv).store_k(d.add(j), k);
-            });
-            let mut acc = [0.0f32; 8];
-            let c = drow.chunks_exact(8);
-            let rest = c.remainder();
-            for x in c {
-                for j in 0..8 {
-                    acc[j] += x[j];
-                }
-            }
-            acc[0] += rest.iter().sum::<f32>();
+            let (mut acc, rest, n) = exp_blocks::<V>(row, max, drow.as_mut_ptr());
+            acc[0] += rest[..n].iter().sum::<f32>();
             tree8(&acc)
         } else {
-            let (mut acc, rest, n) = sum_exp_blocks::<V>(row, max);
+            let (mut acc, rest, n) = exp_blocks::<V>(row, max, std::ptr::null_mut());
             for &e in &rest[..n] {
                 acc[0] += e;
             }
