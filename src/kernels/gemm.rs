@@ -671,16 +671,19 @@ dispatch! {
 
 #[inline(always)]
 unsafe fn transpose_g<V: Simd>(out: &mut [f32], x: &[f32], rows: usize, cols: usize) {
-    // 8 x 8 blocks: reads and writes both stay within a few cache lines.
-    const B: usize = 8;
-    let (out, x) = (&mut out[..rows * cols], &x[..rows * cols]);
-    for r0 in (0..rows).step_by(B) {
-        for c0 in (0..cols).step_by(B) {
-            for r in r0..(r0 + B).min(rows) {
-                for c in c0..(c0 + B).min(cols) {
-                    out[c * rows + r] = x[r * cols + c];
-                }
-            }
+    // W x W blocks (`Simd::transpose_block`: shuffles on wasm), then the ragged edges.
+    let (o, x) = (out[..rows * cols].as_mut_ptr(), x[..rows * cols].as_ptr());
+    let w = V::W;
+    let (rf, cf) = (rows / w * w, cols / w * w);
+    for r0 in (0..rf).step_by(w) {
+        for c0 in (0..cf).step_by(w) {
+            V::transpose_block(x.add(r0 * cols + c0), cols, o.add(c0 * rows + r0), rows);
+        }
+    }
+    for r in 0..rows {
+        let c0 = if r < rf { cf } else { 0 };
+        for c in c0..cols {
+            *o.add(c * rows + r) = *x.add(r * cols + c);
         }
     }
 }
@@ -800,6 +803,12 @@ mod tests {
                 matmul_a_bt_g::<Portable>(&mut da2, &out, &b, m, k, n);
                 close(&da2, &da);
             }
+            let mut t = vec![f32::NAN; k * n];
+            super::transpose(&mut t, &b, k, n);
+            assert!(t
+                .iter()
+                .zip(transpose(&b, k, n))
+                .all(|(x, y)| x.to_bits() == y.to_bits()));
             let d = dot(&a[..k], &b[..k]);
             let want = (0..k).map(|p| a[p] as f64 * b[p] as f64).sum::<f64>() as f32;
             assert!((d - want).abs() <= 1e-4 * (1.0 + want.abs()));

@@ -64,6 +64,16 @@ pub(crate) trait Simd: Copy {
         *out.add(2) = c.hsum();
         *out.add(3) = d.hsum();
     }
+    /// Block (i, j) of `W` x `W` floats at `src` (rows `src_rs` apart) to block (j, i) at `dst`
+    /// (rows `dst_rs` apart): a transpose of one tile, moving bits only.
+    #[inline(always)]
+    unsafe fn transpose_block(src: *const f32, src_rs: usize, dst: *mut f32, dst_rs: usize) {
+        for i in 0..Self::W {
+            for j in 0..Self::W {
+                *dst.add(j * dst_rs + i) = *src.add(i * src_rs + j);
+            }
+        }
+    }
     /// Scalar `a * b + c`, fused where the backend has FMA (for loops that LLVM vectorises).
     fn fma(a: f32, b: f32, c: f32) -> f32 {
         a * b + c

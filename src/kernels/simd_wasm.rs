@@ -104,6 +104,22 @@ impl Simd for Wasm {
         Wasm(i32x4_shl(i32x4_add(self.0, i32x4_splat(k)), 23))
     }
     #[inline(always)]
+    unsafe fn transpose_block(src: *const f32, src_rs: usize, dst: *mut f32, dst_rs: usize) {
+        // Four rows in, four columns out, by interleaving shuffles (no lane goes through a
+        // scalar).
+        let row = |i: usize| v128_load(src.add(i * src_rs) as *const v128);
+        let (a, b, c, d) = (row(0), row(1), row(2), row(3));
+        let ab_lo = i32x4_shuffle::<0, 4, 1, 5>(a, b); // a0 b0 a1 b1
+        let ab_hi = i32x4_shuffle::<2, 6, 3, 7>(a, b); // a2 b2 a3 b3
+        let cd_lo = i32x4_shuffle::<0, 4, 1, 5>(c, d);
+        let cd_hi = i32x4_shuffle::<2, 6, 3, 7>(c, d);
+        let col = |j: usize, v: v128| v128_store(dst.add(j * dst_rs) as *mut v128, v);
+        col(0, i32x4_shuffle::<0, 1, 4, 5>(ab_lo, cd_lo)); // a0 b0 c0 d0
+        col(1, i32x4_shuffle::<2, 3, 6, 7>(ab_lo, cd_lo));
+        col(2, i32x4_shuffle::<0, 1, 4, 5>(ab_hi, cd_hi));
+        col(3, i32x4_shuffle::<2, 3, 6, 7>(ab_hi, cd_hi));
+    }
+    #[inline(always)]
     unsafe fn hsum4(a: Self, b: Self, c: Self, d: Self, out: *mut f32) {
         // A 4x4 transpose by shuffles, then three adds: lane i = sum of input i.
         let ab_lo = i32x4_shuffle::<0, 4, 1, 5>(a.0, b.0); // a0 b0 a1 b1
