@@ -276,7 +276,7 @@ mod tests {
                 ));
             }
             // The row as a batch of rows of 1..=n columns.
-            for vocab in [n, (n + 1) / 2, 1] {
+            for vocab in [n, n.div_ceil(2), 1] {
                 let batch = n / vocab;
                 let logits = &row[..batch * vocab];
                 let targets: Vec<u32> = (0..batch).map(|i| ((i * 7) % vocab) as u32).collect();
