@@ -2,7 +2,7 @@
 //! tanh's backward. Plain loops without cross-iteration dependencies, which LLVM vectorises with
 //! whatever width the enclosing backend allows.
 
-use super::gemm::Out;
+use super::blocks::Out;
 use super::simd::each_vector;
 use super::{dispatch, Portable, Simd};
 use std::ops::Range;

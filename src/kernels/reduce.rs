@@ -1,6 +1,6 @@
 //! Reductions: a row's maximum, column sums, and the sum and sum of squares of a slice.
 
-use super::gemm::Out;
+use super::blocks::Out;
 use super::{dispatch, Simd};
 use std::ops::Range;
 
