@@ -7,7 +7,7 @@
 //! column, and `layers::block` on a thread's block of columns (the `_cols` functions), with the
 //! same loop body for every element, so the results agree bit for bit.
 
-use super::gemm::Out;
+use super::blocks::Out;
 use super::simd::each_vector;
 use super::{dispatch, Simd};
 use std::ops::Range;

@@ -2,29 +2,45 @@
 //! tanh's backward. Plain loops without cross-iteration dependencies, which LLVM vectorises with
 //! whatever width the enclosing backend allows.
 
-use super::gemm::Out;
+use super::blocks::Out;
 use super::simd::each_vector;
 use super::{dispatch, Portable, Simd};
 use std::ops::Range;
 
-/// exp(x) for x in [-87, 88] (no clamping): Cephes' expf, x = n ln2 + r with |r| <= ln2/2, a
-/// degree-7 polynomial for e^r, 2^n from the exponent bits. About 1 ulp; branch-free, so loops
-/// of it vectorise.
+// exp's constants: 1.5 * 2^23 (adding it rounds to an integer), ln 2 in two parts, and the
+// polynomial's coefficients (Cephes' expf), for `exp_v`.
+const MAGIC: f32 = 12_582_912.0;
+const LN2_HI: f32 = -0.693_359_4;
+const LN2_LO: f32 = 2.121_944_4e-4;
+const EXP_P: [f32; 6] = [
+    1.987_569_1e-4,
+    1.398_199_9e-3,
+    8.333_452e-3,
+    4.166_579_6e-2,
+    0.166_666_65,
+    0.5,
+];
+/// 2^n = bits((bits(t) - bits(MAGIC) + 127) << 23) for t = n + MAGIC.
+const EXP_BIAS: i32 = 127i32.wrapping_sub(MAGIC.to_bits() as i32);
+
+/// exp(x) in every lane, for x in [-87, 88] (no clamping): Cephes' expf, x = n ln2 + r with
+/// |r| <= ln2/2, a degree-7 polynomial for e^r, 2^n from the exponent bits. About 1 ulp;
+/// branch-free. Its multiply-adds are `fma_v`, which rounds as the scalar `V::fma`, so a lane
+/// holds what the scalar code of the same operations gives (the tests keep that code).
 #[inline(always)]
-pub(super) fn exp_core<V: Simd>(x: f32) -> f32 {
-    const MAGIC: f32 = 12_582_912.0; // 1.5 * 2^23: adding it rounds to an integer
-    let t = V::fma(x, std::f32::consts::LOG2_E, MAGIC);
-    let n = t - MAGIC;
-    let r = V::fma(n, -0.693_359_4, x);
-    let r = V::fma(n, 2.121_944_4e-4, r);
-    let p = V::fma(1.987_569_1e-4, r, 1.398_199_9e-3);
-    let p = V::fma(p, r, 8.333_452e-3);
-    let p = V::fma(p, r, 4.166_579_6e-2);
-    let p = V::fma(p, r, 0.166_666_65);
-    let p = V::fma(p, r, 0.5);
-    let y = V::fma(p, r * r, r) + 1.0;
-    let ni = (t.to_bits() as i32).wrapping_sub(MAGIC.to_bits() as i32);
-    y * f32::from_bits((ni.wrapping_add(127) as u32) << 23)
+pub(super) unsafe fn exp_v<V: Simd>(x: V) -> V {
+    let c = V::splat;
+    let t = x.fma_v(c(std::f32::consts::LOG2_E), c(MAGIC));
+    let n = t.sub(c(MAGIC));
+    let r = n.fma_v(c(LN2_HI), x);
+    let r = n.fma_v(c(LN2_LO), r);
+    let p = c(EXP_P[0]).fma_v(r, c(EXP_P[1]));
+    let p = p.fma_v(r, c(EXP_P[2]));
+    let p = p.fma_v(r, c(EXP_P[3]));
+    let p = p.fma_v(r, c(EXP_P[4]));
+    let p = p.fma_v(r, c(EXP_P[5]));
+    let y = p.fma_v(r.mul(r), r).add(c(1.0));
+    y.mul(t.add_shl23(EXP_BIAS))
 }
 
 /// `x` limited to [lo, hi]; NaN stays NaN (both comparisons are false).
@@ -36,6 +52,13 @@ pub(super) fn clamp_nan(x: f32, lo: f32, hi: f32) -> f32 {
     } else {
         x
     }
+}
+
+/// `clamp_nan` in every lane, as vector min and max (`Simd::min`, `Simd::max` keep `x` when
+/// the comparison is false, so NaN stays NaN and each lane is the scalar's value).
+#[inline(always)]
+pub(super) unsafe fn clamp_v<V: Simd>(x: V, lo: f32, hi: f32) -> V {
+    x.min(V::splat(hi)).max(V::splat(lo))
 }
 
 /// tanh(x) as a rational function, x * P(x^2) / Q(x^2) with P of degree 6 and Q of degree 3
@@ -130,13 +153,95 @@ dispatch! {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// exp(x) as the kernels compute it, with x clamped to [-87, 88] so results stay normal
     /// numbers (exp(-87) is 1.6e-38 where the true value would be smaller); NaN stays NaN.
     fn exp_approx(x: f32) -> f32 {
-        exp_core::<Portable>(clamp_nan(x, -87.0, 88.0))
+        let mut out = [0.0f32; 8];
+        unsafe { exp_v(clamp_v(Portable::splat(x), -87.0, 88.0)).store(out.as_mut_ptr()) };
+        out[0]
+    }
+
+    /// The scalar exp the kernels had before `exp_v` (kept as the reference it must equal).
+    #[inline(always)]
+    pub(in crate::kernels) fn exp_scalar<V: Simd>(x: f32) -> f32 {
+        let t = V::fma(x, std::f32::consts::LOG2_E, MAGIC);
+        let n = t - MAGIC;
+        let r = V::fma(n, -0.693_359_4, x);
+        let r = V::fma(n, 2.121_944_4e-4, r);
+        let p = V::fma(1.987_569_1e-4, r, 1.398_199_9e-3);
+        let p = V::fma(p, r, 8.333_452e-3);
+        let p = V::fma(p, r, 4.166_579_6e-2);
+        let p = V::fma(p, r, 0.166_666_65);
+        let p = V::fma(p, r, 0.5);
+        let y = V::fma(p, r * r, r) + 1.0;
+        let ni = (t.to_bits() as i32).wrapping_sub(MAGIC.to_bits() as i32);
+        y * f32::from_bits((ni.wrapping_add(127) as u32) << 23)
+    }
+
+    /// Inputs with every edge: specials, both clamp bounds and beyond, and a sweep.
+    fn exp_inputs() -> Vec<f32> {
+        let mut xs = vec![
+            f32::NAN,
+            -f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            0.0,
+            -0.0,
+            f32::MIN_POSITIVE,
+            -87.0,
+            88.0,
+            -87.000_01,
+            88.000_01,
+            f32::MAX,
+            f32::MIN,
+            1e-30,
+        ];
+        let mut rng = crate::rng::Rng::new(5);
+        let mut r = vec![0.0f32; 4000];
+        rng.fill_normal(&mut r, 40.0);
+        xs.extend(r);
+        xs.extend((0..3000).map(|i| -95.0 + i as f32 * 0.061));
+        xs
+    }
+
+    /// Lane by lane: the vector clamp and exp against the scalar code (bits), on `V`.
+    #[inline(always)]
+    unsafe fn exp_lanes_g<V: Simd>(xs: &[f32]) -> usize {
+        let mut bad = 0;
+        for x in xs.chunks(V::W) {
+            let mut out = [0.0f32; 8];
+            let v = clamp_v(V::load_k(x.as_ptr(), x.len()), -87.0, 88.0);
+            let mut clamped = [0.0f32; 8];
+            v.store(clamped.as_mut_ptr());
+            exp_v(v).store(out.as_mut_ptr());
+            for (i, &x) in x.iter().enumerate() {
+                let c = clamp_nan(x, -87.0, 88.0);
+                let want = exp_scalar::<V>(c);
+                if c.to_bits() != clamped[i].to_bits() || want.to_bits() != out[i].to_bits() {
+                    bad += 1;
+                }
+            }
+        }
+        bad
+    }
+
+    dispatch! {
+        /// `exp_lanes_g` on the backend the kernels run with.
+        fn exp_lanes(xs: &[f32]) -> usize => exp_lanes_g
+    }
+
+    #[test]
+    fn vector_exp_and_clamp_are_the_scalar_code_bit_for_bit() {
+        let xs = exp_inputs();
+        assert_eq!(exp_lanes(&xs), 0, "on {}", crate::kernels::backend());
+        assert_eq!(
+            unsafe { exp_lanes_g::<Portable>(&xs) },
+            0,
+            "on the portable backend"
+        );
     }
 
     #[test]

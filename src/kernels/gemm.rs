@@ -1,9 +1,9 @@
 //! The matrix products of a Linear layer, as register-blocked micro-kernels over a strided
 //! operand (`Mat`): `matmul` (out = a @ w + bias), `matmul_at_b` (dw = a^T @ d), `matmul_a_bt`
-//! and `matmul_a_bt_short` (da = d @ w^T), plus `transpose` and `dot`.
+//! and `matmul_a_bt_short` (da = d @ w^T), plus `transpose` and `dot`. Their blocks for threads
+//! are in `blocks.rs`.
 
 use super::{dispatch, Simd};
-use crate::pool::block;
 use std::ops::Range;
 
 /// Loads the last, partial vector of a row: `n` valid lanes at `p`, `avail` readable floats from
@@ -20,16 +20,16 @@ unsafe fn load_tail<V: Simd>(p: *const f32, n: usize, avail: usize) -> V {
 
 /// A matrix operand: element (i, j) is at `ptr + i * rs + j * cs`; `len` floats are readable.
 #[derive(Clone, Copy)]
-struct Mat {
-    ptr: *const f32,
-    rs: usize,
-    cs: usize,
-    len: usize,
+pub(super) struct Mat {
+    pub(super) ptr: *const f32,
+    pub(super) rs: usize,
+    pub(super) cs: usize,
+    pub(super) len: usize,
 }
 
 impl Mat {
     /// `s` read with row stride `rs` and column stride `cs`.
-    fn new(s: &[f32], rs: usize, cs: usize) -> Mat {
+    pub(super) fn new(s: &[f32], rs: usize, cs: usize) -> Mat {
         Mat {
             ptr: s.as_ptr(),
             rs,
@@ -166,7 +166,7 @@ unsafe fn bcast_rows<V: Simd, const NVV: usize>(
 /// Column panels of NV vectors outside, row tiles of MR inside, so a panel of B (k x NV*W) stays
 /// in L1 while every row tile of A streams past it.
 #[inline(always)]
-unsafe fn gemm<V: Simd>(
+pub(super) unsafe fn gemm<V: Simd>(
     m: usize,
     k: usize,
     n: usize,
@@ -284,7 +284,7 @@ unsafe fn dot_rows<V: Simd, const P: usize>(
 /// columns `cols` (whose start is a multiple of `DP`, so each column takes the same path as in
 /// the whole product).
 #[inline(always)]
-unsafe fn gemm_dots<V: Simd>(
+pub(super) unsafe fn gemm_dots<V: Simd>(
     m: usize,
     n: usize,
     k: usize,
@@ -423,264 +423,21 @@ dispatch! {
     pub fn matmul_a_bt_short(da: &mut [f32], d: &[f32], w: &[f32], wt: &mut [f32], m: usize, k: usize, n: usize) => matmul_a_bt_short_g
 }
 
-/// An output written in blocks by several threads at once (`kernels::split`, `layers::block`):
-/// each part writes only its own block, so the parts hold a pointer rather than overlapping
-/// `&mut` slices.
-pub(crate) struct Out<T = f32> {
-    ptr: *mut T,
-    len: usize,
-}
-
-impl<T> Clone for Out<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<T> Copy for Out<T> {}
-
-// SAFETY: the parts that share an `Out` write disjoint elements, and the pool's hand-off orders
-// those writes before the caller reads them.
-unsafe impl<T> Send for Out<T> {}
-unsafe impl<T> Sync for Out<T> {}
-
-impl<T> Out<T> {
-    pub(crate) fn new(s: &mut [T]) -> Out<T> {
-        Out {
-            ptr: s.as_mut_ptr(),
-            len: s.len(),
-        }
-    }
-
-    pub(crate) fn len(self) -> usize {
-        self.len
-    }
-
-    /// A view of `s` that is only read (`row_ref`), for the kernels that take either.
-    pub(crate) fn of(s: &[T]) -> Out<T> {
-        Out {
-            ptr: s.as_ptr() as *mut T,
-            len: s.len(),
-        }
-    }
-
-    /// The elements `r` as a slice.
-    ///
-    /// # Safety
-    /// Nothing else reads or writes them while the slice lives, and the buffer outlives it.
-    pub(crate) unsafe fn block<'a>(self, r: Range<usize>) -> &'a mut [T] {
-        assert!(r.start <= r.end && r.end <= self.len);
-        std::slice::from_raw_parts_mut(self.ptr.add(r.start), r.len())
-    }
-
-    /// Columns `cols` of row `r` of a row-major matrix with rows of `ld` elements.
-    ///
-    /// # Safety
-    /// As `block`.
-    pub(crate) unsafe fn row<'a>(self, r: usize, ld: usize, cols: &Range<usize>) -> &'a mut [T] {
-        self.block(r * ld + cols.start..r * ld + cols.end)
-    }
-
-    /// `row`, to read.
-    ///
-    /// # Safety
-    /// Nothing writes them while the slice lives, and the buffer outlives it.
-    pub(crate) unsafe fn row_ref<'a>(self, r: usize, ld: usize, cols: &Range<usize>) -> &'a [T] {
-        self.row(r, ld, cols)
-    }
-}
-
-#[inline(always)]
-unsafe fn panel_g<V: Simd>() -> usize {
-    V::NV * V::W
-}
-
-dispatch! {
-    /// The column blocks of `matmul_cols` and `matmul_at_b_cols` start at multiples of this.
-    pub(crate) fn panel() -> usize => panel_g
-}
-
-#[inline(always)]
-unsafe fn dot_panel_g<V: Simd>() -> usize {
-    V::DP
-}
-
-dispatch! {
-    /// The column blocks of `matmul_a_bt_cols` start at multiples of this.
-    pub(crate) fn dot_panel() -> usize => dot_panel_g
-}
-
-#[inline(always)]
-unsafe fn matmul_cols_g<V: Simd>(
-    out: Out,
-    a: &[f32],
-    b: &[f32],
-    bias: Option<&[f32]>,
-    m: usize,
-    k: usize,
-    n: usize,
-    cols: Range<usize>,
-) {
-    assert!(out.len >= m * n && a.len() >= m * k && b.len() >= k * n && k > 0 && cols.end <= n);
-    if let Some(bias) = bias {
-        assert!(bias.len() >= n);
-    }
-    let bias = bias.map_or(std::ptr::null(), |b| b.as_ptr());
-    gemm::<V>(
-        m,
-        k,
-        n,
-        Mat::new(a, k, 1),
-        Mat::new(b, n, 1),
-        bias,
-        out.ptr,
-        cols,
-    );
-}
-
-dispatch! {
-    /// `matmul`'s output columns `cols` (k > 0; `cols.start` a multiple of `panel()`). Writes
-    /// only those columns of `out`.
-    pub(crate) fn matmul_cols(out: Out, a: &[f32], b: &[f32], bias: Option<&[f32]>, m: usize, k: usize, n: usize, cols: Range<usize>) => matmul_cols_g
-}
-
-#[inline(always)]
-unsafe fn matmul_at_b_part_g<V: Simd>(
-    dw: Out,
-    a: &[f32],
-    d: &[f32],
-    m: usize,
-    k: usize,
-    n: usize,
-    part: usize,
-    parts: usize,
-) {
-    assert!(dw.len >= k * n && a.len() >= m * k && d.len() >= m * n && m > 0);
-    let rows = block(k, V::MR, part, parts);
-    if rows.is_empty() {
-        return;
-    }
-    // Rows r of dw = A' @ d are the columns r of a.
-    let am = Mat {
-        ptr: a.as_ptr().add(rows.start),
-        rs: 1,
-        cs: k,
-        len: a.len() - rows.start,
-    };
-    let c = dw.ptr.add(rows.start * n);
-    gemm::<V>(
-        rows.len(),
-        m,
-        n,
-        am,
-        Mat::new(d, n, 1),
-        std::ptr::null(),
-        c,
-        0..n,
-    );
-}
-
-dispatch! {
-    /// `matmul_at_b`'s output rows in the `part`-th of `parts` blocks (m > 0). Writes only those
-    /// rows of `dw`.
-    pub(super) fn matmul_at_b_part(dw: Out, a: &[f32], d: &[f32], m: usize, k: usize, n: usize, part: usize, parts: usize) => matmul_at_b_part_g
-}
-
-#[inline(always)]
-unsafe fn matmul_at_b_cols_g<V: Simd>(
-    dw: Out,
-    a: &[f32],
-    d: &[f32],
-    m: usize,
-    k: usize,
-    n: usize,
-    cols: Range<usize>,
-) {
-    assert!(dw.len >= k * n && a.len() >= m * k && d.len() >= m * n && m > 0 && cols.end <= n);
-    let am = Mat::new(a, 1, k);
-    gemm::<V>(
-        k,
-        m,
-        n,
-        am,
-        Mat::new(d, n, 1),
-        std::ptr::null(),
-        dw.ptr,
-        cols,
-    );
-}
-
-dispatch! {
-    /// `matmul_at_b`'s output columns `cols` (m > 0; `cols.start` a multiple of `panel()`).
-    /// Writes only those columns of `dw`.
-    pub(crate) fn matmul_at_b_cols(dw: Out, a: &[f32], d: &[f32], m: usize, k: usize, n: usize, cols: Range<usize>) => matmul_at_b_cols_g
-}
-
-#[inline(always)]
-unsafe fn matmul_a_bt_cols_g<V: Simd>(
-    da: Out,
-    d: &[f32],
-    w: &[f32],
-    m: usize,
-    k: usize,
-    n: usize,
-    cols: Range<usize>,
-) {
-    assert!(da.len >= m * k && d.len() >= m * n && w.len() >= k * n && n > 0 && cols.end <= k);
-    gemm_dots::<V>(m, n, k, Mat::new(d, n, 1), Mat::new(w, n, 1), da.ptr, cols);
-}
-
-dispatch! {
-    /// `matmul_a_bt`'s output columns `cols` (n > 0; `cols.start` a multiple of `dot_panel()`).
-    /// Writes only those columns of `da`.
-    pub(crate) fn matmul_a_bt_cols(da: Out, d: &[f32], w: &[f32], m: usize, k: usize, n: usize, cols: Range<usize>) => matmul_a_bt_cols_g
-}
-
-/// Rows `rows` of x (rows_total, cols) into the same columns of out = x^T (cols, rows_total).
-pub(super) fn transpose_part(out: Out, x: &[f32], n_rows: usize, cols: usize, rows: Range<usize>) {
-    assert!(out.len >= n_rows * cols && x.len() >= n_rows * cols && rows.end <= n_rows);
-    for r in rows {
-        for (c, &v) in x[r * cols..(r + 1) * cols].iter().enumerate() {
-            // SAFETY: in bounds (asserted); only this part writes column r of out.
-            unsafe { *out.ptr.add(c * n_rows + r) = v };
-        }
-    }
-}
-
-#[inline(always)]
-unsafe fn matmul_a_bt_short_part_g<V: Simd>(
-    da: Out,
-    d: &[f32],
-    wt: &[f32],
-    m: usize,
-    k: usize,
-    n: usize,
-    part: usize,
-    parts: usize,
-) {
-    assert!(da.len >= m * k && d.len() >= m * n && wt.len() >= k * n && n > 0);
-    let cols = block(k, V::NV * V::W, part, parts);
-    let (dm, wm) = (Mat::new(d, n, 1), Mat::new(wt, k, 1));
-    gemm::<V>(m, n, k, dm, wm, std::ptr::null(), da.ptr, cols);
-}
-
-dispatch! {
-    /// `matmul_a_bt_short`'s output columns in the `part`-th of `parts` blocks, from `wt`
-    /// (= w^T, written beforehand; n > 0). Writes only those columns of `da`.
-    pub(super) fn matmul_a_bt_short_part(da: Out, d: &[f32], wt: &[f32], m: usize, k: usize, n: usize, part: usize, parts: usize) => matmul_a_bt_short_part_g
-}
-
 #[inline(always)]
 unsafe fn transpose_g<V: Simd>(out: &mut [f32], x: &[f32], rows: usize, cols: usize) {
-    // 8 x 8 blocks: reads and writes both stay within a few cache lines.
-    const B: usize = 8;
-    let (out, x) = (&mut out[..rows * cols], &x[..rows * cols]);
-    for r0 in (0..rows).step_by(B) {
-        for c0 in (0..cols).step_by(B) {
-            for r in r0..(r0 + B).min(rows) {
-                for c in c0..(c0 + B).min(cols) {
-                    out[c * rows + r] = x[r * cols + c];
-                }
-            }
+    // W x W blocks (`Simd::transpose_block`: shuffles on wasm), then the ragged edges.
+    let (o, x) = (out[..rows * cols].as_mut_ptr(), x[..rows * cols].as_ptr());
+    let w = V::W;
+    let (rf, cf) = (rows / w * w, cols / w * w);
+    for r0 in (0..rf).step_by(w) {
+        for c0 in (0..cf).step_by(w) {
+            V::transpose_block(x.add(r0 * cols + c0), cols, o.add(c0 * rows + r0), rows);
+        }
+    }
+    for r in 0..rows {
+        let c0 = if r < rf { cf } else { 0 };
+        for c in c0..cols {
+            *o.add(c * rows + r) = *x.add(r * cols + c);
         }
     }
 }
@@ -800,6 +557,12 @@ mod tests {
                 matmul_a_bt_g::<Portable>(&mut da2, &out, &b, m, k, n);
                 close(&da2, &da);
             }
+            let mut t = vec![f32::NAN; k * n];
+            super::transpose(&mut t, &b, k, n);
+            assert!(t
+                .iter()
+                .zip(transpose(&b, k, n))
+                .all(|(x, y)| x.to_bits() == y.to_bits()));
             let d = dot(&a[..k], &b[..k]);
             let want = (0..k).map(|p| a[p] as f64 * b[p] as f64).sum::<f64>() as f32;
             assert!((d - want).abs() <= 1e-4 * (1.0 + want.abs()));

@@ -6,6 +6,8 @@
 //! - `simd.rs`: the `Simd` trait every kernel is generic over, and the portable backend;
 //!   `simd_avx2.rs`, `simd_wasm.rs`: the AVX2 + FMA and the wasm simd128 backends;
 //! - `gemm.rs`: the matrix products (`Mat`, the micro-kernels below), `transpose`, `dot`;
+//! - `blocks.rs`: `Out`, and the products' `_cols` and `_part` forms, which write one block of
+//!   the output (for `split.rs` and `layers::block`);
 //! - `elementwise.rs`: the exp and tanh approximations, tanh forward and backward over slices;
 //! - `softmax.rs`: fused softmax cross-entropy, and a row's sum of exponentials;
 //! - `reduce.rs`: a row's max, column sums, sum and sum of squares;
@@ -50,6 +52,7 @@
 #![allow(clippy::too_many_arguments, clippy::needless_range_loop)]
 
 mod batchnorm;
+mod blocks;
 mod elementwise;
 mod gemm;
 mod reduce;
@@ -64,10 +67,10 @@ pub mod split;
 
 pub use batchnorm::{bn_dinp, bn_grad_sums, bn_normalize, bn_stats, scale_shift};
 pub(crate) use batchnorm::{bn_dinp_cols, bn_grad_sums_cols, bn_normalize_cols, bn_stats_cols};
+pub(crate) use blocks::{dot_panel, matmul_a_bt_cols, matmul_at_b_cols, matmul_cols, panel, Out};
 pub use elementwise::{tanh, tanh_backward, tanh_slice};
 pub(crate) use elementwise::{tanh_backward_cols, tanh_cols};
 pub use gemm::{dot, matmul, matmul_a_bt, matmul_a_bt_short, matmul_at_b, transpose, SHORT_DOT};
-pub(crate) use gemm::{dot_panel, matmul_a_bt_cols, matmul_at_b_cols, matmul_cols, panel, Out};
 pub(crate) use reduce::col_sum_cols;
 pub use reduce::{col_sum, row_max, sum_sumsq};
 pub use sgd::sgd_into;

@@ -1,21 +1,30 @@
 //! Reductions: a row's maximum, column sums, and the sum and sum of squares of a slice.
 
-use super::gemm::Out;
+use super::blocks::Out;
 use super::{dispatch, Simd};
 use std::ops::Range;
 
 #[inline(always)]
 pub(super) unsafe fn row_max_g<V: Simd>(row: &[f32]) -> f32 {
-    let mut acc = [f32::NEG_INFINITY; 8];
-    let c = row.chunks_exact(8);
-    let rest = c.remainder();
-    for x in c {
-        for j in 0..8 {
-            acc[j] = if x[j] > acc[j] { x[j] } else { acc[j] };
+    // 8 running maxima over blocks of 8 (`Simd::max`: an element replaces one only when it is
+    // greater, so NaN is skipped), then those and the rest in order.
+    debug_assert!(8 % V::W == 0);
+    let (p, n) = (row.as_ptr(), row.len());
+    let mut acc = [V::splat(f32::NEG_INFINITY); 2];
+    let full = n / 8 * 8;
+    let mut i = 0;
+    while i < full {
+        for h in 0..8 / V::W {
+            acc[h] = acc[h].max(V::load(p.add(i + h * V::W)));
         }
+        i += 8;
+    }
+    let mut lanes = [0.0f32; 8];
+    for h in 0..8 / V::W {
+        acc[h].store(lanes.as_mut_ptr().add(h * V::W));
     }
     let mut m = f32::NEG_INFINITY;
-    for &x in acc.iter().chain(rest) {
+    for &x in lanes.iter().chain(&row[full..]) {
         m = if x > m { x } else { m };
     }
     m

@@ -45,6 +45,16 @@ pub(crate) trait Simd: Copy {
     unsafe fn mul(self, b: Self) -> Self;
     /// `self + a * b`, fused where the backend has FMA.
     unsafe fn madd(self, a: Self, b: Self) -> Self;
+    /// `if b > self { b } else { self }` in every lane: a NaN in `b` keeps `self`, a NaN in
+    /// `self` stays, and of two equal values (+0 and -0) `self` is kept. One instruction on
+    /// every backend (wasm `f32x4.pmax`, AVX `vmaxps`), so a clamp never depends on LLVM
+    /// recognising a select (it lowers one to a vector instruction only with relaxed-simd).
+    unsafe fn max(self, b: Self) -> Self;
+    /// `if b < self { b } else { self }` in every lane, NaN and zeros as in `max`.
+    unsafe fn min(self, b: Self) -> Self;
+    /// The float whose bits are `(bits(self) + k) << 23` in every lane (wrapping i32
+    /// arithmetic): `exp`'s 2^n from its rounded exponent.
+    unsafe fn add_shl23(self, k: i32) -> Self;
     /// Sum of the lanes.
     unsafe fn hsum(self) -> f32;
     /// The lane sums of a, b, c, d, stored to `out[0..4]`.
@@ -53,6 +63,16 @@ pub(crate) trait Simd: Copy {
         *out.add(1) = b.hsum();
         *out.add(2) = c.hsum();
         *out.add(3) = d.hsum();
+    }
+    /// Block (i, j) of `W` x `W` floats at `src` (rows `src_rs` apart) to block (j, i) at `dst`
+    /// (rows `dst_rs` apart): a transpose of one tile, moving bits only.
+    #[inline(always)]
+    unsafe fn transpose_block(src: *const f32, src_rs: usize, dst: *mut f32, dst_rs: usize) {
+        for i in 0..Self::W {
+            for j in 0..Self::W {
+                *dst.add(j * dst_rs + i) = *src.add(i * src_rs + j);
+            }
+        }
     }
     /// Scalar `a * b + c`, fused where the backend has FMA (for loops that LLVM vectorises).
     fn fma(a: f32, b: f32, c: f32) -> f32 {
@@ -165,8 +185,100 @@ impl Simd for Portable {
         Portable(v)
     }
     #[inline(always)]
+    unsafe fn max(self, b: Self) -> Self {
+        let mut v = self.0;
+        for i in 0..8 {
+            v[i] = if b.0[i] > v[i] { b.0[i] } else { v[i] };
+        }
+        Portable(v)
+    }
+    #[inline(always)]
+    unsafe fn min(self, b: Self) -> Self {
+        let mut v = self.0;
+        for i in 0..8 {
+            v[i] = if b.0[i] < v[i] { b.0[i] } else { v[i] };
+        }
+        Portable(v)
+    }
+    #[inline(always)]
+    unsafe fn add_shl23(self, k: i32) -> Self {
+        let mut v = self.0;
+        for x in v.iter_mut() {
+            *x = f32::from_bits(((x.to_bits() as i32).wrapping_add(k) as u32) << 23);
+        }
+        Portable(v)
+    }
+    #[inline(always)]
     unsafe fn hsum(self) -> f32 {
         let v = self.0;
         ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::dispatch;
+    use super::*;
+
+    /// Values whose order and NaN handling matter: NaNs, infinities, both zeros, and neighbours.
+    const SPECIAL: [f32; 11] = [
+        f32::NAN,
+        -f32::NAN,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        1.000_000_1,
+        f32::MIN_POSITIVE,
+        f32::MAX,
+    ];
+
+    /// `max`, `min` and `add_shl23` of every pair of `SPECIAL` in every lane, against the
+    /// scalar rules they document (bits): the number that differ.
+    #[inline(always)]
+    unsafe fn lane_rules_g<V: Simd>() -> usize {
+        let mut bad = 0;
+        let (mut mx, mut mn, mut sh) = ([0.0f32; 8], [0.0f32; 8], [0.0f32; 8]);
+        for &a in &SPECIAL {
+            for &b in &SPECIAL {
+                // Different lanes hold different pairs: lane i is (a, b) or (b, a).
+                let (mut xs, mut ys) = ([a; 8], [b; 8]);
+                for i in (1..8).step_by(2) {
+                    (xs[i], ys[i]) = (b, a);
+                }
+                let (x, y) = (V::load(xs.as_ptr()), V::load(ys.as_ptr()));
+                x.max(y).store(mx.as_mut_ptr());
+                x.min(y).store(mn.as_mut_ptr());
+                x.add_shl23(-7).store(sh.as_mut_ptr());
+                for i in 0..V::W {
+                    let (x, y) = (xs[i], ys[i]);
+                    let want_max = if y > x { y } else { x };
+                    let want_min = if y < x { y } else { x };
+                    let want_sh =
+                        f32::from_bits(((x.to_bits() as i32).wrapping_add(-7) as u32) << 23);
+                    bad += usize::from(mx[i].to_bits() != want_max.to_bits());
+                    bad += usize::from(mn[i].to_bits() != want_min.to_bits());
+                    bad += usize::from(sh[i].to_bits() != want_sh.to_bits());
+                }
+            }
+        }
+        bad
+    }
+
+    dispatch! {
+        /// `lane_rules_g` on the backend the kernels run with.
+        fn lane_rules() -> usize => lane_rules_g
+    }
+
+    #[test]
+    fn max_min_and_add_shl23_follow_their_scalar_rules_in_every_lane() {
+        assert_eq!(lane_rules(), 0, "on {}", crate::kernels::backend());
+        assert_eq!(
+            unsafe { lane_rules_g::<Portable>() },
+            0,
+            "on the portable backend"
+        );
     }
 }

@@ -72,6 +72,21 @@ impl Simd for Avx {
         Avx(_mm256_fmadd_ps(a.0, b.0, self.0))
     }
     #[inline(always)]
+    unsafe fn max(self, b: Self) -> Self {
+        // vmaxps(x, y) = x > y ? x : y (y when either is NaN)
+        Avx(_mm256_max_ps(b.0, self.0))
+    }
+    #[inline(always)]
+    unsafe fn min(self, b: Self) -> Self {
+        // vminps(x, y) = x < y ? x : y (y when either is NaN)
+        Avx(_mm256_min_ps(b.0, self.0))
+    }
+    #[inline(always)]
+    unsafe fn add_shl23(self, k: i32) -> Self {
+        let i = _mm256_add_epi32(_mm256_castps_si256(self.0), _mm256_set1_epi32(k));
+        Avx(_mm256_castsi256_ps(_mm256_slli_epi32::<23>(i)))
+    }
+    #[inline(always)]
     fn fma(a: f32, b: f32, c: f32) -> f32 {
         // Only ever inlined into `avx2,fma` functions: one vfmadd.
         a.mul_add(b, c)

@@ -34,9 +34,15 @@ impl Simd for Wasm {
     }
     #[inline(always)]
     unsafe fn load_n(p: *const f32, n: usize) -> Self {
-        let mut v = [0.0f32; 4];
-        std::ptr::copy_nonoverlapping(p, v.as_mut_ptr(), n);
-        Wasm(v128_load(v.as_ptr() as *const v128))
+        // Lane loads, not a copy through the stack: a copy of a run-time length is a
+        // `memory.copy`, which V8 compiles to a call (tens of ns, and the ragged edges of the
+        // products and softmax rows take one per row).
+        Wasm(match n {
+            0 => f32x4_splat(0.0),
+            1 => v128_load32_zero(p as *const u32),
+            2 => v128_load64_zero(p as *const u64),
+            _ => v128_load32_lane::<2>(v128_load64_zero(p as *const u64), p.add(2) as *const u32),
+        })
     }
     #[inline(always)]
     unsafe fn keep_n(self, n: usize) -> Self {
@@ -49,9 +55,16 @@ impl Simd for Wasm {
     }
     #[inline(always)]
     unsafe fn store_n(self, p: *mut f32, n: usize) {
-        let mut v = [0.0f32; 4];
-        v128_store(v.as_mut_ptr() as *mut v128, self.0);
-        std::ptr::copy_nonoverlapping(v.as_ptr(), p, n);
+        // Lane stores, for the reason given at `load_n`.
+        match n {
+            0 => {}
+            1 => v128_store32_lane::<0>(self.0, p as *mut u32),
+            2 => v128_store64_lane::<0>(self.0, p as *mut u64),
+            _ => {
+                v128_store64_lane::<0>(self.0, p as *mut u64);
+                v128_store32_lane::<2>(self.0, p.add(2) as *mut u32);
+            }
+        }
     }
     #[inline(always)]
     unsafe fn add(self, b: Self) -> Self {
@@ -75,6 +88,36 @@ impl Simd for Wasm {
         {
             Wasm(f32x4_add(self.0, f32x4_mul(a.0, b.0)))
         }
+    }
+    #[inline(always)]
+    unsafe fn max(self, b: Self) -> Self {
+        // pmax(a, b) = a < b ? b : a
+        Wasm(f32x4_pmax(self.0, b.0))
+    }
+    #[inline(always)]
+    unsafe fn min(self, b: Self) -> Self {
+        // pmin(a, b) = b < a ? b : a
+        Wasm(f32x4_pmin(self.0, b.0))
+    }
+    #[inline(always)]
+    unsafe fn add_shl23(self, k: i32) -> Self {
+        Wasm(i32x4_shl(i32x4_add(self.0, i32x4_splat(k)), 23))
+    }
+    #[inline(always)]
+    unsafe fn transpose_block(src: *const f32, src_rs: usize, dst: *mut f32, dst_rs: usize) {
+        // Four rows in, four columns out, by interleaving shuffles (no lane goes through a
+        // scalar).
+        let row = |i: usize| v128_load(src.add(i * src_rs) as *const v128);
+        let (a, b, c, d) = (row(0), row(1), row(2), row(3));
+        let ab_lo = i32x4_shuffle::<0, 4, 1, 5>(a, b); // a0 b0 a1 b1
+        let ab_hi = i32x4_shuffle::<2, 6, 3, 7>(a, b); // a2 b2 a3 b3
+        let cd_lo = i32x4_shuffle::<0, 4, 1, 5>(c, d);
+        let cd_hi = i32x4_shuffle::<2, 6, 3, 7>(c, d);
+        let col = |j: usize, v: v128| v128_store(dst.add(j * dst_rs) as *mut v128, v);
+        col(0, i32x4_shuffle::<0, 1, 4, 5>(ab_lo, cd_lo)); // a0 b0 c0 d0
+        col(1, i32x4_shuffle::<2, 3, 6, 7>(ab_lo, cd_lo));
+        col(2, i32x4_shuffle::<0, 1, 4, 5>(ab_hi, cd_hi));
+        col(3, i32x4_shuffle::<2, 3, 6, 7>(ab_hi, cd_hi));
     }
     #[inline(always)]
     unsafe fn hsum4(a: Self, b: Self, c: Self, d: Self, out: *mut f32) {

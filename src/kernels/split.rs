@@ -5,7 +5,7 @@
 //! one-thread kernel, so results are identical bit for bit for any number of threads. With one thread, or work too small for a
 //! hand-off to pay, each function is the one-thread kernel.
 
-use super::gemm::{
+use super::blocks::{
     dot_panel, matmul_a_bt_cols, matmul_a_bt_short_part, matmul_at_b_part, matmul_cols, panel,
     transpose_part, Out,
 };
