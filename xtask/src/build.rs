@@ -1,6 +1,7 @@
 //! `cargo xtask build`: the release (or debug) wasm builds of the lib, every row of the table in
-//! variants.rs, each with its bindings for `<script type=module>` and module workers in
-//! www/pkg/<folder>/; then each build's size, measured once. A release build over `GZIP_BUDGET` fails the command.
+//! variants.rs, each with its bindings for `<script type=module>` and module workers and their
+//! TypeScript declarations (`makemore_lab.d.ts`, for the page's type check) in www/pkg/<folder>/;
+//! then each build's size, measured once. A release build over `GZIP_BUDGET` fails the command.
 
 use std::env;
 use std::fs;
@@ -80,6 +81,8 @@ fn build_variant(variant: &'static Variant, debug: bool, out_dir: &Path) -> Resu
         .out_name(OUT_NAME)
         .web(true)
         .map_err(|e| format!("{e:#}"))?
+        // makemore_lab.d.ts (and makemore_lab_bg.wasm.d.ts): the page's JS is type-checked
+        // against them; the browser never fetches them, and `cargo xtask dist` leaves them out.
         .typescript(true)
         .keep_debug(debug)
         // The library defaults to true, unlike the CLI; with true, `init()` without an
