@@ -1,13 +1,14 @@
 //! The dev server's places (`cargo xtask serve`, `serve::Limits::max_connections`): idle
 //! connections cannot keep a complete request out, and past the cap a connection gets 503 only
 //! while every place serves a request. Each test starts the server on 127.0.0.1, port 0, in a
-//! thread, on a folder of its own. serve.rs and site.rs are std-only and compile in as they are.
+//! thread, on a folder of its own. And what a deployment holds (`site::files`). serve.rs and
+//! site.rs are std-only and compile in as they are.
 
 #[path = "../src/serve.rs"]
 #[allow(dead_code)] // `serve` (the command's entry) is not called here
 mod serve;
 #[path = "../src/site.rs"]
-#[allow(dead_code)]
+#[allow(dead_code)] // what only dist.rs calls
 mod site;
 
 use std::fs;
@@ -40,7 +41,11 @@ fn start(dir: &Path, limits: Limits) -> SocketAddr {
 }
 
 fn request(addr: SocketAddr, path: &str) -> Vec<u8> {
-    format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", addr.port()).into_bytes()
+    format!(
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+        addr.port()
+    )
+    .into_bytes()
 }
 
 /// Sends `raw` and reads the response's status line (the server closes every connection).
@@ -116,4 +121,33 @@ fn past_the_cap_a_connection_gets_503_while_every_place_serves_a_request() {
         thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(last, "HTTP/1.1 200 OK");
+}
+
+#[test]
+fn a_deployment_leaves_out_the_builds_type_declarations() {
+    let dir = site_dir("files", 0);
+    fs::create_dir_all(dir.join("pkg/relaxed")).unwrap();
+    for f in [
+        "pkg/makemore_lab.js",
+        "pkg/makemore_lab.d.ts",
+        "pkg/makemore_lab_bg.wasm.d.ts",
+        "pkg/relaxed/makemore_lab.d.ts",
+        ".hidden",
+    ] {
+        fs::write(dir.join(f), "x").unwrap();
+    }
+    let files: Vec<String> = site::files(&dir)
+        .unwrap()
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        files,
+        ["_headers", "a.txt", "big.bin", "pkg/makemore_lab.js"],
+        "{files:?}"
+    );
+    // So they do not change the service worker's version either.
+    let before = site::version(&dir).unwrap();
+    fs::write(dir.join("pkg/makemore_lab.d.ts"), "changed").unwrap();
+    assert_eq!(site::version(&dir).unwrap(), before);
 }
