@@ -5,6 +5,11 @@
 // window of each, round after round), with the median of the rounds' ratios to the first.
 //
 //   xvfb-run -a node tests/bench/webkit.mjs [--window-ms MS] [--rounds N] [PATH ...]
+//   xvfb-run -a node tests/bench/webkit.mjs --worker [--rounds N]
+//
+// --worker: the trainer alone (`StepBench`, deep model at batch 32, no page, no charts) in two
+// Web Workers of one isolated page, the plain build on one thread and the plain threaded build
+// on 2 threads, timed in turns (250 ms windows), as tests/bench/threads.mjs does in Chromium.
 //
 // PATH defaults to '?threads=1' and '' (every core). Needs `apt-get install webkit2gtk-driver
 // xvfb` and www/pkg (`cargo xtask build`). WebKitGTK leaves SharedArrayBuffer undefined even on
@@ -20,6 +25,7 @@ const opts = { windowMs: 3000, warmupMs: 1000, rounds: 5, paths: [] };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--window-ms') opts.windowMs = Number(argv[++i]);
+  else if (argv[i] === '--worker') opts.worker = true;
   else if (argv[i] === '--rounds') opts.rounds = Number(argv[++i]);
   else opts.paths.push(argv[i]);
 }
@@ -42,6 +48,36 @@ async function call(method, path, body) {
   if (json.value?.error) throw new Error(`${path}: ${json.value.error}: ${json.value.message}`);
   return json.value;
 }
+
+// In the page: a worker per build that loads it, starts its pool and times windows of the deep
+// model's steps; the two in turns, round after round. Resolves to [plain rates, threaded rates].
+const WORKER_BENCH = `const [base, rounds, done] = arguments;
+  const src = (pkg, threads) => \`
+    const m = await import('\${base}\${pkg}makemore_lab.js');
+    await m.default();
+    if (\${threads} > 1) { await m.initThreadPool(\${threads} - 1); m.startPool(\${threads}); }
+    const names = new Uint8Array(await (await fetch('\${base}names.txt')).arrayBuffer());
+    const sb = new m.StepBench('deep', 200, 32, names); sb.steps(2);
+    onmessage = (e) => {
+      let n = 1;
+      for (;;) {
+        const t = performance.now(); sb.steps(n); const dt = performance.now() - t;
+        if (dt >= e.data) { postMessage((n * 1000) / dt); return; }
+        n = Math.max(n + 1, Math.ceil((n * e.data * 1.1) / Math.max(dt, 1)));
+      }
+    };
+    postMessage('ready');\`;
+  const start = (s) => new Promise((ok, fail) => {
+    const w = new Worker(URL.createObjectURL(new Blob([s], { type: 'text/javascript' })), { type: 'module' });
+    w.onmessage = () => ok(w); w.onerror = (e) => fail(new Error(e.message));
+  });
+  const ask = (w) => new Promise((ok) => { w.onmessage = (e) => ok(e.data); w.postMessage(250); });
+  (async () => {
+    const ws = [await start(src('pkg/', 1)), await start(src('pkg/threads-plain/', 2))];
+    const rates = [[], []];
+    for (let r = 0; r < rounds * 3; r++) for (const i of [0, 1]) rates[i].push(await ask(ws[i]));
+    return rates;
+  })().then(done, (e) => done(String(e)));`;
 
 const median = (xs) => {
   const v = [...xs].sort((a, b) => a - b);
@@ -72,32 +108,41 @@ try {
       await sleep(50);
     }
   };
-  // Round after round, each address in turn (loaded afresh: a page that is not shown does not
-  // train), so that other programs' load lands on every address alike.
-  const pages = opts.paths.map((path) => ({ path, rates: [] }));
-  for (let r = 0; r < opts.rounds; r++) {
-    for (const p of pages) {
-      await call('POST', `/session/${session}/url`, { url: server.url + p.path });
-      await until("return document.body.dataset.ready === '1' && !!window.__lab?.run");
-      p.facts = await run(`return { isolated: crossOriginIsolated, sab: typeof SharedArrayBuffer,
-        cores: navigator.hardwareConcurrency, ua: navigator.userAgent, kernels: window.__lab.kernels }`);
-      const runId = await run('return window.__lab.run?.run ?? -1');
-      await run(`document.querySelector('#chapter-list button[data-chapter="deep"]').click()`);
-      await until(`return window.__lab.run?.chapter === 'deep' && window.__lab.run.run > ${runId}`);
-      await run(`const b = document.querySelector('#budget'); b.value = '10000000'; b.dispatchEvent(new Event('change'))`);
-      await until('return window.__lab.p.steps === 10000000');
-      await run(`document.querySelector('#train').click()`);
-      await until('return window.__lab.p.running && window.__lab.p.step > 0');
-      await sleep(opts.warmupMs);
-      const a = await run('return [window.__lab.p.step, performance.now()]');
-      await sleep(opts.windowMs);
-      const b = await run('return [window.__lab.p.step, performance.now()]');
-      p.rates.push(((b[0] - a[0]) * 1000) / (b[1] - a[1]));
+  if (opts.worker) {
+    await call('POST', `/session/${session}/url`, { url: server.url + 'names.txt' });
+    const rates = await call('POST', `/session/${session}/execute/async`, { script: WORKER_BENCH, args: [server.url, opts.rounds] });
+    if (typeof rates === 'string') throw new Error(rates);
+    const ratio = median(rates[1].map((x, r) => x / rates[0][r]));
+    results.push({ path: 'worker: plain, 1 thread', deep_steps_per_s: median(rates[0]), ratio_to_first: 1, all: rates[0].map(Math.round), kernels: 'pkg/' });
+    results.push({ path: 'worker: threads-plain, 2', deep_steps_per_s: median(rates[1]), ratio_to_first: ratio, all: rates[1].map(Math.round), kernels: 'pkg/threads-plain/' });
+  } else {
+    // Round after round, each address in turn (loaded afresh: a page that is not shown does not
+    // train), so that other programs' load lands on every address alike.
+    const pages = opts.paths.map((path) => ({ path, rates: [] }));
+    for (let r = 0; r < opts.rounds; r++) {
+      for (const p of pages) {
+        await call('POST', `/session/${session}/url`, { url: server.url + p.path });
+        await until("return document.body.dataset.ready === '1' && !!window.__lab?.run");
+        p.facts = await run(`return { isolated: crossOriginIsolated, sab: typeof SharedArrayBuffer,
+          cores: navigator.hardwareConcurrency, ua: navigator.userAgent, kernels: window.__lab.kernels }`);
+        const runId = await run('return window.__lab.run?.run ?? -1');
+        await run(`document.querySelector('#chapter-list button[data-chapter="deep"]').click()`);
+        await until(`return window.__lab.run?.chapter === 'deep' && window.__lab.run.run > ${runId}`);
+        await run(`const b = document.querySelector('#budget'); b.value = '10000000'; b.dispatchEvent(new Event('change'))`);
+        await until('return window.__lab.p.steps === 10000000');
+        await run(`document.querySelector('#train').click()`);
+        await until('return window.__lab.p.running && window.__lab.p.step > 0');
+        await sleep(opts.warmupMs);
+        const a = await run('return [window.__lab.p.step, performance.now()]');
+        await sleep(opts.windowMs);
+        const b = await run('return [window.__lab.p.step, performance.now()]');
+        p.rates.push(((b[0] - a[0]) * 1000) / (b[1] - a[1]));
+      }
     }
-  }
   for (const p of pages) {
     const ratios = p.rates.map((x, r) => x / pages[0].rates[r]);
     results.push({ path: p.path, ...p.facts, deep_steps_per_s: median(p.rates), ratio_to_first: median(ratios), all: p.rates.map(Math.round) });
+  }
   }
 } finally {
   if (session) await call('DELETE', `/session/${session}`).catch(() => {});
@@ -108,5 +153,5 @@ for (const r of results) {
   console.log(`${(r.path || "''").padEnd(22)} ${r.kernels.padEnd(50)} deep ${r.deep_steps_per_s.toFixed(0)} steps/s [${r.all}], ${r.ratio_to_first.toFixed(2)}x the first (median of turns)`);
 }
 const [first] = results;
-console.log(`WebKit: ${first.ua}; isolated ${first.isolated}, SharedArrayBuffer ${first.sab}, hardwareConcurrency ${first.cores}`);
+if (first.ua) console.log(`WebKit: ${first.ua}; isolated ${first.isolated}, SharedArrayBuffer ${first.sab}, hardwareConcurrency ${first.cores}`);
 console.log(JSON.stringify(results));
