@@ -122,20 +122,20 @@ try {
     for (let r = 0; r < opts.rounds; r++) {
       for (const p of pages) {
         await call('POST', `/session/${session}/url`, { url: server.url + p.path });
-        await until("return document.body.dataset.ready === '1' && !!window.__lab?.run");
+        await until("return document.body.dataset.ready === '1' && window.__labSeam?.trainer().run != null");
         p.facts = await run(`return { isolated: crossOriginIsolated, sab: typeof SharedArrayBuffer,
-          cores: navigator.hardwareConcurrency, ua: navigator.userAgent, kernels: window.__lab.kernels }`);
-        const runId = await run('return window.__lab.run?.run ?? -1');
+          cores: navigator.hardwareConcurrency, ua: navigator.userAgent, kernels: window.__labSeam.trainer().kernels }`);
+        const runId = await run('return window.__labSeam.trainer().run ?? -1');
         await run(`document.querySelector('#chapter-list button[data-chapter="deep"]').click()`);
-        await until(`return window.__lab.run?.chapter === 'deep' && window.__lab.run.run > ${runId}`);
+        await until(`return window.__labSeam.trainer().chapter === 'deep' && window.__labSeam.trainer().run > ${runId}`);
         await run(`const b = document.querySelector('#budget'); b.value = '10000000'; b.dispatchEvent(new Event('change'))`);
-        await until('return window.__lab.p.steps === 10000000');
+        await until('return window.__labSeam.trainer().steps === 10000000');
         await run(`document.querySelector('#train').click()`);
-        await until('return window.__lab.p.running && window.__lab.p.step > 0');
+        await until('return window.__labSeam.trainer().running && window.__labSeam.trainer().step > 0');
         await sleep(opts.warmupMs);
-        const a = await run('return [window.__lab.p.step, performance.now()]');
+        const a = await run('return [window.__labSeam.trainer().step, performance.now()]');
         await sleep(opts.windowMs);
-        const b = await run('return [window.__lab.p.step, performance.now()]');
+        const b = await run('return [window.__labSeam.trainer().step, performance.now()]');
         p.rates.push(((b[0] - a[0]) * 1000) / (b[1] - a[1]));
       }
     }
