@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The browser half of `cargo xtask bench`: the real page (www/index.html, its worker.js and the
 // wasm package in www/pkg) in Debian's headless Chromium, driven through its visible controls
-// (the chapter buttons, #budget, #train, #pause, #step) and read through `window.__lab` (the
-// page's state for the tests: ready, kernels, run.chapter, p.step, p.steps, p.running). Nothing
-// depends on the page's messages to its worker.
+// (the chapter buttons, #budget, #train, #pause, #step) and read through the page's test seam,
+// `window.__labSeam.trainer()` (www/js/seam.js: ready, kernels, run, chapter, step, steps,
+// running). Nothing depends on the page's messages to its worker.
 //
 //   node tests/bench/browser.mjs [--rounds N] [--window-ms MS] [--warmup-ms MS]
 //                                [--mlp-chapter NAME] [--deep-chapter NAME] [--no-kernels]
@@ -26,7 +26,7 @@
 //                     simd128, relaxed_madd on the relaxed build), the deep model's matrix
 //                     products at batch 32 (`kernels::MatmulWorkload`) in GFLOP/s, best of the
 //                     rounds, and their ratio as the median of back-to-back pairs
-//   page_kernels      the build the page's worker chose (`window.__lab.kernels`)
+//   page_kernels      the build the page's worker chose (`window.__labSeam.trainer().kernels`)
 //   main_busy_pct     share of the training windows the page's main thread spent in tasks
 //                     (Chrome's TaskDuration metric), i.e. drawing the charts
 //   worker_only_*     the same page with every chart hidden (display: none, so the page never
@@ -75,7 +75,7 @@ const INIT = `(() => {
   const B = (window.__bench = { steps: [], longtasks: [], lateness: [] });
   let last = null;
   const seen = () => {
-    const S = window.__lab;
+    const S = window.__labSeam?.trainer();
     if (!S) return;
     const t = performance.now();
     if (S.ready && B.readyAt === undefined) {
@@ -83,7 +83,7 @@ const INIT = `(() => {
       const step = document.getElementById('step');
       if (step && !step.disabled) { B.stepClickAt = t; step.click(); }
     }
-    const now = { t, step: S.p.step, running: S.p.running };
+    const now = { t, step: S.step, running: S.running };
     if (!last || now.step !== last.step || now.running !== last.running) {
       B.steps.push(now);
       last = now;
@@ -146,25 +146,25 @@ async function trainWindow(page, cdp, chapter) {
   const chapters = await page.evaluate(
     () => [...document.querySelectorAll('#chapter-list button')].map((b) => b.dataset.chapter));
   if (!chapters.includes(chapter)) throw new Error(`no chapter '${chapter}' on the page (${chapters})`);
-  const run = await page.evaluate(() => window.__lab.run?.run ?? -1);
+  const run = await page.evaluate(() => window.__labSeam.trainer().run ?? -1);
   await page.click(`#chapter-list button[data-chapter="${chapter}"]`);
-  await page.waitForFunction(([c, r]) => window.__lab.run?.chapter === c && window.__lab.run.run > r,
+  await page.waitForFunction(([c, r]) => window.__labSeam.trainer().chapter === c && window.__labSeam.trainer().run > r,
     [chapter, run], { timeout: 60_000 });
   await page.fill('#budget', String(BUDGET));
   await page.dispatchEvent('#budget', 'change');
-  await page.waitForFunction((n) => window.__lab.p.steps === n, BUDGET, { timeout: 60_000 });
+  await page.waitForFunction((n) => window.__labSeam.trainer().steps === n, BUDGET, { timeout: 60_000 });
   await page.click('#train');
-  await page.waitForFunction(() => window.__lab.p.running && window.__lab.p.step > 0, null, { timeout: 60_000 });
+  await page.waitForFunction(() => window.__labSeam.trainer().running && window.__labSeam.trainer().step > 0, null, { timeout: 60_000 });
   await sleep(opts.warmupMs);
   const busy0 = cdp ? await taskSeconds(cdp) : NaN;
   const t0 = await page.evaluate(() => performance.now());
   await sleep(opts.windowMs);
   const t1 = await page.evaluate(() => performance.now());
   const busy = cdp ? (100 * 1000 * ((await taskSeconds(cdp)) - busy0)) / (t1 - t0) : NaN;
-  const still = await page.evaluate(() => window.__lab.p.running);
-  if (!still) throw new Error(`${chapter}: training stopped inside the window (step ${await page.evaluate(() => window.__lab.p.step)})`);
+  const still = await page.evaluate(() => window.__labSeam.trainer().running);
+  if (!still) throw new Error(`${chapter}: training stopped inside the window (step ${await page.evaluate(() => window.__labSeam.trainer().step)})`);
   await page.click('#pause');
-  await page.waitForFunction(() => !window.__lab.p.running, null, { timeout: 60_000 });
+  await page.waitForFunction(() => !window.__labSeam.trainer().running, null, { timeout: 60_000 });
   const ms = await page.evaluate(([x, y]) => window.__bench.steps.filter((s) => s.running && s.t >= x && s.t <= y), [t0, t1]);
   if (ms.length < 2) throw new Error(`${chapter}: the page showed ${ms.length} step update(s) in ${opts.windowMs} ms`);
   const a = ms[0];
@@ -246,7 +246,7 @@ try {
   // The page with its charts: first step, then the training windows.
   const load = await part('load', async () => {
     const page = await openPage('page');
-    const b = await page.evaluate(() => ({ ...window.__bench, kernels: window.__lab.kernels }));
+    const b = await page.evaluate(() => ({ ...window.__bench, kernels: window.__labSeam.trainer().kernels }));
     return { page, ready: b.readyAt, first: b.firstStepAt, kernels: b.kernels };
   });
   const mlp = [];

@@ -94,7 +94,7 @@ try {
     }, 10);
   });
   await page.goto(`${server.url}?chapter=fix-tanh&steps=${STEPS}`);
-  await page.waitForFunction(() => document.body.dataset.ready === '1' && window.__lab?.run?.chapter === 'fix-tanh', null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.body.dataset.ready === '1' && window.__labSeam?.trainer().chapter === 'fix-tanh', null, { timeout: 60_000 });
   await page.click('#train');
   // The page's start (wasm compile, the first charts) is not what this measures.
   await page.waitForTimeout(3000);
@@ -107,10 +107,10 @@ try {
       // The longest task of the window first: measuring the memory runs a garbage collection,
       // whose pause is the measurement's, not the page's.
       const longest = window.__longest;
-      const step = window.__lab.p.step;
+      const step = window.__labSeam.trainer().step;
       const m = await performance.measureUserAgentSpecificMemory().catch(() => null);
       window.__longest = 0;
-      return { step, finished: window.__lab.p.finished, memory: m?.bytes ?? null, longest };
+      return { step, finished: window.__labSeam.trainer().finished, memory: m?.bytes ?? null, longest };
     });
     const c = chromium();
     const busy = machineBusyS();

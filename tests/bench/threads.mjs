@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The threaded build's half of `cargo xtask bench-threads`: training steps per second in a Web
+// The threaded builds' half of `cargo xtask bench-threads`: training steps per second in a Web
 // Worker of a cross-origin isolated page (headless Chromium), through `StepBench` (the trainer
 // without the session or the page's charts), for
-//   - the small MLP (fix-tanh) and the deep model at batch 32 on the relaxed single-thread build
-//     and on the threaded build with 1..cores threads;
+//   - the small MLP (fix-tanh) and the deep model at batch 32 on the single-thread builds
+//     (relaxed, plain) and on their threaded builds (threads, threads-plain) with 1..cores
+//     threads;
 //   - the deep model at n_hidden 200/500/1000 x batch 32/128/512, relaxed single-thread build
 //     vs the threaded build on every core (the scaling table).
 //
@@ -14,7 +15,8 @@
 // from other programs lands on every build alike. Prints two tables, or with --json one line:
 // { cores, steps: [{build, threads, chapter, n_hidden, batch, steps_per_s, ratio}], errors },
 // each rate the median of its windows and `ratio` the median of the rounds' ratios to the
-// relaxed build. www/pkg must have been built (`cargo xtask build`).
+// single-thread build with the same kernels (relaxed for threads, plain for threads-plain).
+// www/pkg must have been built (`cargo xtask build`).
 
 import { startServer, launchBrowser, WWW } from '../e2e/harness.mjs';
 
@@ -67,9 +69,13 @@ try {
   cores = await page.evaluate(() => navigator.hardwareConcurrency);
   if (!(await page.evaluate(() => crossOriginIsolated))) throw new Error('the bench page is not cross-origin isolated');
   const most = asked ?? cores;
-  // Worker 0: the relaxed build; worker t: the threaded build on t threads (its own pool).
-  const builds = [['relaxed', 'pkg/relaxed/makemore_lab.js', 1]];
-  for (let t = 1; t <= most; t++) builds.push(['threads', 'pkg/threads/makemore_lab.js', t]);
+  // [name, module, threads, the worker of its single-thread build]: workers 0 and 1 the relaxed
+  // and plain builds, then each threaded build on 1..most threads (each worker its own pool).
+  const builds = [['relaxed', 'pkg/relaxed/makemore_lab.js', 1, 0], ['plain', 'pkg/makemore_lab.js', 1, 1]];
+  for (const [name, pkg, base] of [['threads', 'pkg/threads/', 0], ['threads-plain', 'pkg/threads-plain/', 1]]) {
+    for (let t = 1; t <= most; t++) builds.push([name, `${pkg}makemore_lab.js`, t, base]);
+  }
+  const everyCore = builds.findIndex(([name, , t]) => name === 'threads' && t === most);
   await page.evaluate((srcs) => new Promise((resolve, reject) => {
     window.workers = [];
     let ready = 0;
@@ -94,7 +100,7 @@ try {
   // Each config is measured in turns, a window per worker per round, so that other programs'
   // load lands on every build alike; the ratio to the relaxed build is the median of the turns'.
   const configs = [...small.map((c) => [c, builds.map((_, i) => i)]),
-    ...grid.filter((c) => !small.some((x) => x.join() === c.join())).map((c) => [c, [0, most]])];
+    ...grid.filter((c) => !small.some((x) => x.join() === c.join())).map((c) => [c, [0, everyCore]])];
   for (const [[chapter, h, b], workers] of configs) {
     const rates = workers.map(() => []);
     for (let r = 0; r < rounds; r++) {
@@ -103,8 +109,8 @@ try {
       }
     }
     for (const [j, i] of workers.entries()) {
-      const [build, , threads] = builds[i];
-      const ratio = median(rates[j].map((x, r) => x / rates[0][r]));
+      const [build, , threads, base] = builds[i];
+      const ratio = median(rates[j].map((x, r) => x / rates[workers.indexOf(base)][r]));
       steps.push({ build, threads, chapter, n_hidden: h, batch: b, steps_per_s: median(rates[j]), ratio });
     }
   }
@@ -121,13 +127,15 @@ if (json) {
   const ratio = (...a) => find(...a)?.ratio;
   const most = Math.max(...steps.map((s) => s.threads));
   const f = (x, w = 9) => (x == null ? '-' : x.toFixed(1)).padStart(w);
-  console.log(`browser (headless Chromium, worker, no page): steps/s; relaxed = the single-thread relaxed build`);
-  console.log(`model          relaxed  ${[...Array(most)].map((_, i) => `threads=${i + 1}`.padStart(9)).join(' ')}   ratio to relaxed (median of turns)`);
+  console.log('browser (headless Chromium, worker, no page): steps/s; each threaded build against its single-thread build');
+  console.log(`model      build     one thread  ${[...Array(most)].map((_, i) => `threads=${i + 1}`.padStart(9)).join(' ')}   ratio (median of turns)`);
   for (const [name, c] of [['small MLP', 'fix-tanh'], ['deep', 'deep']]) {
-    const one = rate('relaxed', 1, c, 200, 32);
-    const ts = [...Array(most)].map((_, i) => rate('threads', i + 1, c, 200, 32));
-    const rs = [...Array(most)].map((_, i) => `${ratio('threads', i + 1, c, 200, 32)?.toFixed(2)}x`);
-    console.log(`${name.padEnd(12)} ${f(one)}  ${ts.map((x) => f(x)).join(' ')}   ${rs.join(' ')}`);
+    for (const [single, threaded] of [['relaxed', 'threads'], ['plain', 'threads-plain']]) {
+      const one = rate(single, 1, c, 200, 32);
+      const ts = [...Array(most)].map((_, i) => rate(threaded, i + 1, c, 200, 32));
+      const rs = [...Array(most)].map((_, i) => `${ratio(threaded, i + 1, c, 200, 32)?.toFixed(2)}x`);
+      console.log(`${name.padEnd(10)} ${single.padEnd(8)} ${f(one, 11)}  ${ts.map((x) => f(x)).join(' ')}   ${rs.join(' ')}`);
+    }
   }
   console.log(`\ndeep model scaling, browser: relaxed (1 thread) vs threads=${most}`);
   console.log('n_hidden  batch    relaxed    threads   ratio (median of turns)');

@@ -1,7 +1,8 @@
-// The worker's two wasm builds: Chromium has relaxed SIMD, so the page trains with the
-// relaxed-simd build (fused multiply-add); `?simd=plain` forces the plain simd128 build. Both
-// must train the same model: the same seed gives the same losses up to rounding. The page draws
-// with its own module, the same file whichever build trains.
+// The worker's kernels, on one thread (`?threads=1`; the threaded builds have their own test):
+// Chromium has relaxed SIMD, so the page trains with the relaxed-simd build (fused
+// multiply-add); `?simd=plain` forces the plain simd128 build. Both must train the same model:
+// the same seed gives the same losses up to rounding. The page draws with its own module, the
+// same file whichever build trains.
 
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,9 +13,8 @@ const STEPS = 40;
 const runs = {};
 
 before(async () => {
-  // One thread: the relaxed single-thread build (the threaded build has its own test).
   runs.relaxed = await deepRun('?threads=1', STEPS);
-  runs.plain = await deepRun('?simd=plain', STEPS);
+  runs.plain = await deepRun('?simd=plain&threads=1', STEPS);
 });
 
 test('Chromium trains with the relaxed-simd build, and the page says so', () => {

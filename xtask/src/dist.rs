@@ -1,13 +1,14 @@
 //! `cargo xtask dist [--out DIR]`: the static site, ready for any static host: every file of www/
-//! (the page, its wasm module in pkg/page/, the training builds in pkg/, pkg/relaxed/ and
-//! pkg/threads/, names.txt, `_headers` for hosts that read it) with the service worker's cache
-//! version set to the hash of the files.
+//! that `site::files` counts (the page, its wasm module in pkg/page/, the training builds of
+//! variants.rs in pkg/ and its folders, names.txt, `_headers` for hosts that read it; not the
+//! builds' TypeScript declarations) with the service worker's cache version set to the hash of
+//! the files.
 
 use std::fs;
 use std::path::Path;
 
+use crate::process::Result;
 use crate::site;
-use crate::Result;
 
 pub fn dist(www: &Path, out: &Path) -> Result {
     let www = www

@@ -1,14 +1,9 @@
-//! Build chores for makemore-lab, run as `cargo xtask <command>` (alias in .cargo/config.toml).
+//! Build chores for makemore-lab, run as `cargo xtask <command>` (alias in .cargo/config.toml);
+//! `USAGE` below lists every command and flag (`cargo xtask help` prints it).
 //!
-//! - `build [--debug]`          wasm builds of the lib (the page module, the training builds) +
-//!   wasm-bindgen (`--target web`) into www/pkg/; fails if one is over `build::GZIP_BUDGET`
-//! - `serve [--port N]`         build, then serve www/ at http://127.0.0.1:8000/ (serve.rs)
-//! - `dist [--out DIR]`         build, then write the static site to DIR (default target/dist; a
-//!   relative DIR is taken from the repository root)
-//! - `test [--native]`          every check and test, in order; the first failure stops the run
-//! - `bench [--json] [--quick]`  speed: native, the page in Chromium, PyTorch side by side (bench/)
-//! - `bench-threads [--quick]`  the threaded build on 1..cores threads, and its scaling (threads.rs)
-//! - `wasm-test-runner ARGS..`  internal: cargo's runner for wasm32 tests (wasm-bindgen-test-runner)
+//! The rooms: `variants` (the table of wasm builds), `build` (makes them), `serve` and `site`
+//! (the dev server and what a host sends), `dist` (the static site), `test` (every check),
+//! `bench` (speed), `toolchain` (what is installed when missing), `process` (running programs).
 //!
 //! wasm-bindgen-cli-support and wasm-bindgen-cli are used as libraries, pinned to the same
 //! version as the `wasm-bindgen` crate, so nothing has to be installed with `cargo install`.
@@ -16,20 +11,43 @@
 mod bench;
 mod build;
 mod dist;
+mod process;
 mod serve;
 mod site;
 mod test;
-mod threads;
 mod toolchain;
+mod variants;
 
 use std::env;
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::path::PathBuf;
+use std::process::ExitCode;
 
-type Result<T = ()> = std::result::Result<T, String>;
+use process::{root, target_dir, Result};
 
-const USAGE: &str = "usage: cargo xtask build [--debug] | serve [--port N] | dist [--out DIR] \
-                     | test [--native] | bench | bench-threads";
+const USAGE: &str = "\
+usage: cargo xtask <command> [flags]
+
+  build [--debug]        the wasm builds (xtask/src/variants.rs: the page module and four
+                         training builds) and their bindings into www/pkg/; their sizes; fails
+                         if a release build is over its gzip budget. --debug: unoptimised
+  serve [--port N]       build, then serve www/ at http://127.0.0.1:N/ (default 8000)
+  dist [--out DIR]       build, then write the static site to DIR (default target/dist; a
+                         relative DIR is taken from the repository root)
+  test [--native]        every check and test, in order; the first failure stops the run.
+                         --native: fmt, clippy and the native tests only
+  bench [--json] [--quick] [--rounds N] [--no-browser] [--no-pytorch] [--no-compile]
+                         speed: native, the page in headless Chromium, PyTorch side by side.
+                         --json: one JSON line; --quick: one short round, no torch.compile;
+                         --rounds N: rounds (default 3); --no-browser, --no-pytorch,
+                         --no-compile: leave that part out
+  bench --long-run [--steps N] [--json]
+                         a class that leaves training running: the page's memory and longest
+                         main-thread task over N steps (default ten million)
+  bench-threads [--quick]
+                         the threaded builds on 1..cores threads natively and in Chromium, and
+                         the deep model's scaling
+  help (--help, -h)      this text
+  wasm-test-runner ARGS  internal: cargo's runner for wasm32 tests (wasm-bindgen-test-runner)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -43,96 +61,45 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let result = match cmd {
-        "build" => build::build(flags.iter().any(|f| f == "--debug")),
+        "build" => switch(flags, "--debug").and_then(|debug| build::build(debug).map(drop)),
         "serve" => serve_cmd(flags),
         "dist" => dist_cmd(flags),
-        "test" => test::test(flags.iter().any(|f| f == "--native")),
+        "test" => switch(flags, "--native").and_then(test::test),
         "bench" => bench::bench(flags),
-        "bench-threads" => threads::bench(flags),
-        _ => Err(USAGE.to_string()),
+        "bench-threads" => switch(flags, "--quick").and_then(bench::threads::bench),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        "" => Err("no command".into()),
+        _ => Err(format!("unknown command `{cmd}`")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("xtask: error: {e}");
+            eprintln!("xtask: error: {e}\n\n{USAGE}");
             ExitCode::FAILURE
         }
     }
 }
 
-/// The repository root: the parent of this crate's directory. `cargo run` sets
-/// CARGO_MANIFEST_DIR at run time too, which stays right if the repository (with its target/)
-/// was moved or copied; the compile-time value is the fallback.
-fn root() -> PathBuf {
-    let manifest_dir = env::var_os("CARGO_MANIFEST_DIR")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
-    manifest_dir.parent().unwrap().to_path_buf()
-}
-
-fn target_dir() -> PathBuf {
-    env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
-}
-
-/// A cargo command without the variables `cargo run` set for this program. Some build scripts
-/// (ring's) watch CARGO_MANIFEST_DIR, so a nested cargo that inherits it would make the next
-/// top-level `cargo xtask` rebuild ring, rustls, ureq, wasm-bindgen-cli and xtask (2 min here).
-fn cargo() -> Command {
-    let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    for (key, _) in env::vars_os() {
-        let key = key.to_string_lossy();
-        let injected = [
-            "CARGO_MANIFEST_",
-            "CARGO_PKG_",
-            "CARGO_CRATE_NAME",
-            "CARGO_BIN_NAME",
-        ];
-        if injected.iter().any(|p| key.starts_with(p)) || key == "CARGO_PRIMARY_PACKAGE" {
-            cmd.env_remove(&*key);
-        }
+/// Whether the one flag a command takes, `name`, is given; an error for any other.
+fn switch(flags: &[String], name: &str) -> Result<bool> {
+    match flags {
+        [] => Ok(false),
+        [f] if f == name => Ok(true),
+        _ => Err(format!(
+            "unknown flags {flags:?} (this command takes {name})"
+        )),
     }
-    cmd
-}
-
-/// Runs a command with inherited stdio and fails if it exits non-zero.
-fn run(cmd: &mut Command) -> Result {
-    let program = Path::new(cmd.get_program()).file_name().unwrap_or_default();
-    let args = cmd.get_args().map(|a| a.to_string_lossy());
-    let shown = std::iter::once(program.to_string_lossy())
-        .chain(args)
-        .collect::<Vec<_>>()
-        .join(" ");
-    let status = cmd
-        .status()
-        .map_err(|e| format!("cannot start `{shown}`: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`{shown}` failed ({status})"))
-    }
-}
-
-/// Runs a command quietly and returns its stdout, or None if it could not run or failed.
-fn output(cmd: &mut Command) -> Option<String> {
-    let out = cmd.output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn serve_cmd(flags: &[String]) -> Result {
-    let mut port = 8000;
-    let mut it = flags.iter();
-    while let Some(flag) = it.next() {
-        match flag.as_str() {
-            "--port" => {
-                port = it
-                    .next()
-                    .and_then(|p| p.parse().ok())
-                    .ok_or("--port needs a number")?
-            }
-            _ => return Err(USAGE.into()),
-        }
-    }
+    let port = match flags {
+        [] => 8000,
+        [flag, port] if flag == "--port" => port.parse().map_err(|_| "--port needs a number")?,
+        _ => return Err(format!("unknown flags {flags:?} (serve takes --port N)")),
+    };
     build::build(false)?;
     serve::serve(&root().join("www"), port)
 }
@@ -141,8 +108,69 @@ fn dist_cmd(flags: &[String]) -> Result {
     let out = match flags {
         [] => target_dir().join("dist"),
         [flag, dir] if flag == "--out" => PathBuf::from(dir),
-        _ => return Err(USAGE.into()),
+        _ => return Err(format!("unknown flags {flags:?} (dist takes --out DIR)")),
     };
     build::build(false)?;
     dist::dist(&root().join("www"), &out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::USAGE;
+    use std::fs;
+    use std::path::Path;
+
+    /// The flags the commands' parsers match (`"--x" =>`, `== "--x"`, `switch(flags, "--x")`,
+    /// `if flag == "--x"`), in every source file of xtask.
+    fn parsed_flags() -> Vec<String> {
+        fn walk(dir: &Path, out: &mut Vec<String>) {
+            for entry in fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                    continue;
+                }
+                let text = fs::read_to_string(&path).unwrap();
+                // Only the code above the file's tests.
+                let code = text.split("#[cfg(test)]").next().unwrap();
+                for line in code.lines() {
+                    let parsing = line.contains("\" =>")
+                        || line.contains("== \"--")
+                        || line.contains("switch(flags, \"--");
+                    if !parsing {
+                        continue;
+                    }
+                    // Literals `"--word"` only (not a message such as "--port needs ...").
+                    for (i, _) in line.match_indices("\"--") {
+                        let rest = &line[i + 1..];
+                        let end = rest
+                            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                            .unwrap_or(rest.len());
+                        if rest[end..].starts_with('"') {
+                            out.push(rest[..end].to_string());
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn the_usage_text_names_every_flag_a_command_parses() {
+        let flags = parsed_flags();
+        // The parsers this test reads: if it finds none of these, it reads nothing.
+        for known in ["--debug", "--port", "--rounds", "--long-run", "--steps"] {
+            assert!(
+                flags.iter().any(|f| f == known),
+                "{known} not found: {flags:?}"
+            );
+        }
+        let missing: Vec<_> = flags.iter().filter(|f| !USAGE.contains(*f)).collect();
+        assert!(missing.is_empty(), "not in USAGE: {missing:?}");
+    }
 }

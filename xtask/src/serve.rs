@@ -1,16 +1,18 @@
 //! `cargo xtask serve`: a small std-only static file server for www/ on 127.0.0.1. GET and HEAD,
-//! one short-lived thread per connection (at most `Limits::max_connections`), the request head
-//! bounded in size and time, only localhost names accepted as Host (a DNS-rebinding page cannot
-//! read the site through another name), no path outside the folder, the headers of
-//! `www/_headers` on every response and `Cache-Control: no-cache`. std only: `tests/serve.rs`
-//! compiles this file into a test of the main crate.
+//! one short-lived thread per connection (at most `Limits::max_connections`; when all are taken,
+//! a new connection takes the place of the oldest one still waiting for its request head, and
+//! only if every place is serving a request does it get 503), the request head bounded in size
+//! and time, only localhost names accepted as Host (a DNS-rebinding page cannot read the site
+//! through another name), no path outside the folder, the headers of `www/_headers` on every
+//! response and `Cache-Control: no-cache`. std only: `tests/serve.rs` and `xtask/tests/serve.rs`
+//! compile this file into their tests.
 
 use std::fs;
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -25,7 +27,8 @@ pub struct Limits {
     pub write_timeout: Duration,
     /// Bytes of request line and headers.
     pub max_head: usize,
-    /// Connections served at once; more get 503 at once.
+    /// Connections open at once. Past it, the oldest connection still reading its request head
+    /// is shed (closed) for the new one; if every connection is past its head, 503 at once.
     pub max_connections: usize,
 }
 
@@ -70,7 +73,7 @@ pub fn run(listener: TcpListener, dir: &Path, limits: Limits) -> Result<(), Stri
         port,
         limits,
     });
-    let open = Arc::new(AtomicUsize::new(0));
+    let places = Places::new(site.limits.max_connections);
     for stream in listener.incoming() {
         let stream = match stream {
             Ok(s) => s,
@@ -80,19 +83,18 @@ pub fn run(listener: TcpListener, dir: &Path, limits: Limits) -> Result<(), Stri
                 continue;
             }
         };
-        let Some(slot) = Slot::take(&open, site.limits.max_connections) else {
+        let Some(slot) = places.take(&stream) else {
             // Answered here, without a thread: only input that has already arrived is drained.
             let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
             let _ = stream.set_nonblocking(true);
             let _ = refuse(&stream, &site, "503 Service Unavailable", Duration::ZERO);
             let max = site.limits.max_connections;
-            eprintln!("serve: {max} connections open: 503");
+            eprintln!("serve: {max} connections serving requests: 503");
             continue;
         };
         let site = Arc::clone(&site);
         let spawned = thread::Builder::new().name("serve".into()).spawn(move || {
-            let _slot = slot;
-            if let Err(e) = handle(stream, &site) {
+            if let Err(e) = handle(stream, &site, &slot) {
                 eprintln!("serve: {e}");
             }
         });
@@ -104,22 +106,92 @@ pub fn run(listener: TcpListener, dir: &Path, limits: Limits) -> Result<(), Stri
     Ok(())
 }
 
-/// One of the `max_connections` places, given back when dropped.
-struct Slot(Arc<AtomicUsize>);
+/// The `max_connections` places, each held by one open connection: its stream (to shed it) and
+/// its state, oldest first.
+#[derive(Clone)]
+struct Places {
+    max: usize,
+    held: Arc<Mutex<Vec<Held>>>,
+    next_id: Arc<AtomicU64>,
+}
+
+struct Held {
+    id: u64,
+    stream: TcpStream,
+    state: Arc<AtomicU8>,
+}
+
+/// A connection's state: reading its request head (it may be shed), serving it (it is not), or
+/// shed (its head must not be served).
+const READING: u8 = 0;
+const SERVING: u8 = 1;
+const SHED: u8 = 2;
+
+impl Places {
+    fn new(max: usize) -> Places {
+        Places {
+            max,
+            held: Arc::default(),
+            next_id: Arc::default(),
+        }
+    }
+
+    /// A place for `stream`: a free one, or else the place of the oldest connection still
+    /// reading its head, which is shed: closed, so that its thread stops. None if every place is
+    /// serving a request.
+    fn take(&self, stream: &TcpStream) -> Option<Slot> {
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        if held.len() >= self.max {
+            // Shed only what is still reading: the swap decides, against the connection's own
+            // thread, whether it is shed or serves.
+            let oldest = held.iter().position(|h| {
+                h.state
+                    .compare_exchange(READING, SHED, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
+            })?;
+            let shed = held.remove(oldest);
+            let _ = shed.stream.shutdown(std::net::Shutdown::Both);
+            eprintln!(
+                "serve: {} connections open: the oldest idle one shed",
+                self.max
+            );
+        }
+        let state = Arc::new(AtomicU8::new(READING));
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        held.push(Held {
+            id,
+            stream: stream.try_clone().ok()?,
+            state: Arc::clone(&state),
+        });
+        Some(Slot {
+            places: self.clone(),
+            id,
+            state,
+        })
+    }
+}
+
+/// One of the places, given back when dropped.
+struct Slot {
+    places: Places,
+    id: u64,
+    state: Arc<AtomicU8>,
+}
 
 impl Slot {
-    fn take(open: &Arc<AtomicUsize>, max: usize) -> Option<Slot> {
-        open.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-            (n < max).then_some(n + 1)
-        })
-        .ok()
-        .map(|_| Slot(Arc::clone(open)))
+    /// The connection's head is complete: it will be served and is no longer shed. False if it
+    /// was shed first.
+    fn serve(&self) -> bool {
+        self.state
+            .compare_exchange(READING, SERVING, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
     }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+        let mut held = self.places.held.lock().unwrap_or_else(|e| e.into_inner());
+        held.retain(|h| h.id != self.id);
     }
 }
 
@@ -171,9 +243,10 @@ fn text(s: &str) -> (&'static str, Vec<u8>) {
     ("text/plain; charset=utf-8", s.as_bytes().to_vec())
 }
 
-fn handle(stream: TcpStream, site: &Site) -> io::Result<()> {
+fn handle(stream: TcpStream, site: &Site, slot: &Slot) -> io::Result<()> {
     stream.set_write_timeout(Some(site.limits.write_timeout))?;
     let head = match read_head(&stream, &site.limits) {
+        Ok(_) if !slot.serve() => return Ok(()), // shed for a newer connection
         Ok(head) => head,
         Err(HeadError::Closed) => return Ok(()),
         Err(HeadError::Io(e)) => return Err(e),

@@ -68,14 +68,17 @@ pub fn headers_for<'a>(
         .flat_map(|r| &r.headers)
 }
 
-/// Every file of the site under `dir`, as sorted relative paths (`pkg/relaxed/x.wasm`); dot files
-/// are not part of it.
+/// Every file of the site under `dir`, as sorted relative paths (`pkg/relaxed/x.wasm`). Dot
+/// files are not part of it, nor TypeScript declarations (`*.d.ts`, which wasm-bindgen writes
+/// next to each build for the page's type check: no browser fetches them, so a deployment and
+/// the service worker's version leave them out).
 pub fn files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     fn walk(dir: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
         for entry in fs::read_dir(dir)? {
             let entry = entry?;
             let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
+            let name_text = name.to_string_lossy();
+            if name_text.starts_with('.') || name_text.ends_with(".d.ts") {
                 continue;
             }
             let rel = rel.join(&name);

@@ -1,6 +1,7 @@
-//! `cargo xtask test`: every check and test in order (toolchain, fmt, clippy native, wasm32 and
-//! threaded wasm32, native tests, wasm-bindgen tests in Chromium, release build, browser
-//! end-to-end tests), with each step's wall time; the first failure stops the run. Also cargo's runner for wasm32 tests.
+//! `cargo xtask test`: every check and test in order (toolchain and npm packages, fmt, clippy
+//! native and for every wasm build of variants.rs, native tests, xtask's own tests,
+//! wasm-bindgen tests in Chromium, release build, browser end-to-end tests), with each step's
+//! wall time; the first failure stops the run. Also cargo's runner for wasm32 tests.
 
 use std::env;
 use std::ffi::OsString;
@@ -8,12 +9,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use crate::build::{build, wasm_flags, PACKAGE, PAGE, VARIANTS};
+use crate::build::build;
+use crate::process::{cargo, root, run, Result};
 use crate::toolchain::{
-    ensure_chromium, ensure_npm_packages, ensure_python_packages, ensure_wasm_target, which,
-    WASM_TARGET,
+    ensure_chromium, ensure_npm_packages, ensure_python_packages, which, Toolchain, WASM_TARGET,
 };
-use crate::{cargo, run, Result};
+use crate::variants::{ALL, PACKAGE};
 
 /// wasm-bindgen test files; each is `#![cfg(target_arch = "wasm32")]` and only those present run.
 const WASM_TESTS: [&str; 2] = ["web", "worker"];
@@ -53,16 +54,20 @@ pub fn test(native_only: bool) -> Result {
 fn test_steps(native_only: bool, times: &mut Vec<(String, f64)>) -> Result {
     let mut chromedriver = PathBuf::new();
     if !native_only {
-        step(times, "toolchain: wasm32 target, chromium, node", || {
-            ensure_wasm_target()?;
-            chromedriver = ensure_chromium()?;
-            for tool in ["node", "npm"] {
-                which(tool).ok_or(format!(
-                    "`{tool}` (Node.js >= 20) is needed for the E2E tests"
-                ))?;
-            }
-            Ok(())
-        })?;
+        step(
+            times,
+            "toolchain: wasm32 target, chromium, node, npm packages",
+            || {
+                Toolchain::Stable.ensure()?;
+                chromedriver = ensure_chromium()?;
+                for tool in ["node", "npm"] {
+                    which(tool).ok_or(format!(
+                        "`{tool}` (Node.js >= 20) is needed for the E2E tests"
+                    ))?;
+                }
+                ensure_npm_packages()
+            },
+        )?;
     }
     // The weights test reads a saved file in Python, natively too.
     step(times, "python: safetensors, numpy", ensure_python_packages)?;
@@ -89,36 +94,22 @@ fn test_steps(native_only: bool, times: &mut Vec<(String, f64)>) -> Result {
                 .args(&wasm_tests)
                 .args(deny))
         })?;
-        // The relaxed-simd build compiles `cfg(target_feature = "relaxed-simd")` code too.
-        step(times, "cargo clippy (wasm32, relaxed-simd)", || {
-            let mut cmd = cargo();
-            cmd.args(["clippy", "-p", PACKAGE, "--target", WASM_TARGET, "--lib"])
-                .args(deny);
-            wasm_flags(&mut cmd, &VARIANTS[1]);
-            run(&mut cmd)
-        })?;
-        // The page module and a training build alone, as `cargo xtask build` makes them.
-        step(times, "cargo clippy (wasm32, page | worker alone)", || {
-            for variant in [&PAGE, &VARIANTS[0]] {
-                run(cargo()
-                    .args(["clippy", "-p", PACKAGE, "--target", WASM_TARGET, "--lib"])
-                    .args([
-                        "--no-default-features",
-                        "--features",
-                        variant.crate_features,
-                    ])
-                    .args(deny))?;
-            }
-            Ok(())
-        })?;
-        // The threaded build (feature `threads`, atomics) compiles only on the pinned nightly.
-        step(times, "cargo clippy (wasm32, threads, nightly)", || {
-            crate::threads::ensure_nightly()?;
-            run(&mut crate::threads::cargo_clippy())
-        })?;
+        // Each build compiles its own code: `cfg(target_feature = "relaxed-simd")` kernels,
+        // the `threads` feature and the pool's wasm paths (on the nightly), the page or the
+        // worker side alone.
+        for v in ALL {
+            step(
+                times,
+                &format!("cargo clippy (wasm32, {} build)", v.name),
+                || {
+                    v.toolchain.ensure()?;
+                    run(v.cargo("clippy", false).args(deny))
+                },
+            )?;
+        }
     }
     step(times, "cargo test (native)", || {
-        // Not xtask: it has no tests, and a test build of it links ~190 crates for nothing.
+        // Not xtask: its own step, below.
         let args = [
             "test",
             "--workspace",
@@ -127,6 +118,12 @@ fn test_steps(native_only: bool, times: &mut Vec<(String, f64)>) -> Result {
             "--no-fail-fast",
         ];
         run(cargo().args(args))
+    })?;
+    // xtask's tests (the dev server, the usage text, the builds' table) in the dev profile:
+    // the ~190 crates `cargo xtask` itself was built with, not a second build of them at the
+    // test profile's opt-level.
+    step(times, "cargo test (xtask)", || {
+        run(cargo().args(["test", "-p", "xtask", "--profile", "dev", "--no-fail-fast"]))
     })?;
     if native_only {
         return Ok(());
@@ -138,12 +135,11 @@ fn test_steps(native_only: bool, times: &mut Vec<(String, f64)>) -> Result {
         }
         wasm_test(&wasm_tests, &chromedriver)
     })?;
-    step(times, "release build + bindgen", || build(false))?;
-    step(times, "npm ci", ensure_npm_packages)?;
+    step(times, "release build + bindgen", || build(false).map(drop))?;
     // The page's scripts against their JSDoc types and the builds' .d.ts (written just above):
     // the page's, and the workers' (their own globals).
     step(times, "tsc --noEmit (www/)", || {
-        let root = crate::root();
+        let root = root();
         for project in ["www/types", "www/types/tsconfig.worker.json"] {
             run(Command::new(root.join("node_modules/.bin/tsc"))
                 .args(["--noEmit", "-p", project])

@@ -1,18 +1,44 @@
-//! The toolchain the build and the tests need, installed when missing: rustup's wasm32 target,
-//! Debian's chromium and chromedriver (apt), the npm packages of package.json, and the Python
-//! packages the weights test reads a saved file with (pip).
+//! The toolchain the build and the tests need, installed when missing: rustup's wasm32 target
+//! (and the pinned nightly of the threaded builds), Debian's chromium and chromedriver (apt), the
+//! npm packages of package.json, and the Python packages the weights test reads a saved file with
+//! (pip).
 
 use std::env;
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::{output, run, Result};
+use crate::process::{output, run, Result};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// The nightly the threaded builds are made with, pinned so that it cannot drift.
+pub const NIGHTLY: &str = "nightly-2026-05-20";
+
+/// The Rust toolchain a wasm build is made with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Toolchain {
+    /// The repository's default toolchain (stable), through the `cargo` that runs xtask.
+    Stable,
+    /// `NIGHTLY`, through rustup: the only one that can rebuild std with atomics
+    /// (`-Z build-std`), which a shared memory needs.
+    Nightly,
+}
+
+impl Toolchain {
+    /// Installs what a wasm build with this toolchain needs, when missing: the wasm target; for
+    /// the nightly also rust-src (for build-std) and clippy (for `cargo xtask test`).
+    pub fn ensure(self) -> Result {
+        match self {
+            Toolchain::Stable => ensure_wasm_target(),
+            Toolchain::Nightly => ensure_nightly(),
+        }
+    }
+}
 /// What tests/reference/load_weights.py imports.
 const PYTHON_PACKAGES: [&str; 2] = ["safetensors", "numpy"];
 
-/// `npm ci` unless every devDependency of package.json is already in node_modules.
+/// `npm ci` unless every devDependency of package.json is already in node_modules: the one npm
+/// step (wasm-opt for the build, playwright-core for the browser tests and benches).
 pub fn ensure_npm_packages() -> Result {
     let manifest =
         std::fs::read_to_string("package.json").map_err(|e| format!("package.json: {e}"))?;
@@ -52,12 +78,45 @@ pub fn ensure_python_packages() -> Result {
         .args(PYTHON_PACKAGES))
 }
 
-pub fn ensure_wasm_target() -> Result {
+fn ensure_wasm_target() -> Result {
     let installed = output(Command::new("rustup").args(["target", "list", "--installed"]));
     if installed.is_some_and(|s| s.lines().any(|l| l.trim() == WASM_TARGET)) {
         return Ok(());
     }
     run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// Installs `NIGHTLY` with rust-src, clippy and the wasm target when any is missing.
+fn ensure_nightly() -> Result {
+    let rustup = |args: &[&str]| output(Command::new("rustup").args(args)).unwrap_or_default();
+    let toolchain = rustup(&["toolchain", "list"])
+        .lines()
+        .any(|l| l.starts_with(NIGHTLY));
+    let components = rustup(&["component", "list", "--installed", "--toolchain", NIGHTLY]);
+    let has = |c: &str| {
+        components
+            .lines()
+            .any(|l| l.trim() == c || l.starts_with(&format!("{c}-")))
+    };
+    let target = rustup(&["target", "list", "--installed", "--toolchain", NIGHTLY])
+        .lines()
+        .any(|l| l.trim() == WASM_TARGET);
+    if toolchain && has("rust-src") && has("clippy") && target {
+        return Ok(());
+    }
+    run(Command::new("rustup").args([
+        "toolchain",
+        "install",
+        NIGHTLY,
+        "--profile",
+        "minimal",
+        "--component",
+        "rust-src",
+        "--component",
+        "clippy",
+        "--target",
+        WASM_TARGET,
+    ]))
 }
 
 /// Finds `name` in /usr/bin or on PATH.

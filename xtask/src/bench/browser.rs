@@ -13,8 +13,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{capture, last_json, Measured, Opts};
-use crate::root;
+use super::common::{capture, last_json, Measured, Opts};
+use crate::process::root;
 
 const FIGURES: [&str; 8] = [
     "mlp_steps_per_s",

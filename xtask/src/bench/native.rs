@@ -10,7 +10,7 @@ use std::process::Command;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{capture, last_json, Measured, Opts};
+use super::common::{capture, last_json, Measured, Opts};
 
 /// The figures of its JSON line that the table uses.
 const FIGURES: [&str; 9] = [

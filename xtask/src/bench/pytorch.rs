@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use super::common::{capture, last_json, Measured, Opts};
 use super::samples::Samples;
-use super::{capture, last_json, Measured, Opts};
-use crate::{root, Result};
+use crate::process::{root, Result};
 
 const TIMEOUT: Duration = Duration::from_secs(300);
 
