@@ -27,7 +27,9 @@ export async function launchChromium() {
       };
       const point = async (selector, at) => {
         const b = await box(selector);
-        return at ? { x: b.x + at.x, y: b.y + at.y } : { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+        // Whole pixels: a tap and a click at the same point land on the same pixel.
+        const p = at ? { x: b.x + at.x, y: b.y + at.y } : { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+        return { x: Math.round(p.x), y: Math.round(p.y) };
       };
       let cdp = null;
       const touch1 = async (type, p) => {

@@ -40,7 +40,9 @@ export async function launchFirefox() {
         if (!el) throw new Error(`no element ${selector}`);
         await el.scrollIntoView();
         const b = await el.boundingBox();
-        return at ? { x: b.x + at.x, y: b.y + at.y } : { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+        // Whole pixels: a tap and a click at the same point land on the same pixel.
+        const p = at ? { x: b.x + at.x, y: b.y + at.y } : { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+        return { x: Math.round(p.x), y: Math.round(p.y) };
       };
       return {
         goto: (u) => page.goto(u),
