@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use crate::build::{build, wasm_flags, PACKAGE, PAGE, VARIANTS};
 use crate::toolchain::{
-    ensure_chromium, ensure_npm_packages, ensure_python_packages, ensure_wasm_target, which,
-    WASM_TARGET,
+    ensure_chromium, ensure_engines, ensure_npm_packages, ensure_python_packages,
+    ensure_wasm_target, which, WASM_TARGET,
 };
 use crate::{cargo, run, Result};
 
@@ -53,9 +53,10 @@ pub fn test(native_only: bool) -> Result {
 fn test_steps(native_only: bool, times: &mut Vec<(String, f64)>) -> Result {
     let mut chromedriver = PathBuf::new();
     if !native_only {
-        step(times, "toolchain: wasm32 target, chromium, node", || {
+        step(times, "toolchain: wasm32 target, browsers, node", || {
             ensure_wasm_target()?;
             chromedriver = ensure_chromium()?;
+            ensure_engines()?;
             for tool in ["node", "npm"] {
                 which(tool).ok_or(format!(
                     "`{tool}` (Node.js >= 20) is needed for the E2E tests"
