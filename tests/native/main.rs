@@ -8,6 +8,7 @@
 
 mod support;
 
+mod backprop;
 mod chapters;
 mod charts;
 mod cli;

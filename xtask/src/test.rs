@@ -12,7 +12,8 @@ use std::time::Instant;
 use crate::build::build;
 use crate::process::{cargo, root, run, Result};
 use crate::toolchain::{
-    ensure_chromium, ensure_npm_packages, ensure_python_packages, which, Toolchain, WASM_TARGET,
+    ensure_chromium, ensure_engines, ensure_npm_packages, ensure_python_packages, which,
+    Toolchain, WASM_TARGET,
 };
 use crate::variants::{ALL, PACKAGE};
 
@@ -56,10 +57,11 @@ fn test_steps(native_only: bool, times: &mut Vec<(String, f64)>) -> Result {
     if !native_only {
         step(
             times,
-            "toolchain: wasm32 target, chromium, node, npm packages",
+            "toolchain: wasm32 target, browsers, node, npm packages",
             || {
                 Toolchain::Stable.ensure()?;
                 chromedriver = ensure_chromium()?;
+                ensure_engines()?;
                 for tool in ["node", "npm"] {
                     which(tool).ok_or(format!(
                         "`{tool}` (Node.js >= 20) is needed for the E2E tests"

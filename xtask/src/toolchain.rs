@@ -1,7 +1,7 @@
 //! The toolchain the build and the tests need, installed when missing: rustup's wasm32 target
-//! (and the pinned nightly of the threaded builds), Debian's chromium and chromedriver (apt), the
-//! npm packages of package.json, and the Python packages the weights test reads a saved file with
-//! (pip).
+//! (and the pinned nightly of the threaded builds), Debian's chromium and chromedriver (apt), Firefox ESR,
+//! WebKitGTK's WebDriver and Xvfb for the tests in three engines (apt), the npm packages of package.json, and the Python packages the
+//! weights test reads a saved file with (pip).
 
 use std::env;
 use std::path::PathBuf;
@@ -147,4 +147,48 @@ pub fn ensure_chromium() -> Result<PathBuf> {
         .args(["install", "-y", "chromium", "chromium-driver"])
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     found().ok_or_else(|| "apt-get finished but chromium/chromedriver are still missing".into())
+}
+
+/// The other two engines of the browser tests (tests/e2e/engines/): Debian's Firefox ESR (driven
+/// over WebDriver BiDi by puppeteer-core, no geckodriver), WebKitGTK's `WebKitWebDriver` with its
+/// MiniBrowser (Safari's engine), and Xvfb, the display MiniBrowser needs. Installs them with apt
+/// when missing and running as root; nothing downloads a browser build of its own.
+pub fn ensure_engines() -> Result {
+    const PROGRAMS: [(&str, &str); 3] = [
+        ("firefox-esr", "firefox-esr"),
+        ("WebKitWebDriver", "webkit2gtk-driver"),
+        ("Xvfb", "xvfb"),
+    ];
+    let missing = || -> Vec<&str> {
+        PROGRAMS
+            .iter()
+            .filter(|(program, _)| which(program).is_none())
+            .map(|&(_, package)| package)
+            .collect()
+    };
+    let packages = missing();
+    if packages.is_empty() {
+        return Ok(());
+    }
+    let is_root = output(Command::new("id").arg("-u")).is_some_and(|s| s.trim() == "0");
+    if !is_root {
+        return Err(format!(
+            "the browser tests need {0}; install them with `sudo apt-get install -y {0}` \
+             (or run as root)",
+            packages.join(" ")
+        ));
+    }
+    println!("installing {} with apt-get", packages.join(", "));
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y"])
+        .args(&packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    match missing().as_slice() {
+        [] => Ok(()),
+        still => Err(format!(
+            "apt-get finished but {} still missing",
+            still.join(", ")
+        )),
+    }
 }

@@ -3,7 +3,7 @@
 //! `Mlp` (hidden bias, the notebook's BatchNorm class with Bessel's correction) loaded with the
 //! same weights, on the same batch. And the hints' answers are the formulas the core computes.
 
-use crate::support::{lab, lab_at};
+use super::support::{lab, lab_at};
 use makemore_lab::backprop::{Lab, Tensor, VerdictStatus, EXERCISES};
 use makemore_lab::layers::Layer;
 use makemore_lab::model::{Activation, BnConfig, Mlp, ModelConfig, WeightInit};

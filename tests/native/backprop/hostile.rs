@@ -2,8 +2,8 @@
 //! text, deep nesting, huge literals, huge tensors, long loops; random bytes, token soups and
 //! mutated lecture answers.
 
-use crate::lecture::EXERCISE_1;
-use crate::support::lab;
+use super::lecture::EXERCISE_1;
+use super::support::lab;
 use makemore_lab::backprop::{Lab, VerdictStatus};
 use makemore_lab::rng::Rng;
 use std::time::{Duration, Instant};

@@ -3,7 +3,7 @@
 //! errors that name the line, the column and the problem. Expected values come from the core's
 //! own tensors, not from constants.
 
-use crate::support::lab;
+use super::support::lab;
 use makemore_lab::backprop::env::exercise_env;
 use makemore_lab::backprop::lang::{compile, Env, LangError, Value};
 use makemore_lab::backprop::tensor::DType;

@@ -1,7 +1,7 @@
 //! Every answer of the lecture's notebook (makemore_part4_backprop.ipynb, the solution cells),
 //! typed as the lecture writes it, is judged exact or approximate, on several seeds and batches.
 
-use crate::support::{lab_at, right};
+use super::support::{lab_at, right};
 use makemore_lab::backprop::VerdictStatus;
 
 /// Exercise 1, cell by cell, as the lecture writes it (the dC answer is its loop).

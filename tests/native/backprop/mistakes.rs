@@ -3,7 +3,7 @@
 //! keepdim missing, a forgotten 1/n, n where n-1 belongs, a sign, a factor 2, and a missing
 //! `+=` for a tensor the forward pass uses twice.
 
-use crate::support::lab_at;
+use super::support::lab_at;
 use makemore_lab::backprop::VerdictStatus;
 
 /// (exercise, answer, expected status, fragments the message must contain)

@@ -2,7 +2,7 @@
 //! the lecture's order with their text filled from the model, hints in steps, verdicts on the
 //! current batch, serde views.
 
-use crate::support::{dataset, lab};
+use super::support::{dataset, lab};
 use makemore_lab::backprop::sheet::MAX_LINK_BYTES;
 use makemore_lab::backprop::{Sheet, VerdictStatus, ORDER};
 

@@ -3,8 +3,8 @@
 //! for bit with exercise 1's chain, to rounding with exercises 2 and 3); with one wrong answer
 //! they part ways; a missing or broken answer stops the run with a message naming it.
 
-use crate::lecture::{EXERCISE_1, EXERCISE_2, EXERCISE_3};
-use crate::support::lab;
+use super::lecture::{EXERCISE_1, EXERCISE_2, EXERCISE_3};
+use super::support::lab;
 use makemore_lab::backprop::{DualRun, Lab, StepLosses};
 
 fn filled(seed: u64, with_2_and_3: bool) -> Lab {
