@@ -1,7 +1,8 @@
 //! The toolchain the build and the tests need, installed when missing: rustup's wasm32 target
-//! (and the pinned nightly of the threaded builds), Debian's chromium and chromedriver (apt), Firefox ESR,
-//! WebKitGTK's WebDriver and Xvfb for the tests in three engines (apt), the npm packages of package.json, and the Python packages the
-//! weights test reads a saved file with (pip).
+//! (and the pinned nightly of the threaded builds), Debian's chromium and chromedriver (apt),
+//! Firefox ESR, WebKitGTK's WebDriver and Xvfb for the tests in three engines (apt), the npm
+//! packages of package.json, and the Python packages the weights test reads a saved file with
+//! (pip).
 
 use std::env;
 use std::path::PathBuf;
