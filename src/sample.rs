@@ -322,7 +322,7 @@ mod tests {
         let vocab = Vocab::from_words(&words);
         let config = ModelConfig {
             vocab_size: vocab.size(),
-            ..crate::presets::preset("kaiming").unwrap().model
+            ..crate::lesson::ChapterId::Kaiming.chapter().model
         };
         (Mlp::new(&config, &mut Rng::new(3)), vocab)
     }

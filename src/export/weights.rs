@@ -398,7 +398,7 @@ pub fn load_into(model: &mut Mlp, loaded: &LoadedWeights) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets;
+    use crate::lesson::ChapterId;
 
     /// A file of a model of `preset`'s settings over a small vocabulary, with every
     /// `layers.1.running_var` value replaced by `var`, and the settings to load it against.
@@ -406,7 +406,7 @@ mod tests {
         let vocab = Vocab::from_words(&["abc".to_string(), "cab".to_string()]);
         let config = ModelConfig {
             vocab_size: vocab.size(),
-            ..presets::preset(preset).unwrap().model
+            ..ChapterId::from_name(preset).unwrap().chapter().model
         };
         let model = Mlp::new(&config, &mut Rng::new(1));
         let meta = ExportMeta { steps: 0, seed: 1 };
