@@ -4,7 +4,8 @@
 //! the threaded build on every core (the bench's server sends COOP/COEP); `one_thread_round`
 //! runs it again with `?threads=1` (the relaxed single-thread build), and `threads_round` runs
 //! `tests/bench/threads.mjs` (the trainer alone in a worker: the threaded build on 1..cores
-//! threads, and the scaling table, against the relaxed build).
+//! threads, and the scaling table, against the relaxed build). `engines_round` runs
+//! `tests/bench/engines.mjs`: the page's own steps/s in Chromium, Firefox and WebKitGTK.
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -13,7 +14,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::common::{capture, last_json, Measured, Opts};
+use super::common::{capture, last_json, EngineInfo, Measured, Opts};
 use crate::process::root;
 
 const FIGURES: [&str; 8] = [
@@ -146,5 +147,55 @@ pub fn threads_round(m: &mut Measured, o: &Opts, round: usize) {
     }
     for e in line.errors {
         m.errors.push(format!("threads bench: {e}"));
+    }
+}
+
+#[derive(Deserialize)]
+struct Engines {
+    engines: Vec<EngineRow>,
+    #[serde(default)]
+    errors: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct EngineRow {
+    engine: String,
+    version: String,
+    kernels: String,
+    mlp_steps_per_s: Option<f64>,
+    deep_steps_per_s: Option<f64>,
+}
+
+/// tests/bench/engines.mjs: the page as a student opens it, in each engine in turn, as
+/// `engines.<engine>.{mlp,deep}_steps_per_s`.
+pub fn engines_round(m: &mut Measured, o: &Opts, round: usize) {
+    let mut cmd = Command::new("node");
+    cmd.arg(root().join("tests/bench/engines.mjs")).args([
+        "--json",
+        "--seconds",
+        if o.quick { "5" } else { "10" },
+    ]);
+    let line = match capture(&mut cmd, "engines bench", Some(TIMEOUT), true)
+        .and_then(|out| last_json::<Engines>(&out))
+    {
+        Ok(line) => line,
+        Err(e) => return m.fail("engines", e),
+    };
+    for r in line.engines {
+        for (model, v) in [("mlp", r.mlp_steps_per_s), ("deep", r.deep_steps_per_s)] {
+            m.samples.push(
+                format!("engines.{}.{model}_steps_per_s", r.engine),
+                round,
+                v,
+            );
+        }
+        let info = EngineInfo {
+            version: r.version,
+            kernels: r.kernels,
+        };
+        m.engines.insert(r.engine, info);
+    }
+    for e in line.errors {
+        m.fail("engines", e);
     }
 }

@@ -66,6 +66,9 @@ pub struct Measured {
     pub chromium: String,
     /// The wasm build the page's worker chose.
     pub page_kernels: String,
+    /// Per engine of the engines bench (`chromium`, `firefox`, `webkit`): its version and the
+    /// build and threads its page said it trains with.
+    pub engines: BTreeMap<String, EngineInfo>,
     /// The largest of the wasm builds (variants.rs: the page module, the training builds), raw
     /// and gzip -9: the budget is per build, and a browser loads the page module and one other.
     pub wasm_raw: Option<usize>,
@@ -78,6 +81,14 @@ pub struct Measured {
     pub failed: BTreeMap<String, String>,
     /// Every error, and the page's own errors, in order.
     pub errors: Vec<String>,
+}
+
+/// An engine as the engines bench saw it.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct EngineInfo {
+    pub version: String,
+    /// The page's "kernels: ..." line without its label.
+    pub kernels: String,
 }
 
 impl Measured {

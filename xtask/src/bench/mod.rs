@@ -3,7 +3,7 @@
 //! its threads scaling table (native.rs), the browser bench (browser.rs: the real page in
 //! headless Chromium, training in its Web Worker on every core and on one thread, the plain and
 //! relaxed builds' kernels and peaks, and the threaded builds alone on 1..cores threads with the
-//! scaling table), and, when `import torch` works, PyTorch's bench script (pytorch.rs). Medians
+//! scaling table; and the page in Chromium, Firefox and WebKitGTK, a row each), and, when `import torch` works, PyTorch's bench script (pytorch.rs). Medians
 //! over rounds; PyTorch's "eager best" is the best eager median of either thread count. The
 //! machine is shared, so the load average is printed with the numbers and only same-run ratios
 //! mean much. A part that fails does not stop the others: its rows say FAILED with the error, in
@@ -25,7 +25,7 @@ use std::process::Command;
 
 use crate::build;
 use crate::process::{cargo, run, target_dir, Result};
-use crate::toolchain::{ensure_chromium, ensure_npm_packages};
+use crate::toolchain::{ensure_chromium, ensure_engines, ensure_npm_packages};
 use common::{loadavg, parse, Measured};
 
 /// `--long-run [--steps N] [--json]`: builds the page and runs tests/bench/longrun.mjs, which
@@ -77,6 +77,7 @@ pub fn bench(flags: &[String]) -> Result {
     if o.browser {
         say("building the wasm package (release) into www/pkg");
         ensure_chromium()?;
+        ensure_engines()?;
         // The budget is per build (a browser loads the page module and one training build):
         // the largest one is the figure.
         let largest = build::build(false)?.into_iter().max_by_key(|b| b.gzip);
@@ -112,6 +113,7 @@ pub fn bench(flags: &[String]) -> Result {
             browser::round(&mut m, &o, round);
             browser::one_thread_round(&mut m, &o, round);
             browser::threads_round(&mut m, &o, round);
+            browser::engines_round(&mut m, &o, round);
         }
         if m.torch.is_some() {
             pytorch::round(&mut m, &o, round, say);

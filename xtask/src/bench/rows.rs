@@ -12,6 +12,7 @@ pub enum Goal {
     RatioAtLeast(f64),
     RatioAbove(f64),
     OursBelow(f64),
+    OursAtLeast(f64),
 }
 
 #[derive(Clone, Copy)]
@@ -42,6 +43,7 @@ impl Row {
             Goal::RatioAtLeast(x) => self.ratio.map(|r| r >= x),
             Goal::RatioAbove(x) => self.ratio.map(|r| r > x),
             Goal::OursBelow(x) => self.ours.map(|v| v < x),
+            Goal::OursAtLeast(x) => self.ours.map(|v| v >= x),
         }
     }
 }
@@ -273,7 +275,56 @@ pub fn rows(m: &Measured) -> Vec<Row> {
     .into_iter()
     .flatten()
     .chain(thread_rows(m))
+    .chain(engine_rows(m))
     .collect()
+}
+
+/// WebKitGTK's deep steps/s on this 2-core machine before the plain threaded build (the plain
+/// build on one thread): the engines' floor is 1.4 times it.
+const WEBKIT_DEEP_BEFORE: f64 = 541.0;
+
+/// A row per engine and model: the page as a student opens it (diagnostics and charts on),
+/// against Chromium in the same run of the same script.
+fn engine_rows(m: &Measured) -> Vec<Row> {
+    let s = &m.samples;
+    let mut rows = Vec::new();
+    for engine in ["chromium", "firefox", "webkit"] {
+        let info = m.engines.get(engine).cloned().unwrap_or_default();
+        for model in ["mlp", "deep"] {
+            let ours = s.med(&format!("engines.{engine}.{model}_steps_per_s"));
+            let chromium = s.med(&format!("engines.chromium.{model}_steps_per_s"));
+            let target = match (engine, model) {
+                ("webkit", "deep") => target(
+                    ">= 757 (1.4x its 541 on one thread)",
+                    Goal::OursAtLeast(1.4 * WEBKIT_DEEP_BEFORE),
+                ),
+                _ => None,
+            };
+            rows.push(Row {
+                key: format!("engines.{engine}.{model}_steps_per_s"),
+                metric: format!(
+                    "{model} steps/s, page in {} ({})",
+                    if info.version.is_empty() {
+                        engine
+                    } else {
+                        &info.version
+                    },
+                    if info.kernels.is_empty() {
+                        "?"
+                    } else {
+                        &info.kernels
+                    }
+                ),
+                ours,
+                reference: chromium.map_or("-".into(), |c| format!("Chromium {} steps/s", num(c))),
+                ratio: ours.zip(chromium).map(|(a, b)| a / b),
+                target,
+                part: "engines",
+                ..Row::default()
+            });
+        }
+    }
+    rows
 }
 
 /// The threads' rows: the page on every core against one thread, the native step and the

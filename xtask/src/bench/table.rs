@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::common::{cpu_model, Measured, Opts};
+use super::common::{cpu_model, EngineInfo, Measured, Opts};
 use super::pytorch;
 use super::rows::{num, Row};
 
@@ -140,6 +140,9 @@ struct Json<'a> {
     /// ratio, gflop}`, `threads.<build>.<threads>.<chapter>.<n_hidden>.<batch>` (browser worker
     /// steps/s), `browser1.*` (the page on one thread).
     threads: BTreeMap<&'a str, Option<f64>>,
+    /// Per engine: its version, the build its page trains with, and its small-MLP and deep
+    /// steps/s (`engines.<engine>.*` medians).
+    engines: BTreeMap<&'a str, EngineJson<'a>>,
     /// Row key -> met, for the rows with a target.
     targets: BTreeMap<&'a str, bool>,
     /// Error text by failed part.
@@ -174,6 +177,14 @@ struct BrowserJson<'a> {
     matmul_plain_gflops: Option<f64>,
     mlp_steps_per_s_all: Vec<i64>,
     deep_steps_per_s_all: Vec<i64>,
+}
+
+#[derive(Serialize)]
+struct EngineJson<'a> {
+    #[serde(flatten)]
+    info: &'a EngineInfo,
+    mlp_steps_per_s: Option<f64>,
+    deep_steps_per_s: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -246,6 +257,19 @@ pub fn json(m: &Measured, rows: &[Row]) -> String {
                 .any(|p| k.starts_with(p))
             })
             .map(|k| (k, s.med(k)))
+            .collect(),
+        engines: m
+            .engines
+            .iter()
+            .map(|(e, info)| {
+                let v = |k: &str| s.med(&format!("engines.{e}.{k}"));
+                let row = EngineJson {
+                    info,
+                    mlp_steps_per_s: v("mlp_steps_per_s"),
+                    deep_steps_per_s: v("deep_steps_per_s"),
+                };
+                (e.as_str(), row)
+            })
             .collect(),
         targets: rows
             .iter()
