@@ -20,7 +20,7 @@ after(async () => {
 });
 
 async function lab(path = '') {
-  const app = await openLab(path, { viewport: SCREEN });
+  const app = await openLab(path, { viewport: SCREEN, fold: 'closed' });
   apps.push(app);
   return app;
 }

@@ -218,7 +218,8 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold }) {
     if (!view || !module.current()) return;
     const out = document.createElement('canvas');
     const w = Math.max(400, Math.round(cssWidth.get(ch.canvas) ?? ch.canvas.clientWidth));
-    const h = ch.cssHeight + 60 + 20 * view.lines.length;
+    // At least the chart's own height: a key chart sized down to fit the screen saves full size.
+    const h = Math.max(ch.cssHeight, ch.baseHeight) + 60 + 20 * view.lines.length;
     out.width = 2 * w;
     out.height = 2 * h;
     try {
