@@ -28,11 +28,12 @@ import { createCharts } from './js/charts.js';
 import { createPicking } from './js/pick.js';
 import { createPath } from './js/path.js';
 import { createControls } from './js/controls.js';
-import { createKeyboard, KEYS } from './js/keys.js';
+import { createKeyboard } from './js/keys.js';
 import { createPresentation } from './js/present.js';
 import { createRuns } from './js/runs.js';
 import { createUpload } from './js/upload.js';
 import { installSeam } from './js/seam.js';
+import { createWords } from './js/words.js';
 import { startOffline } from './sw-register.js';
 
 /**
@@ -49,43 +50,38 @@ const NOTICE_TARGET = {
 };
 
 const perf = createPerf();
+const module = createModule({
+  url: new URL('./pkg/page/makemore_lab.js', import.meta.url).href,
+  onFresh: () => charts.redrawAll(),
+  onBroken: (kind, fault) => trainer.fail(words.broken(kind, fault), true),
+});
+const words = createWords(module);
 const trainer = createTrainer({
   onEvent: onMessage,
   onChange: () => controls.update(),
   say: (message, level) => setMsg($('notice'), message, level),
+  words,
 });
 /**
  * @param {Request} msg
  * @param {Transferable[]} [transfer]
  */
 const post = (msg, transfer) => trainer.post(msg, transfer);
-const module = createModule({
-  url: new URL('./pkg/page/makemore_lab.js', import.meta.url).href,
-  onFresh: () => charts.redrawAll(),
-  onBroken: (message) => trainer.fail(message, true),
-});
 const charts = createCharts({
   post,
   module,
   perf,
   pickOf: (name) => picking.of(name),
   onViews: (views) => picking.refresh(views),
+  fold: $('more-charts', HTMLDetailsElement),
 });
 const picking = createPicking({ module, charts });
-const embedding = charts.get('embedding');
-const path = embedding ? createPath({ post, under: embedding.readout }) : null;
+/** @type {import('./js/path.js').Path | null} the embedding's path slider, once its chart is made */
+let path = null;
 const controls = createControls({ post, status: trainer.status });
-const presentation = createPresentation({ post, layout: charts.layout });
-const runs = createRuns({ post, module });
-const upload = createUpload({ post, module });
-createKeyboard(KEYS, {
-  train_pause: controls.trainOrPause,
-  step: () => controls.press('step'),
-  reset: () => controls.press('reset'),
-  previous_chapter: () => controls.chapterBy(-1),
-  next_chapter: () => controls.chapterBy(1),
-  present: presentation.toggle,
-});
+const presentation = createPresentation({ post, layout: charts.layout, words });
+const runs = createRuns({ post, module, words });
+const upload = createUpload({ post, module, words });
 installSeam({ trainer, charts, picking, module, perf });
 
 /** @param {DataView} d */
@@ -103,7 +99,7 @@ let linkApplied = false;
 function onEvent(m) {
   switch (m.type) {
     case 'ready': {
-      setText($('kernels'), `kernels: ${m.kernels}`);
+      setText($('kernels'), words.say((w) => w.kernels_line(m.kernels)));
       showData(m.data);
       // The link's page options (presentation, hidden panels) apply once: a restarted trainer
       // is not given the link again, and the page keeps its own.
@@ -163,7 +159,7 @@ function onEvent(m) {
       setMsg($(NOTICE_TARGET[m.topic]), m.message, m.level);
       break;
     case 'fatal':
-      trainer.fail(m.message, false);
+      trainer.fail(words.fatal(m.message), false);
       break;
     default: {
       // An event the page does not handle fails the type check here.
@@ -205,7 +201,8 @@ function onMessage(m) {
 }
 
 window.addEventListener('unhandledrejection', (e) => {
-  trainer.fail(`The page hit an error: ${e.reason?.message ?? e.reason}.`, true);
+  const fault = String(e.reason?.message ?? e.reason);
+  trainer.fail(words.fatal(words.say((w) => w.page_error(fault), fault)), true);
 });
 
 // ---- start ---------------------------------------------------------------------------------
@@ -214,7 +211,19 @@ window.addEventListener('unhandledrejection', (e) => {
 trainer.start();
 startOffline(trainer.files);
 const wasm = await module.load();
+words.ready(wasm);
 setText($('upload-hint'), wasm.upload_hint());
+charts.build(wasm);
+const embedding = charts.get('embedding');
+path = embedding ? createPath({ post, under: embedding.readout, words: wasm.path_words() }) : null;
+createKeyboard(/** @type {import('./types/protocol').KeyRow[]} */ (wasm.keys()), {
+  train_pause: controls.trainOrPause,
+  step: () => controls.press('step'),
+  reset: () => controls.press('reset'),
+  previous_chapter: () => controls.chapterBy(-1),
+  next_chapter: () => controls.chapterBy(1),
+  present: presentation.toggle,
+});
 controls.build(wasm);
 controls.update();
 picking.ready(wasm);

@@ -144,7 +144,67 @@ pub fn not_understood(fault: &str) -> String {
 pub const DEFAULT_SOURCE: &str = "names.txt, the default 32k names";
 pub const UNNAMED_FILE: &str = "your file";
 
+// ---- a chart's figure ---------------------------------------------------------------------
+
+/// The words of a chart's figure around its canvas: its buttons and the names a screen reader
+/// says (`chart` is its id, "loss").
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FigureWords {
+    pub png: &'static str,
+    pub png_title: &'static str,
+    pub png_label: String,
+    pub csv: &'static str,
+    pub csv_title: &'static str,
+    pub csv_label: String,
+    pub readout_label: String,
+}
+
+pub fn figure_words(chart: &str) -> FigureWords {
+    FigureWords {
+        png: "PNG",
+        png_title: "save this chart as a PNG picture, with its numbers",
+        png_label: format!("save the {chart} chart as PNG"),
+        csv: "CSV",
+        csv_title: "save the numbers as CSV",
+        csv_label: format!("save the {chart} numbers as CSV"),
+        readout_label: format!("{chart} chart in numbers"),
+    }
+}
+
+/// A chart the page could not draw, or save as a picture (under it, in place of its numbers).
+pub fn chart_not_drawn(fault: &str) -> String {
+    format!("this chart could not be drawn: {fault}")
+}
+
+pub fn chart_not_saved(fault: &str) -> String {
+    format!("this chart could not be saved: {fault}")
+}
+
 // ---- the page's own messages (before, or without, the worker) -----------------------------
+
+/// A file chosen while the page's module is not there (still loading, or restarting after a
+/// fault).
+pub fn still_starting(name: &str) -> String {
+    format!("“{name}” was not loaded: the page is still starting; try again in a moment.")
+}
+
+/// The build that trains, as the training panel says it (`kernels`: the worker's description).
+pub fn kernels_line(kernels: &str) -> String {
+    format!("kernels: {kernels}")
+}
+
+/// A choice of the "compare with" list: an earlier run and its setup, or none.
+pub fn compare_choice(run: Option<u32>, setup: &str) -> String {
+    match run {
+        Some(run) => format!("run {run}: {setup}"),
+        None => "no earlier run".into(),
+    }
+}
+
+/// The embedding's path slider: its label and what it does.
+pub const PATH_LABEL: &str = "Path";
+pub const PATH_TITLE: &str =
+    "snapshots of the embedding over the run: move back to see where the letters were";
 
 /// A file being read.
 pub fn reading(name: &str) -> String {
@@ -193,8 +253,13 @@ pub fn restart_button(page_broken: bool) -> &'static str {
     }
 }
 
-/// The worker script failed.
+/// The worker script failed (`fault` empty: the browser did not say why).
 pub fn trainer_failed(fault: &str) -> String {
+    let fault = if fault.trim().is_empty() {
+        "an error in the worker"
+    } else {
+        fault
+    };
     format!("The trainer failed: {fault}.")
 }
 

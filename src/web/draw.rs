@@ -105,8 +105,8 @@ pub fn experiments() -> JsValue {
     to_js(&crate::session::views::experiment_list())
 }
 
-/// The page's charts, in its order: `[{id, caption, cadence, height, wide, pick, csv, tools}]`
-/// (the chart table, `session::views::CHARTS`); the page makes a figure of each.
+/// The page's charts, in its order: `[{id, caption, cadence, height, wide, pick, csv, lines,
+/// tools}]` (the chart table, `session::views::CHARTS`); the page makes a figure of each.
 #[wasm_bindgen]
 pub fn charts() -> JsValue {
     to_js(&crate::session::views::figures())

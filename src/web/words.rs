@@ -118,3 +118,52 @@ pub fn page_internal_error(fault: &str) -> String {
 pub fn page_error(fault: &str) -> String {
     words::page_error(fault)
 }
+
+/// The words of chart `chart`'s figure: `{png, png_title, png_label, csv, csv_title, csv_label,
+/// readout_label}`.
+#[wasm_bindgen]
+pub fn figure_words(chart: &str) -> JsValue {
+    super::js::to_js(&words::figure_words(chart))
+}
+
+/// "this chart could not be drawn: FAULT"
+#[wasm_bindgen]
+pub fn chart_not_drawn(fault: &str) -> String {
+    words::chart_not_drawn(fault)
+}
+
+/// "this chart could not be saved: FAULT"
+#[wasm_bindgen]
+pub fn chart_not_saved(fault: &str) -> String {
+    words::chart_not_saved(fault)
+}
+
+/// "“NAME” was not loaded: the page is still starting; try again in a moment."
+#[wasm_bindgen]
+pub fn still_starting(name: &str) -> String {
+    words::still_starting(name)
+}
+
+/// "kernels: KERNELS" (the training panel's line about the build that trains).
+#[wasm_bindgen]
+pub fn kernels_line(kernels: &str) -> String {
+    words::kernels_line(kernels)
+}
+
+/// A choice of the "compare with" list: "run N: SETUP", or "no earlier run" for null.
+#[wasm_bindgen]
+pub fn compare_choice(run: Option<u32>, setup: &str) -> String {
+    words::compare_choice(run, setup)
+}
+
+/// The embedding's path slider: `[label, title]`.
+#[wasm_bindgen]
+pub fn path_words() -> Vec<String> {
+    vec![words::PATH_LABEL.into(), words::PATH_TITLE.into()]
+}
+
+/// What a file without a name is called ("your file").
+#[wasm_bindgen]
+pub fn unnamed_file() -> String {
+    words::UNNAMED_FILE.into()
+}

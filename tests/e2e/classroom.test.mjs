@@ -228,9 +228,8 @@ test('take it home: a chart as PNG, the numbers as CSV, the weights as .safetens
 
 test("stop and look: the notebook's 1,000-step diagnostic run holds the learning rate", async () => {
   const { page } = await lab('?chapter=deep');
-  await page.click('#diag-run');
+  await page.click('#diag-run'); // it starts the run, too
   await untilTrainer(page, (s) => s.steps === 1000);
-  await page.click('#train');
   await untilTrainer(page, (s) => s.finished, null, 60_000);
   assert.equal((await state(page)).step, 1000);
   assert.equal(await page.inputValue('#lr'), '0.1', 'no decay at step 500');

@@ -15,12 +15,16 @@ export function waitReady(page, timeout = 30_000) {
 
 /**
  * Opens the page (at `path`, e.g. '?simd=plain') at 1366x768 and waits until the worker has the
- * default data. The server sends www/_headers, so the page is cross-origin isolated.
+ * default data, with "More charts" open (`fold: 'closed'`: as the page opens). The server
+ * sends www/_headers, so the page is cross-origin isolated.
  */
-export async function openLab(path = '', { viewport = VIEWPORT, contextOptions, isolated = true } = {}) {
+export async function openLab(path = '', { viewport = VIEWPORT, contextOptions, isolated = true, fold = 'open' } = {}) {
   const app = await openApp(path, { viewport, contextOptions, isolated });
   try {
     await waitReady(app.page);
+    // The tests look at every chart: "More charts" (the ones the chapter does not use) is
+    // opened, as a teacher opens it; lesson.test.mjs checks the page as it opens (fold: 'closed').
+    if (fold === 'open') await app.page.evaluate(() => { document.getElementById('more-charts').open = true; });
   } catch (e) {
     const errors = app.errors();
     await app.close();

@@ -478,30 +478,40 @@ fn the_page_handles_every_event_and_no_other() {
 }
 
 #[test]
-fn every_chart_has_a_figure_and_every_figure_a_chart() {
+fn the_page_makes_every_figure_from_the_chart_table() {
+    // The page's markup holds no chart: each figure is made from a row of `views::CHARTS`
+    // (www/js/figure.js), so a chart is defined once, in Rust.
     let html = read("www/index.html");
-    let figures: Vec<&str> = quoted_after(&html, "data-chart=")
-        .into_iter()
-        .map(|f| f.0)
-        .collect();
-    let names: Vec<&str> = ChartId::ALL.iter().map(|c| c.name()).collect();
-    for f in &figures {
-        assert!(
-            names.contains(f),
-            "www/index.html: data-chart=\"{f}\" is not a ChartId"
-        );
+    for markup in ["data-chart", "<figure", "<canvas"] {
+        assert!(!html.contains(markup), "www/index.html holds {markup}");
     }
-    for n in &names {
-        assert!(
-            figures.contains(n),
-            "www/index.html has no figure data-chart=\"{n}\""
-        );
-    }
+    let ids: Vec<ChartId> = views::figures().iter().map(|f| f.id).collect();
     assert_eq!(
-        figures.len(),
-        names.len(),
-        "one figure per chart: {figures:?}"
+        ids,
+        ChartId::ALL,
+        "one figure per chart, in the page's order"
     );
+}
+
+/// The ids of every control in the charts' tool rows (made with the figures).
+fn tool_ids() -> Vec<String> {
+    use views::tools::Control;
+    let mut ids = Vec::new();
+    for f in views::figures() {
+        let Some(tools) = f.tools else { continue };
+        ids.extend(tools.form.map(String::from));
+        for c in tools.controls {
+            ids.push(
+                match c {
+                    Control::Button { id, .. }
+                    | Control::Field { id, .. }
+                    | Control::Status { id } => id,
+                }
+                .to_string(),
+            );
+        }
+    }
+    ids
 }
 
 /// The `{ key: 'value', ... }` of `const NAME = {` in a script.
@@ -537,10 +547,11 @@ fn every_notice_topic_has_a_place_on_the_page() {
     for t in &topics {
         assert!(keys.contains(&t.as_str()), "NOTICE_TARGET has no '{t}'");
     }
+    let tools = tool_ids();
     for (k, id) in &targets {
         assert!(
-            html.contains(&format!("id=\"{id}\"")),
-            "NOTICE_TARGET.{k}: www/index.html has no id=\"{id}\""
+            html.contains(&format!("id=\"{id}\"")) || tools.contains(id),
+            "NOTICE_TARGET.{k}: neither www/index.html nor a chart's tool row has id=\"{id}\""
         );
     }
 }
@@ -601,19 +612,19 @@ fn the_form_knows_every_kind_of_knob() {
 
 #[test]
 fn the_page_asks_only_for_files_the_worker_can_write() {
-    // Every `what: '<kind>'` the page posts and every value of charts.js's CSV_OF is an
-    // ExportKind, as serde reads it.
+    // Every `what: '<kind>'` the page posts is an ExportKind, as serde reads it; the charts'
+    // CSV buttons ask for the chart table's.
     let mut kinds: Vec<String> = Vec::new();
     for (_, text) in scripts() {
         for (what, _) in quoted_after(&text, "what: ") {
             kinds.push(what.to_string());
         }
     }
-    let charts = read("www/js/charts.js");
     kinds.extend(
-        object_literal(&charts, "CSV_OF")
-            .into_iter()
-            .map(|(_, v)| v),
+        views::figures()
+            .iter()
+            .filter_map(|f| f.csv)
+            .map(|k| serde_name(&k)),
     );
     assert!(kinds.len() >= 5, "{kinds:?}");
     for k in &kinds {

@@ -1,20 +1,22 @@
 // @ts-check
-// The charts: each figure[data-chart] shows the last ChartView the worker sent for it (caption,
-// spec, text twin). A canvas is drawn with the wasm module's draw_chart only when its view is new
+// The charts: a figure for each row of the wasm's chart table (made by `build`, js/figure.js),
+// showing the last ChartView the worker sent for it (caption, spec, text twin). A canvas is drawn with the wasm module's draw_chart only when its view is new
 // and it is on screen, at most one chart per animation frame (round robin, so the loss chart,
 // new every frame while training, cannot starve the others), sharp at any devicePixelRatio.
 // Each canvas is an image whose description is its text twin; each figure saves as a PNG at
 // twice its resolution with its caption and numbers (the wasm's draw_figure).
 //
 //   const charts = createCharts({ post, module, perf, pickOf, onViews });
+//   charts.build(wasm);        // the figures, from the wasm's chart table
 //   charts.show(views);        // new ChartViews from the worker
 //   charts.redraw(names);      // draw these again (a pick changed)
 //   charts.redrawAll();        // every chart again (a fresh wasm instance)
-//   charts.layout(keys|null);  // presentation mode's charts, or every chart
+//   charts.layout(keys, present);  // the chapter's key charts first, the others folded
 //   charts.get(name);          // a chart's canvas, readout and view (for picking)
 //   charts.stats(name);        // its view, draws and last draw time (for the tests)
 
 import { el, setText } from './dom.js';
+import { makeFigure } from './figure.js';
 
 /**
  * @typedef {import('../types/protocol').ChartId} ChartId
@@ -38,9 +40,10 @@ import { el, setText } from './dom.js';
  * @property {number} drawMs the last draw's time
  */
 
-/** The file of numbers behind a chart (an `ExportKind` of the protocol). */
-/** @type {Partial<Record<ChartId, ExportKind>>} */
-const CSV_OF = { loss: 'loss_csv', ratios: 'diagnostics_csv', acts: 'diagnostics_csv', grads: 'diagnostics_csv' };
+/** The grid's gap between rows of charts (0.75rem), and the key charts' canvas heights. */
+const GAP = 12;
+const MIN_HEIGHT = 140;
+const MAX_HEIGHT = 360;
 
 /**
  * @param {object} o
@@ -49,44 +52,14 @@ const CSV_OF = { loss: 'loss_csv', ratios: 'diagnostics_csv', acts: 'diagnostics
  * @param {import('./perf.js').Perf} o.perf
  * @param {(name: string) => Pick | null} o.pickOf the pick chart `name` is drawn with
  * @param {(views: ChartView[]) => void} o.onViews new views were shown
+ * @param {HTMLDetailsElement} o.fold "more charts", in the charts' column, after the key charts
  */
-export function createCharts({ post, module, perf, pickOf, onViews }) {
+export function createCharts({ post, module, perf, pickOf, onViews, fold }) {
+  const foldGrid = /** @type {HTMLElement} */ (fold.querySelector('.fold-grid'));
   /** @type {Record<string, Chart>} */
   const charts = {};
-  for (const fig of document.querySelectorAll('figure[data-chart]')) {
-    if (!(fig instanceof HTMLElement)) continue;
-    const name = fig.dataset.chart ?? '';
-    const canvas = fig.querySelector('canvas');
-    const readout = fig.querySelector('.readout');
-    const caption = fig.querySelector('figcaption');
-    if (!(canvas && readout instanceof HTMLElement && caption)) throw new Error(`figure ${name} lacks a part`);
-    // The height attribute is the chart's CSS height; the bitmap is sized per devicePixelRatio.
-    const height = Number(canvas.getAttribute('height'));
-    canvas.style.height = `${height}px`;
-    readout.id = `readout-${name}`;
-    readout.tabIndex = 0; // it scrolls: reachable from the keyboard
-    readout.setAttribute('role', 'group');
-    readout.setAttribute('aria-label', `${name} chart in numbers`);
-    caption.id = `caption-${name}`;
-    canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-labelledby', caption.id);
-    canvas.setAttribute('aria-describedby', readout.id);
-    const tools = el('span', { class: 'figure-tools' });
-    const png = el('button', { type: 'button', title: 'save this chart as a PNG picture, with its numbers' }, 'PNG');
-    png.setAttribute('aria-label', `save the ${name} chart as PNG`);
-    png.onclick = () => savePng(name);
-    tools.append(png);
-    const what = CSV_OF[/** @type {ChartId} */ (name)];
-    if (what) {
-      const csv = el('button', { type: 'button', title: 'save the numbers as CSV' }, 'CSV');
-      csv.setAttribute('aria-label', `save the ${name} numbers as CSV`);
-      csv.onclick = () => post({ type: 'export', what });
-      tools.append(csv);
-    }
-    fig.insertBefore(tools, canvas);
-    charts[name] = { fig, canvas, readout, caption, baseHeight: height, cssHeight: height, view: null, draws: 0, drawMs: 0 };
-  }
-  const order = Object.keys(charts);
+  /** @type {string[]} the charts in the table's order */
+  const order = [];
   const dirty = new Set(); // charts with a new view, not yet drawn
   const stale = new Set(); // off screen: text current, canvas waiting
   const visible = new Set();
@@ -164,7 +137,7 @@ export function createCharts({ post, module, perf, pickOf, onViews }) {
     } catch (e) {
       // A trap: a fresh instance takes over and draws it (`redrawAll`).
       if (e instanceof WebAssembly.RuntimeError) dirty.add(name);
-      else setLines(ch.readout, [`this chart could not be drawn: ${e instanceof Error ? e.message : e}`]);
+      else setLines(ch.readout, [say((w) => w.chart_not_drawn(faultOf(e)))]);
       return;
     }
     ch.drawMs = performance.now() - t0;
@@ -217,7 +190,6 @@ export function createCharts({ post, module, perf, pickOf, onViews }) {
     }
     schedule();
   }, { rootMargin: '100px' });
-  for (const ch of Object.values(charts)) io.observe(ch.fig);
 
   // Widths are read when the layout changes (the observer runs where layout is clean).
   // Each canvas is observed: a chart changes width without the page changing (presentation
@@ -231,7 +203,6 @@ export function createCharts({ post, module, perf, pickOf, onViews }) {
     }
     schedule();
   });
-  for (const ch of Object.values(charts)) resized.observe(ch.canvas);
   window.matchMedia?.(`(resolution: ${window.devicePixelRatio}dppx)`)?.addEventListener?.('change', () => {
     for (const name of order) if (charts[name].view) dirty.add(name);
     schedule();
@@ -247,13 +218,14 @@ export function createCharts({ post, module, perf, pickOf, onViews }) {
     if (!view || !module.current()) return;
     const out = document.createElement('canvas');
     const w = Math.max(400, Math.round(cssWidth.get(ch.canvas) ?? ch.canvas.clientWidth));
-    const h = ch.cssHeight + 60 + 20 * view.lines.length;
+    // At least the chart's own height: a key chart sized down to fit the screen saves full size.
+    const h = Math.max(ch.cssHeight, ch.baseHeight) + 60 + 20 * view.lines.length;
     out.width = 2 * w;
     out.height = 2 * h;
     try {
       module.call((wasm) => wasm.draw_figure(out, view, 2));
     } catch (e) {
-      setLines(ch.readout, [`this chart could not be saved: ${e instanceof Error ? e.message : e}`]);
+      setLines(ch.readout, [say((w) => w.chart_not_saved(faultOf(e)))]);
       return;
     }
     out.toBlob((blob) => {
@@ -267,23 +239,87 @@ export function createCharts({ post, module, perf, pickOf, onViews }) {
     }, 'image/png');
   }
 
+  /** @param {unknown} e */
+  const faultOf = (e) => (e instanceof Error ? e.message : String(e));
+
+  /**
+   * A sentence of the page's module ('' if it cannot say it).
+   * @param {(wasm: import('./module.js').PageModule) => string} words
+   */
+  function say(words) {
+    const wasm = module.current();
+    try {
+      return wasm ? words(wasm) : '';
+    } catch {
+      return '';
+    }
+  }
+
   return {
     /**
-     * Presentation mode: only the `keys` charts, in that order, sized to fill the window (the
-     * first one wide when their number is odd); null shows every chart at its own size.
-     * @param {string[] | null} keys
+     * Makes a figure for each chart of the wasm's table, in its order, in the fold (once, when
+     * the page's module is loaded; `layout` places them).
+     * @param {import('./module.js').PageModule} wasm
      */
-    layout(keys) {
-      const rows = keys ? Math.ceil(keys.length / 2) : 0;
-      const room = keys ? Math.max(160, (window.innerHeight - 24) / Math.max(1, rows) - 128) : 0;
+    build(wasm) {
+      if (order.length) return;
+      for (const f of /** @type {import('../types/protocol').Figure[]} */ (wasm.charts())) {
+        const name = f.id;
+        const words = /** @type {import('./figure.js').FigureWords} */ (wasm.figure_words(name));
+        const { fig, canvas, readout, caption } = makeFigure(f, words, {
+          png: () => savePng(name),
+          csv: () => { if (f.csv) post({ type: 'export', what: f.csv }); },
+        });
+        foldGrid.append(fig);
+        charts[name] = { fig, canvas, readout, caption, baseHeight: f.height, cssHeight: f.height, view: null, draws: 0, drawMs: 0 };
+        order.push(name);
+        io.observe(fig);
+        resized.observe(canvas);
+      }
+    },
+    /**
+     * Places the charts for the chapter: its key charts (`keys`, most important first) first,
+     * right under its explanation, two abreast (the first across when their number is odd); the
+     * others folded into "more charts", in the table's order. Presentation mode shows only the
+     * key charts, sized to fill the window; otherwise they are sized to fit the first screen.
+     * @param {string[]} keys
+     * @param {boolean} present
+     */
+    layout(keys, present) {
+      const main = /** @type {HTMLElement} */ (fold.parentElement);
+      for (const k of keys) if (charts[k]) main.insertBefore(charts[k].fig, fold);
+      for (const name of order) if (!keys.includes(name)) foldGrid.append(charts[name].fig);
+      const n = keys.length;
+      const rows = Math.max(1, Math.ceil(n / 2));
       for (const [name, ch] of Object.entries(charts)) {
-        const i = keys ? keys.indexOf(name) : 0;
-        ch.fig.hidden = i < 0;
-        ch.fig.style.order = keys ? String(i) : '';
-        ch.fig.style.gridColumn = keys && keys.length % 2 === 1 && i === 0 ? '1 / -1' : '';
-        // A control under the chart (the embedding's path slider) takes its room from the canvas.
-        const control = keys && i >= 0 ? /** @type {HTMLElement | null} */ (ch.fig.querySelector('.chart-control'))?.offsetHeight ?? 0 : 0;
-        ch.cssHeight = keys ? Math.round(room - control) : ch.baseHeight;
+        const i = keys.indexOf(name);
+        ch.fig.hidden = present && i < 0;
+        ch.fig.classList.toggle('key', i >= 0);
+        ch.fig.style.gridColumn = i >= 0 ? (n % 2 === 1 && i === 0 ? '1 / -1' : 'auto') : '';
+        ch.cssHeight = ch.baseHeight;
+      }
+      const key = keys.map((k) => charts[k]).filter((ch) => ch);
+      if (present) {
+        const room = Math.max(160, (window.innerHeight - 24) / rows - 128);
+        for (const ch of key) {
+          // A control under the chart (the embedding's path slider) takes its room from the canvas.
+          const control = /** @type {HTMLElement | null} */ (ch.fig.querySelector('.chart-control'))?.offsetHeight ?? 0;
+          ch.cssHeight = Math.round(room - control);
+        }
+      } else if (key.length && getComputedStyle(main).gridTemplateColumns.split(' ').length > 1) {
+        // Two columns: the room from the first key chart's top to the bottom of the first
+        // screen, less each row's caption, controls and text (measured), shared by the rows'
+        // canvases. (In one column, on a phone, the charts keep their own heights.)
+        const top = key[0].fig.getBoundingClientRect().top + window.scrollY;
+        let chrome = 0;
+        for (let r = 0; r < rows; r++) {
+          const row = n % 2 === 1 ? (r === 0 ? key.slice(0, 1) : key.slice(2 * r - 1, 2 * r + 1)) : key.slice(2 * r, 2 * r + 2);
+          chrome += Math.max(0, ...row.map((ch) => ch.fig.offsetHeight - ch.canvas.offsetHeight)) + GAP;
+        }
+        const each = Math.floor((window.innerHeight - top - chrome) / rows);
+        for (const ch of key) ch.cssHeight = Math.max(MIN_HEIGHT, Math.min(MAX_HEIGHT, each));
+      }
+      for (const [name, ch] of Object.entries(charts)) {
         ch.canvas.style.height = `${ch.cssHeight}px`;
         if (ch.view) dirty.add(name);
       }

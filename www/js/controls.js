@@ -43,20 +43,16 @@ export function createControls({ post, status }) {
   button('new-seed').onclick = () => { clear(); post({ type: 'new_seed' }); };
   button('evaluate').onclick = () => post({ type: 'evaluate' });
   field('budget').onchange = () => post({ type: 'budget', steps: field('budget').value, hold: field('budget-hold').checked });
-  button('diag-run').onclick = () => { clear(); post({ type: 'budget', steps: '1000', hold: true }); };
+  // The notebook's diagnostic run: 1,000 steps at the first rate, then stop and look; it starts.
+  button('diag-run').onclick = () => {
+    clear();
+    post({ type: 'budget', steps: '1000', hold: true });
+    post({ type: 'train' });
+  };
   const setLr = () => { clear(); post({ type: 'lr', lr: field('lr').value }); };
   button('lr-set').onclick = setLr;
   field('lr').onkeydown = (e) => { if (e.key === 'Enter') setLr(); };
   button('lr-schedule').onclick = () => post({ type: 'lr', lr: null });
-  /** @param {import('../types/protocol').SamplerAction} action */
-  const sampler = (action) => { setMsg($('sampler-msg'), ''); post({ type: 'sampler', action, temperature: field('sampler-t').value }); };
-  button('sampler-new').onclick = () => sampler('new');
-  button('sampler-next').onclick = () => sampler('next');
-  button('sampler-finish').onclick = () => sampler('finish');
-  /** @param {string} name */
-  const score = (name) => { setMsg($('sampler-msg'), ''); post({ type: 'score', name }); };
-  $('score-form', HTMLFormElement).onsubmit = (e) => { e.preventDefault(); score(field('score-name').value); };
-  button('score-jumble').onclick = () => { field('score-name').value = 'xqzjv'; score('xqzjv'); };
   button('sample').onclick = () => {
     setMsg($('sample-msg'), '');
     post({ type: 'sample', n: field('sample-n').value, temperature: field('sample-t').value });
@@ -98,6 +94,24 @@ export function createControls({ post, status }) {
     return row;
   }
 
+  /** The charts' tool rows (made with the figures): the step-through sampler, the name score. */
+  function bindTools() {
+    /** @param {import('../types/protocol').SamplerAction} action */
+    const sampler = (action) => { setMsg($('sampler-msg'), ''); post({ type: 'sampler', action, temperature: field('sampler-t').value }); };
+    button('sampler-new').onclick = () => sampler('new');
+    button('sampler-next').onclick = () => sampler('next');
+    button('sampler-finish').onclick = () => sampler('finish');
+    const name = field('score-name');
+    $('score-form', HTMLFormElement).onsubmit = (e) => {
+      e.preventDefault();
+      setMsg($('sampler-msg'), '');
+      post({ type: 'score', name: name.value });
+    };
+    // A button with a value of its own puts it in the field first ("try “xqzjv”").
+    const jumble = button('score-jumble');
+    jumble.onclick = () => { if (jumble.dataset.value) name.value = jumble.dataset.value; };
+  }
+
   /** @param {RunView} run */
   function showRun(run) {
     for (const b of $('chapter-list').querySelectorAll('button')) {
@@ -117,9 +131,7 @@ export function createControls({ post, status }) {
     $('break-h').hidden = !list.children.length;
     const x = run.experiment;
     $('run-experiment').hidden = !x;
-    setText($('run-experiment'), x
-      ? `${x.change} Look at the ${x.chart} chart: ${x.symptom} The fix: ${x.fix}. ${x.fix_how}`
-      : '');
+    setText($('run-experiment'), x?.sentence ?? '');
     for (const input of knobFields()) {
       const v = run.knobs[input.dataset.key ?? ''];
       if (v === undefined) continue;
@@ -157,6 +169,7 @@ export function createControls({ post, status }) {
         groups[k.group].append(knobField(k));
       }
       form.onsubmit = (e) => { e.preventDefault(); applyCustom(); };
+      bindTools();
       const run = status().run;
       if (run) showRun(run);
     },

@@ -6,7 +6,7 @@
 // instance), and those waiting for one (the charts) are told when it is there. A panic inside
 // `call` is recovered from this way; a panic anywhere else breaks the page (`onBroken`).
 //
-//   const module = createModule({ url, onFresh, onBroken });
+//   const module = createModule({ url, onFresh, onBroken });   // onBroken(kind, fault)
 //   const wasm = await module.load();          // the first instance
 //   module.current();                          // the instance in use, or null while a fresh one loads
 //   module.call((w) => w.draw_chart(...));     // throws what the call throws; a trap also recovers
@@ -17,7 +17,8 @@
  * @param {object} o
  * @param {string} o.url the module's absolute URL
  * @param {(wasm: PageModule) => void} o.onFresh a fresh instance took over after a trap
- * @param {(message: string) => void} o.onBroken the page's module cannot go on
+ * @param {(kind: 'internal' | 'restart', fault: string) => void} o.onBroken the page's module
+ *   cannot go on: a panic outside `call`, or a fresh instance that failed to load
  */
 export function createModule({ url, onFresh, onBroken }) {
   /** @type {PageModule | null} */
@@ -44,7 +45,7 @@ export function createModule({ url, onFresh, onBroken }) {
       wasm = await instantiate();
       onFresh(wasm);
     } catch (e) {
-      onBroken(`The page's charts could not be restarted: ${e instanceof Error ? e.message : e}`);
+      onBroken('restart', e instanceof Error ? e.message : String(e));
     } finally {
       recovering = false;
     }
@@ -52,7 +53,7 @@ export function createModule({ url, onFresh, onBroken }) {
 
   // The Rust panic hook calls this before the module aborts.
   /** @type {{__makemorePanic?: (message: string) => void}} */ (globalThis).__makemorePanic = (message) => {
-    if (!calls) onBroken(`The page hit an internal error: ${message}.`);
+    if (!calls) onBroken('internal', message);
   };
 
   return {

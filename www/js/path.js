@@ -4,7 +4,7 @@
 // Moving it asks for that position (`path_frame`); the worker answers with the chart at that
 // snapshot (`path`), and every `diag` says how many positions there are and which is shown.
 //
-//   const path = createPath({ post, under });  // `under`: the element the slider goes above
+//   const path = createPath({ post, under, words });  // `under`: the element the slider goes above
 //   path.show(pathView);                        // the slider's state, from the worker
 
 import { el, setText } from './dom.js';
@@ -13,11 +13,12 @@ import { el, setText } from './dom.js';
  * @param {object} o
  * @param {(msg: import('../types/protocol').Request) => void} o.post to the trainer
  * @param {HTMLElement} o.under the slider goes just before it (the embedding's text twin)
+ * @param {string[]} o.words its label and title (the wasm's `path_words`)
  */
-export function createPath({ post, under }) {
+export function createPath({ post, under, words: [name, title] }) {
   const input = el('input', { type: 'range', id: 'path-frame', min: '0', max: '0', step: '1', value: '0', disabled: true });
-  const label = el('label', { for: 'path-frame' }, 'Path');
-  label.title = 'snapshots of the embedding over the run: move back to see where the letters were';
+  const label = el('label', { for: 'path-frame' }, name);
+  label.title = title;
   const out = el('output', { id: 'path-step' }, '');
   out.setAttribute('for', 'path-frame');
   out.setAttribute('aria-live', 'off');
@@ -49,3 +50,5 @@ export function createPath({ post, under }) {
     },
   };
 }
+
+/** @typedef {ReturnType<typeof createPath>} Path */

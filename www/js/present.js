@@ -4,7 +4,7 @@
 // is written and read by the worker (src/session/link.rs); the page only carries the query
 // string.
 //
-//   const presentation = createPresentation({ post, layout });  // layout: charts.layout
+//   const presentation = createPresentation({ post, layout, words });  // layout: charts.layout
 //   presentation.start(options, panels);  // the options of the link the page was opened with
 //   presentation.run(keyCharts);          // a new run and its key charts
 //   presentation.toggle();                // the keyboard's P
@@ -20,9 +20,11 @@ import { $, el, setMsg } from './dom.js';
 /**
  * @param {object} o
  * @param {(msg: import('../types/protocol').Request) => void} o.post to the trainer
- * @param {(keys: string[] | null) => void} o.layout shows only these charts, large (null: all)
+ * @param {(keys: string[], present: boolean) => void} o.layout the key charts first (only
+ *   them, large, in presentation mode)
+ * @param {import('./words.js').Words} o.words the page's sentences
  */
-export function createPresentation({ post, layout }) {
+export function createPresentation({ post, layout, words }) {
   /** @type {PageOptions} */
   const page = { present: false, hidden: [] };
   /** @type {string[]} the panels a link may hide (element ids; from the wasm) */
@@ -41,7 +43,11 @@ export function createPresentation({ post, layout }) {
       const box = document.getElementById(`hide-${id}`);
       if (box instanceof HTMLInputElement) box.checked = hidden;
     }
-    layout(page.present ? keyCharts : null);
+    // The chapter's explanation: above its charts, or in the side column for a projector.
+    const about = $('about');
+    if (page.present) $('chapters').insertBefore(about, $('break-h'));
+    else $('charts').prepend(about);
+    layout(keyCharts, page.present);
   }
 
   function toggle() {
@@ -51,9 +57,7 @@ export function createPresentation({ post, layout }) {
 
   button.onclick = toggle;
   $('copy-link').onclick = () => post({ type: 'link', page });
-  window.addEventListener('resize', () => {
-    if (page.present) layout(keyCharts);
-  });
+  window.addEventListener('resize', () => layout(keyCharts, page.present));
 
   return {
     /**
@@ -86,7 +90,7 @@ export function createPresentation({ post, layout }) {
      */
     run(keys) {
       keyCharts = keys;
-      if (page.present) apply();
+      apply();
     },
     toggle,
     /**
@@ -98,9 +102,9 @@ export function createPresentation({ post, layout }) {
       history.replaceState(null, '', `?${query}`);
       try {
         await navigator.clipboard.writeText(url);
-        setMsg($('link-msg'), 'link copied', 'good');
+        setMsg($('link-msg'), words.say((w) => w.link_copied(), url), 'good');
       } catch {
-        setMsg($('link-msg'), `copy this link: ${url}`, 'warn');
+        setMsg($('link-msg'), words.say((w) => w.copy_this_link(url), url), 'warn');
       }
     },
   };

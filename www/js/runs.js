@@ -3,7 +3,7 @@
 // with, and files to take home (CSV and weights, written by the worker; saved here), and
 // weights to load back.
 //
-//   const runs = createRuns({ post, module });
+//   const runs = createRuns({ post, module, words });
 //   runs.show(rows, compare, current);   // a `runs` event, and the run in use
 //   runs.save(name, mime, bytes);        // a `file` event
 
@@ -22,8 +22,9 @@ const COLUMNS = ['run', 'setup', 'seed', 'params', 'first_loss', 'at_init', 'ste
  * @param {object} o
  * @param {(msg: Request, transfer?: Transferable[]) => void} o.post to the trainer
  * @param {import('./module.js').Module} o.module the page's wasm module (the file size limit)
+ * @param {import('./words.js').Words} o.words the page's sentences
  */
-export function createRuns({ post, module }) {
+export function createRuns({ post, module, words }) {
   const compare = $('compare', HTMLSelectElement);
   const weightsFile = $('weights-file', HTMLInputElement);
   compare.onchange = () => {
@@ -39,19 +40,20 @@ export function createRuns({ post, module }) {
     if (!f) return;
     const wasm = module.current();
     if (!wasm) {
-      setMsg($('weights-msg'), `“${f.name}” was not loaded: the page is still starting; try again in a moment.`, 'warn');
+      setMsg($('weights-msg'), words.stillStarting(f.name), 'warn');
       return;
     }
-    const problem = wasm.weights_size_problem(f.size);
-    if (problem) {
-      setMsg($('weights-msg'), `“${f.name}” was not loaded: ${problem}. The model in use is unchanged.`, 'bad');
+    const refused = wasm.weights_file_refused(f.name, f.size);
+    if (refused) {
+      setMsg($('weights-msg'), refused, 'bad');
       return;
     }
     let buf;
     try {
       buf = await f.arrayBuffer();
     } catch (e) {
-      setMsg($('weights-msg'), `“${f.name}” could not be read: ${e instanceof Error ? e.message : e}`, 'bad');
+      const fault = e instanceof Error ? e.message : String(e);
+      setMsg($('weights-msg'), words.say((w) => w.file_unreadable(f.name, fault), fault), 'bad');
       return;
     }
     post({ type: 'load_weights', bytes: new Uint8Array(buf), name: f.name }, [buf]);
@@ -74,10 +76,10 @@ export function createRuns({ post, module }) {
         }
         return tr;
       }));
-      const options = [el('option', { value: '' }, 'no earlier run')];
+      const options = [el('option', { value: '' }, words.say((w) => w.compare_choice(undefined, '')))];
       for (const r of rows) {
         if (r.run === current) continue;
-        options.push(el('option', { value: String(r.run) }, `run ${r.run}: ${r.setup}`));
+        options.push(el('option', { value: String(r.run) }, words.say((w) => w.compare_choice(r.run, r.setup))));
       }
       compare.replaceChildren(...options);
       compare.value = compared == null ? '' : String(compared);

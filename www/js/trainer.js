@@ -4,12 +4,12 @@
 // restart that crashes again soon is not tried the same way twice. Events wait until the page
 // is ready for them (`open`); the events of a run that has been replaced are dropped here.
 //
-//   const trainer = createTrainer({ onEvent, onChange, say });
+//   const trainer = createTrainer({ onEvent, onChange, say, words });
 //   trainer.start();            // the worker starts loading at once
 //   trainer.open();             // the page's module is loaded: events flow to onEvent
 //   trainer.post(request);      // to the worker (nothing once it stopped)
 //   trainer.status();           // {ready, dead, kernels, run, progress, diagStep}
-//   trainer.fail(message, pageBroken);   // the fatal message and its button
+//   trainer.fail(text, pageBroken);      // the fatal message (words.fatal) and its button
 //   trainer.useData(file);      // the names file in use, loaded again by a restart
 //   trainer.files();            // the URLs the worker loaded (for the offline copy)
 
@@ -46,11 +46,6 @@ const IDLE = {
 // settings, the one after that goes back to the default names. No loop on a file or settings
 // that fail again.
 const CRASH_AGAIN_MS = 30_000;
-const RESTARTED = [
-  'The trainer was restarted; the data are the same and the model starts again.',
-  'The trainer failed again: it was restarted with the chapter\'s own settings.',
-  'The trainer failed again: it was restarted with the default names and the first chapter.',
-];
 
 const params = new URLSearchParams(location.search);
 
@@ -59,8 +54,9 @@ const params = new URLSearchParams(location.search);
  * @param {(event: Event) => void} o.onEvent each event of the current run, in order, once open
  * @param {() => void} o.onChange the status changed other than by an event (it stopped)
  * @param {(message: string, level: Level) => void} o.say a message about the training
+ * @param {import('./words.js').Words} o.words the page's sentences
  */
-export function createTrainer({ onEvent, onChange, say }) {
+export function createTrainer({ onEvent, onChange, say, words }) {
   /** @type {Worker | null} */
   let worker = null;
   /** @type {TrainerStatus} */
@@ -107,13 +103,14 @@ export function createTrainer({ onEvent, onChange, say }) {
   }
 
   /**
-   * @param {string} message
+   * @param {string} text the fatal message (`words.fatal`)
    * @param {boolean} pageBroken the page's own module failed: only a reload helps
    */
-  function fail(message, pageBroken) {
+  function fail(text, pageBroken) {
     status = { ...status, dead: true, ready: false, progress: { ...status.progress, running: false } };
-    $('fatal-msg').textContent = `${/[.?!]$/.test(message) ? message : `${message}.`} The last charts stay on the page.`;
-    restartButton.textContent = pageBroken ? 'Reload the page' : 'Restart the trainer';
+    $('fatal-msg').textContent = text;
+    const label = words.restartButton(pageBroken);
+    if (label) restartButton.textContent = label;
     restartButton.dataset.reload = pageBroken ? '1' : '';
     $('fatal').hidden = false;
     onChange();
@@ -129,8 +126,11 @@ export function createTrainer({ onEvent, onChange, say }) {
   function start(link) {
     const w = new Worker(new URL('../worker.js', import.meta.url), { type: 'module' });
     w.onmessage = (e) => (opened ? receive(e.data) : early.push(e.data));
-    w.onerror = (e) => { e.preventDefault(); fail(`The trainer failed: ${e.message || 'an error in the worker'}.`, false); };
-    w.onmessageerror = () => fail('A message from the trainer could not be read.', false);
+    w.onerror = (e) => {
+      e.preventDefault();
+      fail(words.fatal(words.say((m) => m.trainer_failed(e.message ?? ''), e.message ?? '')), false);
+    };
+    w.onmessageerror = () => fail(words.fatal(words.say((m) => m.trainer_unreadable())), false);
     worker = w;
     /** @type {Request} */
     const init = { type: 'init', simd: params.get('simd'), threads: params.get('threads'), link };
@@ -159,7 +159,7 @@ export function createTrainer({ onEvent, onChange, say }) {
     worker?.terminate();
     status = { ...status, dead: false, ready: false };
     $('fatal').hidden = true;
-    say(RESTARTED[Math.min(restarts.level, 2)], 'warn');
+    say(words.say((m) => m.restart_notice(restarts.level)), 'warn');
     start(null);
     if (chapter && restarts.level < 2) post({ type: 'chapter', name: chapter });
     if (knobs && restarts.level === 0) post({ type: 'settings', values: knobs });

@@ -3,7 +3,7 @@
 // file is read; the worker parses it and answers with `data` or `load_error`, tagged with the
 // upload's number, so a reply always matches its file, however many are in flight.
 //
-//   const upload = createUpload({ post, module });
+//   const upload = createUpload({ post, module, words });
 //   upload.loaded(n);   // the worker loaded upload n: its file {name, bytes}, the data in use now
 //   upload.failed(n);   // the worker refused it
 
@@ -15,8 +15,9 @@ import { $, setMsg } from './dom.js';
  * @param {object} o
  * @param {(msg: import('../types/protocol').Request, transfer?: Transferable[]) => void} o.post to the trainer
  * @param {import('./module.js').Module} o.module the page's wasm module (the file size limit)
+ * @param {import('./words.js').Words} o.words the page's sentences
  */
-export function createUpload({ post, module }) {
+export function createUpload({ post, module, words }) {
   let uploads = 0;
   /** The uploads sent so far, in the order they were chosen. */
   let sending = Promise.resolve();
@@ -27,19 +28,19 @@ export function createUpload({ post, module }) {
   /** @param {File | undefined} file */
   async function load(file) {
     if (!file) return;
-    const name = file.name || 'the file';
     const wasm = module.current();
+    const name = file.name || (wasm?.unnamed_file() ?? '');
     if (!wasm) {
-      setMsg(msg, `“${name}” was not loaded: the page is still starting; try again in a moment.`, 'warn');
+      setMsg(msg, words.stillStarting(name), 'warn');
       return;
     }
-    const problem = wasm.file_size_problem(file.size);
-    if (problem) {
-      setMsg(msg, `“${name}” was not loaded: ${problem}. The data, model and plots in use are unchanged.`, 'bad');
+    const refused = wasm.names_file_refused(name, file.size);
+    if (refused) {
+      setMsg(msg, refused, 'bad');
       return;
     }
     const upload = ++uploads;
-    setMsg(msg, `reading “${name}”…`);
+    setMsg(msg, wasm.reading_file(name));
     // Files go to the worker in the order they were chosen, each after the one before: a large
     // file read slowly never overtakes a small one chosen after it (the last chosen wins, and it
     // is the copy a restart loads).
@@ -50,7 +51,8 @@ export function createUpload({ post, module }) {
       try {
         buf = await read;
       } catch (e) {
-        setMsg(msg, `“${name}” could not be read: ${e instanceof Error ? e.message : e}`, 'bad');
+        const fault = e instanceof Error ? e.message : String(e);
+        setMsg(msg, words.say((w) => w.file_unreadable(name, fault), fault), 'bad');
         return;
       }
       const bytes = new Uint8Array(buf);

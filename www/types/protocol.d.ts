@@ -34,7 +34,7 @@ export interface DataView {
 export interface PageOptions { present: boolean; hidden: string[] }
 export interface ExperimentInfo {
   name: string; title: string; chapter: string; change: string; symptom: string; chart: ChartId;
-  fix: string; fix_how: string;
+  fix: string; fix_how: string; sentence: string;
 }
 export interface RunView {
   run: number; chapter: string; title: string; about: string; architecture: string; seed: string;
@@ -113,3 +113,21 @@ export interface Knob {
 }
 /** pick.rs `pick_slots()`: a chart one can point at, and the slot its pick is kept in. */
 export type PickSlot = [ChartId, string];
+/** session::views::Figure, draw.rs `charts()`: a chart of the table, as the page makes its figure. */
+export interface Figure {
+  id: ChartId; caption: string; cadence: 'run' | 'step' | 'diag' | 'on_request'; height: number;
+  wide: boolean; pick: 'embedding' | 'map' | 'layer' | null; csv: ExportKind | null; lines: number;
+  tools: Tools | null;
+}
+/** views::tools::Tools: the controls above a chart's canvas. */
+export interface Tools { form: string | null; controls: Control[] }
+export type Control =
+  | { kind: 'button'; id: string; label: string; title: string; submit: boolean; value: string }
+  | { kind: 'field'; id: string; label: string; value: string; size: number; decimal: boolean }
+  | { kind: 'status'; id: string };
+/** keys::KeyAction: what a key does. */
+export type KeyAction = 'train_pause' | 'step' | 'reset' | 'previous_chapter' | 'next_chapter' | 'present' | 'help';
+/** keys::Key, draw.rs `keys()`: a row of the keyboard's help and the keys it names. */
+export interface KeyRow {
+  label: string; help: string; press: [key: string, action: KeyAction][]; on_buttons: boolean; in_help: boolean;
+}

@@ -4,7 +4,7 @@
 //!
 //! `CHARTS` is the one table of the page's charts: each row says what the chart is called, when
 //! its view is made and by what (`Build`: per run, per step, with the diagnostics, on request),
-//! and how the page holds it (height, width, picking, the CSV it saves, its tool row). The page
+//! and how the page holds it (caption, height, width, picking, the CSV it saves, the lines of its text twin, its tool row). The page
 //! makes its figures from this table at start-up (`figures`, through `web::charts`); the lists of
 //! charts sent per run, per step and per diagnostics are the table filtered by cadence. One file
 //! per chart's view (mirroring `crate::charts`), `parts` for what they share; `data`, `run`,
@@ -26,6 +26,7 @@ pub mod run;
 pub mod running;
 pub mod sampler;
 pub mod score;
+pub mod tools;
 pub mod weight_grads;
 
 pub use data::{data_line, data_view};
@@ -39,6 +40,7 @@ use super::Session;
 use crate::charts::ChartId;
 use parts::{Compared, Diag};
 use serde::Serialize;
+use tools::Tools;
 
 /// A chart's definition: what the page needs to hold its figure, and what makes its view.
 pub struct ChartDef {
@@ -55,8 +57,10 @@ pub struct ChartDef {
     pub pick: Option<PickSlot>,
     /// The file of numbers behind it (`None`: none).
     pub csv: Option<ExportKind>,
+    /// The lines of its text twin the page shows without scrolling.
+    pub lines: u32,
     /// The controls in its figure, above the canvas.
-    pub tools: Option<ToolRow>,
+    pub tools: Option<&'static Tools>,
 }
 
 /// What makes a chart's view, and so when it is made.
@@ -92,16 +96,6 @@ pub enum PickSlot {
     Layer,
 }
 
-/// A row of controls in a chart's figure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ToolRow {
-    /// New name, Next character, Finish, the temperature.
-    Sampler,
-    /// A name to score, Score it, a jumbled name.
-    Score,
-}
-
 /// A chart's figure as the page makes it: `ChartDef` without its builder.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Figure {
@@ -112,7 +106,8 @@ pub struct Figure {
     pub wide: bool,
     pub pick: Option<PickSlot>,
     pub csv: Option<ExportKind>,
-    pub tools: Option<ToolRow>,
+    pub lines: u32,
+    pub tools: Option<&'static Tools>,
 }
 
 /// Every chart of the page, in the page's order.
@@ -125,6 +120,7 @@ pub const CHARTS: &[ChartDef] = &[
         wide: true,
         pick: None,
         csv: Some(ExportKind::LossCsv),
+        lines: 5,
         tools: None,
     },
     ChartDef {
@@ -135,6 +131,7 @@ pub const CHARTS: &[ChartDef] = &[
         wide: false,
         pick: None,
         csv: None,
+        lines: 5,
         tools: None,
     },
     ChartDef {
@@ -145,6 +142,7 @@ pub const CHARTS: &[ChartDef] = &[
         wide: false,
         pick: Some(PickSlot::Embedding),
         csv: None,
+        lines: 6,
         tools: None,
     },
     ChartDef {
@@ -155,6 +153,7 @@ pub const CHARTS: &[ChartDef] = &[
         wide: true,
         pick: None,
         csv: None,
+        lines: 5,
         tools: None,
     },
     ChartDef {
@@ -165,6 +164,7 @@ pub const CHARTS: &[ChartDef] = &[
         wide: false,
         pick: Some(PickSlot::Map),
         csv: None,
+        lines: 5,
         tools: None,
     },
     ChartDef {
@@ -175,6 +175,7 @@ pub const CHARTS: &[ChartDef] = &[
         wide: false,
         pick: Some(PickSlot::Layer),
         csv: Some(ExportKind::DiagnosticsCsv),
+        lines: 5,
         tools: None,
     },
     ChartDef {
@@ -185,6 +186,7 @@ pub const CHARTS: &[ChartDef] = &[
         wide: true,
         pick: Some(PickSlot::Layer),
         csv: Some(ExportKind::DiagnosticsCsv),
+        lines: 8,
         tools: None,
     },
     ChartDef {
@@ -195,6 +197,7 @@ pub const CHARTS: &[ChartDef] = &[
         wide: true,
         pick: Some(PickSlot::Layer),
         csv: Some(ExportKind::DiagnosticsCsv),
+        lines: 8,
         tools: None,
     },
     ChartDef {
@@ -205,6 +208,7 @@ pub const CHARTS: &[ChartDef] = &[
         wide: true,
         pick: Some(PickSlot::Layer),
         csv: None,
+        lines: 5,
         tools: None,
     },
     ChartDef {
@@ -215,6 +219,7 @@ pub const CHARTS: &[ChartDef] = &[
         wide: true,
         pick: None,
         csv: None,
+        lines: 5,
         tools: None,
     },
     ChartDef {
@@ -225,7 +230,8 @@ pub const CHARTS: &[ChartDef] = &[
         wide: true,
         pick: None,
         csv: None,
-        tools: Some(ToolRow::Sampler),
+        lines: 5,
+        tools: Some(&sampler::TOOLS),
     },
     ChartDef {
         id: ChartId::Score,
@@ -235,7 +241,8 @@ pub const CHARTS: &[ChartDef] = &[
         wide: true,
         pick: None,
         csv: None,
-        tools: Some(ToolRow::Score),
+        lines: 5,
+        tools: Some(&score::TOOLS),
     },
     ChartDef {
         id: ChartId::Kaiming,
@@ -245,6 +252,7 @@ pub const CHARTS: &[ChartDef] = &[
         wide: true,
         pick: None,
         csv: None,
+        lines: 5,
         tools: None,
     },
 ];
@@ -271,6 +279,7 @@ impl ChartDef {
             wide: self.wide,
             pick: self.pick,
             csv: self.csv,
+            lines: self.lines,
             tools: self.tools,
         }
     }

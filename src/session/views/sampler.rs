@@ -2,12 +2,31 @@
 //! chosen character marked, and the name so far with its running -log p.
 
 use super::parts::view;
+use super::tools::{button, Control, Tools};
 use crate::charts::{BarsSpec, ChartId, ChartSpec};
 use crate::format;
 use crate::session::protocol::ChartView;
 use crate::session::Session;
 
 pub const CAPTION: &str = "Step-through sampler: the next character's probabilities";
+
+/// New name, Next character, Finish, the temperature, and where its refusals show.
+pub const TOOLS: Tools = Tools {
+    form: None,
+    controls: &[
+        button("sampler-new", "New name"),
+        button("sampler-next", "Next character"),
+        button("sampler-finish", "Finish"),
+        Control::Field {
+            id: "sampler-t",
+            label: "temperature",
+            value: "1.0",
+            size: 4,
+            decimal: true,
+        },
+        Control::Status { id: "sampler-msg" },
+    ],
+};
 
 pub fn chart(s: &Session) -> ChartView {
     let caption = CAPTION;

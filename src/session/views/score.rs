@@ -2,12 +2,41 @@
 //! counts), against a uniform guess; before a name is scored, what to do.
 
 use super::parts::view;
+use super::tools::{Control, Tools};
 use crate::charts::{BarsSpec, ChartId, ChartSpec};
 use crate::format;
 use crate::session::protocol::ChartView;
 use crate::session::Session;
 
 pub const CAPTION: &str = "Score a name";
+
+/// A name to score (a form: Enter scores it), Score it, and a name no one has.
+pub const TOOLS: Tools = Tools {
+    form: Some("score-form"),
+    controls: &[
+        Control::Field {
+            id: "score-name",
+            label: "a name",
+            value: "emma",
+            size: 14,
+            decimal: false,
+        },
+        Control::Button {
+            id: "score",
+            label: "Score it",
+            title: "",
+            submit: true,
+            value: "",
+        },
+        Control::Button {
+            id: "score-jumble",
+            label: "try “xqzjv”",
+            title: "a name no one has",
+            submit: true,
+            value: "xqzjv",
+        },
+    ],
+};
 
 /// The run's last scored name, or what to do.
 pub fn chart(s: &Session) -> ChartView {

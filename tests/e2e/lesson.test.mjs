@@ -1,0 +1,102 @@
+// The page follows the lesson, at a 1366x768 laptop: selecting a chapter puts its key charts
+// (the chapter definition's) first, under its explanation, on the first screen, with no other
+// chart there (the others are folded into "more charts"); no heading shows without its content;
+// the side column's sections are reachable from a visible list of them; the notebook's
+// diagnostic run starts with one click. Writes screenshots of three chapters into docs/.
+// Needs www/pkg/ (`cargo xtask build`).
+
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { openLab, state, untilTrainer, chooseChapter } from './lab.mjs';
+
+const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
+const SCREEN = { width: 1366, height: 768 };
+const SHOTS = ['fix-tanh', 'kaiming', 'deep'];
+const apps = [];
+after(async () => {
+  for (const a of apps) await a.close();
+});
+
+async function lab(path = '') {
+  const app = await openLab(path, { viewport: SCREEN, fold: 'closed' });
+  apps.push(app);
+  return app;
+}
+
+/** The charts shown on the first screen (scrolled to the top): their boxes and canvas boxes. */
+function firstScreen(page) {
+  return page.evaluate(() => {
+    window.scrollTo(0, 0);
+    return [...document.querySelectorAll('figure[data-chart]')]
+      .filter((f) => f.offsetParent !== null) // shown: not hidden, not in a closed fold
+      .map((f) => ({ chart: f.dataset.chart, fig: f.getBoundingClientRect().toJSON(), canvas: f.querySelector('canvas').getBoundingClientRect().toJSON() }))
+      .filter((b) => b.fig.top < innerHeight && b.fig.bottom > 0);
+  });
+}
+
+test('every chapter leads with its key charts, on the first screen, and no other chart is there', async () => {
+  const { page } = await lab();
+  const chapters = await page.$$eval('#chapter-list button', (bs) => bs.map((b) => b.dataset.chapter));
+  assert.equal(chapters.length, 8);
+  for (const ch of chapters) {
+    if ((await state(page)).chapter !== ch) await chooseChapter(page, ch);
+    await page.click('#step'); // one step: the key charts have something to show
+    await untilTrainer(page, (s) => s.step >= 1 && s.diagStep !== null);
+    const keys = (await state(page)).keyCharts;
+    assert.ok(keys.length >= 2, `${ch}: ${keys}`);
+    const shown = await firstScreen(page);
+    assert.deepEqual(shown.map((b) => b.chart).sort(), [...keys].sort(), `${ch}: only its key charts on the first screen`);
+    for (const b of shown) {
+      assert.ok(b.canvas.top >= 0 && b.canvas.bottom <= SCREEN.height, `${ch}: ${b.chart}'s chart is on the first screen: ${JSON.stringify(b.canvas)}`);
+    }
+    // Under the chapter's explanation, in the chapter's order.
+    const about = await page.locator('#run-about').boundingBox();
+    assert.ok(about.y + about.height <= shown[0].fig.top + 1, `${ch}: the explanation comes first`);
+    assert.deepEqual(shown.map((b) => b.chart), keys, `${ch}: the chapter's order`);
+    for (const k of keys) {
+      const view = await page.evaluate((n) => window.__labSeam.chart(n).view, k);
+      assert.ok(view, `${ch}: ${k} has a view`);
+    }
+    // The others are in "more charts", folded; opening it shows them.
+    const folded = await page.$$eval('#more-charts figure[data-chart]', (fs) => fs.map((f) => f.dataset.chart));
+    assert.equal(folded.length + keys.length, 13, `${ch}: ${folded}`);
+    assert.ok(!folded.some((f) => keys.includes(f)), `${ch}: ${folded}`);
+    if (SHOTS.includes(ch)) {
+      // Wait for the key charts' first draws, then take the picture.
+      await page.waitForFunction((ks) => ks.every((k) => { const c = window.__labSeam.chart(k); return c.draws > 0 && !c.pending; }), keys);
+      mkdirSync(DOCS, { recursive: true });
+      await page.screenshot({ path: `${DOCS}chapter-${ch}-1366x768.png` });
+    }
+  }
+});
+
+test('no heading shows without its content: "Break it" only in a chapter with experiments', async () => {
+  const { page } = await lab('?chapter=lr-finder');
+  assert.equal(await page.$$eval('#break-list button', (bs) => bs.length), 0);
+  assert.equal(await page.isVisible('#break-h'), false, 'no heading over an empty list');
+  await chooseChapter(page, 'kaiming');
+  assert.ok(await page.$$eval('#break-list button', (bs) => bs.length) > 0);
+  assert.equal(await page.isVisible('#break-h'), true);
+});
+
+test("the side column's sections are listed at its top, and each link brings its section into view", async () => {
+  const { page } = await lab();
+  for (const id of ['controls', 'chapters', 'sampling', 'custom']) {
+    const link = page.locator(`#side-nav a[href="#${id}"]`);
+    assert.equal(await link.isVisible(), true, id);
+    await link.click();
+    await page.waitForFunction((i) => {
+      const r = document.getElementById(i).getBoundingClientRect();
+      return r.top >= 0 && r.top < innerHeight - 40;
+    }, id);
+  }
+});
+
+test("the notebook's diagnostic run starts with one click", async () => {
+  const { page } = await lab('?chapter=deep');
+  const run = (await state(page)).run;
+  await page.click('#diag-run');
+  await untilTrainer(page, (s, r) => s.run >= r && s.steps === 1000 && (s.running || s.step > 0), run);
+});
