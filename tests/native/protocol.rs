@@ -320,24 +320,9 @@ fn requests_are_read_as_the_page_writes_them() {
 
 #[test]
 fn chart_ids_and_topics_are_named_as_serde_writes_them() {
-    for (i, id) in ChartId::ALL.iter().enumerate() {
-        // ALL is complete: every variant sits at its place.
-        let place = match id {
-            ChartId::Loss => 0,
-            ChartId::Lr => 1,
-            ChartId::Embedding => 2,
-            ChartId::Preact => 3,
-            ChartId::Map => 4,
-            ChartId::Ratios => 5,
-            ChartId::Acts => 6,
-            ChartId::Grads => 7,
-            ChartId::WeightGrads => 8,
-            ChartId::Running => 9,
-            ChartId::Sampler => 10,
-            ChartId::Score => 11,
-            ChartId::Kaiming => 12,
-        };
-        assert_eq!(place, i);
+    // ALL is complete and in the declaration's order by construction (named_enum!, whose own
+    // test checks it); here, that serde writes each id as the page finds it.
+    for id in ChartId::ALL {
         assert_eq!(
             serde_name(id),
             id.name(),
