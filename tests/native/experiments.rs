@@ -56,7 +56,8 @@ fn every_experiment_is_complete_and_changes_its_chapter() {
         assert!(!e.title.is_empty());
         let c = chapter.chapter();
         let symptom = (e.symptom)(&c.facts());
-        for text in [e.change, &symptom, e.fix_how] {
+        let fix_how = (e.fix_how)(&c.facts());
+        for text in [e.change, &symptom, &fix_how] {
             assert!(text.len() > 20 && text.ends_with('.'), "{name}: {text}");
         }
         let p = c.broken_by(e);
