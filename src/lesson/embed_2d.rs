@@ -19,14 +19,15 @@ pub(super) fn chapter() -> Chapter {
     Chapter {
         id: ChapterId::Embed2d,
         title: "2. A 2-D embedding",
-        text: |_| {
+        text: |f| {
             format!(
                 "The finder's sweep, then {} steps at {} on the same weights, as in the notebook. \
-                 Each character is a point in 2-D: watch the vowels (a e i o u) cluster together, \
+                 Each character is a point in {}-D: watch the vowels (a e i o u) cluster together, \
                  as the notebook finds; the chart's line gives their mean distance to each other \
                  and to the consonants.",
                 format::count(STEPS),
-                format::exact(lr_finder::PICKED)
+                format::exact(lr_finder::PICKED),
+                f.n_embd
             )
         },
         model: model(),

@@ -22,6 +22,8 @@ pub struct Facts {
     pub vocab_size: usize,
     /// The loss of a uniform guess over the vocabulary: -ln(1/vocab_size).
     pub uniform_loss: f32,
+    /// The width of a character's embedding.
+    pub n_embd: usize,
     /// The first hidden Linear's inputs: block_size x n_embd.
     pub fan_in: usize,
     /// |h| above this counts as saturated (the run's threshold).
@@ -46,6 +48,7 @@ impl Facts {
         Facts {
             vocab_size: model.vocab_size,
             uniform_loss: (model.vocab_size as f32).ln(),
+            n_embd: model.n_embd,
             fan_in,
             saturation_threshold,
             preact_cut: diagnostics::preact_cut(saturation_threshold),
