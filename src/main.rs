@@ -355,9 +355,9 @@ fn run(a: &Args) -> Result<(), String> {
             println!("{}. ({})", s.name, s.novelty.as_str());
         }
         if let Some(e) = &a.experiment {
-            let facts = Facts::of(&t.model.config);
+            let facts = Facts::of(&t.model.config, t.train.seed, p.saturation_threshold);
             println!("look for ({} chart): {}", e.chart, (e.symptom)(&facts));
-            println!("the fix, chapter {}: {}", e.fix, e.fix_how);
+            println!("the fix, chapter {}: {}", e.fix, (e.fix_how)(&facts));
         }
     }
     Ok(())

@@ -176,6 +176,7 @@ pub fn layer_diagnostics(model: &Mlp, threshold: f32, bins: usize) -> Vec<LayerD
 /// The first hidden layer's pre-activations (the input of the first Tanh, or Identity) and activations.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FirstLayer {
+    /// Its `saturated`: |x| > atanh(threshold), the cut where |tanh(x)| passes the threshold.
     pub preact: Stats,
     pub preact_hist: Histogram,
     pub act: Stats,
@@ -192,12 +193,24 @@ pub fn first_layer(model: &Mlp, batch: usize, threshold: f32, bins: usize) -> Op
         return None; // the last forward pass was not a training batch
     }
     Some(FirstLayer {
-        preact: stats(pre, Some(threshold)),
+        preact: stats(pre, Some(preact_cut(threshold))),
         preact_hist: histogram(pre, bins),
         act: stats(h, Some(threshold)),
         act_hist: histogram(h, bins),
         map: saturation_map(h, batch, cols, threshold),
     })
+}
+
+/// The pre-activation cut that matches a saturation threshold on tanh's output: atanh(threshold)
+/// (|x| > cut exactly when |tanh(x)| > threshold; 2.65 for 0.99).
+pub fn preact_cut(threshold: f32) -> f32 {
+    threshold.atanh()
+}
+
+/// Tanh's local gradient at output h: d tanh(x) / dx = 1 - h². A unit at |h| > 0.99 passes less
+/// than 0.02 of the gradient arriving from above.
+pub fn tanh_slope(h: f32) -> f32 {
+    1.0 - h * h
 }
 
 /// The Kaiming demo: x ~ randn(batch, fan_in), w ~ randn(fan_in, fan_out), y = x @ w, with and

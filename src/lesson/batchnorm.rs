@@ -1,8 +1,9 @@
 //! Chapter 7, Batch normalisation: the notebook's first version, and what a zero spread does to it.
 
-use super::chapter::{train, Chapter, ChapterId, Experiment, ExperimentId, DECAY};
+use super::chapter::{decay_rates, train, Chapter, ChapterId, Experiment, ExperimentId, DECAY};
 use super::kaiming;
 use crate::charts::ChartId;
+use crate::format;
 use crate::model::{BnConfig, ModelConfig, WeightInit};
 
 /// Kaiming's model with the first BatchNorm cell after the hidden Linear, whose bias goes.
@@ -19,10 +20,19 @@ pub(super) fn chapter() -> Chapter {
         id: ChapterId::Batchnorm,
         title: "7. Batch normalisation",
         text: |_| {
-            "Normalise the hidden pre-activations over the batch (the notebook's first version: \
-             std with no epsilon, running statistics with momentum 0.001), learn a gain and a \
-             bias, and drop the hidden bias. The learning rate drops from 0.1 to 0.01 half-way."
-                .into()
+            let (initial, final_lr, _) = decay_rates();
+            format!(
+                "Normalise the hidden pre-activations over the batch (the notebook's first \
+                 version: std with no epsilon), then learn a gain and a bias. BatchNorm goes \
+                 right after the Linear, whose bias it would subtract out with the batch mean: \
+                 the hidden bias is redundant, so it goes. The running mean and std are not \
+                 trained by backprop: each step moves them {} of the way toward the batch's, and \
+                 at eval they replace the batch's. The learning rate drops from {} to {} \
+                 half-way.",
+                format::exact(BnConfig::FIRST_CELL.momentum),
+                format::exact(initial),
+                format::exact(final_lr),
+            )
         },
         model: model(),
         train: train(100_000, DECAY),
@@ -51,7 +61,12 @@ fn bn_zero_spread() -> Experiment {
         },
         chart: ChartId::Loss,
         fix: ChapterId::Deep,
-        fix_how: "The BatchNorm class adds eps 1e-5 inside the square root (and random weights \
-                  give a spread to normalise).",
+        fix_how: |_| {
+            format!(
+                "The BatchNorm class adds eps {} inside the square root (and random weights give \
+                 a spread to normalise).",
+                format::sci(BnConfig::CLASS.eps)
+            )
+        },
     }
 }

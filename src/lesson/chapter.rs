@@ -77,7 +77,7 @@ pub struct Experiment {
     pub chart: ChartId,
     /// The chapter that fixes it, and how, in one sentence.
     pub fix: ChapterId,
-    pub fix_how: &'static str,
+    pub fix_how: fn(&Facts) -> String,
 }
 
 impl Chapter {
@@ -90,7 +90,16 @@ impl Chapter {
 
     /// The facts of a run of this chapter on the default names.
     pub fn facts(&self) -> Facts {
-        Facts::of(&self.model)
+        Facts::of(&self.model, self.train.seed, self.saturation_threshold)
+    }
+
+    /// The facts of a run of this chapter on data with `vocab_size` characters.
+    pub fn facts_for_vocab(&self, vocab_size: usize) -> Facts {
+        let model = ModelConfig {
+            vocab_size,
+            ..self.model.clone()
+        };
+        Facts::of(&model, self.train.seed, self.saturation_threshold)
     }
 }
 
@@ -131,3 +140,15 @@ pub(super) const DECAY: Schedule = Schedule::StepDecay {
     final_lr: 0.01,
     at: 0.5,
 };
+
+/// `DECAY`'s rates before and after the drop, and where it drops (a fraction of the steps).
+pub(super) fn decay_rates() -> (f32, f32, f32) {
+    match DECAY {
+        Schedule::StepDecay {
+            initial,
+            final_lr,
+            at,
+        } => (initial, final_lr, at),
+        _ => unreachable!("DECAY is a step decay"),
+    }
+}

@@ -1,8 +1,12 @@
 //! Chapter 8, the deep network: five [Linear, BatchNorm1d, Tanh] blocks; and what happens without
 //! BatchNorm at three gains, or without tanh.
 
-use super::chapter::{first_mlp, train, Chapter, ChapterId, Experiment, ExperimentId, DECAY};
+use super::chapter::{
+    decay_rates, first_mlp, train, Chapter, ChapterId, Experiment, ExperimentId, DECAY,
+};
+use super::facts::TANH_GAIN;
 use crate::charts::ChartId;
+use crate::format;
 use crate::model::{Activation, BnConfig, ModelConfig, WeightInit};
 
 /// The lecture's deep network starts again from the first MLP: five hidden layers with the
@@ -14,22 +18,44 @@ pub(super) fn model() -> ModelConfig {
         output_bn: true,
         hidden_bias: false,
         output_bias: false,
-        hidden_init: WeightInit::Kaiming(5.0 / 3.0),
-        output_init: WeightInit::Kaiming(5.0 / 3.0),
+        hidden_init: WeightInit::Kaiming(TANH_GAIN),
+        output_init: WeightInit::Kaiming(TANH_GAIN),
         last_gamma: 0.1,
         ..first_mlp(10)
     }
 }
+
+/// Numbers as a sentence starts them.
+const WORDS: [Option<&str>; 7] = [
+    None,
+    Some("One"),
+    Some("Two"),
+    Some("Three"),
+    Some("Four"),
+    Some("Five"),
+    Some("Six"),
+];
 
 pub(super) fn chapter() -> Chapter {
     Chapter {
         id: ChapterId::Deep,
         title: "8. The deep network",
         text: |_| {
-            "Five hidden layers of [Linear, BatchNorm1d, Tanh] and an output Linear with a \
-             BatchNorm. Watch each layer's activations and gradients keep the same spread, and \
-             every weight's update:data ratio settle near the 1e-3 line."
-                .into()
+            let (initial, final_lr, _) = decay_rates();
+            let m = model();
+            format!(
+                "{} hidden layers of [Linear, BatchNorm1d, Tanh] and an output Linear with a \
+                 BatchNorm, whose gamma starts at {} so that the first outputs are not too \
+                 confident. Watch each layer's activations and gradients keep the same spread, \
+                 and every weight's update:data ratio settle near the 1e-3 line while the \
+                 learning rate is {}; at the drop to {} every ratio falls {} times ({} decade).",
+                WORDS[m.n_layers].unwrap_or("Several"),
+                format::exact(m.last_gamma),
+                format::exact(initial),
+                format::exact(final_lr),
+                format::whole(initial / final_lr),
+                format::whole((initial / final_lr).log10()),
+            )
         },
         model: model(),
         train: train(100_000, DECAY),
@@ -68,13 +94,17 @@ fn deep_gain_1() -> Experiment {
         apply: |m, _| without_batchnorm(m, 1.0),
         symptom: |_| {
             "Each tanh squashes, and gain 1 does not make up for it: the activations' spread \
-             shrinks layer by layer, and the gradients' with it."
+             shrinks layer by layer going deeper, and the gradients' spread shrinks going back \
+             toward layer 1."
                 .into()
         },
         chart: ChartId::Acts,
         fix: ChapterId::Kaiming,
-        fix_how: "Tanh's gain 5/3 restores the spread each layer loses; BatchNorm (the deep \
-                  chapter) makes the gain matter much less.",
+        fix_how: |_| {
+            "Tanh's gain 5/3 makes up for the spread each layer loses; BatchNorm (the deep \
+             chapter) makes the gain matter much less."
+                .into()
+        },
     }
 }
 
@@ -84,15 +114,21 @@ fn deep_gain_3() -> Experiment {
         title: "Deep net, no BatchNorm, gain 3",
         change: "No BatchNorm, hidden weights 3 / sqrt(fan_in), the output Linear times 0.1.",
         apply: |m, _| without_batchnorm(m, 3.0),
-        symptom: |_| {
-            "Too much gain: the pre-activations grow until the deep layers' tanh units sit at \
-             +-1 (saturation far above the 5/3 net's few percent)."
-                .into()
+        symptom: |f| {
+            format!(
+                "Too much gain: about half of layer 1's tanh units saturate (|h| > {}) at once, \
+                 and every deeper layer stays heavily saturated too (tanh caps the growth); the \
+                 gradients grow going back toward layer 1, the lecture's asymmetry.",
+                format::exact(f.saturation_threshold)
+            )
         },
         chart: ChartId::Acts,
         fix: ChapterId::Kaiming,
-        fix_how: "Tanh's gain 5/3 keeps every layer's spread steady; BatchNorm (the deep \
-                  chapter) makes the gain matter much less.",
+        fix_how: |_| {
+            "Tanh's gain 5/3 keeps the deeper layers' spread steady with far fewer units \
+             saturated; BatchNorm (the deep chapter) makes the gain matter much less."
+                .into()
+        },
     }
 }
 
@@ -101,16 +137,19 @@ fn deep_gain_five_thirds() -> Experiment {
         id: ExperimentId::DeepGainFiveThirds,
         title: "Deep net, no BatchNorm, gain 5/3",
         change: "No BatchNorm, hidden weights (5/3) / sqrt(fan_in), the output Linear times 0.1.",
-        apply: |m, _| without_batchnorm(m, 5.0 / 3.0),
+        apply: |m, _| without_batchnorm(m, TANH_GAIN),
         symptom: |_| {
-            "Nothing breaks: with tanh's own gain every layer keeps about the same spread and \
-             few units saturate, even without BatchNorm (compare gain 1 and gain 3)."
+            "Nothing breaks, even without BatchNorm: with tanh's own gain the deeper layers \
+             keep about the same spread and the gradients about the same size in every layer. \
+             Layer 1, fed by the randn embedding, saturates most (compare gain 1 and gain 3)."
                 .into()
         },
         chart: ChartId::Acts,
         fix: ChapterId::Deep,
-        fix_how: "This is the fix for gains 1 and 3; BatchNorm makes the exact gain matter much \
-                  less.",
+        fix_how: |_| {
+            "This is the fix for gains 1 and 3; BatchNorm makes the exact gain matter much less."
+                .into()
+        },
     }
 }
 
@@ -121,12 +160,13 @@ fn no_tanh() -> Experiment {
         change: "The Tanh of every hidden block is removed (an identity), BatchNorm kept.",
         apply: |m, _| m.activation = Activation::Identity,
         symptom: |_| {
-            "Every layer's activations and gradients look perfect, yet the loss stalls above \
-             the tanh net's: a stack of linear layers is one linear map, however deep."
+            "Every layer's activations and gradients look well spread, yet the loss stalls \
+             above the tanh net's: without tanh, Linears and BatchNorms (in eval mode, a fixed \
+             scale and shift) make one affine map of the context, however deep."
                 .into()
         },
         chart: ChartId::Loss,
         fix: ChapterId::Deep,
-        fix_how: "The tanh between the Linears is what lets depth add anything.",
+        fix_how: |_| "The tanh between the Linears is what lets depth add anything.".into(),
     }
 }

@@ -3,6 +3,7 @@
 use super::chapter::{train, Chapter, ChapterId};
 use super::lr_finder;
 use crate::charts::ChartId;
+use crate::format;
 use crate::model::ModelConfig;
 use crate::train::Schedule;
 
@@ -11,24 +12,32 @@ pub(super) fn model() -> ModelConfig {
     lr_finder::model()
 }
 
+/// The steps at the picked rate after the sweep.
+const STEPS: usize = 100_000;
+
 pub(super) fn chapter() -> Chapter {
     Chapter {
         id: ChapterId::Embed2d,
         title: "2. A 2-D embedding",
-        text: |_| {
-            "The finder's sweep, then 100,000 steps at 0.1 on the same weights, as in the \
-             notebook. Each character is a point in 2-D: watch the vowels gather in one corner \
-             and '.' stand apart."
-                .into()
+        text: |f| {
+            format!(
+                "The finder's sweep, then {} steps at {} on the same weights, as in the notebook. \
+                 Each character is a point in {}-D: watch the vowels (a e i o u) cluster together, \
+                 as the notebook finds; the chart's line gives their mean distance to each other \
+                 and to the consonants.",
+                format::count(STEPS),
+                format::exact(lr_finder::PICKED),
+                f.n_embd
+            )
         },
         model: model(),
         train: train(
-            101_000,
+            lr_finder::STEPS + STEPS,
             Schedule::SweepThen {
-                sweep_steps: 1_000,
+                sweep_steps: lr_finder::STEPS,
                 min_exp: -3.0,
                 max_exp: 0.0,
-                lr: 0.1,
+                lr: lr_finder::PICKED,
             },
         ),
         saturation_threshold: 0.99,

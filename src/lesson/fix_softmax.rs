@@ -23,9 +23,15 @@ pub(super) fn chapter() -> Chapter {
         text: |f| {
             format!(
                 "The output weights times 0.01 and the output bias zero: the logits start near \
-                 zero, the first loss is about {}, and no steps are wasted. Look at the hidden \
-                 layer though: most tanh units sit at +-1.",
-                format::plain(f.uniform_loss)
+                 zero, the first loss is about -ln(1/{}) = {}, and no steps are wasted. Look at \
+                 the hidden layer though: most tanh units sit at ±1 (|h| > {}), where tanh's \
+                 slope 1 - h² is below {}: the gradient through them is at least {} times \
+                 smaller, so the weights feeding them learn little.",
+                f.vocab_size,
+                format::plain(f.uniform_loss),
+                format::exact(f.saturation_threshold),
+                format::plain(f.slope_at_threshold),
+                format::whole(f.slope_factor())
             )
         },
         model: model(),

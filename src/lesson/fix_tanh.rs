@@ -3,14 +3,20 @@
 use super::chapter::{train, Chapter, ChapterId};
 use super::fix_softmax;
 use crate::charts::ChartId;
+use crate::format;
 use crate::model::{ModelConfig, WeightInit};
 use crate::train::Schedule;
+
+/// The notebook's hand-picked scale of the hidden weights.
+pub(super) const HIDDEN_SCALE: f32 = 0.2;
+/// And of the hidden bias.
+const BIAS_SCALE: f32 = 0.01;
 
 /// The small output layer, and the hidden weights times 0.2, its bias times 0.01.
 pub(super) fn model() -> ModelConfig {
     ModelConfig {
-        hidden_init: WeightInit::Randn(0.2),
-        hidden_bias_scale: 0.01,
+        hidden_init: WeightInit::Randn(HIDDEN_SCALE),
+        hidden_bias_scale: BIAS_SCALE,
         ..fix_softmax::model()
     }
 }
@@ -19,11 +25,17 @@ pub(super) fn chapter() -> Chapter {
     Chapter {
         id: ChapterId::FixTanh,
         title: "5. Fix: tanh not saturated",
-        text: |_| {
-            "The hidden weights times 0.2 and its bias times 0.01: the pre-activations shrink, \
-             only a few percent of units pass |h| > 0.99, and gradients flow through every \
-             neuron."
-                .into()
+        text: |f| {
+            format!(
+                "The hidden weights times {} and its bias times {}: the pre-activations shrink, \
+                 only a few percent of units pass |h| > {} (pre-activations past ±{} = \
+                 atanh({})), and the gradient flows through every neuron.",
+                format::exact(HIDDEN_SCALE),
+                format::exact(BIAS_SCALE),
+                format::exact(f.saturation_threshold),
+                format::plain(f.preact_cut),
+                format::exact(f.saturation_threshold),
+            )
         },
         model: model(),
         train: train(100_000, Schedule::Constant(0.1)),

@@ -2,16 +2,17 @@
 //! hand-picked 0.2; and what breaks when the init or the learning rate is wrong.
 
 use super::chapter::{train, Chapter, ChapterId, Experiment, ExperimentId};
-use super::fix_tanh;
+use super::facts::TANH_GAIN;
+use super::{fix_tanh, lr_finder};
 use crate::charts::ChartId;
 use crate::format;
 use crate::model::{ModelConfig, WeightInit};
-use crate::train::Schedule;
+use crate::train::{Schedule, EXPLODE_FACTOR};
 
 /// Tanh's gain over sqrt(fan_in) for the hidden weights; the rest as in the fix of tanh.
 pub(super) fn model() -> ModelConfig {
     ModelConfig {
-        hidden_init: WeightInit::Kaiming(5.0 / 3.0),
+        hidden_init: WeightInit::Kaiming(TANH_GAIN),
         ..fix_tanh::model()
     }
 }
@@ -22,14 +23,24 @@ pub(super) fn chapter() -> Chapter {
         title: "6. Kaiming init",
         text: |f| {
             format!(
-                "Instead of a hand-picked 0.2, scale the hidden weights by (5/3) / sqrt(fan_in): \
-                 x @ w then keeps the spread of x (the demo shows std {} without the factor, 1.0 \
-                 with it).",
-                format::tenths((f.fan_in as f32).sqrt())
+                "Kaiming init (He et al. 2015) aims for the same variance in every layer. With \
+                 w ~ randn, x @ w spreads sqrt(fan_in) = sqrt({n}) = {} times wider than x; \
+                 dividing w by sqrt({n}) keeps the spread of x (the demo: std {} without the \
+                 factor, {} with it). The 5/3 on top is tanh's gain: it makes the \
+                 pre-activations spread about 5/3 = {} on purpose, to make up for tanh's \
+                 squashing. So the hidden weights get (5/3) / sqrt({n}) = {} instead of the \
+                 hand-picked {}; more units saturate than with it (compare the |h| lines).",
+                format::plain(f.sqrt_fan_in()),
+                format::plain(f.demo_y_std),
+                format::plain(f.demo_y_scaled_std),
+                format::plain(TANH_GAIN),
+                format::plain(f.kaiming_scale()),
+                format::exact(fix_tanh::HIDDEN_SCALE),
+                n = f.fan_in,
             )
         },
         model: model(),
-        train: train(100_000, Schedule::Constant(0.1)),
+        train: train(100_000, Schedule::Constant(lr_finder::PICKED)),
         saturation_threshold: 0.99,
         key_charts: &[ChartId::Kaiming, ChartId::Preact, ChartId::Loss],
         experiments: vec![
@@ -43,28 +54,44 @@ pub(super) fn chapter() -> Chapter {
     }
 }
 
+/// The too-high and too-low learning rates of the break-it experiments.
+const HIGH_LR: f32 = 10.0;
+const LOW_LR: f32 = 1e-4;
+
 fn weights_x10() -> Experiment {
     Experiment {
         id: ExperimentId::WeightsX10,
         title: "Weights x10 at init",
         change: "Every Linear weight and bias starts ten times larger than the Kaiming chapter's.",
         apply: |m, _| {
-            m.hidden_init = WeightInit::Kaiming(10.0 * 5.0 / 3.0);
+            m.hidden_init = WeightInit::Kaiming(10.0 * TANH_GAIN);
             m.hidden_bias_scale *= 10.0;
             m.output_init = WeightInit::Randn(0.1);
         },
         symptom: |f| {
             format!(
-                "The first loss is well above -ln(1/{}) = {} and the |h| map turns white: almost \
-                 every tanh sits at +-1, where no gradient passes.",
+                "The first loss is above -ln(1/{}) = {} and the |h| map turns mostly white: most \
+                 tanh units sit at ±1 (|h| > {}), where tanh's slope 1 - h² is below {}, so at \
+                 least {} times less gradient passes and they learn little.",
                 f.vocab_size,
-                format::plain(f.uniform_loss)
+                format::plain(f.uniform_loss),
+                format::exact(f.saturation_threshold),
+                format::plain(f.slope_at_threshold),
+                format::whole(f.slope_factor())
             )
         },
         chart: ChartId::Map,
         fix: ChapterId::Kaiming,
-        fix_how: "Scaling the hidden weights by (5/3) / sqrt(fan_in) keeps the pre-activations \
-                  near unit spread, so few units saturate.",
+        fix_how: |f| {
+            format!(
+                "Scaling the hidden weights by (5/3) / sqrt({}) = {} brings the \
+                 pre-activations' spread back to about 5/3 = {}: some units still saturate, \
+                 but the map is mostly dark.",
+                f.fan_in,
+                format::plain(f.kaiming_scale()),
+                format::plain(TANH_GAIN)
+            )
+        },
     }
 }
 
@@ -87,7 +114,7 @@ fn zero_init() -> Experiment {
         },
         chart: ChartId::Acts,
         fix: ChapterId::Kaiming,
-        fix_how: "Random weights make every neuron different from the start.",
+        fix_how: |_| "Random weights make every neuron different from the start.".into(),
     }
 }
 
@@ -96,16 +123,23 @@ fn lr_high() -> Experiment {
         id: ExperimentId::LrHigh,
         title: "Learning rate too high",
         change: "A constant learning rate of 10 instead of 0.1.",
-        apply: |_, t| t.schedule = Schedule::Constant(10.0),
+        apply: |_, t| t.schedule = Schedule::Constant(HIGH_LR),
         symptom: |_| {
-            "The loss jumps past ten times its start within a few steps and the run stops, \
-             keeping the last good weights."
-                .into()
+            format!(
+                "The loss jumps past {} times its start within the first steps and the run \
+                 stops, keeping the last good weights.",
+                format::whole(EXPLODE_FACTOR)
+            )
         },
         chart: ChartId::Loss,
         fix: ChapterId::LrFinder,
-        fix_how: "The finder's sweep shows where the loss falls fastest (about 0.1) and where it \
-                  blows up.",
+        fix_how: |_| {
+            format!(
+                "The finder's sweep shows where the smoothed loss is lowest (the notebook reads \
+                 roughly {}) and where it blows up.",
+                format::exact(lr_finder::PICKED)
+            )
+        },
     }
 }
 
@@ -114,15 +148,27 @@ fn lr_low() -> Experiment {
         id: ExperimentId::LrLow,
         title: "Learning rate too low",
         change: "A constant learning rate of 0.0001 instead of 0.1.",
-        apply: |_, t| t.schedule = Schedule::Constant(1e-4),
+        apply: |_, t| t.schedule = Schedule::Constant(LOW_LR),
         symptom: |_| {
-            "The loss barely moves from its start: every update:data ratio sits hundreds of \
-             times lower than at 0.1, under the 1e-3 line."
-                .into()
+            let times = lr_finder::PICKED / LOW_LR;
+            format!(
+                "The loss barely moves from its start: the update is lr x grad, so every \
+                 update:data ratio starts {} times ({} decades) lower than at {} and stays under \
+                 the 1e-3 line.",
+                format::count(times.round() as usize),
+                format::whole(times.log10()),
+                format::exact(lr_finder::PICKED)
+            )
         },
         chart: ChartId::Ratios,
         fix: ChapterId::LrFinder,
-        fix_how: "The finder's sweep shows where the loss starts to fall fast (about 0.1).",
+        fix_how: |_| {
+            format!(
+                "The finder's sweep shows the loss falling faster as the rate grows toward \
+                 roughly {}.",
+                format::exact(lr_finder::PICKED)
+            )
+        },
     }
 }
 
@@ -145,6 +191,8 @@ fn output_not_scaled() -> Experiment {
         },
         chart: ChartId::Loss,
         fix: ChapterId::FixSoftmax,
-        fix_how: "Output weights times 0.01 and a zero output bias start the logits near zero.",
+        fix_how: |_| {
+            "Output weights times 0.01 and a zero output bias start the logits near zero.".into()
+        },
     }
 }

@@ -2,6 +2,7 @@
 
 use super::chapter::{first_mlp, train, Chapter, ChapterId};
 use crate::charts::ChartId;
+use crate::format;
 use crate::model::ModelConfig;
 use crate::train::Schedule;
 
@@ -16,18 +17,41 @@ pub(super) const SWEEP: Schedule = Schedule::ExpSweep {
     max_exp: 0.0,
 };
 
+/// The sweep's steps.
+pub(super) const STEPS: usize = 1_000;
+
+/// The rate the notebook reads from the sweep (roughly 1e-1) and the later chapters train at.
+pub(super) const PICKED: f32 = 0.1;
+
+/// The sweep's first and last rates: 10^min_exp and 10^max_exp.
+pub(super) fn sweep_range() -> (f32, f32) {
+    match SWEEP {
+        Schedule::ExpSweep { min_exp, max_exp } => (10f32.powf(min_exp), 10f32.powf(max_exp)),
+        _ => unreachable!("SWEEP is a sweep"),
+    }
+}
+
 pub(super) fn chapter() -> Chapter {
     Chapter {
         id: ChapterId::LrFinder,
         title: "1. Finding a learning rate",
         text: |_| {
-            "One run of 1,000 steps whose learning rate grows from 0.001 to 1. The loss falls \
-             fastest around 0.1, then blows up when the rate gets too big: that knee is the rate \
-             to pick."
-                .into()
+            let (lo, hi) = sweep_range();
+            format!(
+                "One run of {} steps whose learning rate grows from {} to {}. From this naive \
+                 init the loss falls while the rate grows, is lowest near {}, then blows up when \
+                 the rate gets too big. The chart marks the rate of the lowest smoothed loss; the \
+                 notebook reads roughly {} from the same plot, the rate the next chapters train \
+                 at.",
+                format::count(STEPS),
+                format::exact(lo),
+                format::exact(hi),
+                format::exact(PICKED),
+                format::exact(PICKED),
+            )
         },
         model: model(),
-        train: train(1_000, SWEEP),
+        train: train(STEPS, SWEEP),
         saturation_threshold: 0.99,
         key_charts: &[ChartId::Lr, ChartId::Loss],
         experiments: vec![],

@@ -26,7 +26,7 @@ mod naive;
 mod question;
 
 pub use chapter::{Chapter, ChapterId, Experiment, ExperimentId};
-pub use facts::Facts;
+pub use facts::{kaiming_demo, Facts, KAIMING_BATCH, KAIMING_FAN_OUT, TANH_GAIN};
 pub use question::{Answer, Question, Reading};
 
 impl ChapterId {
@@ -121,6 +121,10 @@ mod tests {
         let text = (naive.text)(&other);
         assert!(text.contains("-ln(1/40) = 3.69"), "{text}");
         let kaiming = ChapterId::Kaiming.chapter();
-        assert!((kaiming.text)(&kaiming.facts()).contains("std 5.5 without"));
+        let f = kaiming.facts();
+        assert!((kaiming.text)(&f).contains(&format!(
+            "std {} without",
+            crate::format::plain(f.demo_y_std)
+        )));
     }
 }

@@ -17,9 +17,12 @@ pub(super) fn chapter() -> Chapter {
         title: "3. Naive init: a first loss near 30",
         text: |f| {
             format!(
-                "Every weight drawn from randn, 10-D embeddings. With {v} characters a clueless \
-                 model should start at -ln(1/{v}) = {}, but this one starts near 30: it is \
-                 confidently wrong, and the first thousand steps only undo that.",
+                "Every weight drawn from randn, {}-D embeddings. With {v} characters a model \
+                 that knows nothing should give each one probability 1/{v} and start at \
+                 -ln(1/{v}) = {}, but this one starts near 30: its logits are large and random, \
+                 so it is confidently wrong, and the first thousand steps only undo that (the \
+                 hockey stick).",
+                f.n_embd,
                 format::plain(f.uniform_loss),
                 v = f.vocab_size,
             )

@@ -48,7 +48,7 @@ pub fn describe(spec: &ChartSpec, pick: Pick) -> String {
             let count = (0..s.rows).filter(|&r| saturated(r)).count();
             let column = if count == s.rows && s.rows == s.batch {
                 format!(
-                    "neuron {col} is saturated for all {} examples: dead",
+                    "neuron {col} is saturated for all {} examples: dead on this batch",
                     s.rows
                 )
             } else if count == s.rows {

@@ -84,7 +84,7 @@ test('pointing at a map cell names the example, its context and the neuron', asy
   assert.equal(ctx.length, 3);
   const white = saturation.values[5 * saturation.cols + col] === 1;
   const count = [...Array(saturation.rows).keys()].filter((r) => saturation.values[r * saturation.cols + col] === 1).length;
-  assert.equal(text, `example 5: context '${ctx}' → neuron ${col}: ${white ? 'saturated (white)' : 'not saturated (black)'}; neuron ${col} is saturated for ${count === 32 ? 'all 32 examples: dead' : `${count} of 32 examples`}`);
+  assert.equal(text, `example 5: context '${ctx}' → neuron ${col}: ${white ? 'saturated (white)' : 'not saturated (black)'}; neuron ${col} is saturated for ${count === 32 ? 'all 32 examples: dead on this batch' : `${count} of 32 examples`}`);
   assert.notEqual((await canvas(page, 'map')).hash, before.hash, 'the highlight is drawn');
 });
 
@@ -162,7 +162,7 @@ test('a dead neuron: a white column says so', async () => {
   // A column is under 2 pixels wide: the arrows finish what the click began.
   const { col } = await pick(page, 'map');
   for (let i = col; i !== dead; i += Math.sign(dead - col)) await page.keyboard.press(dead > col ? 'ArrowRight' : 'ArrowLeft');
-  await until(page, (j) => document.getElementById('picked-map').textContent.endsWith(`neuron ${j} is saturated for all 32 examples: dead`), dead);
+  await until(page, (j) => document.getElementById('picked-map').textContent.endsWith(`neuron ${j} is saturated for all 32 examples: dead on this batch`), dead);
 });
 
 test('a key pressed right after the pointer moved keeps its pick', async () => {

@@ -5,15 +5,11 @@ use super::parts::{hist_series, hist_spec, view};
 use crate::charts::{ChartId, ChartSpec};
 use crate::diagnostics::{self, Stats};
 use crate::format;
+use crate::lesson::{KAIMING_BATCH, KAIMING_FAN_OUT};
 use crate::session::protocol::ChartView;
 use crate::session::{Session, HIST_BINS};
 
 pub const CAPTION: &str = "Why Kaiming init: y = x @ w with and without the 1/sqrt(fan_in) factor";
-
-/// Fan-out of the Kaiming demo's weight matrix (the notebook's 200).
-pub const KAIMING_FAN_OUT: usize = 200;
-/// Batch of the Kaiming demo's input.
-pub const KAIMING_BATCH: usize = 32;
 
 pub fn chart(s: &Session) -> ChartView {
     let st = s.settings();

@@ -25,16 +25,21 @@ pub fn grads(_: &Session, diag: &Diag) -> ChartView {
 }
 
 /// The notebook's legend line for a Tanh layer's activations:
-/// "layer 2 (Tanh): mean +0.00, std 0.63, saturated 3.2%".
+/// "layer 2 (Tanh): mean +0.00, std 0.63, saturated 3.2%" (an Identity layer, which cannot
+/// saturate, has no saturation).
 pub fn act_line(d: &LayerDiag) -> String {
-    format!(
-        "layer {} ({}): mean {}, std {}, saturated {}",
+    let line = format!(
+        "layer {} ({}): mean {}, std {}",
         d.index,
         d.kind,
         format::signed(d.act.mean),
         format::plain(d.act.std),
-        format::pct(d.act.saturated)
-    )
+    );
+    if d.kind == "Tanh" {
+        format!("{line}, saturated {}", format::pct(d.act.saturated))
+    } else {
+        line
+    }
 }
 
 /// The notebook's legend line for a layer's output gradient:

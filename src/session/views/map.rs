@@ -3,6 +3,7 @@
 
 use super::parts::{view, Diag, AFTER_FIRST_STEP};
 use crate::charts::{ChartId, ChartSpec, SaturationSpec};
+use crate::diagnostics;
 use crate::format;
 use crate::session::protocol::ChartView;
 use crate::session::Session;
@@ -12,7 +13,8 @@ pub const CAPTION: &str = "Saturation map: batch x neurons";
 pub fn chart(s: &Session, diag: &Diag) -> ChartView {
     let (d, other) = (diag.step, diag.other);
     let caption = CAPTION;
-    let th = format::exact(s.settings().saturation_threshold);
+    let th_value = s.settings().saturation_threshold;
+    let th = format::exact(th_value);
     let Some(f) = &d.first else {
         let spec = ChartSpec::Saturation(SaturationSpec {
             title: "saturation map".into(),
@@ -22,14 +24,24 @@ pub fn chart(s: &Session, diag: &Diag) -> ChartView {
     };
     let m = &f.layer.map;
     let cols = m.cols;
-    let mut lines = vec![format!(
-        "|h| > {th}: {} of {} x {} values; dead neurons (saturated for the whole batch): {} of {}",
-        format::pct(m.fraction),
-        f.batch,
-        cols,
-        m.dead,
-        cols
-    )];
+    let mut lines = vec![
+        format!(
+            "|h| > {th}: {} of {} x {} values; dead on this batch (saturated for all {} \
+             examples): {} of {} neurons",
+            format::pct(m.fraction),
+            f.batch,
+            cols,
+            f.batch,
+            m.dead,
+            cols
+        ),
+        format!(
+            "where |h| > {th}, tanh's local gradient 1 - h² is below {}: a white cell passes at \
+             most 1/{} of the gradient from above",
+            format::plain(diagnostics::tanh_slope(th_value)),
+            format::whole(1.0 / diagnostics::tanh_slope(th_value))
+        ),
+    ];
     if f.rows < f.batch {
         lines.push(format!(
             "the map shows the first {} of {} examples",
@@ -57,7 +69,7 @@ pub fn chart(s: &Session, diag: &Diag) -> ChartView {
     }
     let spec = ChartSpec::Saturation(SaturationSpec {
         title: format!(
-            "|h| > {th} in white: {} dead neuron{}",
+            "|h| > {th} in white: {} neuron{} dead on this batch",
             m.dead,
             if m.dead == 1 { "" } else { "s" }
         ),

@@ -65,14 +65,27 @@ pub fn hist_spec(
     }
 }
 
-/// "pre-activation: mean +0.01, std 0.98, |x| > 0.99: 3.1%".
-pub fn stats_line(what: &str, s: &Stats, threshold: f32) -> String {
+/// "activation h: mean +0.01, std 0.63, |h| > 0.99: 3.1%", with `bound` "|h| > 0.99" (the
+/// statistics' `saturated` counts the values past it).
+pub fn stats_line(what: &str, s: &Stats, bound: &str) -> String {
     format!(
-        "{what}: mean {}, std {}, |x| > {}: {}",
+        "{what}: mean {}, std {}, {bound}: {}",
         format::signed(s.mean),
         format::plain(s.std),
-        format::exact(threshold),
         format::pct(s.saturated)
+    )
+}
+
+/// The bounds of the pre-activation and activation lines at saturation threshold `th`:
+/// "|x| > 2.65 = atanh(0.99)" and "|h| > 0.99".
+pub fn stats_bounds(th: f32) -> (String, String) {
+    (
+        format!(
+            "|x| > {} = atanh({})",
+            format::plain(crate::diagnostics::preact_cut(th)),
+            format::exact(th)
+        ),
+        format!("|h| > {}", format::exact(th)),
     )
 }
 

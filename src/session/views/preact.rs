@@ -1,7 +1,9 @@
 //! The first hidden layer's pre-activations and tanh activations over the last batch, as the
 //! notebook's histograms, beside the compared run's.
 
-use super::parts::{hist_series, hist_spec, stats_line, view, Diag, AFTER_FIRST_STEP};
+use super::parts::{
+    hist_series, hist_spec, stats_bounds, stats_line, view, Diag, AFTER_FIRST_STEP,
+};
 use crate::charts::{ChartId, ChartSpec};
 use crate::format;
 use crate::session::protocol::ChartView;
@@ -12,7 +14,8 @@ pub const CAPTION: &str = "First hidden layer: pre-activations and tanh activati
 pub fn chart(s: &Session, diag: &Diag) -> ChartView {
     let (d, other) = (diag.step, diag.other);
     let caption = CAPTION;
-    let th = s.settings().saturation_threshold;
+    let (pb, hb) = stats_bounds(s.settings().saturation_threshold);
+    let (pb, hb) = (pb.as_str(), hb.as_str());
     let Some(f) = &d.first else {
         let spec = ChartSpec::HistogramPair {
             left: hist_spec("pre-activations hpreact", "", true, vec![]),
@@ -30,16 +33,16 @@ pub fn chart(s: &Session, diag: &Diag) -> ChartView {
     let mut right = vec![hist_series("", &l.act_hist)];
     let mut lines = vec![
         format!("step {}", format::count(d.step)),
-        stats_line("pre-activation", &l.preact, th),
-        stats_line("activation h", &l.act, th),
+        stats_line("pre-activation", &l.preact, pb),
+        stats_line("activation h", &l.act, hb),
     ];
     if let Some(c) = other {
         if let Some(f) = c.init.and_then(|d| d.first.as_ref()) {
             lines.push(format!(
                 "run {} at its first step: {}; {}",
                 c.run,
-                stats_line("pre-activation", &f.layer.preact, th),
-                stats_line("activation h", &f.layer.act, th)
+                stats_line("pre-activation", &f.layer.preact, pb),
+                stats_line("activation h", &f.layer.act, hb)
             ));
         }
     }
@@ -55,8 +58,8 @@ pub fn chart(s: &Session, diag: &Diag) -> ChartView {
         ];
         lines.push(format!(
             "compared with run {run} at its last step: {}; {}",
-            stats_line("pre-activation", &o.layer.preact, th),
-            stats_line("activation h", &o.layer.act, th)
+            stats_line("pre-activation", &o.layer.preact, pb),
+            stats_line("activation h", &o.layer.act, hb)
         ));
     }
     let spec = ChartSpec::HistogramPair {

@@ -9,17 +9,18 @@ use crate::session::{words, Session, Setup};
 /// A break-it experiment on `chapter` as the page lists it, its sentences with `facts`.
 pub fn experiment_info(chapter: ChapterId, e: &Experiment, facts: &Facts) -> ExperimentInfo {
     let symptom = (e.symptom)(facts);
+    let fix_how = (e.fix_how)(facts);
     let fix = e.fix.chapter().title;
     ExperimentInfo {
         name: e.id.name().into(),
         title: e.title.into(),
         chapter: chapter.name().into(),
         change: e.change.into(),
-        sentence: words::experiment(e.change, e.chart.name(), &symptom, fix, e.fix_how),
+        sentence: words::experiment(e.change, e.chart.name(), &symptom, fix, &fix_how),
         symptom,
         chart: e.chart,
         fix: fix.into(),
-        fix_how: e.fix_how.into(),
+        fix_how,
     }
 }
 
@@ -36,7 +37,11 @@ pub fn experiment_list() -> Vec<ExperimentInfo> {
 pub fn run_view(s: &Session, charts: Vec<ChartView>) -> RunView {
     let st = s.settings();
     let chapter = s.chapter().chapter();
-    let facts = Facts::of(&st.model_config(s.data().vocab.size()));
+    let facts = Facts::of(
+        &st.model_config(s.data().vocab.size()),
+        st.seed,
+        st.saturation_threshold,
+    );
     let experiment = match *s.setup() {
         Setup::Experiment(id) => Some(experiment_info(chapter.id, &id.find().1, &facts)),
         Setup::Chapter(_) => None,

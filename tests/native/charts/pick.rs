@@ -163,7 +163,7 @@ fn a_map_cell_tells_its_example_and_neuron_and_a_dead_column() {
     );
     assert_eq!(
         describe(&spec, Pick::Cell { row: 1, col: 2 }),
-        "example 1: context '..e' → neuron 2: saturated (white); neuron 2 is saturated for all 4 examples: dead"
+        "example 1: context '..e' → neuron 2: saturated (white); neuron 2 is saturated for all 4 examples: dead on this batch"
     );
     assert!(describe(&spec, Pick::Cell { row: 0, col: 0 }).contains("not saturated (black)"));
     assert_eq!(
