@@ -12,8 +12,8 @@ use std::time::Instant;
 use crate::build::build;
 use crate::process::{cargo, root, run, Result};
 use crate::toolchain::{
-    ensure_chromium, ensure_engines, ensure_npm_packages, ensure_python_packages, which,
-    Toolchain, WASM_TARGET,
+    ensure_chromium, ensure_engines, ensure_npm_packages, ensure_python_packages, which, Toolchain,
+    WASM_TARGET,
 };
 use crate::variants::{ALL, PACKAGE};
 
