@@ -21,6 +21,7 @@ mod fuzz_names;
 mod fuzz_settings;
 mod gradcheck;
 mod lab;
+mod memory;
 mod protocol;
 mod safetensors;
 mod sampling;
