@@ -42,6 +42,10 @@ pub fn examples_bytes(examples: usize, block_size: usize) -> usize {
 /// (4 MiB of one-character names, 4.2M examples) fits at block_size 15; the default names
 /// (228k examples) at any block_size the page offers. The browser gives a page a few GB at best,
 /// and the model, its gradients and the charts need room too.
+/// One set is alive at a time: a new file or context length is built after the examples in use
+/// are freed (session/mod.rs, `new_run`), so a change holds at most these, the old and new
+/// models (each under `settings::limits::MAX_RUN_BYTES`) and the old and new names (two copies
+/// each: the file's order and the split).
 pub const MAX_EXAMPLES_BYTES: usize = 256 * 1024 * 1024;
 
 /// The largest block_size whose examples fit in `MAX_EXAMPLES_BYTES` (0 if none does): the
@@ -96,21 +100,40 @@ pub struct Dataset {
 impl Dataset {
     /// Shuffles `words` with `seed` and splits at `int(0.9 * n)`, as the notebook does.
     pub fn new(words: &[String], block_size: usize, seed: u64) -> Dataset {
+        Dataset::split(words, seed).with_block_size(block_size)
+    }
+
+    /// The vocabulary and the split of `Dataset::new`, with no examples yet (`with_block_size`
+    /// makes them): what can be checked before the examples' memory is spent.
+    pub fn split(words: &[String], seed: u64) -> Dataset {
         let vocab = Vocab::from_words(words);
         let mut shuffled = words.to_vec();
         Rng::new(seed ^ 0x5EED_DA7A).shuffle(&mut shuffled);
         let split = (shuffled.len() as f64 * 0.9) as usize;
         let val_words: Arc<[String]> = shuffled.split_off(split).into();
         let train_words: Arc<[String]> = shuffled.into();
-        let train = Arc::new(build_dataset(&train_words, &vocab, block_size));
-        let val = Arc::new(build_dataset(&val_words, &vocab, block_size));
         Dataset {
             vocab,
             train_words,
             val_words,
-            train,
-            val,
+            train: Arc::default(),
+            val: Arc::default(),
         }
+    }
+
+    /// The same names, vocabulary and split without the examples (which this copy no longer
+    /// holds: they are freed once no other copy holds them).
+    pub fn without_examples(&self) -> Dataset {
+        Dataset {
+            train: Arc::default(),
+            val: Arc::default(),
+            ..self.clone()
+        }
+    }
+
+    /// The examples in all, of both splits (whether built or not).
+    pub fn count_examples(&self) -> usize {
+        count_examples(&self.train_words) + count_examples(&self.val_words)
     }
 
     /// The same names, vocabulary and split with examples of another `block_size` (what

@@ -55,6 +55,41 @@ pub fn train_vs_eval_loss(model: &mut Mlp, x: &[u32], y: &[u32], batch: usize) -
     (train, model.eval_loss(x, y, EVAL_CHUNK))
 }
 
+/// The batches a train-mode pass over `n` examples takes (see [`train_mode_loss`]): `count`
+/// batches of `size`, the last of `last` examples.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrainModeBatches {
+    pub size: usize,
+    pub count: usize,
+    pub last: usize,
+}
+
+impl TrainModeBatches {
+    /// `n` examples in batches of `batch` (at least 2), the last holding the rest; a rest of one
+    /// example joins the batch before it (BatchNorm needs two). `None` below two examples.
+    pub fn of(n: usize, batch: usize) -> Option<TrainModeBatches> {
+        let size = batch.max(2);
+        let (full, rest) = (n / size, n % size);
+        let (count, last) = match rest {
+            _ if n < 2 => return None,
+            0 => (full, size),
+            1 if full > 0 => (full, size + 1),
+            _ => (full + 1, rest),
+        };
+        Some(TrainModeBatches { size, count, last })
+    }
+
+    /// Where the batch that starts at `start` ends.
+    pub fn end(n: usize, batch: usize, start: usize) -> usize {
+        let end = (start + batch.max(2)).min(n);
+        if n - end == 1 {
+            n
+        } else {
+            end
+        }
+    }
+}
+
 /// The train-mode half of [`train_vs_eval_loss`]: the mean loss over (x, y) with each batch
 /// of `batch` examples normalised by its own statistics (NaN for fewer than two examples).
 pub fn train_mode_loss(model: &mut Mlp, x: &[u32], y: &[u32], batch: usize) -> f32 {
@@ -65,10 +100,7 @@ pub fn train_mode_loss(model: &mut Mlp, x: &[u32], y: &[u32], batch: usize) -> f
     let mut total = 0.0f64;
     let mut start = 0;
     while start < n && n >= 2 {
-        let mut end = (start + batch.max(2)).min(n);
-        if n - end == 1 {
-            end = n;
-        }
+        let end = TrainModeBatches::end(n, batch, start);
         model.forward(&x[start * bs..end * bs], end - start);
         let l = loss::cross_entropy(model.logits(), &y[start..end], model.vocab_size(), None);
         total += l as f64 * (end - start) as f64;

@@ -8,7 +8,9 @@
 mod batchnorm;
 mod weight_grads;
 
-pub use batchnorm::{batchnorm_running, train_mode_loss, train_vs_eval_loss, BnRunning};
+pub use batchnorm::{
+    batchnorm_running, train_mode_loss, train_vs_eval_loss, BnRunning, TrainModeBatches,
+};
 pub use weight_grads::{py_e, py_plus_f, weight_grads, WeightGrad};
 
 use crate::layers::Layer;

@@ -3,11 +3,12 @@
 //! train split, then the val split, then (a BatchNorm model only) the val split again in train
 //! mode. A run's evaluations are kept, one per step evaluated.
 
-use crate::diagnostics;
+use crate::diagnostics::{self, TrainModeBatches};
 use crate::train::{Split, Trainer};
 
 /// Examples per piece of a full-split evaluation: one piece takes a few ms, so the worker can
-/// answer messages between pieces.
+/// answer messages between pieces (in train mode, the whole batches of the run's size that fit
+/// in it, at least one).
 pub const EVAL_PIECE: usize = 256;
 
 /// A full-split evaluation: the notebook's `split_loss('train')` and `split_loss('val')`.
@@ -79,7 +80,15 @@ impl Evaluation {
             Split::Val => &t.data.val,
         };
         let (n, bs) = (ex.len(), ex.block_size);
-        let end = (job.pos + EVAL_PIECE).min(n);
+        let end = if job.train_mode {
+            // Whole batches of the run's size (a piece ends where a batch does, and takes a last
+            // example left over as its batch does), so that the pieces add up to one pass over
+            // the split in the batches of `TrainModeBatches`.
+            let batch = t.train.batch_size.max(2);
+            TrainModeBatches::end(n, batch * (EVAL_PIECE / batch).max(1), job.pos)
+        } else {
+            (job.pos + EVAL_PIECE).min(n)
+        };
         let (x, y) = (&ex.x[job.pos * bs..end * bs], &ex.y[job.pos..end]);
         let model = &mut t.model;
         let loss = if job.train_mode {

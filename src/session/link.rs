@@ -12,6 +12,7 @@
 use super::protocol::PageOptions;
 use super::settings::{Knob, Settings};
 use super::setup::Setup;
+use super::words::echo;
 use crate::lesson::ChapterId;
 
 /// The page's panels a teacher can hide, by element id.
@@ -43,7 +44,7 @@ fn decode(s: &str) -> Result<String, String> {
                 let hex = s
                     .get(i + 1..i + 3)
                     .and_then(|h| u8::from_str_radix(h, 16).ok())
-                    .ok_or_else(|| format!("'{s}' has a broken %-escape"))?;
+                    .ok_or_else(|| format!("'{}' has a broken %-escape", echo(s)))?;
                 out.push(hex);
                 i += 2;
             }
@@ -51,7 +52,7 @@ fn decode(s: &str) -> Result<String, String> {
         }
         i += 1;
     }
-    String::from_utf8(out).map_err(|_| format!("'{s}' is not UTF-8 text"))
+    String::from_utf8(out).map_err(|_| format!("'{}' is not UTF-8 text", echo(s)))
 }
 
 fn encode(s: &str) -> String {
@@ -85,7 +86,8 @@ impl Link {
                     for p in v.split(',').filter(|p| !p.is_empty()) {
                         if !PANELS.contains(&p) {
                             return Err(format!(
-                                "there is no panel '{p}' to hide (panels: {})",
+                                "there is no panel '{}' to hide (panels: {})",
+                                echo(p),
                                 PANELS.join(", ")
                             ));
                         }
@@ -105,7 +107,8 @@ impl Link {
             let x: f32 = t.trim().parse().unwrap_or(f32::NAN);
             if !(x.is_finite() && x > 0.0) {
                 return Err(format!(
-                    "lr_now: the learning rate must be a number above 0, not '{t}'"
+                    "lr_now: the learning rate must be a number above 0, not '{}'",
+                    echo(t)
                 ));
             }
         }

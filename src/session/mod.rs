@@ -116,12 +116,45 @@ impl Session {
         settings: Settings,
         names: Option<Names>,
     ) -> Result<(), String> {
-        let data = names.as_ref().unwrap_or(&self.names).data_for(&settings)?;
-        let mut trainer = trainer(&data, &settings)?;
-        trainer.model.par = self.par.clone();
-        if self.run.history().steps() > 0 {
+        // Every check first, before any memory is spent or freed.
+        let target = names.as_ref().unwrap_or(&self.names);
+        settings.validate(target.data.vocab.size())?;
+        let build = target.needs_examples(&settings);
+        if build {
+            settings.fits_data(target.data.count_examples())?;
+        }
+        let kept = if self.run.history().steps() > 0 {
             let mut kept = self.record(history::EARLIER_POINTS);
             kept.last = Some(self.run.step_diag());
+            Some(kept)
+        } else {
+            None
+        };
+        let data = if build {
+            // The examples in use are freed before the new ones are built: a big file uploaded
+            // twice, or a longer context, would otherwise hold two sets (tests/native/memory.rs).
+            let old = self.names.data.without_examples();
+            self.names.data = old.clone();
+            self.run.trainer.data = old;
+            let target = names.as_ref().unwrap_or(&self.names);
+            target.data.with_block_size(settings.block_size)
+        } else {
+            names.as_ref().unwrap_or(&self.names).data.clone()
+        };
+        let mut trainer = match trainer(&data, &settings) {
+            Ok(t) => t,
+            Err(e) => {
+                if build {
+                    // Checked above, so not expected; the run in use gets its examples back.
+                    let bs = self.run.trainer.model.config.block_size;
+                    self.names.data = self.names.data.with_block_size(bs);
+                    self.run.trainer.data = self.names.data.clone();
+                }
+                return Err(e);
+            }
+        };
+        trainer.model.par = self.par.clone();
+        if let Some(kept) = kept {
             self.earlier.keep(kept);
         }
         let mut base = setup.settings();

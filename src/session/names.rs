@@ -19,7 +19,15 @@ pub struct Names {
 impl Names {
     /// Checked names at a context length of `block_size`.
     pub fn new(words: Vec<String>, source: &str, block_size: usize) -> Names {
-        let data = Dataset::new(&words, block_size, SPLIT_SEED);
+        let mut names = Names::without_examples(words, source);
+        names.data = names.data.with_block_size(block_size);
+        names
+    }
+
+    /// Checked names, split, with no examples yet (`Session` builds them once the run's every
+    /// check has passed and the examples in use are freed).
+    fn without_examples(words: Vec<String>, source: &str) -> Names {
+        let data = Dataset::split(&words, SPLIT_SEED);
         Names {
             seen: Seen::new(&data.train_words, &data.val_words),
             char_counts: data.vocab.counts(&words),
@@ -29,21 +37,17 @@ impl Names {
         }
     }
 
-    /// A names file's (checked by `parse_names`), at `settings`' context length if its examples
-    /// fit in memory.
+    /// A names file's (checked by `parse_names`), without examples, if its examples fit in
+    /// memory at `settings`' context length.
     pub fn load(bytes: &[u8], source: &str, settings: &Settings) -> Result<Names, String> {
         let words = parse_names(bytes).map_err(|e| e.to_string())?;
         settings.fits_data(count_examples(&words))?;
-        Ok(Names::new(words, source, settings.block_size))
+        Ok(Names::without_examples(words, source))
     }
 
-    /// The examples at `settings`' context length: these, or the same names' at another one.
-    pub fn data_for(&self, settings: &Settings) -> Result<Dataset, String> {
-        if settings.block_size == self.data.train.block_size {
-            return Ok(self.data.clone());
-        }
-        settings.fits_data(count_examples(&self.words))?;
-        Ok(Dataset::new(&self.words, settings.block_size, SPLIT_SEED))
+    /// Whether the examples at `settings`' context length are to be built (they are not these).
+    pub fn needs_examples(&self, settings: &Settings) -> bool {
+        self.data.train.block_size != settings.block_size || self.data.train.is_empty()
     }
 
     /// Takes `data` (these names' at some context length) as the examples in use.

@@ -202,14 +202,15 @@ impl RunState {
     }
 
     /// Shows the snapshot at a position of the path's slider (see `EmbeddingPath::steps`); the
-    /// last position, or `None`, is the live model. The choice is kept as a step, so it stays
-    /// put while training goes on and the path thins.
+    /// last position, a position past it (the page may send any number), or `None`, is the live
+    /// model. The choice is kept as a step, so it stays put while training goes on and the path
+    /// thins.
     pub fn set_path_frame(&mut self, frame: Option<usize>) {
         let live = self.trainer.step;
         self.path_at = match (frame, self.embedding_path()) {
             (Some(i), Some(p)) => {
                 let steps = p.steps(live);
-                (i + 1 < steps.len()).then(|| steps[i])
+                (i < steps.len().saturating_sub(1)).then(|| steps[i])
             }
             _ => None,
         };

@@ -2,6 +2,7 @@
 //! settings, its chapter and its title all come from the lesson.
 
 use super::settings::Settings;
+use super::words::echo;
 use crate::lesson::{ChapterId, ExperimentId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,14 +16,14 @@ impl Setup {
     pub fn chapter_named(name: &str) -> Result<Setup, String> {
         ChapterId::from_name(name)
             .map(Setup::Chapter)
-            .ok_or_else(|| format!("there is no chapter '{name}'"))
+            .ok_or_else(|| format!("there is no chapter '{}'", echo(name)))
     }
 
     /// A break-it experiment by its name.
     pub fn experiment_named(name: &str) -> Result<Setup, String> {
         ExperimentId::from_name(name)
             .map(Setup::Experiment)
-            .ok_or_else(|| format!("there is no experiment '{name}'"))
+            .ok_or_else(|| format!("there is no experiment '{}'", echo(name)))
     }
 
     /// The settings the setup starts with.

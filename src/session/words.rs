@@ -7,8 +7,37 @@
 //! export/), and the keyboard's help by its table (keys.rs). Numbers are written by
 //! `crate::format`.
 
+use crate::data::{hidden_char, Hidden};
 use crate::format;
 use crate::train::{DivergeCause, StepError};
+
+/// Most characters of a value a message quotes back (a link's part, a typed setting); the rest
+/// is cut, with "…".
+pub const ECHO_CHARS: usize = 40;
+
+/// A value the page was given, as a message quotes it: its first `ECHO_CHARS` characters (then
+/// "…"), each control character, direction control and invisible format character written as
+/// its code point ("[U+202E]"), so that no value can reorder, hide or run on the sentence
+/// around it (a link could otherwise write its own sentence into the page's red notice).
+pub fn echo(value: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in value.chars().enumerate() {
+        if i == ECHO_CHARS {
+            out.push('…');
+            break;
+        }
+        let hidden = matches!(
+            hidden_char(c),
+            Some(Hidden::Direction(_) | Hidden::Invisible(_))
+        );
+        if c.is_control() || hidden {
+            out.push_str(&format!("[U+{:04X}]", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
 
 /// The run did all its steps.
 pub fn finished(steps: usize) -> String {
@@ -61,7 +90,7 @@ pub const PAUSE_FOR_LR: &str = "pause training to change the learning rate";
 pub fn bad_lr(typed: &str) -> String {
     format!(
         "the learning rate must be a number above 0, not “{}”",
-        typed.trim()
+        echo(typed.trim())
     )
 }
 

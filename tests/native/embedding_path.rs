@@ -245,3 +245,36 @@ fn an_undone_step_leaves_no_snapshot_of_it() {
     let c = &s.run().trainer.model.emb.weight.data;
     assert_eq!(&good[5].table, c);
 }
+
+/// Issue 20: a frame past the end (the page sends any number; 4294967295 is `usize::MAX` on
+/// wasm32, `usize::MAX` here) is the live model, not a trap of the worker.
+#[test]
+fn a_frame_past_the_end_shows_the_live_model_and_never_traps() {
+    let (mut lab, _) = Lab::new(
+        few_names(600).as_bytes(),
+        "test",
+        "native",
+        Some("?chapter=embed-2d"),
+        0.0,
+    )
+    .unwrap();
+    let s = lab.session_mut();
+    s.set_steps("300", false).unwrap();
+    s.start().unwrap();
+    s.train(300, || false);
+    s.pause();
+    let live = path_view(lab.session_mut());
+    for (t, frame) in [usize::MAX, usize::MAX - 1, u32::MAX as usize, live.frames]
+        .into_iter()
+        .enumerate()
+    {
+        let ev = lab.handle(Request::PathFrame { frame: Some(frame) }, t as f64);
+        let Some(Event::Path { path, .. }) = ev.iter().find(|e| matches!(e, Event::Path { .. }))
+        else {
+            panic!("frame {frame}: {ev:?}");
+        };
+        assert_eq!(path.frame, live.frames - 1, "frame {frame}");
+        assert_eq!(path.step_text, live.step_text, "frame {frame}");
+        assert_eq!(lab.session_mut().run().path_at(), None);
+    }
+}

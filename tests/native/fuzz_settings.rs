@@ -6,6 +6,7 @@
 //! with the defaults and says why.
 
 use crate::support::few_names;
+use makemore_lab::data::{hidden_char, Hidden};
 use makemore_lab::lesson::ChapterId;
 use makemore_lab::rng::Rng;
 use makemore_lab::session::lab::Lab;
@@ -150,6 +151,11 @@ fn a_link_sets_up_a_valid_run_or_the_defaults_with_a_reason() {
         let parsed = Link::parse(&link);
         let (lab, events) = Lab::new(names.as_bytes(), "fuzz", "native", Some(&link), 0.0)
             .unwrap_or_else(|e| panic!("{link:?}: {e}"));
+        for e in &events {
+            if let Event::Notice { message, .. } = e {
+                assert_shown_as_is(message, &link);
+            }
+        }
         let warned = events.iter().any(|e| {
             matches!(e, Event::Notice { message, level: Level::Bad, .. } if message.contains("could not be used"))
         });
@@ -173,4 +179,71 @@ fn a_link_sets_up_a_valid_run_or_the_defaults_with_a_reason() {
         opened >= 4 && refused >= 4,
         "opened {opened}, refused {refused}"
     );
+}
+
+/// A message holds no character that reorders, hides or breaks the text around it.
+fn assert_shown_as_is(message: &str, link: &str) {
+    for c in message.chars() {
+        let hidden = matches!(
+            hidden_char(c),
+            Some(Hidden::Direction(_) | Hidden::Invisible(_))
+        );
+        assert!(
+            !c.is_control() && !hidden,
+            "{link:?}: U+{:04X} in {message:?}",
+            c as u32
+        );
+    }
+}
+
+/// Issue 20: a link's bad value is quoted in the red notice cut short and with its direction
+/// controls and other invisible or control characters shown as their code points, so a link
+/// cannot write a sentence of its own there (seen: a 5,118-character status line).
+#[test]
+fn a_links_bad_value_is_echoed_short_and_without_direction_controls() {
+    let names = few_names(500);
+    let said = "Your session has expired. Sign in again at example.org";
+    let long = said.repeat(100);
+    let enc = |s: &str| -> String { s.bytes().map(|b| format!("%{b:02X}")).collect() };
+    let cases = [
+        format!("chapter={}", enc(&long)),
+        format!("chapter={}", enc(&format!("\u{202E}{said}\u{2066}\u{0}"))),
+        format!("experiment={}", enc(&long)),
+        format!("{}=1", enc(&long)),
+        format!("hide={}", enc(&long)),
+        format!("n_hidden={}", enc(&long)),
+        format!("lr_now={}", enc(&long)),
+        format!("seed={}%zz", enc(&long)),
+        format!("{}%FF", enc(&long)),
+    ];
+    for link in &cases {
+        let (_, events) = Lab::new(names.as_bytes(), "fuzz", "native", Some(link), 0.0).unwrap();
+        let message = events
+            .iter()
+            .find_map(|e| match e {
+                Event::Notice {
+                    message,
+                    level: Level::Bad,
+                    ..
+                } => Some(message),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{link}: no notice in {events:?}"));
+        assert_shown_as_is(message, link);
+        assert!(
+            message.chars().count() < 240,
+            "{} chars: {message}",
+            message.chars().count()
+        );
+        assert!(message.contains("…'"), "the echo is cut: {message}");
+    }
+    // The controls are named where they were, the value's start is kept.
+    let e = Link::parse(&cases[1]).unwrap_err();
+    assert!(
+        e.starts_with("there is no chapter '[U+202E]Your session"),
+        "{e}"
+    );
+    // A short value is quoted whole, as before.
+    let e = Link::parse("chapter=nope").unwrap_err();
+    assert_eq!(e, "there is no chapter 'nope'");
 }

@@ -22,6 +22,7 @@ mod fuzz_settings;
 mod gradcheck;
 mod lab;
 mod lesson_text;
+mod memory;
 mod protocol;
 mod safetensors;
 mod sampling;

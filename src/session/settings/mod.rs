@@ -17,6 +17,7 @@ mod limits;
 pub use limits::{Cost, MAX_RUN_BYTES, MAX_STEP_FLOPS};
 
 use crate::named::named_enum;
+use crate::session::words::echo;
 use serde::{Deserialize, Serialize};
 
 /// The kind of value a knob takes, with its limits.
@@ -62,7 +63,7 @@ impl Knob {
     /// Sets the knob from text; the error names the knob and what it accepts.
     pub fn set(&self, s: &mut Settings, text: &str) -> Result<(), String> {
         (self.set)(s, text.trim(), &self.kind)
-            .map_err(|e| format!("{}: '{}' {e}", self.label, text.trim()))
+            .map_err(|e| format!("{}: '{}' {e}", self.label, echo(text.trim())))
     }
 
     /// The knob of a key.
@@ -70,7 +71,7 @@ impl Knob {
         KNOBS
             .iter()
             .find(|k| k.key == key)
-            .ok_or_else(|| format!("there is no setting '{key}'"))
+            .ok_or_else(|| format!("there is no setting '{}'", echo(key)))
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::parts::{mean_of_last, smooth_window, view};
 use crate::charts::{ChartId, ChartSpec, LossSpec, SeriesSpec};
+use crate::diagnostics::TrainModeBatches;
 use crate::format;
 use crate::session::protocol::ChartView;
 use crate::session::{RunRecord, Session};
@@ -68,9 +69,9 @@ pub fn chart(s: &Session) -> ChartView {
         .and_then(|e| e.val_train_mode.map(|tm| (e, tm)))
     {
         lines.push(format!(
-            "val split at step {}: train mode (batch statistics, batches of {}): {}, eval mode (running statistics): {}",
+            "val split at step {}: train mode (batch statistics, {}): {}, eval mode (running statistics): {}",
             format::count(e.step),
-            s.run().trainer.train.batch_size,
+            batches(s),
             format::loss(tm),
             format::loss(e.val)
         ));
@@ -97,4 +98,19 @@ pub fn chart(s: &Session) -> ChartView {
             .collect(),
     };
     view(ChartId::Loss, CAPTION, ChartSpec::Loss(spec), lines)
+}
+
+/// The batches the train-mode val loss was taken in.
+fn batches(s: &Session) -> String {
+    let t = &s.run().trainer;
+    match TrainModeBatches::of(t.data.val.len(), t.train.batch_size) {
+        None => "a single example: no batch statistics".into(),
+        Some(b) if b.count == 1 => format!("one batch of {}", format::count(b.last)),
+        Some(b) if b.last == b.size => format!("batches of {}", format::count(b.size)),
+        Some(b) => format!(
+            "batches of {}, the last of {}",
+            format::count(b.size),
+            format::count(b.last)
+        ),
+    }
 }
