@@ -88,11 +88,16 @@ createKeyboard(KEYS, {
 });
 installSeam({ trainer, charts, picking, module, perf });
 
+/**
+ * The header's data fields: each a field of `DataView` (the type check says so), shown in the
+ * element `data-<field>`.
+ * @type {(keyof DataView)[]}
+ */
+const DATA_FIELDS = ['source', 'names', 'vocab_size', 'vocab', 'train', 'val', 'preview'];
+
 /** @param {DataView} d */
 function showData(d) {
-  for (const key of ['source', 'names', 'vocab_size', 'vocab', 'train', 'val', 'preview']) {
-    setText($(`data-${key.replace('_', '-')}`), d[/** @type {keyof DataView} */ (key)]);
-  }
+  for (const key of DATA_FIELDS) setText($(`data-${key.replace('_', '-')}`), d[key]);
   $('data-stats').title = d.detail;
 }
 

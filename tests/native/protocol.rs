@@ -549,9 +549,8 @@ fn every_notice_topic_has_a_place_on_the_page() {
 fn the_data_header_shows_fields_of_the_data_view() {
     let main = read("www/main.js");
     let html = read("www/index.html");
-    let body = function_body(&main, "showData");
-    let list = &body[body
-        .find("for (const key of [")
+    let list = &main[main
+        .find("const DATA_FIELDS = [")
         .expect("the list of fields")..];
     let list = &list[list.find('[').unwrap() + 1..list.find(']').unwrap()];
     let shown: Vec<&str> = list

@@ -73,6 +73,7 @@ pub enum Build {
 }
 
 /// When a chart's view is made (`Build` without its builder).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cadence {
@@ -84,6 +85,7 @@ pub enum Cadence {
 
 /// Where the page keeps a chart's picked item: the per-layer charts share one (a layer picked in
 /// one stands out in all), the others their own.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PickSlot {
@@ -93,6 +95,7 @@ pub enum PickSlot {
 }
 
 /// A row of controls in a chart's figure.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ToolRow {
@@ -103,6 +106,7 @@ pub enum ToolRow {
 }
 
 /// A chart's figure as the page makes it: `ChartDef` without its builder.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Figure {
     pub id: ChartId,
