@@ -84,11 +84,16 @@ const runs = createRuns({ post, module, words });
 const upload = createUpload({ post, module, words });
 installSeam({ trainer, charts, picking, module, perf });
 
+/**
+ * The header's data fields: each a field of `DataView` (the type check says so), shown in the
+ * element `data-<field>`.
+ * @type {(keyof DataView)[]}
+ */
+const DATA_FIELDS = ['source', 'names', 'vocab_size', 'vocab', 'train', 'val', 'preview'];
+
 /** @param {DataView} d */
 function showData(d) {
-  for (const key of ['source', 'names', 'vocab_size', 'vocab', 'train', 'val', 'preview']) {
-    setText($(`data-${key.replace('_', '-')}`), d[/** @type {keyof DataView} */ (key)]);
-  }
+  for (const key of DATA_FIELDS) setText($(`data-${key.replace('_', '-')}`), d[key]);
   $('data-stats').title = d.detail;
 }
 
@@ -216,7 +221,7 @@ setText($('upload-hint'), wasm.upload_hint());
 charts.build(wasm);
 const embedding = charts.get('embedding');
 path = embedding ? createPath({ post, under: embedding.readout, words: wasm.path_words() }) : null;
-createKeyboard(/** @type {import('./types/protocol').KeyRow[]} */ (wasm.keys()), {
+createKeyboard(/** @type {import('./types/protocol').Key[]} */ (wasm.keys()), {
   train_pause: controls.trainOrPause,
   step: () => controls.press('step'),
   reset: () => controls.press('reset'),

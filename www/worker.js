@@ -41,7 +41,9 @@ function answerFiles(port) {
 function fail(message) {
   if (dead) return;
   dead = true;
-  postMessage({ type: 'fatal', message: plain(String(message)) });
+  /** @type {Event} */
+  const fatal = { type: 'fatal', message: plain(String(message)) };
+  postMessage(fatal);
 }
 
 /**

@@ -6,6 +6,7 @@ use crate::named::named_enum;
 
 named_enum! {
     /// A chart of the page, in the page's order (its figure's `data-chart` name).
+    #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
     pub enum ChartId {
         /// The mini-batch loss, smoothed, with the full-split evaluations and earlier runs.
         Loss = "loss",

@@ -16,6 +16,7 @@ use std::cell::RefCell;
 
 /// A picked item of a chart, in the spec's own terms: `{kind: "point", index}`,
 /// `{kind: "cell", row, col}` or `{kind: "layer", layer}` on the page.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", try_from = "RawPick")]
 pub enum Pick {

@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 /// What a key does on the page.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyAction {
@@ -25,6 +26,7 @@ pub enum KeyAction {
 }
 
 /// A row of the help dialog and the keys it names.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Key {
     /// How the help writes the key: "space", "S", "← →".

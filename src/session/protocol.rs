@@ -1,7 +1,9 @@
 //! The one language between the page and the worker: every message each way, typed. The wasm
 //! glue converts them at the boundary (serde-wasm-bindgen); JavaScript switches over the same
-//! `type` tags and reads the same field names (snake_case, as written here). A test
-//! (tests/protocol.rs) fails when the page's scripts name a tag or a chart that is not here.
+//! `type` tags and reads the same field names (snake_case, as written here). Each type derives
+//! its TypeScript (`tsify::Tsify`, in the page's build): the page's scripts are type-checked
+//! against it (www/types/protocol.d.ts), so a tag or a field renamed here fails `tsc`. A new
+//! message, or a type it carries, needs only `#[cfg_attr(feature = "ts", derive(tsify::Tsify))]`.
 //!
 //! The page sends what the user typed as text; the worker parses and checks it (one rule, in
 //! Rust). The worker sends ready-to-show text and chart specs; the page sets the text and draws
@@ -13,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// How the page looks, from a link (see `link`).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageOptions {
     /// Presentation mode: the chapter's key charts, large, with its explanation.
@@ -23,6 +26,7 @@ pub struct PageOptions {
 
 /// Page -> worker. The page writes `{type: 'chapter', name: 'deep'}` like the events; the wasm
 /// glue moves the tag and reads serde's external form, `{chapter: {name}}` (see web/worker.rs).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Request {
@@ -31,6 +35,7 @@ pub enum Request {
     /// thread); both are read by the worker script before the wasm exists (www/simd.js).
     Init {
         #[serde(default, with = "serde_bytes")]
+        #[cfg_attr(feature = "ts", tsify(type = "Uint8Array | null"))]
         bytes: Option<Vec<u8>>,
         #[serde(default)]
         name: Option<String>,
@@ -85,6 +90,7 @@ pub enum Request {
     /// A names file; `upload` tags the reply, so two uploads in flight cannot be confused.
     Load {
         #[serde(with = "serde_bytes")]
+        #[cfg_attr(feature = "ts", tsify(type = "Uint8Array"))]
         bytes: Vec<u8>,
         name: String,
         upload: u32,
@@ -113,6 +119,7 @@ pub enum Request {
     /// Weights saved by the page (`ExportKind::Weights`): a new run starts from them.
     LoadWeights {
         #[serde(with = "serde_bytes")]
+        #[cfg_attr(feature = "ts", tsify(type = "Uint8Array"))]
         bytes: Vec<u8>,
         name: String,
     },
@@ -126,6 +133,7 @@ pub enum Request {
 }
 
 /// Worker -> page.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
@@ -172,7 +180,9 @@ pub enum Event {
     File {
         name: String,
         mime: String,
+        /// A copy in JavaScript's memory (never a view of the wasm's, which may be shared).
         #[serde(with = "serde_bytes")]
+        #[cfg_attr(feature = "ts", tsify(type = "Uint8Array<ArrayBuffer>"))]
         bytes: Vec<u8>,
     },
     /// A message for one part of the page.
@@ -237,6 +247,7 @@ impl Request {
 }
 
 /// What a student can take home.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportKind {
@@ -250,6 +261,7 @@ pub enum ExportKind {
     Weights,
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
@@ -259,6 +271,7 @@ pub enum Level {
 }
 
 /// Which part of the page a notice belongs to (the page shows it there).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Topic {
@@ -272,6 +285,7 @@ pub enum Topic {
 }
 
 /// One chart as the page shows it: the caption above, the spec to draw, the text twin below.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChartView {
     pub id: ChartId,
@@ -282,6 +296,7 @@ pub struct ChartView {
 
 /// The data in use, as text for the page's header: each field fills the element
 /// `data-<field>` (underscores as dashes).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DataView {
     pub source: String,
@@ -296,6 +311,7 @@ pub struct DataView {
 }
 
 /// A new run, as the page shows it.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunView {
     pub run: u32,
@@ -318,6 +334,7 @@ pub struct RunView {
 }
 
 /// The state of training, as the controls and the status line show it.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProgressView {
     pub run: u32,
@@ -348,6 +365,7 @@ pub struct ProgressView {
 }
 
 /// A message with its level.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Notice {
     pub message: String,
@@ -355,6 +373,7 @@ pub struct Notice {
 }
 
 /// The charts of the last step.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiagView {
     pub run: u32,
@@ -365,6 +384,7 @@ pub struct DiagView {
 }
 
 /// The slider under the embedding: its positions are the path's snapshots, the live model last.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PathView {
     pub run: u32,
@@ -377,6 +397,7 @@ pub struct PathView {
 }
 
 /// A break-it experiment as the page lists it (see `experiments`).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExperimentInfo {
     pub name: String,
@@ -396,6 +417,7 @@ pub struct ExperimentInfo {
 }
 
 /// One run of the session, as a row of the runs table: every cell as text.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunRow {
     pub run: u32,
@@ -415,6 +437,7 @@ pub struct RunRow {
 }
 
 /// A sampled name.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SampleView {
     pub name: String,

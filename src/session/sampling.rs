@@ -16,6 +16,7 @@ pub const MAX_TEMPERATURE: f32 = 10.0;
 const SAMPLE_SALT: u64 = 0x5A3D_1E55;
 
 /// What the step-through sampler does next.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SamplerAction {

@@ -16,6 +16,14 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+// A chart's spec is opaque to the page: it carries it from the worker's views to `draw_chart`.
+// The types the page reads are derived from Rust (feature `ts`); this one is named only.
+#[wasm_bindgen(typescript_custom_section)]
+const CHART_SPEC: &str = r#"
+/** charts::ChartSpec: the page only carries it, from a `ChartView` to `draw_chart`. */
+export type ChartSpec = { readonly [kind: string]: unknown };
+"#;
+
 fn err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
@@ -60,14 +68,22 @@ pub(super) fn on_canvas(
 /// Draws a `ChartSpec` (as the worker sent it) on `canvas`, which holds `scale` device pixels
 /// per CSS pixel.
 #[wasm_bindgen]
-pub fn draw_chart(canvas: HtmlCanvasElement, spec: JsValue, scale: f64) -> Result<(), JsError> {
+pub fn draw_chart(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "ChartSpec")] spec: JsValue,
+    scale: f64,
+) -> Result<(), JsError> {
     let spec: ChartSpec = serde_wasm_bindgen::from_value(spec).map_err(err)?;
     on_canvas(canvas, scale, |root| spec.draw(root))
 }
 
 /// Draws a whole figure, a `ChartView` (caption, chart, its numbers), for a saved picture.
 #[wasm_bindgen]
-pub fn draw_figure(canvas: HtmlCanvasElement, view: JsValue, scale: f64) -> Result<(), JsError> {
+pub fn draw_figure(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "ChartView")] view: JsValue,
+    scale: f64,
+) -> Result<(), JsError> {
     let view: ChartView = serde_wasm_bindgen::from_value(view).map_err(err)?;
     let data = FigureData {
         caption: &view.caption,
@@ -77,6 +93,7 @@ pub fn draw_figure(canvas: HtmlCanvasElement, view: JsValue, scale: f64) -> Resu
     on_canvas(canvas, scale, |root| charts::draw_figure(root, &data))
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Serialize)]
 struct ChapterInfo {
     name: &'static str,
@@ -86,7 +103,7 @@ struct ChapterInfo {
 
 /// The chapters in lesson order: `[{name, title, about}]` (the texts with the default names'
 /// numbers).
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "ChapterInfo[]")]
 pub fn chapters() -> JsValue {
     let list: Vec<ChapterInfo> = lesson::chapters()
         .iter()
@@ -100,33 +117,33 @@ pub fn chapters() -> JsValue {
 }
 
 /// Every break-it experiment: `[{name, title, chapter, change, symptom, chart, fix, fix_how}]`.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "ExperimentInfo[]")]
 pub fn experiments() -> JsValue {
     to_js(&crate::session::views::experiment_list())
 }
 
 /// The page's charts, in its order: `[{id, caption, cadence, height, wide, pick, csv, lines,
 /// tools}]` (the chart table, `session::views::CHARTS`); the page makes a figure of each.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Figure[]")]
 pub fn charts() -> JsValue {
     to_js(&crate::session::views::figures())
 }
 
 /// The keyboard: the help dialog's rows, each with the keys it names and what each one does
 /// (`[{label, help, press: [[key, action]], on_buttons, in_help}]`, `session::keys::KEYS`).
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Key[]")]
 pub fn keys() -> JsValue {
     to_js(crate::session::keys::KEYS)
 }
 
 /// The panels a teacher can hide with a link (element ids).
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "string[]")]
 pub fn panels() -> JsValue {
     to_js(crate::session::link::PANELS)
 }
 
 /// Every knob of the custom form: `[{key, label, group, help, kind: {type, min, max, choices}}]`.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Knob[]")]
 pub fn knobs() -> JsValue {
     to_js(KNOBS)
 }

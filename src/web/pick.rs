@@ -51,9 +51,9 @@ fn measure(canvas: HtmlCanvasElement, scale: f64) -> Result<CachedTextCanvas, Js
 #[wasm_bindgen]
 pub fn draw_chart_picked(
     canvas: HtmlCanvasElement,
-    spec: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ChartSpec")] spec: JsValue,
     scale: f64,
-    pick: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Pick | null")] pick: JsValue,
 ) -> Result<(), JsError> {
     let spec = spec_of(spec)?;
     let pick = pick_of(pick)?;
@@ -61,10 +61,10 @@ pub fn draw_chart_picked(
 }
 
 /// The item of the chart `spec` drawn on `canvas` at CSS pixel (x, y): a `Pick`, or null.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Pick | null")]
 pub fn pick_chart(
     canvas: HtmlCanvasElement,
-    spec: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ChartSpec")] spec: JsValue,
     scale: f64,
     x: f64,
     y: f64,
@@ -78,12 +78,12 @@ pub fn pick_chart(
 }
 
 /// Where `pick` is drawn on `canvas` (CSS pixels, `[x, y]`), or null.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "[number, number] | null")]
 pub fn locate_pick(
     canvas: HtmlCanvasElement,
-    spec: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ChartSpec")] spec: JsValue,
     scale: f64,
-    pick: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Pick | null")] pick: JsValue,
 ) -> Result<JsValue, JsError> {
     let spec = spec_of(spec)?;
     let Some(p) = pick_of(pick)? else {
@@ -97,8 +97,12 @@ pub fn locate_pick(
 
 /// The item an arrow key (`KeyboardEvent.key`) moves to from `pick` (or null): a `Pick`, or
 /// null when the key is not an arrow or the chart has no items.
-#[wasm_bindgen]
-pub fn step_pick(spec: JsValue, pick: JsValue, key: &str) -> Result<JsValue, JsError> {
+#[wasm_bindgen(unchecked_return_type = "Pick | null")]
+pub fn step_pick(
+    #[wasm_bindgen(unchecked_param_type = "ChartSpec")] spec: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Pick | null")] pick: JsValue,
+    key: &str,
+) -> Result<JsValue, JsError> {
     let Some(m) = Move::from_key(key) else {
         return Ok(JsValue::NULL);
     };
@@ -108,7 +112,10 @@ pub fn step_pick(spec: JsValue, pick: JsValue, key: &str) -> Result<JsValue, JsE
 
 /// The sentence about `pick` on `spec` (empty when the chart has no such item).
 #[wasm_bindgen]
-pub fn describe_pick(spec: JsValue, pick: JsValue) -> Result<String, JsError> {
+pub fn describe_pick(
+    #[wasm_bindgen(unchecked_param_type = "ChartSpec")] spec: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Pick | null")] pick: JsValue,
+) -> Result<String, JsError> {
     let spec = spec_of(spec)?;
     Ok(match pick_of(pick)? {
         Some(p) => picked::describe(&spec, p),
@@ -117,7 +124,7 @@ pub fn describe_pick(spec: JsValue, pick: JsValue) -> Result<String, JsError> {
 }
 
 /// The charts one can point at: `[[chart, slot], ...]` (from the chart table, `views::CHARTS`).
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "[ChartId, PickSlot][]")]
 pub fn pick_slots() -> JsValue {
     to_js(&crate::session::views::pickable())
 }

@@ -1,5 +1,6 @@
 //! The protocol between the page and the worker (src/session/protocol.rs): every message's `type`
-//! tag is listed, and the page's scripts use exactly the tags, charts and topics Rust has.
+//! tag is listed and reads back, and the names the page's markup must hold (figures, notice and
+//! data elements) are there. The page's scripts are checked against the Rust types by tsc.
 
 use crate::support::few_names;
 use makemore_lab::charts::ChartId;
@@ -336,130 +337,17 @@ fn chart_ids_and_topics_are_named_as_serde_writes_them() {
     );
 }
 
-// ---- the page's scripts ------------------------------------------------------------------
+// ---- the page's markup ------------------------------------------------------------------
+//
+// The page's scripts are type-checked against the TypeScript derived from these types (tsify,
+// www/types/protocol.d.ts; `tsc` in `cargo xtask test`): the tags it posts and handles, the
+// fields it reads, the topics of `NOTICE_TARGET`, the data header's fields and the export
+// kinds are the compiler's to check. What it cannot see is the markup: the elements those
+// names must find in www/index.html.
 
 fn read(path: &str) -> String {
     let full = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
-}
-
-/// The page's scripts: (path, text).
-fn scripts() -> Vec<(String, String)> {
-    let mut paths = vec!["www/main.js".to_string(), "www/worker.js".to_string()];
-    let dir = format!("{}/www/js", env!("CARGO_MANIFEST_DIR"));
-    let mut js: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".js"))
-        .map(|n| format!("www/js/{n}"))
-        .collect();
-    js.sort();
-    assert!(!js.is_empty(), "{dir} has the page's modules");
-    paths.extend(js);
-    paths
-        .into_iter()
-        .map(|p| {
-            let text = read(&p);
-            (p, text)
-        })
-        .collect()
-}
-
-/// Every `'x'` or `"x"` string right after `prefix`, with the line it is on.
-fn quoted_after<'a>(text: &'a str, prefix: &str) -> Vec<(&'a str, &'a str)> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let mut rest = line;
-        while let Some(i) = rest.find(prefix) {
-            rest = &rest[i + prefix.len()..];
-            let Some(q) = rest.chars().next().filter(|c| *c == '\'' || *c == '"') else {
-                continue;
-            };
-            let body = &rest[1..];
-            let end = body.find(q).expect("a closing quote");
-            out.push((&body[..end], line));
-            rest = &body[end..];
-        }
-    }
-    out
-}
-
-/// A `type:` that is not a message of the lab: an element's or the Worker's option, or the
-/// worker script's own question (`files`, answered by worker.js on the page's port).
-fn is_dom_option(line: &str) -> bool {
-    line.contains("el('")
-        || line.contains("new Worker(")
-        || line.contains("type === 'files'")
-        || line.contains("type: 'files'")
-}
-
-#[test]
-fn the_page_posts_only_request_tags() {
-    let mut posted = BTreeSet::new();
-    for (path, text) in scripts() {
-        let worker = path.ends_with("worker.js");
-        let mut found = quoted_after(&text, "type: ");
-        if worker {
-            // The worker reads the page's message by its type.
-            found.extend(quoted_after(&text, "msg?.type === "));
-        }
-        for (t, line) in found {
-            if is_dom_option(line) {
-                continue;
-            }
-            // The worker posts one event of its own (a crash); everything else is a request.
-            if worker && line.contains("postMessage(") {
-                assert!(Event::TAGS.contains(&t), "{path}: event '{t}': {line}");
-                continue;
-            }
-            assert!(
-                Request::TAGS.contains(&t),
-                "{path}: '{t}' is not a request: {line}"
-            );
-            posted.insert(t.to_string());
-        }
-    }
-    // And the page sends every request but the test's panic (tests/e2e posts that one).
-    let unsent: Vec<_> = Request::TAGS
-        .iter()
-        .filter(|t| !posted.contains(**t))
-        .collect();
-    assert_eq!(unsent, [&"panic_for_test"], "requests the page never sends");
-}
-
-/// The body of `function name(` up to the next line that closes a top-level block.
-fn function_body<'a>(text: &'a str, name: &str) -> &'a str {
-    let start = text
-        .find(&format!("function {name}("))
-        .unwrap_or_else(|| panic!("function {name}"));
-    let end = text[start..]
-        .find("\n}\n")
-        .expect("the end of the function");
-    &text[start..start + end]
-}
-
-#[test]
-fn the_page_handles_every_event_and_no_other() {
-    let main = read("www/main.js");
-    let body = function_body(&main, "onEvent");
-    let cases: Vec<&str> = quoted_after(body, "case ")
-        .into_iter()
-        .map(|c| c.0)
-        .collect();
-    for c in &cases {
-        assert!(
-            Event::TAGS.contains(c),
-            "www/main.js handles '{c}', not an event"
-        );
-    }
-    for t in Event::TAGS {
-        assert!(
-            cases.contains(t),
-            "www/main.js has no case for the event '{t}'"
-        );
-    }
-    let unique: BTreeSet<_> = cases.iter().collect();
-    assert_eq!(unique.len(), cases.len(), "{cases:?}");
 }
 
 #[test]
@@ -516,22 +404,26 @@ fn object_literal(text: &str, name: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The `[...]` list of strings of `const NAME = [` in a script.
+fn array_literal(text: &str, name: &str) -> Vec<String> {
+    let start = text
+        .find(&format!("const {name} = ["))
+        .unwrap_or_else(|| panic!("const {name}"));
+    let body = &text[start..];
+    let body = &body[body.find('[').unwrap() + 1..body.find(']').unwrap()];
+    body.split(',')
+        .map(|k| k.trim().trim_matches(['\'', '"']).to_string())
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
 #[test]
-fn every_notice_topic_has_a_place_on_the_page() {
+fn every_notice_topic_has_its_element_on_the_page() {
+    // `NOTICE_TARGET` is a `Record<Topic, string>`: tsc checks its keys against `Topic`.
     let main = read("www/main.js");
     let html = read("www/index.html");
     let targets = object_literal(&main, "NOTICE_TARGET");
-    let keys: Vec<&str> = targets.iter().map(|(k, _)| k.as_str()).collect();
-    let topics: Vec<String> = all_topics().iter().map(serde_name).collect();
-    for k in &keys {
-        assert!(
-            topics.iter().any(|t| t == k),
-            "NOTICE_TARGET.{k} is not a Topic"
-        );
-    }
-    for t in &topics {
-        assert!(keys.contains(&t.as_str()), "NOTICE_TARGET has no '{t}'");
-    }
+    assert_eq!(targets.len(), all_topics().len(), "{targets:?}");
     let tools = tool_ids();
     for (k, id) in &targets {
         assert!(
@@ -542,26 +434,13 @@ fn every_notice_topic_has_a_place_on_the_page() {
 }
 
 #[test]
-fn the_data_header_shows_fields_of_the_data_view() {
+fn every_field_of_the_data_header_has_its_element_on_the_page() {
+    // `DATA_FIELDS` is a `(keyof DataView)[]`: tsc checks the fields against `DataView`.
     let main = read("www/main.js");
     let html = read("www/index.html");
-    let body = function_body(&main, "showData");
-    let list = &body[body
-        .find("for (const key of [")
-        .expect("the list of fields")..];
-    let list = &list[list.find('[').unwrap() + 1..list.find(']').unwrap()];
-    let shown: Vec<&str> = list
-        .split(',')
-        .map(|k| k.trim().trim_matches(['\'', '"']))
-        .collect();
-    assert!(!shown.is_empty());
-    let s = Session::new(few_names(300).as_bytes(), "t").unwrap();
-    let view = serde_json::to_value(views::data_view(&s)).unwrap();
+    let shown = array_literal(&main, "DATA_FIELDS");
+    assert!(shown.len() >= 5, "{shown:?}");
     for k in shown {
-        assert!(
-            view.get(k).is_some(),
-            "showData shows '{k}', not a DataView field"
-        );
         // As the page makes it: `key.replace('_', '-')` replaces the first '_' only.
         let id = format!("data-{}", k.replacen('_', "-", 1));
         assert!(html.contains(&format!("id=\"{id}\"")), "no #{id}");
@@ -569,10 +448,10 @@ fn the_data_header_shows_fields_of_the_data_view() {
 }
 
 #[test]
-fn the_form_knows_every_kind_of_knob() {
+fn every_kind_of_knob_is_used() {
     use makemore_lab::session::settings::{KnobKind, KNOBS};
     let kind_tag = |k: &KnobKind| {
-        // A match without a wildcard: a new kind must be handled by the form too.
+        // A match without a wildcard: a new kind must be added here, and used by a knob.
         match k {
             KnobKind::Int { .. }
             | KnobKind::Float { .. }
@@ -582,47 +461,4 @@ fn the_form_knows_every_kind_of_knob() {
     };
     let tags: BTreeSet<String> = KNOBS.iter().map(|k| kind_tag(&k.kind)).collect();
     assert_eq!(tags.len(), 4, "every kind is used: {tags:?}");
-    let controls = read("www/js/controls.js");
-    let read_by_form: BTreeSet<String> = quoted_after(&controls, "kind.type === ")
-        .into_iter()
-        .map(|(t, _)| t.to_string())
-        .collect();
-    for t in &read_by_form {
-        assert!(
-            tags.contains(t),
-            "www/js/controls.js reads kind '{t}', not a KnobKind"
-        );
-    }
-}
-
-#[test]
-fn the_page_asks_only_for_files_the_worker_can_write() {
-    // Every `what: '<kind>'` the page posts is an ExportKind, as serde reads it; the charts'
-    // CSV buttons ask for the chart table's.
-    let mut kinds: Vec<String> = Vec::new();
-    for (_, text) in scripts() {
-        for (what, _) in quoted_after(&text, "what: ") {
-            kinds.push(what.to_string());
-        }
-    }
-    kinds.extend(
-        views::figures()
-            .iter()
-            .filter_map(|f| f.csv)
-            .map(|k| serde_name(&k)),
-    );
-    assert!(kinds.len() >= 5, "{kinds:?}");
-    for k in &kinds {
-        let parsed = serde_json::from_value::<ExportKind>(serde_json::Value::String(k.clone()));
-        assert!(parsed.is_ok(), "'{k}' is not an ExportKind");
-    }
-    // Each kind is asked for somewhere.
-    for k in [
-        ExportKind::LossCsv,
-        ExportKind::RunsCsv,
-        ExportKind::DiagnosticsCsv,
-        ExportKind::Weights,
-    ] {
-        assert!(kinds.contains(&serde_name(&k)), "{k:?} is never asked for");
-    }
 }

@@ -146,10 +146,10 @@ export function createControls({ post, status }) {
      * @param {import('./module.js').PageModule} wasm
      */
     build(wasm) {
-      experiments = /** @type {ExperimentInfo[]} */ (wasm.experiments());
+      experiments = wasm.experiments();
       const current = status().run?.chapter;
       const list = $('chapter-list');
-      for (const c of /** @type {ChapterInfo[]} */ (wasm.chapters())) {
+      for (const c of wasm.chapters()) {
         const b = el('button', { type: 'button', title: c.about }, c.title);
         b.dataset.chapter = c.name;
         b.setAttribute('aria-pressed', String(current === c.name));
@@ -160,7 +160,7 @@ export function createControls({ post, status }) {
       }
       /** @type {Record<string, HTMLFieldSetElement>} */
       const groups = {};
-      for (const k of /** @type {Knob[]} */ (wasm.knobs())) {
+      for (const k of wasm.knobs()) {
         if (!groups[k.group]) {
           groups[k.group] = el('fieldset');
           groups[k.group].append(el('legend', {}, k.group));

@@ -11,7 +11,7 @@
 import { $, el } from './dom.js';
 
 /**
- * @typedef {import('../types/protocol').KeyRow} KeyRow
+ * @typedef {import('../types/protocol').Key} Key
  * @typedef {import('../types/protocol').KeyAction} KeyAction
  */
 
@@ -28,7 +28,7 @@ function keyOf(e) {
  * browser's), any key typed in a field, and a key of a row that does not act on buttons (space)
  * on a button or a summary (it presses it).
  * @param {KeyboardEvent} e
- * @param {KeyRow} row
+ * @param {Key} row
  */
 function theirs(e, row) {
   if (e.ctrlKey || e.altKey || e.metaKey) return true;
@@ -42,14 +42,14 @@ function theirs(e, row) {
  * Listens for the table's keys on the whole page and fills the help dialog from the table.
  * While the help is open, only the keys of rows that act in it work (Escape closes it too, as
  * any dialog).
- * @param {KeyRow[]} table
+ * @param {Key[]} table
  * @param {Record<Exclude<KeyAction, 'help'>, () => void>} actions
  */
 export function createKeyboard(table, actions) {
   const dialog = $('help-dialog', HTMLDialogElement);
   const list = dialog.querySelector('dl');
   list?.replaceChildren(...table.flatMap((row) => [el('dt', {}, row.label), el('dd', {}, row.help)]));
-  /** @type {Map<string, [KeyAction, KeyRow]>} */
+  /** @type {Map<string, [KeyAction, Key]>} */
   const bound = new Map(table.flatMap((row) => row.press.map(([key, action]) => [key, [action, row]])));
 
   function toggleHelp() {

@@ -27,7 +27,7 @@ import { el, setText } from './dom.js';
 export function createPicking({ module, charts }) {
   // chart -> the slot its pick is kept in (the wasm's `pick_slots`, once it is loaded): the
   // per-layer charts share 'layer', so a layer picked in one stands out in all.
-  /** @type {Record<string, string>} */
+  /** @type {Record<string, PickSlot>} */
   const slots = {};
   /** @type {Record<string, Pick | null>} */
   const picks = {};
@@ -153,7 +153,7 @@ export function createPicking({ module, charts }) {
      */
     ready(wasm) {
       if (Object.keys(slots).length) return;
-      for (const [name, slot] of /** @type {PickSlot[]} */ (wasm.pick_slots())) {
+      for (const [name, slot] of wasm.pick_slots()) {
         slots[name] = slot;
         picks[slot] = null;
       }

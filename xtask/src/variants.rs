@@ -43,12 +43,14 @@ pub struct Variant {
 }
 
 /// The page's module: it draws and never trains, so one plain simd128 build serves every
-/// browser, whichever training build its worker loads.
+/// browser, whichever training build its worker loads. Its bindings' .d.ts also declares the
+/// messages and the page's tables, derived from their Rust types (feature `ts`): the page's
+/// scripts are type-checked against them (www/types/protocol.d.ts).
 pub const PAGE: Variant = Variant {
     name: "page",
     toolchain: Toolchain::Stable,
     target_features: "+simd128",
-    crate_features: "page",
+    crate_features: "page,ts",
     dir: "page",
 };
 

@@ -21,6 +21,7 @@ use crate::session::words::echo;
 use serde::{Deserialize, Serialize};
 
 /// The kind of value a knob takes, with its limits.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum KnobKind {
@@ -31,6 +32,7 @@ pub enum KnobKind {
 }
 
 /// Where a knob sits in the page's form.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
@@ -41,6 +43,7 @@ pub enum Group {
 }
 
 /// One knob: what the page's form shows, and how the value is read and written.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Knob {
     pub key: &'static str,

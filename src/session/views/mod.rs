@@ -77,6 +77,7 @@ pub enum Build {
 }
 
 /// When a chart's view is made (`Build` without its builder).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cadence {
@@ -88,6 +89,7 @@ pub enum Cadence {
 
 /// Where the page keeps a chart's picked item: the per-layer charts share one (a layer picked in
 /// one stands out in all), the others their own.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PickSlot {
@@ -97,6 +99,7 @@ pub enum PickSlot {
 }
 
 /// A chart's figure as the page makes it: `ChartDef` without its builder.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Figure {
     pub id: ChartId,

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 /// A row of controls in a chart's figure.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Tools {
     /// The row is a form with this id (Enter in its field submits it), or a plain row (`None`).
@@ -13,6 +14,7 @@ pub struct Tools {
 }
 
 /// One control of a tool row.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Control {
