@@ -193,7 +193,8 @@ test('hidden panels: a link can hide the controls students should not touch', as
 test('take it home: a chart as PNG, the numbers as CSV, the weights as .safetensors that load back', async () => {
   const { page } = await lab('?chapter=kaiming&steps=300');
   await page.click('#train');
-  await untilTrainer(page, (s) => s.finished, null, 60_000);
+  // Finished, and its final full-split evaluation done (it runs after the last step).
+  await untilTrainer(page, (s) => s.finished && !s.evaluating, null, 60_000);
   const png = await download(page, () => page.click('figure[data-chart="loss"] .figure-tools button:first-child'));
   assert.equal(png.name, 'makemore-loss.png');
   assert.deepEqual([...png.bytes.subarray(1, 4)], [...Buffer.from('PNG')]);
