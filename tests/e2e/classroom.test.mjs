@@ -247,7 +247,7 @@ test('break it: one click breaks the chapter, and the page says what to look for
   await page.click('#step');
   await untilTrainer(page, (s) => s.step === 1 && s.diagStep === 1);
   assert.ok((await state(page)).firstLoss > 4);
-  assert.match(await text(page, 'figure[data-chart="map"] .readout'), /dead neurons/);
+  assert.match(await text(page, 'figure[data-chart="map"] .readout'), /dead on this batch/);
 });
 
 test('accessibility: axe-core finds no serious or critical violation, at load and mid-training, in both modes', async () => {

@@ -77,6 +77,9 @@ const picked = (page, name) => page.evaluate((n) => {
 async function tapPicksAsClickDoes(page, name, whilePicked = async () => {}) {
   const canvas = `figure[data-chart="${name}"] canvas`;
   const [w, h] = await page.evaluate((sel) => {
+    // A chart the chapter does not lead with is folded under "More charts": open it, as a
+    // student would, before pointing at the chart.
+    document.getElementById('more-charts').open = true;
     const c = document.querySelector(sel);
     c.scrollIntoView({ block: 'center' });
     return [c.clientWidth, c.clientHeight];
