@@ -42,7 +42,7 @@ import { makeFigure } from './figure.js';
 
 /** The grid's gap between rows of charts (0.75rem), and the key charts' canvas heights. */
 const GAP = 12;
-const MIN_HEIGHT = 120;
+const MIN_HEIGHT = 130;
 const MAX_HEIGHT = 360;
 
 /**
