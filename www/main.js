@@ -15,6 +15,8 @@
 //   js/present.js   presentation mode, hidden panels, the link
 //   js/runs.js      the runs table, comparison, files to take home
 //   js/upload.js    names files
+//   js/quiz.js      the chapter's questions, the guesses beside their charts
+//   js/slowmo.js    one step in slow motion for one neuron
 //   js/perf.js      timings; js/seam.js: the end-to-end tests' seam (window.__labSeam)
 //
 // The page keeps no numbers of its own: the worker sends text and chart specs, bounded in size
@@ -34,6 +36,8 @@ import { createRuns } from './js/runs.js';
 import { createUpload } from './js/upload.js';
 import { installSeam } from './js/seam.js';
 import { createWords } from './js/words.js';
+import { createQuiz } from './js/quiz.js';
+import { createSlowMotion } from './js/slowmo.js';
 import { startOffline } from './sw-register.js';
 
 /**
@@ -46,7 +50,7 @@ import { startOffline } from './sw-register.js';
 /** Where each topic's notices show (element ids). */
 /** @type {Record<Topic, string>} */
 const NOTICE_TARGET = {
-  training: 'notice', settings: 'custom-msg', sampling: 'sample-msg', upload: 'upload-msg', weights: 'weights-msg', sampler: 'sampler-msg',
+  training: 'notice', settings: 'custom-msg', sampling: 'sample-msg', upload: 'upload-msg', weights: 'weights-msg', sampler: 'sampler-msg', questions: 'quiz-msg', slow: 'slow-msg',
 };
 
 const perf = createPerf();
@@ -75,11 +79,20 @@ const charts = createCharts({
   onViews: (views) => picking.refresh(views),
   fold: $('more-charts', HTMLDetailsElement),
 });
-const picking = createPicking({ module, charts });
+const slow = createSlowMotion({ post });
+const picking = createPicking({ module, charts, onPick: (name, pick) => { if (name === 'map') slow.picked(pick); } });
 /** @type {import('./js/path.js').Path | null} the embedding's path slider, once its chart is made */
 let path = null;
 const controls = createControls({ post, status: trainer.status });
-const presentation = createPresentation({ post, layout: charts.layout, words });
+const quiz = createQuiz({ post, figure: (id) => charts.get(id)?.readout ?? null });
+const presentation = createPresentation({
+  post,
+  layout: (keys, present) => {
+    charts.layout(keys, present);
+    quiz.layout();
+  },
+  words,
+});
 const runs = createRuns({ post, module, words });
 const upload = createUpload({ post, module, words });
 installSeam({ trainer, charts, picking, module, perf });
@@ -163,6 +176,12 @@ function onEvent(m) {
     case 'notice':
       setMsg($(NOTICE_TARGET[m.topic]), m.message, m.level);
       break;
+    case 'quiz':
+      quiz.show(m.quiz);
+      break;
+    case 'slow':
+      slow.show(m.slow);
+      break;
     case 'fatal':
       trainer.fail(words.fatal(m.message), false);
       break;
@@ -228,6 +247,7 @@ createKeyboard(/** @type {import('./types/protocol').Key[]} */ (wasm.keys()), {
   previous_chapter: () => controls.chapterBy(-1),
   next_chapter: () => controls.chapterBy(1),
   present: presentation.toggle,
+  reveal: quiz.reveal,
 });
 controls.build(wasm);
 controls.update();

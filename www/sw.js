@@ -17,7 +17,7 @@ const FILES = [
   './', './main.js', './worker.js', './simd.js', './style.css', './names.txt', './sw-register.js',
   './js/dom.js', './js/trainer.js', './js/module.js', './js/perf.js', './js/charts.js', './js/pick.js',
   './js/path.js', './js/controls.js', './js/keys.js', './js/present.js', './js/runs.js', './js/upload.js',
-  './js/seam.js', './js/figure.js', './js/words.js',
+  './js/seam.js', './js/figure.js', './js/words.js', './js/quiz.js', './js/slowmo.js',
 ];
 
 sw.addEventListener('install', (event) => {

@@ -6,11 +6,13 @@
 //! Standard deviations are torch's (unbiased, n - 1); sums run in f64.
 
 mod batchnorm;
+mod neuron;
 mod weight_grads;
 
 pub use batchnorm::{
     batchnorm_running, train_mode_loss, train_vs_eval_loss, BnRunning, TrainModeBatches,
 };
+pub use neuron::{neuron_step, BnPart, NeuronError, NeuronStep, SHOWN_WEIGHTS};
 pub use weight_grads::{py_e, py_plus_f, weight_grads, WeightGrad};
 
 use crate::layers::Layer;

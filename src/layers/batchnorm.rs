@@ -103,6 +103,11 @@ pub struct BatchNorm1d {
 }
 
 impl BatchNorm1d {
+    /// The last training forward's normalised values x̂ = (x - mean) / spread, (batch, dim).
+    pub fn xhat(&self) -> &[f32] {
+        &self.xhat
+    }
+
     pub fn new(name: &str, dim: usize, eps: f32, momentum: f32, stat: BnStat) -> BatchNorm1d {
         BatchNorm1d {
             dim,

@@ -2,6 +2,7 @@
 
 use super::chapter::{decay_rates, train, Chapter, ChapterId, Experiment, ExperimentId, DECAY};
 use super::kaiming;
+use super::question::{self, Answer, Question, Reading};
 use crate::charts::ChartId;
 use crate::format;
 use crate::model::{BnConfig, ModelConfig, WeightInit};
@@ -14,6 +15,12 @@ pub(super) fn model() -> ModelConfig {
         ..kaiming::model()
     }
 }
+
+/// The answers of the eval question.
+const EVAL_STATS: &[&str] = &[
+    "the batch's own mean and std",
+    "the running mean and std kept during training",
+];
 
 pub(super) fn chapter() -> Chapter {
     Chapter {
@@ -44,7 +51,37 @@ pub(super) fn chapter() -> Chapter {
             ChartId::Running,
         ],
         experiments: vec![bn_zero_spread()],
-        questions: vec![],
+        questions: vec![
+            question::saturated_at_first_step(|f| {
+                format!(
+                    "BatchNorm gives each pre-activation a batch mean of 0 and a spread of 1 \
+                     (gamma 1, beta 0 at the start), and few values of spread 1 lie past ±{} = \
+                     atanh({}).",
+                    format::plain(f.preact_cut),
+                    format::exact(f.saturation_threshold)
+                )
+            }),
+            Question {
+                prompt: |_| {
+                    "At eval (the val loss, sampling one name), what does BatchNorm normalise \
+                     with?"
+                        .into()
+                },
+                answer: Answer::Choice {
+                    choices: EVAL_STATS,
+                },
+                // The layer's eval path (layers/batchnorm.rs), tested there.
+                read: |_, _| Some(Reading::Choice(1)),
+                chart: ChartId::Running,
+                asks: |_| true,
+                why: |_| {
+                    "The running mean and std, kept as a moving average during training (not by \
+                     backprop): one example alone has no batch to take statistics of, and a \
+                     name's probabilities must not depend on the other names beside it."
+                        .into()
+                },
+            },
+        ],
     }
 }
 

@@ -58,7 +58,7 @@ pub struct Chapter {
     pub key_charts: &'static [ChartId],
     /// The chapter with one thing broken on purpose.
     pub experiments: Vec<Experiment>,
-    /// What the page asks about a run of this chapter (none yet).
+    /// What the page asks before the run shows it (one to three), in the order asked.
     pub questions: Vec<Question>,
 }
 

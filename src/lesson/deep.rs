@@ -5,6 +5,8 @@ use super::chapter::{
     decay_rates, first_mlp, train, Chapter, ChapterId, Experiment, ExperimentId, DECAY,
 };
 use super::facts::TANH_GAIN;
+use super::question::{Answer, Question, Reading};
+use super::seen::RATIO_STEPS;
 use crate::charts::ChartId;
 use crate::format;
 use crate::model::{Activation, BnConfig, ModelConfig, WeightInit};
@@ -24,6 +26,14 @@ pub(super) fn model() -> ModelConfig {
         ..first_mlp(10)
     }
 }
+
+/// The answers of the update-ratio question, in the order of the weights.
+const WEIGHTS: &[&str] = &[
+    "the embedding C",
+    "the first Linear",
+    "a middle Linear",
+    "the output Linear",
+];
 
 /// Numbers as a sentence starts them.
 const WORDS: [Option<&str>; 7] = [
@@ -72,7 +82,34 @@ pub(super) fn chapter() -> Chapter {
             deep_gain_five_thirds(),
             no_tanh(),
         ],
-        questions: vec![],
+        questions: vec![Question {
+            prompt: |_| {
+                format!(
+                    "Over the first {} steps, which weights will have the highest update:data \
+                     ratio (the step's size against the weights' own)?",
+                    format::count(RATIO_STEPS)
+                )
+            },
+            answer: Answer::Choice { choices: WEIGHTS },
+            read: |_, s| {
+                let r = s.ratios.as_ref()?;
+                let top = (0..r.len()).max_by(|&a, &b| r[a].total_cmp(&r[b]))?;
+                Some(Reading::Choice(match top {
+                    0 => 0,
+                    1 => 1,
+                    t if t + 1 == r.len() => 3,
+                    _ => 2,
+                }))
+            },
+            chart: ChartId::Ratios,
+            asks: |_| true,
+            why: |_| {
+                "The ratio is lr x std(grad) / std(weights): weights that are small for their \
+                 gradient move fast. The lecture wants every ratio near 1e-3 (-3 on the chart): \
+                 one far above the rest learns too fast, one far below too slowly."
+                    .into()
+            },
+        }],
     }
 }
 

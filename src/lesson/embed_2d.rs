@@ -2,6 +2,8 @@
 
 use super::chapter::{train, Chapter, ChapterId};
 use super::lr_finder;
+use super::naive;
+use super::question::{self, Answer, Question, Reading};
 use crate::charts::ChartId;
 use crate::format;
 use crate::model::ModelConfig;
@@ -43,6 +45,35 @@ pub(super) fn chapter() -> Chapter {
         saturation_threshold: 0.99,
         key_charts: &[ChartId::Embedding, ChartId::Loss],
         experiments: vec![],
-        questions: vec![],
+        questions: vec![
+            Question {
+                prompt: |_| {
+                    "After training, where will the vowels (a e i o u) sit in the 2-D embedding?"
+                        .into()
+                },
+                answer: Answer::Choice {
+                    choices: &[
+                        "closer to each other than to the consonants",
+                        "no closer to each other than to the consonants",
+                    ],
+                },
+                read: |_, s| {
+                    s.vowel_distances
+                        .map(|(vv, vc)| Reading::Choice(usize::from(vv >= vc)))
+                },
+                chart: ChartId::Embedding,
+                // Two vowels and two consonants at least, as the distances need.
+                asks: |itos| {
+                    crate::diagnostics::vowel_distances(&vec![[0.0; 2]; itos.len()], itos).is_some()
+                },
+                why: |_| {
+                    "Training moves characters that occur in the same places, and predict the \
+                     same next characters, the same way: the vowels take each other's places in \
+                     many names, and the notebook finds them together."
+                        .into()
+                },
+            },
+            question::first_loss_against_uniform(|_| naive::RANDN_LOGITS.into()),
+        ],
     }
 }

@@ -2,6 +2,7 @@
 
 use super::chapter::{train, Chapter, ChapterId};
 use super::naive;
+use super::question;
 use crate::charts::ChartId;
 use crate::format;
 use crate::model::{ModelConfig, WeightInit};
@@ -39,6 +40,23 @@ pub(super) fn chapter() -> Chapter {
         saturation_threshold: 0.99,
         key_charts: &[ChartId::Loss, ChartId::Preact, ChartId::Map],
         experiments: vec![],
-        questions: vec![],
+        questions: vec![
+            question::first_loss_against_uniform(|_| {
+                "The output weights times 0.01 and the output bias zero make every logit nearly \
+                 0: every character gets nearly the same probability, as a model that knows \
+                 nothing would give."
+                    .into()
+            }),
+            question::saturated_at_first_step(|f| {
+                format!(
+                    "The hidden weights are still randn: x @ w spreads about sqrt(fan_in) = {} \
+                     times wider than x, so most pre-activations lie past ±{} = atanh({}), \
+                     where tanh is flat.",
+                    format::plain(f.sqrt_fan_in()),
+                    format::plain(f.preact_cut),
+                    format::exact(f.saturation_threshold)
+                )
+            }),
+        ],
     }
 }

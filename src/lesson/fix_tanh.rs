@@ -2,6 +2,7 @@
 
 use super::chapter::{train, Chapter, ChapterId};
 use super::fix_softmax;
+use super::question;
 use crate::charts::ChartId;
 use crate::format;
 use crate::model::{ModelConfig, WeightInit};
@@ -42,6 +43,18 @@ pub(super) fn chapter() -> Chapter {
         saturation_threshold: 0.99,
         key_charts: &[ChartId::Preact, ChartId::Map, ChartId::Loss],
         experiments: vec![],
-        questions: vec![],
+        questions: vec![question::saturated_at_first_step(|f| {
+            format!(
+                "Times {} the pre-activations spread about {} x sqrt({}) = {} instead of {}, and \
+                 few of them lie past ±{} = atanh({}).",
+                format::exact(HIDDEN_SCALE),
+                format::exact(HIDDEN_SCALE),
+                f.fan_in,
+                format::plain(HIDDEN_SCALE * f.sqrt_fan_in()),
+                format::plain(f.sqrt_fan_in()),
+                format::plain(f.preact_cut),
+                format::exact(f.saturation_threshold)
+            )
+        })],
     }
 }

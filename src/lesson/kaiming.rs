@@ -3,6 +3,7 @@
 
 use super::chapter::{train, Chapter, ChapterId, Experiment, ExperimentId};
 use super::facts::TANH_GAIN;
+use super::question::{self, Answer, Question, Reading};
 use super::{fix_tanh, lr_finder};
 use crate::charts::ChartId;
 use crate::format;
@@ -29,12 +30,13 @@ pub(super) fn chapter() -> Chapter {
                  factor, {} with it). The 5/3 on top is tanh's gain: it makes the \
                  pre-activations spread about 5/3 = {} on purpose, to make up for tanh's \
                  squashing. So the hidden weights get (5/3) / sqrt({n}) = {} instead of the \
-                 hand-picked {}; more units saturate than with it (compare the |h| lines).",
+                 hand-picked {}; more units saturate than with {} (compare the |h| lines).",
                 format::plain(f.sqrt_fan_in()),
                 format::plain(f.demo_y_std),
                 format::plain(f.demo_y_scaled_std),
                 format::plain(TANH_GAIN),
                 format::plain(f.kaiming_scale()),
+                format::exact(fix_tanh::HIDDEN_SCALE),
                 format::exact(fix_tanh::HIDDEN_SCALE),
                 n = f.fan_in,
             )
@@ -50,7 +52,44 @@ pub(super) fn chapter() -> Chapter {
             lr_low(),
             output_not_scaled(),
         ],
-        questions: vec![],
+        questions: vec![
+            Question {
+                prompt: |f| {
+                    format!(
+                        "x has {} columns (fan_in) of spread 1. What spread (std) will x @ w have, \
+                         with w ~ randn and no scaling?",
+                        f.fan_in
+                    )
+                },
+                answer: Answer::Number {
+                    tolerance: 1.0,
+                    percent: false,
+                },
+                read: |f, _| Some(Reading::Number(f.demo_y_std)),
+                chart: ChartId::Kaiming,
+                asks: |_| true,
+                why: |f| {
+                    format!(
+                        "Each output sums {n} products of spread 1: their variances add up to {n}, \
+                         so the spread is sqrt({n}) = {}.",
+                        format::plain(f.sqrt_fan_in()),
+                        n = f.fan_in
+                    )
+                },
+            },
+            question::saturated_at_first_step(|f| {
+                format!(
+                    "(5/3) / sqrt({}) makes the pre-activations spread about 5/3 = {} on purpose, \
+                     wider than the {} chapter's {}: more of them lie past ±{} = atanh({}).",
+                    f.fan_in,
+                    format::plain(TANH_GAIN),
+                    format::exact(fix_tanh::HIDDEN_SCALE),
+                    format::plain(fix_tanh::HIDDEN_SCALE * f.sqrt_fan_in()),
+                    format::plain(f.preact_cut),
+                    format::exact(f.saturation_threshold)
+                )
+            }),
+        ],
     }
 }
 

@@ -1,6 +1,7 @@
 //! Chapter 1, Finding a learning rate: the notebook's sweep of the rate from 10^-3 to 10^0.
 
 use super::chapter::{first_mlp, train, Chapter, ChapterId};
+use super::question::{self, Answer, Question, Reading};
 use crate::charts::ChartId;
 use crate::format;
 use crate::model::ModelConfig;
@@ -22,6 +23,9 @@ pub(super) const STEPS: usize = 1_000;
 
 /// The rate the notebook reads from the sweep (roughly 1e-1) and the later chapters train at.
 pub(super) const PICKED: f32 = 0.1;
+
+/// The answers of the finder's question: the sweep's decades.
+const RATES: &[&str] = &["0.001", "0.01", "0.1", "1"];
 
 /// The sweep's first and last rates: 10^min_exp and 10^max_exp.
 pub(super) fn sweep_range() -> (f32, f32) {
@@ -55,6 +59,30 @@ pub(super) fn chapter() -> Chapter {
         saturation_threshold: 0.99,
         key_charts: &[ChartId::Lr, ChartId::Loss],
         experiments: vec![],
-        questions: vec![],
+        questions: vec![Question {
+            prompt: |_| {
+                let (lo, hi) = sweep_range();
+                format!(
+                    "The sweep raises the learning rate step by step from {} to {}. Near which \
+                     rate will the (smoothed) loss be lowest?",
+                    format::exact(lo),
+                    format::exact(hi)
+                )
+            },
+            answer: Answer::Choice { choices: RATES },
+            read: |_, s| {
+                s.best_lr
+                    .and_then(|lr| question::nearest_decade(lr, RATES))
+                    .map(Reading::Choice)
+            },
+            chart: ChartId::Lr,
+            asks: |_| true,
+            why: |_| {
+                "Too small a rate moves the weights too little in the sweep's few steps; too large \
+                 a one overshoots, and the loss climbs. The lowest loss lies between: the notebook \
+                 picks about 0.1."
+                    .into()
+            },
+        }],
     }
 }

@@ -7,7 +7,7 @@
 //!
 //! - `chapter`: what a chapter and a break-it experiment are (`Chapter`, `Experiment`, the ids);
 //! - `facts`: the numbers of a run a chapter's sentences state;
-//! - `question`: what the page will ask about a run;
+//! - `question`: what the page asks before a run shows it; `seen`: what a run has shown;
 //! - one file per chapter, from `lr_finder` to `deep`.
 //!
 //! Below the session and the web: it knows the model's and the training's configs and the
@@ -24,10 +24,12 @@ mod kaiming;
 mod lr_finder;
 mod naive;
 mod question;
+mod seen;
 
 pub use chapter::{Chapter, ChapterId, Experiment, ExperimentId};
 pub use facts::{kaiming_demo, Facts, KAIMING_BATCH, KAIMING_FAN_OUT, TANH_GAIN};
 pub use question::{Answer, Question, Reading};
+pub use seen::{Seen, RATIO_STEPS};
 
 impl ChapterId {
     /// The chapter the lesson starts with.

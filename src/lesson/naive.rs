@@ -1,10 +1,17 @@
 //! Chapter 3, Naive init: every weight drawn from randn, and a first loss near 30.
 
 use super::chapter::{first_mlp, train, Chapter, ChapterId};
+use super::question::{self, Answer, Question, Reading};
 use crate::charts::ChartId;
 use crate::format;
 use crate::model::ModelConfig;
 use crate::train::Schedule;
+
+/// Why randn weights start far above the uniform loss (the naive and 2-D chapters' question).
+pub(super) const RANDN_LOGITS: &str =
+    "With every weight drawn from randn the logits are large and \
+     random: the model is confidently wrong, giving the right character a tiny probability, and \
+     -ln of a tiny probability is large.";
 
 /// The first MLP with 10-D embeddings.
 pub(super) fn model() -> ModelConfig {
@@ -32,6 +39,33 @@ pub(super) fn chapter() -> Chapter {
         saturation_threshold: 0.99,
         key_charts: &[ChartId::Loss, ChartId::Preact, ChartId::Map],
         experiments: vec![],
-        questions: vec![],
+        questions: vec![
+            Question {
+                prompt: |f| {
+                    format!(
+                        "A model that knows nothing gives each of the {} characters the same \
+                         probability. What loss does it give (the mean of -ln p of the right \
+                         character)?",
+                        f.vocab_size
+                    )
+                },
+                answer: Answer::Number {
+                    tolerance: 0.1,
+                    percent: false,
+                },
+                read: |f, _| Some(Reading::Number(f.uniform_loss)),
+                chart: ChartId::Loss,
+                asks: |_| true,
+                why: |f| {
+                    format!(
+                        "Every character gets probability 1/{v}, the right one too: -ln(1/{v}) = \
+                         ln {v} = {}.",
+                        format::plain(f.uniform_loss),
+                        v = f.vocab_size
+                    )
+                },
+            },
+            question::first_loss_against_uniform(|_| RANDN_LOGITS.into()),
+        ],
     }
 }

@@ -96,6 +96,7 @@ pub fn runs_csv(s: &Session) -> String {
         "train / val",
         "time",
         "speed",
+        "guesses",
     ]);
     for r in views::run_rows(s) {
         out += &row(&[
@@ -109,6 +110,7 @@ pub fn runs_csv(s: &Session) -> String {
             r.train_val,
             r.time,
             r.speed,
+            r.guesses,
         ]);
     }
     out

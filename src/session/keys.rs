@@ -21,6 +21,8 @@ pub enum KeyAction {
     NextChapter,
     /// Presentation mode on or off.
     Present,
+    /// The next answer of the chapter's questions (then, presenting, the charts again).
+    Reveal,
     /// The keyboard's help, open or closed.
     Help,
 }
@@ -78,6 +80,14 @@ pub const KEYS: &[Key] = &[
         label: "P",
         help: "presentation mode on / off",
         press: &[("p", KeyAction::Present), ("P", KeyAction::Present)],
+        on_buttons: true,
+        in_help: false,
+    },
+    Key {
+        label: "A",
+        help: "show the next answer of the chapter's questions (in presentation mode, after the \
+               last one: the charts)",
+        press: &[("a", KeyAction::Reveal), ("A", KeyAction::Reveal)],
         on_buttons: true,
         in_help: false,
     },

@@ -5,7 +5,7 @@
 //! tested natively with a fake clock.
 
 use super::link::Link;
-use super::protocol::{Event, Level, PageOptions, Request, RunRow, SampleView, Topic};
+use super::protocol::{Event, Level, PageOptions, QuizView, Request, RunRow, SampleView, Topic};
 use super::{views, words, Session};
 use crate::charts::ChartId;
 
@@ -29,6 +29,8 @@ pub struct Lab {
     itps: f64,
     rate: Option<(f64, usize)>,
     runs_sent: Option<(Vec<RunRow>, Option<u32>)>,
+    /// The questions as last sent (sent again when anything in them changes).
+    quiz_sent: Option<QuizView>,
 }
 
 fn notice(message: impl Into<String>, level: Level, topic: Topic) -> Event {
@@ -93,6 +95,7 @@ impl Lab {
             itps: 0.0,
             rate: None,
             runs_sent: None,
+            quiz_sent: None,
         };
         let mut events = vec![Event::Ready {
             data: views::data_view(&lab.session),
@@ -297,6 +300,27 @@ impl Lab {
                 });
                 Ok(false)
             }
+            Request::Guess {
+                question,
+                number,
+                choice,
+            } => s
+                .guess(question, number.as_deref(), choice)
+                .map(|_| false)
+                .map_err(Refusal::warn(Topic::Questions)),
+            Request::Reveal { question } => s
+                .reveal(question)
+                .map(|_| false)
+                .map_err(Refusal::warn(Topic::Questions)),
+            Request::SlowStep { neuron, example } => match s.slow_step(&neuron, &example) {
+                Ok(()) => {
+                    if let Some(slow) = views::slow_view(s) {
+                        ev.push(Event::Slow { slow });
+                    }
+                    Ok(false)
+                }
+                Err(e) => Err(Refusal::warn(Topic::Slow)(e)),
+            },
             Request::PanicForTest => panic!("a panic asked for by the test"),
         };
         match outcome {
@@ -383,6 +407,12 @@ impl Lab {
             progress.stopped = s.take_stopped().map(|st| views::stopped_notice(&st));
             ev.push(Event::Progress { progress });
             self.last_progress = now;
+            s.update_quiz();
+            let quiz = views::quiz_view(s);
+            if self.quiz_sent.as_ref() != Some(&quiz) {
+                ev.push(Event::Quiz { quiz: quiz.clone() });
+                self.quiz_sent = Some(quiz);
+            }
         }
         if force || now - self.last_diag >= DIAG_MS {
             // Only when there is a new step to show (a new run clears `diag_sent`).

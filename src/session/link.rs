@@ -17,7 +17,13 @@ use crate::lesson::ChapterId;
 
 /// The page's panels a teacher can hide, by element id.
 pub const PANELS: &[&str] = &[
-    "upload", "custom", "chapters", "sampling", "controls", "runs",
+    "upload",
+    "custom",
+    "chapters",
+    "sampling",
+    "controls",
+    "runs",
+    "questions",
 ];
 /// Parameters of the page's own (the wasm build), not of the run.
 const PAGE_PARAMS: &[&str] = &["simd", "threads"];

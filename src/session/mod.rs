@@ -8,6 +8,7 @@
 //! - `eval`: the full-split evaluation, in pieces; `diag`: a step's diagnostics;
 //! - `sampling`: names, the step-through sampler and a name's score, on a stream of their own;
 //! - `runs`: a run's record, the earlier runs kept and the one compared;
+//! - `quiz`: the guesses at the chapter's questions, and the answers as the run shows them;
 //! - `history`, `embedding_path`: a run's numbers and snapshots at bounded resolution;
 //! - `protocol`: every message between the page and the worker; `lab`: the worker's loop;
 //! - `views`: what the page shows (a table of charts, one file per chart); `words`: every
@@ -29,6 +30,7 @@ pub mod link;
 pub mod names;
 pub mod picked;
 pub mod protocol;
+pub mod quiz;
 pub mod run;
 pub mod runs;
 pub mod sampling;
@@ -47,12 +49,13 @@ pub use setup::Setup;
 
 use crate::data::{parse_names, Dataset};
 use crate::diagnostics;
-use crate::lesson::ChapterId;
+use crate::lesson::{ChapterId, Facts, Question};
 use crate::pool::Par;
 use crate::rng;
 use crate::sample::Sample;
 use crate::train::Trainer;
 use names::Names;
+use quiz::Quiz;
 use runs::EarlierRuns;
 use std::collections::VecDeque;
 
@@ -68,6 +71,10 @@ pub struct Session {
     settings: Settings,
     run: RunState,
     earlier: EarlierRuns,
+    /// The current run's guesses and answers.
+    quiz: Quiz,
+    /// The last step shown in slow motion (cleared by a new run), with its context's text.
+    slow: Option<(diagnostics::NeuronStep, String)>,
     /// The threads every run's steps are split across (one unless `set_par`).
     par: Par,
 }
@@ -95,6 +102,8 @@ impl Session {
             custom: false,
             settings,
             earlier: EarlierRuns::default(),
+            quiz: Quiz::new(chapter.chapter().questions.len()),
+            slow: None,
             par: Par::single(),
         })
     }
@@ -173,6 +182,8 @@ impl Session {
             &self.names.char_counts,
         );
         self.settings = settings;
+        self.quiz = Quiz::new(self.questions().len());
+        self.slow = None;
         Ok(())
     }
 
@@ -425,6 +436,117 @@ impl Session {
         sampling.score(&mut t.model, &self.names.data.vocab, name)
     }
 
+    // ---- one step in slow motion ------------------------------------------------------------
+
+    /// Takes one step (as the Step button) and keeps it in slow motion for hidden neuron
+    /// `neuron` and example `example` of its batch (`diagnostics::neuron_step`, replayed on a
+    /// copy of the weights from before the step: the same numbers, the run untouched by it).
+    pub fn slow_step(&mut self, neuron: &str, example: &str) -> Result<(), String> {
+        let parse = |text: &str, what: &str| {
+            text.trim()
+                .parse::<usize>()
+                .map_err(|_| words::not_an_index(what, text))
+        };
+        let (j, e) = (parse(neuron, "neuron")?, parse(example, "example")?);
+        let t = &self.run.trainer;
+        let batch = t.train.batch_size;
+        let n_out = t.model.layers.first().map_or(0, |l| l.n_out());
+        // The limits first: a refused request takes no step.
+        let check = diagnostics::neuron_step(&t.model, &[], &[], 0.0, 0, 0);
+        if let Err(diagnostics::NeuronError::NoTanhLayer) = check {
+            return Err(words::neuron_problem(
+                &diagnostics::NeuronError::NoTanhLayer,
+            ));
+        }
+        if j >= n_out {
+            return Err(words::neuron_problem(&diagnostics::NeuronError::Neuron(
+                j, n_out,
+            )));
+        }
+        if e >= batch {
+            return Err(words::neuron_problem(&diagnostics::NeuronError::Example(
+                e, batch,
+            )));
+        }
+        let before = self.run.trainer.model.clone();
+        let lr = self.lr();
+        self.step_once()?;
+        let t = &self.run.trainer;
+        let (x, y) = t.last_batch();
+        let traced = diagnostics::neuron_step(&before, x, y, lr, j, e)
+            .map_err(|f| words::neuron_problem(&f))?;
+        let block = t.data.train.block_size.max(1);
+        let context: String = x[e * block..(e + 1) * block]
+            .iter()
+            .map(|&i| t.data.vocab.itos[i as usize])
+            .collect();
+        self.slow = Some((traced, context));
+        Ok(())
+    }
+
+    /// The last step shown in slow motion, and its example's context.
+    pub fn slow(&self) -> Option<&(diagnostics::NeuronStep, String)> {
+        self.slow.as_ref()
+    }
+
+    // ---- the questions ----------------------------------------------------------------------
+
+    /// What the run's sentences may say: its model's numbers, its seed, its threshold.
+    pub fn facts(&self) -> Facts {
+        let st = &self.settings;
+        Facts::of(
+            &st.model_config(self.names.data.vocab.size()),
+            st.seed,
+            st.saturation_threshold,
+        )
+    }
+
+    /// The questions this run asks: its chapter's, when it is that chapter as it is (a break-it
+    /// experiment or custom settings ask none: the chapter's reasons may not hold for them),
+    /// those a run on this vocabulary can answer.
+    pub fn questions(&self) -> Vec<Question> {
+        match self.setup {
+            Setup::Chapter(id) if !self.custom => {
+                let itos = &self.names.data.vocab.itos;
+                let mut qs = id.chapter().questions;
+                qs.retain(|q| (q.asks)(itos));
+                qs
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn quiz(&self) -> &Quiz {
+        &self.quiz
+    }
+
+    /// Reads the answers the run now shows (see `Quiz::update`).
+    pub fn update_quiz(&mut self) {
+        if self.quiz.is_empty() {
+            return;
+        }
+        let seen = quiz::seen(&self.run, &self.settings);
+        self.quiz.update(&self.questions(), &self.facts(), &seen);
+    }
+
+    /// A guess at question `i` (from 0), typed or chosen.
+    pub fn guess(
+        &mut self,
+        i: usize,
+        number: Option<&str>,
+        choice: Option<usize>,
+    ) -> Result<(), String> {
+        let steps = self.run.trainer.step;
+        self.quiz.guess(&self.questions(), i, steps, number, choice)
+    }
+
+    /// Shows question `i`'s answer now, or as soon as the run shows it.
+    pub fn reveal(&mut self, i: usize) -> Result<(), String> {
+        self.quiz.reveal(i)?;
+        self.update_quiz();
+        Ok(())
+    }
+
     // ---- runs -------------------------------------------------------------------------------
 
     /// The current run as a record, its loss thinned to `points` (without its last step's
@@ -448,7 +570,8 @@ impl Session {
             self.run.number,
             self.short_title()
         );
-        RunRecord::of(&self.run, label, setup, seed, points)
+        let guesses = self.quiz.summary(&self.questions(), self.run.trainer.step);
+        RunRecord::of(&self.run, label, setup, seed, points, guesses)
     }
 
     /// The runs before the current one (at most `MAX_EARLIER_RUNS`), oldest first.

@@ -130,6 +130,25 @@ pub enum Request {
     PathFrame {
         frame: Option<usize>,
     },
+    /// A guess at the run's question `question` (from 0): a number as typed, or a choice.
+    Guess {
+        question: usize,
+        #[serde(default)]
+        number: Option<String>,
+        #[serde(default)]
+        choice: Option<usize>,
+    },
+    /// Show question `question`'s answer now (the class has guessed aloud), or as soon as the
+    /// run shows it.
+    Reveal {
+        question: usize,
+    },
+    /// One step, shown in slow motion for a hidden neuron and an example of the batch, as
+    /// typed; answered with `Event::Slow`.
+    SlowStep {
+        neuron: String,
+        example: String,
+    },
 }
 
 /// Worker -> page.
@@ -195,6 +214,10 @@ pub enum Event {
     Fatal { message: String },
     /// The embedding at the position of its path the page asked for, with the slider's state.
     Path { path: PathView, chart: ChartView },
+    /// The run's questions, when anything in them changed (a new run, a guess, an answer).
+    Quiz { quiz: QuizView },
+    /// A step in slow motion (`Request::SlowStep`).
+    Slow { slow: SlowView },
 }
 
 impl Event {
@@ -214,6 +237,8 @@ impl Event {
         "notice",
         "fatal",
         "path",
+        "quiz",
+        "slow",
     ];
 }
 
@@ -243,6 +268,9 @@ impl Request {
         "load_weights",
         "panic_for_test",
         "path_frame",
+        "guess",
+        "reveal",
+        "slow_step",
     ];
 }
 
@@ -282,6 +310,10 @@ pub enum Topic {
     Weights,
     /// The step-through sampler and the name scores.
     Sampler,
+    /// The run's questions.
+    Questions,
+    /// One step in slow motion.
+    Slow,
 }
 
 /// One chart as the page shows it: the caption above, the spec to draw, the text twin below.
@@ -434,6 +466,68 @@ pub struct RunRow {
     pub train_val: String,
     pub time: String,
     pub speed: String,
+    /// The guesses at the chapter's questions: "2 of 3 right", or "–".
+    pub guesses: String,
+}
+
+/// The run's questions (none for a break-it experiment or custom settings).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuizView {
+    pub run: u32,
+    pub questions: Vec<QuestionView>,
+    /// The guesses judged so far, as the runs table says it: "1 of 2 right".
+    pub summary: String,
+    /// Before the first step: the questions are still to be asked (presentation mode shows them
+    /// full screen).
+    pub asking: bool,
+    /// Before the first step, with a question neither guessed nor answered: the chapter's text
+    /// (which may give the answers) waits until the student asks for it.
+    pub hold_text: bool,
+}
+
+/// One question, where it stands.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuestionView {
+    pub prompt: String,
+    /// The answers to pick from (none: a number is typed).
+    pub choices: Vec<String>,
+    /// Written after a typed number ("%"), or empty.
+    pub unit: String,
+    /// Where the answer shows: the page writes `line` beside it.
+    pub chart: ChartId,
+    /// A guess is still taken (the answer is not shown yet).
+    pub open: bool,
+    /// The guess as the page writes it, once given.
+    pub guess: Option<String>,
+    /// The run's answer, once shown.
+    pub answer: Option<String>,
+    /// Whether the guess was right, once both are there.
+    pub verdict: Option<bool>,
+    /// One line for the chart: "Your guess 25% · the run 63.4%: wrong (right is within ±10
+    /// points)."
+    pub line: String,
+    /// Why, once the answer is shown.
+    pub why: Option<String>,
+}
+
+/// One step in slow motion: a title and its numbers in backprop's order.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlowView {
+    pub run: u32,
+    pub title: String,
+    pub rows: Vec<SlowRow>,
+}
+
+/// A number of the step: what it is, its value (exact), and what it says (may be empty).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlowRow {
+    pub what: String,
+    pub value: String,
+    pub note: String,
 }
 
 /// A sampled name.

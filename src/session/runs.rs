@@ -35,12 +35,21 @@ pub struct RunRecord {
     /// The diagnostics of its first and of its last step.
     pub init: Option<StepDiag>,
     pub last: Option<StepDiag>,
+    /// The guesses at the chapter's questions: "2 of 3 right".
+    pub guesses: String,
 }
 
 impl RunRecord {
     /// The record of `run`, its loss thinned to `points`, without its last step's diagnostics
     /// (only a kept run needs them: the runs table, asked for at every report, does not).
-    pub fn of(run: &RunState, label: String, setup: String, seed: u64, points: usize) -> Self {
+    pub fn of(
+        run: &RunState,
+        label: String,
+        setup: String,
+        seed: u64,
+        points: usize,
+        guesses: String,
+    ) -> Self {
         let init = run.init_diag();
         RunRecord {
             run: run.number,
@@ -61,6 +70,7 @@ impl RunRecord {
             loss: run.history().loss_series().thinned_to(points),
             init: init.cloned(),
             last: None,
+            guesses,
         }
     }
 }

@@ -331,6 +331,75 @@ pub fn crash(fault: &str) -> String {
     }
 }
 
+// ---- the questions (the quiz's lines are written by views/quiz.rs) ---------------------------
+
+/// A guess after its answer is out.
+pub const GUESS_TOO_LATE: &str =
+    "the run has shown this answer already: guess again on the next run (Reset)";
+
+/// A question the run does not ask.
+pub fn no_question(i: usize) -> String {
+    format!("this run asks no question {}", i + 1)
+}
+
+/// A guess that is not a number.
+pub fn not_a_guess(text: &str) -> String {
+    if text.trim().is_empty() {
+        "type a number first".into()
+    } else {
+        format!("“{}” is not a number: type one, such as 3.5", echo(text))
+    }
+}
+
+/// A choice outside the question's.
+pub fn pick_one(n: usize) -> String {
+    format!("pick one of the {n} answers")
+}
+
+/// The runs table's cell: guesses judged against the run's answers.
+pub fn guesses_summary(right: usize, judged: usize, guessed: usize) -> String {
+    match (judged, guessed) {
+        (0, 0) => "–".into(),
+        (0, g) => format!("{g} guessed, not yet shown"),
+        (j, g) if g > j => format!("{right} of {j} right, {} not yet shown", g - j),
+        (j, _) => format!("{right} of {j} right"),
+    }
+}
+
+// ---- one step in slow motion ------------------------------------------------------------
+
+/// A neuron or example number that is not one.
+pub fn not_an_index(what: &str, text: &str) -> String {
+    format!(
+        "the {what} is a whole number from 0: “{}” is not one",
+        echo(text)
+    )
+}
+
+/// Why a neuron cannot be shown in slow motion.
+pub fn neuron_problem(fault: &crate::diagnostics::NeuronError) -> String {
+    use crate::diagnostics::NeuronError;
+    match fault {
+        NeuronError::NoTanhLayer => {
+            "slow motion follows a neuron of the first hidden layer through its tanh: this \
+             model has none"
+                .into()
+        }
+        NeuronError::Neuron(j, n) => {
+            format!(
+                "there is no neuron {j}: the first hidden layer has {n} (0 to {})",
+                n - 1
+            )
+        }
+        NeuronError::Example(e, b) => {
+            format!(
+                "there is no example {e}: a batch holds {b} (0 to {})",
+                b.saturating_sub(1)
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

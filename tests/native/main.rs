@@ -24,10 +24,12 @@ mod lab;
 mod lesson_text;
 mod memory;
 mod protocol;
+mod questions;
 mod safetensors;
 mod sampling;
 mod serve;
 mod session;
+mod slow_motion;
 mod threads;
 mod weights;
 

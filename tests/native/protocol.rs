@@ -37,6 +37,9 @@ fn request_index(r: &Request) -> usize {
         Request::LoadWeights { .. } => 20,
         Request::PanicForTest => 21,
         Request::PathFrame { .. } => 22,
+        Request::Guess { .. } => 23,
+        Request::Reveal { .. } => 24,
+        Request::SlowStep { .. } => 25,
     }
 }
 
@@ -104,6 +107,16 @@ fn one_of_each_request() -> Vec<Request> {
         },
         Request::PanicForTest,
         Request::PathFrame { frame: Some(3) },
+        Request::Guess {
+            question: 1,
+            number: Some("3.3".into()),
+            choice: None,
+        },
+        Request::Reveal { question: 0 },
+        Request::SlowStep {
+            neuron: "7".into(),
+            example: "0".into(),
+        },
     ]
 }
 
@@ -124,6 +137,8 @@ fn event_index(e: &Event) -> usize {
         Event::Notice { .. } => 11,
         Event::Fatal { .. } => 12,
         Event::Path { .. } => 13,
+        Event::Quiz { .. } => 14,
+        Event::Slow { .. } => 15,
     }
 }
 
@@ -195,6 +210,15 @@ fn one_of_each_event() -> Vec<Event> {
             path: views::embedding::path_view(&s),
             chart: views::embedding::chart(&s),
         },
+        Event::Quiz {
+            quiz: views::quiz_view(&s),
+        },
+        Event::Slow {
+            slow: {
+                s.slow_step("3", "1").unwrap();
+                views::slow_view(&s).unwrap()
+            },
+        },
     ]
 }
 
@@ -207,6 +231,8 @@ fn all_topics() -> Vec<Topic> {
         Topic::Upload,
         Topic::Weights,
         Topic::Sampler,
+        Topic::Questions,
+        Topic::Slow,
     ];
     for t in all {
         match t {
@@ -215,7 +241,9 @@ fn all_topics() -> Vec<Topic> {
             | Topic::Sampling
             | Topic::Upload
             | Topic::Weights
-            | Topic::Sampler => {}
+            | Topic::Sampler
+            | Topic::Questions
+            | Topic::Slow => {}
         }
     }
     all.to_vec()
@@ -333,7 +361,16 @@ fn chart_ids_and_topics_are_named_as_serde_writes_them() {
     let topics: Vec<String> = all_topics().iter().map(serde_name).collect();
     assert_eq!(
         topics,
-        ["training", "settings", "sampling", "upload", "weights", "sampler"]
+        [
+            "training",
+            "settings",
+            "sampling",
+            "upload",
+            "weights",
+            "sampler",
+            "questions",
+            "slow"
+        ]
     );
 }
 

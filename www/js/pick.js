@@ -5,7 +5,7 @@
 // holds), draws it standing out, and writes the sentence shown under the chart (a live region:
 // the keyboard's twin of the highlight). This file keeps what is picked and where it shows.
 //
-//   const picking = createPicking({ module, charts });
+//   const picking = createPicking({ module, charts, onPick });  // onPick(name, pick): a pick changed
 //   picking.ready(wasm);      // once the page's module is loaded: the pointable charts
 //   picking.of(name);         // the pick chart `name` is drawn with (null: none)
 //   picking.refresh(views);   // new views: their sentences follow the new numbers
@@ -23,8 +23,9 @@ import { el, setText } from './dom.js';
  * @param {object} o
  * @param {import('./module.js').Module} o.module the page's wasm module
  * @param {{get: Charts['get'], redraw: Charts['redraw']}} o.charts
+ * @param {(name: string, pick: Pick | null) => void} [o.onPick] a chart's pick changed
  */
-export function createPicking({ module, charts }) {
+export function createPicking({ module, charts, onPick }) {
   // chart -> the slot its pick is kept in (the wasm's `pick_slots`, once it is loaded): the
   // per-layer charts share 'layer', so a layer picked in one stands out in all.
   /** @type {Record<string, PickSlot>} */
@@ -70,6 +71,7 @@ export function createPicking({ module, charts }) {
   function set(name, pick) {
     const slot = slotOf(name);
     picks[slot] = pick ?? null;
+    onPick?.(name, pick ?? null);
     const names = inSlot(slot);
     for (const n of names) if (charts.get(n)) describe(n);
     charts.redraw(names);

@@ -16,7 +16,7 @@ import { $, el, setMsg } from './dom.js';
 
 /** The runs table's columns, in order: fields of a RunRow. */
 /** @type {(keyof RunRow)[]} */
-const COLUMNS = ['run', 'setup', 'seed', 'params', 'first_loss', 'at_init', 'steps', 'train_val', 'time', 'speed'];
+const COLUMNS = ['run', 'setup', 'seed', 'params', 'first_loss', 'at_init', 'steps', 'train_val', 'time', 'speed', 'guesses'];
 
 /**
  * @param {object} o

@@ -10,7 +10,8 @@ import type { Request as ExternalRequest } from '../pkg/page/makemore_lab.js';
 export type {
   Cadence, ChapterInfo, ChartId, ChartSpec, ChartView, DataView, DiagView, Event, ExperimentInfo,
   ExportKind, Figure, Group, Key, KeyAction, Knob, KnobKind, Level, Notice, PageOptions, PathView,
-  Pick, PickSlot, ProgressView, RunRow, RunView, SampleView, SamplerAction, Tools, Control, Topic,
+  Pick, PickSlot, ProgressView, QuestionView, QuizView, RunRow, RunView, SampleView, SamplerAction, SlowRow, SlowView,
+  Tools, Control, Topic,
 } from '../pkg/page/makemore_lab.js';
 
 /**

@@ -8,7 +8,7 @@
 //! makes its figures from this table at start-up (`figures`, through `web::charts`); the lists of
 //! charts sent per run, per step and per diagnostics are the table filtered by cadence. One file
 //! per chart's view (mirroring `crate::charts`), `parts` for what they share; `data`, `run`,
-//! `progress` and `rows` are the views that are not charts.
+//! `progress`, `quiz`, `slow` and `rows` are the views that are not charts.
 
 pub mod data;
 pub mod embedding;
@@ -20,20 +20,24 @@ pub mod map;
 pub mod parts;
 pub mod preact;
 pub mod progress;
+pub mod quiz;
 pub mod ratios;
 pub mod rows;
 pub mod run;
 pub mod running;
 pub mod sampler;
 pub mod score;
+pub mod slow;
 pub mod tools;
 pub mod weight_grads;
 
 pub use data::{data_line, data_view};
 pub use layers::{act_line, grad_line};
 pub use progress::{progress_view, stopped_notice};
+pub use quiz::quiz_view;
 pub use rows::run_rows;
 pub use run::{experiment_info, experiment_list};
+pub use slow::slow_view;
 
 use super::protocol::{ChartView, DiagView, ExportKind, RunView};
 use super::Session;

@@ -56,5 +56,6 @@ fn run_row(r: &RunRecord) -> RunRow {
         } else {
             "–".into()
         },
+        guesses: r.guesses.clone(),
     }
 }

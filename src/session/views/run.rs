@@ -37,11 +37,7 @@ pub fn experiment_list() -> Vec<ExperimentInfo> {
 pub fn run_view(s: &Session, charts: Vec<ChartView>) -> RunView {
     let st = s.settings();
     let chapter = s.chapter().chapter();
-    let facts = Facts::of(
-        &st.model_config(s.data().vocab.size()),
-        st.seed,
-        st.saturation_threshold,
-    );
+    let facts = s.facts();
     let experiment = match *s.setup() {
         Setup::Experiment(id) => Some(experiment_info(chapter.id, &id.find().1, &facts)),
         Setup::Chapter(_) => None,

@@ -1,0 +1,74 @@
+// One step in slow motion, as a student uses it: pick a cell of the saturation map (its column
+// the neuron, its row the example), take the step, and read the neuron's numbers in backprop's
+// order; the update's numbers are exact, so before - lr x grad = after checks on screen; a
+// saturated unit says that almost nothing passes back. Writes docs/slow-motion-1366x768.png.
+// Needs www/pkg/ (`cargo xtask build`).
+
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { openLab, state, text, until, untilTrainer, untilLab, locate } from './lab.mjs';
+
+const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
+const apps = [];
+after(async () => {
+  for (const a of apps) await a.close();
+});
+
+/** The slow-motion table: {what, value, note} per row. */
+function rows(page) {
+  return page.$$eval('#slow-table tbody tr', (trs) => trs.map((tr) => ({
+    what: tr.children[0].textContent, value: tr.children[1].textContent, note: tr.children[2].textContent,
+  })));
+}
+
+test('a picked neuron, one step in slow motion, its update exact to the bit', async () => {
+  const app = await openLab('?chapter=fix-softmax');
+  apps.push(app);
+  const { page } = app;
+  await page.click('#step');
+  await untilTrainer(page, (s) => s.step >= 1 && s.diagStep !== null);
+  await untilLab(page, (lab) => lab.chart('map').draws > 0);
+  // A cell of the map: row 2, column 5.
+  const at = await locate(page, 'map', { kind: 'cell', row: 2, col: 5 });
+  assert.ok(at, 'cell (2, 5) is drawn');
+  await page.locator('figure[data-chart="map"] canvas').click({ position: { x: at[0], y: at[1] } });
+  await until(page, () => document.getElementById('slow-neuron').value === '5' && document.getElementById('slow-example').value === '2');
+  await page.evaluate(() => { document.getElementById('slow-motion').open = true; });
+  const step = (await state(page)).step;
+  await page.click('#slow-go');
+  await until(page, () => !document.getElementById('slow-table').hidden);
+  await untilTrainer(page, (s, n) => s.step > n, step);
+  assert.match(await text(page, '#slow-title'), /^Step 2 in slow motion: neuron 5 of the first hidden layer, example 2 \(context '.{3}'\)$/);
+  const r = await rows(page);
+  const order = ['inputs x', 'its weights W[:, j] before', 'its bias b[j] before', 'pre-activation', 'h = tanh', 'dloss/dh', "tanh's local slope", 'dloss/d(pre-activation)', 'dloss/dW[:, j]', 'learning rate', 'lr × grad', 'weights after', 'its bias after', "the batch's loss"];
+  assert.deepEqual(r.map((x) => order.findIndex((o) => x.what.startsWith(o))), order.map((_, i) => i), JSON.stringify(r.map((x) => x.what)));
+  // before - lr x grad = after, in f32, for each weight shown.
+  const nums = (what) => r.find((x) => x.what.startsWith(what)).value.split(', ').filter((v) => !v.startsWith('…')).map(Number);
+  const [before, lrGrad, after] = [nums('its weights W[:, j] before'), nums('lr × grad'), nums('weights after')];
+  const lr = Number(r.find((x) => x.what.startsWith('learning rate')).value);
+  const grad = nums('dloss/dW[:, j]');
+  assert.equal(before.length, 6);
+  const fused = r.find((x) => x.what.startsWith('weights after')).note.includes('fused');
+  for (let i = 0; i < 6; i++) {
+    assert.equal(lrGrad[i], Math.fround(lr * grad[i]), `lr × grad ${i}`);
+    const two = Math.fround(before[i] - lrGrad[i]);
+    const one = Math.fround(before[i] - lr * grad[i]); // exact product, then one rounding (near enough to an FMA here)
+    assert.ok(after[i] === two || (fused && after[i] === one), `weight ${i}: ${before[i]} - ${lrGrad[i]} = ${after[i]}?`);
+  }
+  // The slope is 1 - h², and a saturated unit says so.
+  const h = Number(r.find((x) => x.what.startsWith('h = tanh')).value);
+  const slope = Number(r.find((x) => x.what.startsWith("tanh's local slope")).value);
+  assert.ok(Math.abs(slope - (1 - h * h)) < 1e-6, `${slope} vs 1 - ${h}²`);
+  const note = r.find((x) => x.what.startsWith("tanh's local slope")).note;
+  assert.equal(Math.abs(h) > 0.99, /almost nothing passes back/.test(note), note);
+  mkdirSync(DOCS, { recursive: true });
+  await page.locator('#slow-motion').screenshot({ path: `${DOCS}slow-motion-1366x768.png` });
+  // A neuron that is not there: a sentence, and no step.
+  const now = (await state(page)).step;
+  await page.fill('#slow-neuron', '999');
+  await page.click('#slow-go');
+  await until(page, () => /there is no neuron 999/.test(document.getElementById('slow-msg').textContent));
+  assert.equal((await state(page)).step, now);
+});
