@@ -233,7 +233,7 @@ window.addEventListener('unhandledrejection', (e) => {
 
 // The worker starts first: its wasm compile, names and model set-up overlap the page's own.
 trainer.start();
-startOffline(trainer.files);
+startOffline();
 const wasm = await module.load();
 words.ready(wasm);
 setText($('upload-hint'), wasm.upload_hint());

@@ -1,45 +1,55 @@
 // @ts-check
 // The service worker: after the first visit the page works without a network (a classroom whose
-// Wi-Fi drops keeps training). Cache-first for the site's own files: on install it stores the
-// page's files below; sw-register.js then sends the URLs the page and its worker loaded (the
-// page's wasm module and the training build this browser uses, whichever it is); anything else of the site fetched later is stored when it
-// arrives. It also isolates the page where the host cannot: every response it gives carries
-// COOP `same-origin` and COEP `require-corp` (see `isolate`), so from the second load on a static
+// Wi-Fi drops keeps training). One version of the site at a time, whole:
+// - `cargo xtask serve` and `cargo xtask dist` (xtask/src/site.rs) write into this file the
+//   site's VERSION (a hash of its files) and FILES, every file a browser may fetch: the page,
+//   its scripts, the page's wasm module and every training build under pkg/ (which one a
+//   browser loads depends on its isolation, cores and SIMD, and may change from one visit to
+//   the next). Served as it is (another static server), it stores nothing; it still isolates.
+// - On install it stores every one of FILES, fetched past the browser's HTTP cache (`reload`),
+//   in a cache of that version; one failure stores none and fails the install (the old version
+//   stays).
+// - It does not take over open pages (no skipWaiting, no clients.claim): a new version becomes
+//   active once no page of the old one is open, so an open page, and a trainer it restarts,
+//   loads only files of the version it started with. On activation it deletes this site's
+//   older caches, and no other: an origin such as a user's GitHub Pages holds other sites.
+// - It answers cache-first, ignoring the query (the page recovers from a chart crash by
+//   importing pkg/page/…?instance=N; a static host ignores queries too); a miss goes to the
+//   network and is not stored (it would be another version's file).
+// It also isolates the page where the host cannot: every response it gives carries COOP
+// `same-origin` and COEP `require-corp` (see `isolate`), so from the second load on a static
 // host without those headers still gets the threaded build (SharedArrayBuffer needs them).
-// `cargo xtask serve` and `cargo xtask dist` replace VERSION with a hash of the site's
-// files, so a changed site gets a new cache and the old one is deleted when the new worker starts.
-const VERSION = 'dev';
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
-const CACHE = `makemore-lab-${VERSION}`;
-// The page, its worker and the default names: every top-level file of www/ but this one and
-// _headers (tests/serve.rs checks the list against the folder).
-const FILES = [
-  './', './main.js', './worker.js', './simd.js', './style.css', './names.txt', './sw-register.js',
-  './js/dom.js', './js/trainer.js', './js/module.js', './js/perf.js', './js/charts.js', './js/pick.js',
-  './js/path.js', './js/controls.js', './js/keys.js', './js/present.js', './js/runs.js', './js/upload.js',
-  './js/seam.js', './js/figure.js', './js/words.js', './js/quiz.js', './js/slowmo.js',
-];
+const VERSION = 'dev';
+/** @type {string[]} */
+const FILES = [];
+// This site's caches: the prefix names the scope, so two copies of the site on one origin keep
+// each their own.
+const PREFIX = `makemore-lab ${sw.registration.scope} `;
+const CACHE = PREFIX + VERSION;
+// The cache names of earlier versions of this file, which named no scope.
+const LEGACY = /^makemore-lab-([0-9a-f]{16}|dev)$/;
 
 sw.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => sw.skipWaiting()));
+  event.waitUntil((async () => {
+    // The cache exists already where only this file changed (the version hashes the others).
+    const had = await caches.has(CACHE);
+    const cache = await caches.open(CACHE);
+    try {
+      await cache.addAll(FILES.map((url) => new Request(url, { cache: 'reload' })));
+    } catch (e) {
+      if (!had) await caches.delete(CACHE); // addAll stored nothing
+      throw e;
+    }
+  })());
 });
 
 sw.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
-    for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
-    await sw.clients.claim();
+    for (const name of await caches.keys()) {
+      if (name !== CACHE && (name.startsWith(PREFIX) || LEGACY.test(name))) await caches.delete(name);
+    }
   })());
-});
-
-// {cache: [url, ...]} from sw-register.js: the same-origin files the page loaded. The reply says
-// when they are stored.
-sw.addEventListener('message', (event) => {
-  /** @type {string[]} */
-  const urls = (event.data?.cache ?? []).filter((/** @type {string} */ u) => new URL(u).origin === sw.location.origin);
-  event.waitUntil(caches.open(CACHE)
-    .then((cache) => Promise.all(urls.map(async (u) => (await cache.match(u)) || cache.add(u))))
-    .then(() => event.source?.postMessage({ cached: urls.length }),
-      (e) => event.source?.postMessage({ error: String(e) })));
 });
 
 sw.addEventListener('fetch', (event) => {
@@ -64,11 +74,6 @@ function isolate(res) {
 
 /** @param {Request} req */
 async function cacheFirst(req) {
-  const cache = await caches.open(CACHE);
-  // A page address may carry a query (?simd=plain): any of them is the one page.
-  const hit = await cache.match(req, { ignoreSearch: req.mode === 'navigate' });
-  if (hit) return hit;
-  const res = await fetch(req);
-  if (res.ok && res.type === 'basic') await cache.put(req, res.clone());
-  return res;
+  const hit = await caches.match(req, { cacheName: CACHE, ignoreSearch: true });
+  return hit ?? fetch(req);
 }

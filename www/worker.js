@@ -20,23 +20,6 @@ let dead = false;
 /** @type {Request[]} requests that came before the lab */
 const queue = [];
 
-// The page asks this worker, and only this worker, for the files it loaded (its training build),
-// to store them for offline visits (the page's own entries do not list a worker's): a `files`
-// message carrying a port of its own, answered on that port once the build is loaded. Nothing
-// goes out on a channel other tabs share.
-/** @type {() => void} */
-let markLoaded = () => {};
-/** @type {Promise<void>} */
-const loaded = new Promise((resolve) => { markLoaded = resolve; });
-
-/**
- * Answers a `files` question on its port: the URLs this worker fetched.
- * @param {MessagePort} port
- */
-function answerFiles(port) {
-  loaded.then(() => port.postMessage(performance.getEntriesByType('resource').map((e) => e.name)));
-}
-
 /** @param {unknown} message */
 function fail(message) {
   if (dead) return;
@@ -134,7 +117,6 @@ async function start(init) {
       pkg.startPool(threads);
     }
     lab = new pkg.WorkerLab(init, names ? await names : undefined);
-    markLoaded();
     send(lab.start_events());
     for (const m of queue.splice(0)) handle(m);
   } catch (e) {
@@ -144,9 +126,7 @@ async function start(init) {
 
 self.onmessage = (e) => {
   const msg = e.data;
-  if (msg?.type === 'files') {
-    if (e.ports[0]) answerFiles(e.ports[0]);
-  } else if (msg?.type === 'init') start(msg);
+  if (msg?.type === 'init') start(msg);
   else if (!lab) queue.push(msg);
   else handle(msg);
 };

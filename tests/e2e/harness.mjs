@@ -1,6 +1,7 @@
 // Helpers for the end-to-end tests: a static server for www/ on a free port (sending the headers
 // of www/_headers, as `cargo xtask serve` and static hosts do: every test runs under the page's
-// Content-Security-Policy and cross-origin isolation), Debian's headless
+// Content-Security-Policy and cross-origin isolation; and the service worker with the site's
+// version and files, as `cargo xtask serve` and `dist` write it), Debian's headless
 // Chromium driven by playwright-core (no browser download), and a log of everything the page
 // did that a test may want to assert on (console errors, page errors, every request URL).
 //
@@ -12,7 +13,9 @@
 //
 // www/pkg/ must have been built first (`cargo xtask build`; `cargo xtask test` does it).
 
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
@@ -20,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const WWW = fileURLToPath(new URL('../../www/', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const MIME = {
@@ -65,6 +69,21 @@ export function headersFor(rules, path) {
 }
 
 /**
+ * The service worker of the site in `dir` as `cargo xtask serve` and `dist` send it, with the
+ * site's version and the list of its files (`cargo xtask sw`: xtask/src/site.rs is the one
+ * place that says what they are). Made again on each request: a test may change the site.
+ */
+async function serviceWorker(dir) {
+  try {
+    const { stdout } = await promisify(execFile)('cargo', ['xtask', 'sw', dir], { cwd: REPO, maxBuffer: 16 << 20 });
+    return Buffer.from(stdout);
+  } catch (e) {
+    console.error(`cargo xtask sw: ${e?.stderr || e}`);
+    throw e;
+  }
+}
+
+/**
  * Serves `root` on 127.0.0.1 at a free port, with the headers of www/_headers; `isolated: false`
  * leaves out COOP and COEP (a host that cannot send them). Resolves to { url, close() }.
  */
@@ -85,7 +104,7 @@ export async function startServer(root = WWW, { isolated = true } = {}) {
       file = resolve(join(base, path));
       if (file !== base && !file.startsWith(base + sep)) throw new Error('outside root');
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
+      const body = file === join(base, 'sw.js') ? await serviceWorker(base) : await readFile(file);
       const headers = {
         'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
         'Content-Length': body.length,

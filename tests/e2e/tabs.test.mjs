@@ -1,8 +1,8 @@
 // A teacher with three tabs of the page open (one per chapter, to compare): the tabs must not
 // talk to each other. A worker that answered every message on a BroadcastChannel had each
 // answer reach the other tabs' workers, which answered again, without end (thousands of
-// messages a second, workers busy answering instead of training). Each tab asks its own worker
-// for the files it loaded, on a port of its own; nothing goes out on a channel the tabs share.
+// messages a second, workers busy answering instead of training). Nothing goes out on a channel
+// the tabs share (the service worker stores the site's files on its own: nobody asks a worker).
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,8 +61,8 @@ test('three open tabs do not flood each other', async () => {
       return c;
     });
   });
-  // Each tab's offline copy is stored once its worker answered (data-offline="ready"), the point
-  // at which the tabs used to start answering each other.
+  // Each tab's offline copy is stored (data-offline="ready"): the point at which the tabs used to
+  // start answering each other.
   for (const page of pages) {
     await until(page, () => document.documentElement.dataset.offline === 'ready', undefined, 60_000);
   }

@@ -298,34 +298,28 @@ fn the_meta_csp_of_the_page_is_the_header_csp_without_what_a_meta_tag_cannot_car
 }
 
 #[test]
-fn the_service_worker_stores_every_page_file() {
-    // Every file of www/ and www/js/ the page may need offline is in sw.js's FILES ('./' is
-    // index.html); a new module that is not would break the page offline.
-    let sw = fs::read_to_string(www().join("sw.js")).unwrap();
-    let start = sw
-        .find("const FILES = [")
-        .expect("sw.js has `const FILES = [...]`");
-    let list = &sw[start..start + sw[start..].find("];").expect("FILES ends with ];")];
-    for dir in ["", "js"] {
-        for entry in fs::read_dir(www().join(dir)).unwrap() {
-            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-            let rel = if dir.is_empty() {
-                name.clone()
-            } else {
-                format!("{dir}/{name}")
-            };
-            if www().join(&rel).is_dir()
-                || ["index.html", "sw.js", "_headers"].contains(&rel.as_str())
-            {
-                continue;
-            }
-            assert!(
-                list.contains(&format!("'./{rel}'")),
-                "www/{rel} is not in sw.js's FILES"
-            );
-        }
-    }
-    assert!(list.contains("'./'"));
+fn the_service_worker_is_served_with_every_file_of_the_site() {
+    // Every file a browser may fetch, the wasm builds under pkg/ too, whichever this browser
+    // uses: not the service worker itself, _headers, dot files, TypeScript declarations or the
+    // type check's folder; index.html as the page's address; odd bytes percent-encoded.
+    let site = site_dir();
+    fs::create_dir_all(site.join("pkg/relaxed")).unwrap();
+    fs::create_dir_all(site.join("types")).unwrap();
+    fs::write(site.join("pkg/relaxed/m_bg.wasm"), "wasm").unwrap();
+    fs::write(site.join("pkg/relaxed/m.d.ts"), "types").unwrap();
+    fs::write(site.join("types/tsconfig.json"), "{}").unwrap();
+    fs::write(site.join(".hidden"), "x").unwrap();
+    fs::write(site.join("a b.txt"), "x").unwrap();
+    let addr = start(&site, Limits::default());
+    let response = get(addr, "/sw.js");
+    let line = response
+        .lines()
+        .find(|l| l.starts_with("const FILES = "))
+        .unwrap_or("");
+    assert_eq!(
+        line,
+        "const FILES = ['./a%20b.txt', './a.txt', './', './pkg/relaxed/m_bg.wasm'];"
+    );
 }
 
 #[test]

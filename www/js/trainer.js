@@ -11,7 +11,6 @@
 //   trainer.status();           // {ready, dead, kernels, run, progress, diagStep}
 //   trainer.fail(text, pageBroken);      // the fatal message (words.fatal) and its button
 //   trainer.useData(file);      // the names file in use, loaded again by a restart
-//   trainer.files();            // the URLs the worker loaded (for the offline copy)
 
 import { $ } from './dom.js';
 
@@ -183,22 +182,6 @@ export function createTrainer({ onEvent, onChange, say, words }) {
      */
     useData(file) {
       data = file;
-    },
-    /**
-     * The URLs of the files the worker loaded (its training build), asked on a port of its own
-     * so that only this tab's worker answers; none if it does not answer in 30 s.
-     * @returns {Promise<string[]>}
-     */
-    files() {
-      return new Promise((resolve) => {
-        const { port1, port2 } = new MessageChannel();
-        /** @param {string[]} urls */
-        const done = (urls) => { clearTimeout(timer); port1.close(); resolve(urls); };
-        const timer = setTimeout(() => done([]), 30_000);
-        port1.onmessage = (e) => done(Array.isArray(e.data) ? e.data : []);
-        if (worker && !status.dead) worker.postMessage({ type: 'files' }, [port2]);
-        else done([]);
-      });
     },
   };
 }

@@ -1,8 +1,8 @@
 //! `cargo xtask dist [--out DIR]`: the static site, ready for any static host: every file of www/
 //! that `site::files` counts (the page, its wasm module in pkg/page/, the training builds of
 //! variants.rs in pkg/ and its folders, names.txt, `_headers` for hosts that read it; not the
-//! builds' TypeScript declarations) with the service worker's cache version set to the hash of
-//! the files.
+//! type check's files) with the service worker's cache version set to the hash of the files and
+//! its list of the files to store (`site::service_worker`).
 
 use std::fs;
 use std::path::Path;

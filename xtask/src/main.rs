@@ -33,6 +33,9 @@ usage: cargo xtask <command> [flags]
   serve [--port N]       build, then serve www/ at http://127.0.0.1:N/ (default 8000)
   dist [--out DIR]       build, then write the static site to DIR (default target/dist; a
                          relative DIR is taken from the repository root)
+  sw [DIR]               print the service worker of DIR (default www/) as serve and dist
+                         send it, with the site's version and files; no build (the e2e tests'
+                         server sends it)
   test [--native]        every check and test, in order; the first failure stops the run.
                          --native: fmt, clippy and the native tests only
   bench [--json] [--quick] [--rounds N] [--no-browser] [--no-pytorch] [--no-compile]
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         "build" => switch(flags, "--debug").and_then(|debug| build::build(debug).map(drop)),
         "serve" => serve_cmd(flags),
         "dist" => dist_cmd(flags),
+        "sw" => sw_cmd(flags),
         "test" => switch(flags, "--native").and_then(test::test),
         "bench" => bench::bench(flags),
         "bench-threads" => switch(flags, "--quick").and_then(bench::threads::bench),
@@ -112,6 +116,16 @@ fn dist_cmd(flags: &[String]) -> Result {
     };
     build::build(false)?;
     dist::dist(&root().join("www"), &out)
+}
+
+fn sw_cmd(flags: &[String]) -> Result {
+    let dir = match flags {
+        [] => root().join("www"),
+        [dir] if !dir.starts_with('-') => PathBuf::from(dir),
+        _ => return Err(format!("unknown flags {flags:?} (sw takes a folder)")),
+    };
+    print!("{}", site::service_worker(&dir)?);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -312,7 +312,8 @@ fn refuse(mut stream: &TcpStream, site: &Site, status: &str, linger: Duration) -
     Ok(())
 }
 
-/// A file's bytes; the service worker gets the site's version (see `site::service_worker`).
+/// A file's bytes; the service worker gets the site's version and files (see
+/// `site::service_worker`).
 fn body(dir: &Path, file: &Path) -> Option<Vec<u8>> {
     if file == dir.join(site::SERVICE_WORKER) {
         return match site::service_worker(dir) {

@@ -1,6 +1,6 @@
 //! The static site (www/) as a host serves it: the response headers of `www/_headers`, the files a
-//! deployment holds, and the service worker with its cache version. std only: `tests/serve.rs`
-//! compiles this file and serve.rs into a test of the main crate.
+//! deployment holds, and the service worker with its cache version and the files it stores.
+//! std only: `tests/serve.rs` compiles this file and serve.rs into a test of the main crate.
 
 use std::fs;
 use std::io;
@@ -9,9 +9,14 @@ use std::path::{Path, PathBuf};
 /// Response headers, in the format of Netlify and Cloudflare Pages: a path pattern on its own
 /// line (`/*`, `/pkg/*`, `/index.html`), then its headers indented, `Name: value`; `#` comments.
 pub const HEADERS_FILE: &str = "_headers";
-/// The service worker; its `VERSION_LINE` gets the site's hash when served or copied.
+/// The service worker; its `VERSION_LINE` gets the site's hash and its `FILES_LINE` the site's
+/// files (`offline_files`) when served or copied.
 pub const SERVICE_WORKER: &str = "sw.js";
 const VERSION_LINE: &str = "const VERSION = 'dev';";
+const FILES_LINE: &str = "const FILES = [];";
+/// The page's type declarations and the type check's settings (`tsc -p www/types`): no browser
+/// fetches them.
+const TYPES_DIR: &str = "types";
 
 /// One rule of `_headers`: a path pattern and the headers of the paths it matches.
 #[derive(Debug, PartialEq)]
@@ -69,16 +74,17 @@ pub fn headers_for<'a>(
 }
 
 /// Every file of the site under `dir`, as sorted relative paths (`pkg/relaxed/x.wasm`). Dot
-/// files are not part of it, nor TypeScript declarations (`*.d.ts`, which wasm-bindgen writes
-/// next to each build for the page's type check: no browser fetches them, so a deployment and
-/// the service worker's version leave them out).
+/// files are not part of it, nor what only the page's type check reads: TypeScript declarations
+/// (`*.d.ts`, which wasm-bindgen writes next to each build) and the `types/` folder. No browser
+/// fetches them, so a deployment, the service worker's version and its files leave them out.
 pub fn files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     fn walk(dir: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
         for entry in fs::read_dir(dir)? {
             let entry = entry?;
             let name = entry.file_name();
             let name_text = name.to_string_lossy();
-            if name_text.starts_with('.') || name_text.ends_with(".d.ts") {
+            let types = rel.as_os_str().is_empty() && name_text == TYPES_DIR;
+            if name_text.starts_with('.') || name_text.ends_with(".d.ts") || types {
                 continue;
             }
             let rel = rel.join(&name);
@@ -116,13 +122,51 @@ pub fn version(dir: &Path) -> io::Result<String> {
     Ok(format!("{hash:016x}"))
 }
 
-/// `dir`'s sw.js with the site's version in place of `'dev'`.
+/// The URLs, relative to the service worker, of every file the service worker stores: every
+/// file of the site (`files`) but the service worker itself (the browser keeps it) and
+/// `_headers` (hosts read it, and do not serve it); index.html is `./`, the page's address.
+/// Bytes other than letters, digits and `-._~/` are percent-encoded.
+pub fn offline_files(dir: &Path) -> io::Result<Vec<String>> {
+    let skip = [SERVICE_WORKER, HEADERS_FILE];
+    Ok(files(dir)?
+        .into_iter()
+        .filter(|rel| !skip.iter().any(|s| rel == Path::new(s)))
+        .map(|rel| {
+            if rel == Path::new("index.html") {
+                return "./".to_string();
+            }
+            let mut url = String::from("./");
+            for b in rel.to_string_lossy().replace('\\', "/").bytes() {
+                if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+                    url.push(char::from(b));
+                } else {
+                    url.push_str(&format!("%{b:02X}"));
+                }
+            }
+            url
+        })
+        .collect())
+}
+
+/// `dir`'s sw.js with the site's version in place of `'dev'` and its files (`offline_files`) in
+/// place of the empty list.
 pub fn service_worker(dir: &Path) -> Result<String, String> {
     let path = dir.join(SERVICE_WORKER);
     let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if !text.contains(VERSION_LINE) {
-        return Err(format!("{}: no line `{VERSION_LINE}`", path.display()));
+    for line in [VERSION_LINE, FILES_LINE] {
+        if !text.contains(line) {
+            return Err(format!("{}: no line `{line}`", path.display()));
+        }
     }
-    let version = version(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    Ok(text.replacen(VERSION_LINE, &format!("const VERSION = '{version}';"), 1))
+    let io = |e: io::Error| format!("{}: {e}", dir.display());
+    let version = version(dir).map_err(io)?;
+    let urls: Vec<String> = offline_files(dir)
+        .map_err(io)?
+        .iter()
+        .map(|url| format!("'{url}'"))
+        .collect();
+    let files = format!("const FILES = [{}];", urls.join(", "));
+    Ok(text
+        .replacen(VERSION_LINE, &format!("const VERSION = '{version}';"), 1)
+        .replacen(FILES_LINE, &files, 1))
 }
