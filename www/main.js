@@ -78,6 +78,7 @@ const charts = createCharts({
   pickOf: (name) => picking.of(name),
   onViews: (views) => picking.refresh(views),
   fold: $('more-charts', HTMLDetailsElement),
+  aboveCharts: [$('top'), $('about')],
 });
 const slow = createSlowMotion({ post });
 const picking = createPicking({ module, charts, onPick: (name, pick) => { if (name === 'map') slow.picked(pick); } });

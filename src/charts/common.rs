@@ -347,6 +347,12 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
         h = h.max(y + th as i32);
     }
     let (w, h) = (w + swatch_area + 2 * margin, h + 2 * margin);
+    // A legend taller than half the plot would hide the data it names (a short key chart on a
+    // laptop's first screen): it is left out, and the text twin under every chart names the
+    // series.
+    if 2 * h > ah {
+        return Ok(());
+    }
     let x0 = match position {
         UpperLeft | MiddleLeft | LowerLeft => 5,
         UpperMiddle | MiddleMiddle | LowerMiddle => (aw - w) / 2,

@@ -96,10 +96,45 @@ pub fn draw_histograms_picked<DB: DrawingBackend>(
             }
         }
     }
-    if series.iter().any(|(_, s)| !s.label.is_empty()) {
+    if data.tanh_slope {
+        draw_tanh_slope(&mut chart, x, y)?;
+    }
+    if data.tanh_slope || series.iter().any(|(_, s)| !s.label.is_empty()) {
         draw_legend(&mut chart, &theme, SeriesLabelPosition::UpperRight)?;
     }
     Ok(())
+}
+
+/// The slope curve's colour: apart from the series' palette.
+const SLOPE_COLOR: RGBColor = RGBColor(0x1b, 0x7f, 0x3b);
+
+/// The legend's name of tanh's slope curve.
+pub const TANH_SLOPE_LABEL: &str = "1 - h²: the slope of tanh (top = 1)";
+
+/// Tanh's local slope 1 - h² over h in -1..1 (within the x range), scaled so that its peak of 1
+/// sits at 90% of the plot's height: where the histogram piles up at ±1, the curve is at 0.
+fn draw_tanh_slope<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
+    x: (f64, f64),
+    y: (f64, f64),
+) -> Result<(), ChartError> {
+    let (lo, hi) = (x.0.max(-1.0), x.1.min(1.0));
+    if hi <= lo {
+        return Ok(());
+    }
+    let top = y.0 + 0.9 * (y.1 - y.0);
+    let points: Vec<(f64, f64)> = (0..=100)
+        .map(|i| {
+            let h = lo + (hi - lo) * f64::from(i) / 100.0;
+            (h, y.0 + (1.0 - h * h) * (top - y.0))
+        })
+        .collect();
+    draw_line(
+        chart,
+        points,
+        SLOPE_COLOR.stroke_width(LINE_PX),
+        Some(TANH_SLOPE_LABEL),
+    )
 }
 
 /// Draws `left` and `right` side by side in `root` (each with its own axes), e.g. the Kaiming

@@ -36,7 +36,7 @@ mod update_ratios;
 pub use bars::draw_bars;
 pub use embedding::{draw_embedding, MAX_LABELS as EMBEDDING_MAX_LABELS};
 pub use figure::draw_figure;
-pub use histograms::{draw_histogram_pair, draw_histograms};
+pub use histograms::{draw_histogram_pair, draw_histograms, TANH_SLOPE_LABEL};
 pub use id::ChartId;
 pub use loss::draw_loss;
 pub use lr_finder::draw_lr_finder;

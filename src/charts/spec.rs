@@ -141,6 +141,11 @@ pub struct HistogramSpec {
     /// Series `i`'s layer key (see [`Pick::Layer`]); empty for a chart of no layers.
     #[serde(default)]
     pub layers: Vec<usize>,
+    /// Draw tanh's local slope 1 - x² over the x axis's -1..1, scaled to the plot's height (on
+    /// a histogram of tanh's outputs: where the bars pile up at ±1 the slope is near 0, so
+    /// "saturated passes no gradient" shows).
+    #[serde(default)]
+    pub tanh_slope: bool,
 }
 
 /// `draw_saturation_map`: a boolean matrix as pixels, saturated white and the rest black (the

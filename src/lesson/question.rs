@@ -84,10 +84,9 @@ pub(super) fn first_loss_against_uniform(why: fn(&Facts) -> String) -> Question 
     Question {
         prompt: |f| {
             format!(
-                "A model that knows nothing gives each of the {} characters the same probability:                  a loss of -ln(1/{}) = {}. Where will this model's first loss be?",
-                f.vocab_size,
-                f.vocab_size,
-                format::plain(f.uniform_loss)
+                "Where will this model's first loss be, against -ln(1/{}): the loss of a \
+                 model that knows nothing, giving each character the same probability?",
+                f.vocab_size
             )
         },
         answer: Answer::Choice {

@@ -362,6 +362,8 @@ impl Lab {
     /// charts only when they have something new; the runs table (when `force`) when it
     /// changed.
     fn flush(&mut self, now: f64, force: bool, ev: &mut Vec<Event>) {
+        // The answers the run now shows, before the runs table tallies the guesses.
+        self.session.update_quiz();
         if force {
             let rows = (
                 views::run_rows(&self.session),
@@ -407,7 +409,6 @@ impl Lab {
             progress.stopped = s.take_stopped().map(|st| views::stopped_notice(&st));
             ev.push(Event::Progress { progress });
             self.last_progress = now;
-            s.update_quiz();
             let quiz = views::quiz_view(s);
             if self.quiz_sent.as_ref() != Some(&quiz) {
                 ev.push(Event::Quiz { quiz: quiz.clone() });

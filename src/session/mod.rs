@@ -522,7 +522,7 @@ impl Session {
 
     /// Reads the answers the run now shows (see `Quiz::update`).
     pub fn update_quiz(&mut self) {
-        if self.quiz.is_empty() {
+        if self.quiz.complete() {
             return;
         }
         let seen = quiz::seen(&self.run, &self.settings);

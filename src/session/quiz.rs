@@ -48,6 +48,11 @@ impl Quiz {
     }
 
     /// Reads every answer the run now shows and had not shown before.
+    /// Every answer is read: nothing more to update.
+    pub fn complete(&self) -> bool {
+        self.answers.iter().all(Option::is_some)
+    }
+
     pub fn update(&mut self, questions: &[Question], facts: &Facts, seen: &Seen) {
         for (q, a) in questions.iter().zip(&mut self.answers) {
             if a.is_none() {

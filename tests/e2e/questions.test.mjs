@@ -111,8 +111,8 @@ test('a guess, wrong and then right, is judged against the run and stays beside 
 
 test('names of another vocabulary ask, and explain, with its own numbers', async () => {
   const { page } = await lab('?chapter=naive');
-  // 26 letters, 7 more: 33 characters and '.' make 34.
-  const base = ['emma', 'olivia', 'ava', 'isabella', 'sophia', 'charlotte', 'mia', 'amelia', 'harper', 'evelyn', 'quinn', 'xavier', 'zoe', 'jack', 'kyle', 'bryce', 'wendy', 'gus'];
+  // The 26 letters and 7 more: 33 characters, and '.' makes 34.
+  const base = ['emma', 'olivia', 'ava', 'isabella', 'sophia', 'charlotte', 'mia', 'amelia', 'harper', 'evelyn', 'quinn', 'xavier', 'zoe', 'jack', 'kyle', 'bryce', 'wendy', 'gus', 'fiona'];
   const extra = ['zoë', 'josé', 'åsa', 'øyvind', 'ñuño', 'çelik', 'ıra'];
   const names = [];
   for (let i = 0; i < 400; i++) names.push(base[i % base.length] + (i % 7 ? '' : 'n'));

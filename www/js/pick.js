@@ -23,7 +23,8 @@ import { el, setText } from './dom.js';
  * @param {object} o
  * @param {import('./module.js').Module} o.module the page's wasm module
  * @param {{get: Charts['get'], redraw: Charts['redraw']}} o.charts
- * @param {(name: string, pick: Pick | null) => void} [o.onPick] a chart's pick changed
+ * @param {(name: string, pick: Pick | null) => void} [o.onPick] a pick chosen by a click or a key
+ *   (not by pointing)
  */
 export function createPicking({ module, charts, onPick }) {
   // chart -> the slot its pick is kept in (the wasm's `pick_slots`, once it is loaded): the
@@ -67,11 +68,12 @@ export function createPicking({ module, charts, onPick }) {
   /**
    * @param {string} name
    * @param {Pick | null} pick
+   * @param {boolean} [chosen] by a click or a key (`onPick` hears it)
    */
-  function set(name, pick) {
+  function set(name, pick, chosen = false) {
     const slot = slotOf(name);
     picks[slot] = pick ?? null;
-    onPick?.(name, pick ?? null);
+    if (chosen) onPick?.(name, pick ?? null);
     const names = inSlot(slot);
     for (const n of names) if (charts.get(n)) describe(n);
     charts.redraw(names);
@@ -109,7 +111,7 @@ export function createPicking({ module, charts, onPick }) {
     let last = null;
     canvas.addEventListener('click', (e) => {
       last = null;
-      if (view()) set(name, at(e));
+      if (view()) set(name, at(e), true);
     });
     // A letter or a cell is picked by pointing at it, too (a layer by a click: it redraws four
     // charts); once per frame, and only when the item changes.
@@ -140,7 +142,7 @@ export function createPicking({ module, charts, onPick }) {
       } else {
         const pick = call((w) => w.step_pick(v.spec, picks[slotOf(name)], e.key));
         if (!pick) return;
-        set(name, pick);
+        set(name, pick, true);
       }
       // The page's own keys (← → chapters) wait while a chart has focus.
       e.preventDefault();

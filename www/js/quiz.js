@@ -51,7 +51,11 @@ export function createQuiz({ post, figure }) {
     about.hidden = holding;
     hold.hidden = !holding;
     const present = document.body.classList.contains('present');
-    section.classList.toggle('asking', present && !!v && v.asking && !dismissed.has(v.run) && v.questions.length > 0);
+    const asking = present && !!v && v.asking && !dismissed.has(v.run) && v.questions.length > 0 && !section.hidden;
+    section.classList.toggle('asking', asking);
+    // The side column, where the questions are in presentation mode, is a layout root: it lets
+    // them fill the screen only while they are asked.
+    document.body.classList.toggle('asking', asking);
   }
 
   /**
@@ -105,12 +109,13 @@ export function createQuiz({ post, figure }) {
     post({ type: 'reveal', question: i });
   }
 
-  /** The guesses beside their charts (a line under the caption), none before a guess or answer. */
+  /** The guesses beside their charts (a line above the chart's text), none without a guess. */
   function lines() {
     for (const old of document.querySelectorAll('.guess-line')) old.remove();
     if (!view || section.hidden) return;
     for (const q of view.questions) {
-      if (q.guess === null && q.answer === null) continue;
+      // A guess stays beside its chart; an answer alone is the chart's own number already.
+      if (q.guess === null) continue;
       const readout = figure(q.chart);
       if (!readout) continue;
       const p = el('p', { class: 'guess-line' }, q.line);
@@ -133,7 +138,8 @@ export function createQuiz({ post, figure }) {
       view = v;
       setText($('quiz-summary'), v.summary === '–' ? '' : `(${v.summary})`);
       section.dataset.count = String(v.questions.length);
-      const empty = v.questions.length === 0;
+      // Nothing to show once the run is under way with no guess: the charts keep the room.
+      const empty = v.questions.length === 0 || (!v.asking && v.questions.every((q) => q.guess === null));
       section.classList.toggle('none', empty);
       list.replaceChildren(...v.questions.map(item));
       if (keep) {

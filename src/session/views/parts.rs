@@ -62,6 +62,7 @@ pub fn hist_spec(
         series,
         bars,
         layers: Vec::new(),
+        tanh_slope: false,
     }
 }
 

@@ -4,7 +4,7 @@
 use super::parts::{
     hist_series, hist_spec, stats_bounds, stats_line, view, Diag, AFTER_FIRST_STEP,
 };
-use crate::charts::{ChartId, ChartSpec};
+use crate::charts::{ChartId, ChartSpec, HistogramSpec};
 use crate::format;
 use crate::session::protocol::ChartView;
 use crate::session::Session;
@@ -64,7 +64,10 @@ pub fn chart(s: &Session, diag: &Diag) -> ChartView {
     }
     let spec = ChartSpec::HistogramPair {
         left: hist_spec("pre-activations hpreact", "hpreact", true, left),
-        right: hist_spec("activations h = tanh(hpreact)", "h", true, right),
+        right: HistogramSpec {
+            tanh_slope: true,
+            ..hist_spec("activations h = tanh(hpreact)", "h", true, right)
+        },
     };
     view(ChartId::Preact, caption, spec, lines)
 }

@@ -60,6 +60,7 @@ fn every_chart_survives_small_and_odd_sizes() {
         series: hist.to_vec(),
         bars: true,
         layers: vec![],
+        tanh_slope: false,
     };
     let sd = SaturationSpec {
         title: "S".into(),

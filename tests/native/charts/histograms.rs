@@ -52,6 +52,7 @@ fn histograms_as_lines_with_legend() {
         series: series.to_vec(),
         bars: false,
         layers: vec![],
+        tanh_slope: false,
     };
     let s = shown!("histograms", 1000, H, |r| draw_histograms(r, &data));
     for want in series
@@ -99,6 +100,7 @@ fn histogram_bars_and_pair() {
         series: x.to_vec(),
         bars: true,
         layers: vec![],
+        tanh_slope: false,
     };
     let s = svg(W, H, |r| draw_histograms(r, &left));
     // 50 bars + background + legend box and border + swatch.
@@ -170,6 +172,7 @@ fn histograms_empty_and_invalid() {
                 series: series.to_vec(),
                 bars,
                 layers: vec![],
+                tanh_slope: false,
             };
             assert_no_data(&svg(W, H, |r| draw_histograms(r, &data)));
             bitmap(W, H, |r| draw_histograms(r, &data));
@@ -197,6 +200,7 @@ fn histograms_empty_and_invalid() {
         series: series.to_vec(),
         bars: false,
         layers: vec![],
+        tanh_slope: false,
     };
     let s = svg(W, H, |r| draw_histograms(r, &data));
     assert!(has_text(&s, "good") && !has_text(&s, "bad"));
@@ -222,6 +226,7 @@ fn a_legend_wider_than_a_narrow_chart_is_cut_with_an_ellipsis() {
         series: series.to_vec(),
         bars: false,
         layers: vec![],
+        tanh_slope: false,
     };
     let wide = svg(1600, H, |r| draw_histograms(r, &data));
     assert!(has_text(&wide, label), "whole where it fits");
@@ -264,6 +269,7 @@ fn a_pair_on_a_projector_fits_its_captions_ticks_and_legend() {
         series: series.to_vec(),
         bars: false,
         layers: vec![],
+        tanh_slope: false,
     };
     let right = HistogramSpec {
         title: "variances over features".into(),
@@ -315,4 +321,85 @@ fn a_pair_on_a_projector_fits_its_captions_ticks_and_legend() {
     };
     assert!(apart(&wide));
     assert!(apart(&narrow), "tick labels overlap: {t:?}");
+}
+
+#[test]
+fn a_legend_that_would_cover_half_a_short_plot_is_left_out() {
+    // A key chart on a laptop's first screen may be 130 px tall: two legend lines would cover
+    // the curves. The text twin names the series instead.
+    let series: Vec<HistSeriesSpec> = ["x: std 0.97, mean +2.2e-3", "y = x @ w: std 5.32"]
+        .iter()
+        .map(|l| HistSeriesSpec {
+            label: l.to_string(),
+            lo: -3.0,
+            hi: 3.0,
+            values: (0..40)
+                .map(|i| (-((i as f32 - 20.0) / 6.0).powi(2)).exp())
+                .collect(),
+        })
+        .collect();
+    let data = HistogramSpec {
+        title: "w ~ randn".into(),
+        x_label: "value".into(),
+        y_label: "density".into(),
+        series: series.clone(),
+        bars: false,
+        layers: vec![],
+        tanh_slope: false,
+    };
+    let tall = svg(600, 300, |r| draw_histograms(r, &data));
+    let short = svg(600, 130, |r| draw_histograms(r, &data));
+    for s in &series {
+        assert!(has_text(&tall, &s.label), "a tall plot keeps its legend");
+        assert!(!has_text(&short, &s.label), "a short plot leaves it out");
+    }
+    assert!(has_text(&short, "w ~ randn"));
+    let curves = |svg: &str| polylines(svg).iter().filter(|l| l.1.len() == 40).count();
+    assert_eq!(
+        (curves(&short), curves(&tall)),
+        (2, 2),
+        "the curves are drawn in both"
+    );
+}
+
+#[test]
+fn tanh_slope_is_drawn_over_a_histogram_of_tanh_outputs() {
+    // Outputs piled up at ±1: the slope curve 1 - h² peaks at h = 0 and falls to 0 at ±1.
+    let values: Vec<f32> = (0..40)
+        .map(|i| if i < 3 || i > 36 { 5.0 } else { 0.2 })
+        .collect();
+    let data = HistogramSpec {
+        title: "activations h".into(),
+        x_label: "h".into(),
+        y_label: "density".into(),
+        series: vec![HistSeriesSpec {
+            label: String::new(),
+            lo: -1.0,
+            hi: 1.0,
+            values,
+        }],
+        bars: true,
+        layers: vec![],
+        tanh_slope: true,
+    };
+    let s = svg(600, 300, |r| draw_histograms(r, &data));
+    assert!(has_text(&s, TANH_SLOPE_LABEL));
+    let curve = polylines(&s)
+        .into_iter()
+        .find(|l| l.1.len() == 101)
+        .expect("the slope curve");
+    let (first, mid, last) = (curve.1[0], curve.1[50], curve.1[100]);
+    // SVG y grows downward: the middle is the highest point, the ends at the axis.
+    assert!(
+        mid.1 < first.1 - 100 && mid.1 < last.1 - 100,
+        "{first:?} {mid:?} {last:?}"
+    );
+    assert!((first.1 - last.1).abs() <= 1);
+    let plain = HistogramSpec {
+        tanh_slope: false,
+        ..data
+    };
+    let s = svg(600, 300, |r| draw_histograms(r, &plain));
+    assert!(!has_text(&s, TANH_SLOPE_LABEL));
+    assert!(polylines(&s).iter().all(|l| l.1.len() != 101));
 }
