@@ -366,7 +366,7 @@ fn a_legend_that_would_cover_half_a_short_plot_is_left_out() {
 fn tanh_slope_is_drawn_over_a_histogram_of_tanh_outputs() {
     // Outputs piled up at ±1: the slope curve 1 - h² peaks at h = 0 and falls to 0 at ±1.
     let values: Vec<f32> = (0..40)
-        .map(|i| if i < 3 || i > 36 { 5.0 } else { 0.2 })
+        .map(|i| if (3..=36).contains(&i) { 0.2 } else { 5.0 })
         .collect();
     let data = HistogramSpec {
         title: "activations h".into(),
