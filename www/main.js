@@ -46,7 +46,7 @@ import { startOffline } from './sw-register.js';
 /** Where each topic's notices show (element ids). */
 /** @type {Record<Topic, string>} */
 const NOTICE_TARGET = {
-  training: 'notice', settings: 'custom-msg', sampling: 'sample-msg', upload: 'upload-msg', weights: 'weights-msg', sampler: 'sampler-msg',
+  training: 'notice', settings: 'custom-msg', sampling: 'sample-msg', upload: 'upload-msg', weights: 'weights-msg', sampler: 'sampler-msg', fold: 'fold-msg',
 };
 
 const perf = createPerf();

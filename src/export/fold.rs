@@ -8,6 +8,46 @@
 
 use crate::layers::{BatchNorm1d, Layer, Linear, Param};
 use crate::model::Mlp;
+use crate::train::{Split, Trainer, EVAL_CHUNK};
+
+/// A trained model folded, with what the exercise compares: the parameter counts and the val
+/// loss in eval mode before and after.
+#[derive(Clone, Debug)]
+pub struct Folded {
+    pub model: Mlp,
+    pub params_before: usize,
+    pub val_before: f32,
+    pub val_after: f32,
+}
+
+impl Folded {
+    /// The folded first Linear (the one after the embedding).
+    pub fn first_linear(&self) -> &Linear {
+        self.model
+            .layers
+            .iter()
+            .find_map(|l| match l {
+                Layer::Linear(l) => Some(l),
+                _ => None,
+            })
+            .expect("an MLP has a Linear")
+    }
+}
+
+/// Folds the trainer's model (`fold_batchnorm`) and evaluates both on the val split; the
+/// trainer's weights stay as they are.
+pub fn fold_trained(t: &mut Trainer) -> Result<Folded, String> {
+    let mut model = fold_batchnorm(&t.model)?;
+    let val_before = t.split_loss(Split::Val);
+    let val = t.examples(Split::Val);
+    let val_after = model.eval_loss(&val.x, &val.y, EVAL_CHUNK);
+    Ok(Folded {
+        model,
+        params_before: t.model.n_params(),
+        val_before,
+        val_after,
+    })
+}
 
 /// A copy of `model` without BatchNorm layers, each folded into the Linear before it; its eval
 /// outputs are the original's eval outputs. The folded model has no running statistics to

@@ -297,6 +297,14 @@ impl Lab {
                 });
                 Ok(false)
             }
+            Request::Fold => match s.fold() {
+                Ok(f) => {
+                    let step = s.run().trainer.step;
+                    ev.push(notice(words::folded(&f, step), Level::Good, Topic::Fold));
+                    Ok(false)
+                }
+                Err(e) => Err(Refusal::warn(Topic::Fold)(e)),
+            },
             Request::PanicForTest => panic!("a panic asked for by the test"),
         };
         match outcome {

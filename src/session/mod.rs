@@ -425,6 +425,12 @@ impl Session {
         sampling.score(&mut t.model, &self.names.data.vocab, name)
     }
 
+    /// The lecture's exercise E02: the run's model with each BatchNorm folded into the Linear
+    /// before it, and the val loss of both (the run's model stays as it is).
+    pub fn fold(&mut self) -> Result<crate::export::fold::Folded, String> {
+        crate::export::fold::fold_trained(self.run.trainer_for_eval())
+    }
+
     // ---- runs -------------------------------------------------------------------------------
 
     /// The current run as a record, its loss thinned to `points` (without its last step's

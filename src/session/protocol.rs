@@ -130,6 +130,9 @@ pub enum Request {
     PathFrame {
         frame: Option<usize>,
     },
+    /// The lecture's exercise E02: fold each BatchNorm into the Linear before it and compare
+    /// (answered with a `Topic::Fold` notice; the run's model stays as it is).
+    Fold,
 }
 
 /// Worker -> page.
@@ -243,6 +246,7 @@ impl Request {
         "load_weights",
         "panic_for_test",
         "path_frame",
+        "fold",
     ];
 }
 
@@ -282,6 +286,8 @@ pub enum Topic {
     Weights,
     /// The step-through sampler and the name scores.
     Sampler,
+    /// BatchNorm folded into the Linear before it (exercise E02).
+    Fold,
 }
 
 /// One chart as the page shows it: the caption above, the spec to draw, the text twin below.

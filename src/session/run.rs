@@ -240,6 +240,12 @@ impl RunState {
         self.step_diag.clone().unwrap_or_else(StepDiag::none)
     }
 
+    /// The trainer, to run its model in eval mode (the last step's diagnostics kept first).
+    pub fn trainer_for_eval(&mut self) -> &mut Trainer {
+        self.keep_step_diag();
+        &mut self.trainer
+    }
+
     /// The sampling stream and the model, for a sample (the last step's diagnostics kept first).
     pub fn sampling_mut(&mut self) -> (&mut Sampling, &mut Trainer) {
         self.keep_step_diag();

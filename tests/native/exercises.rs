@@ -1,12 +1,15 @@
 //! The lecture's exercises: E02, BatchNorm folded into the Linear before it after training
 //! (`export::fold`), in the core and through the worker's loop.
 
-use crate::support::trained;
+use crate::support::{few_names, trained};
 use makemore_lab::export::fold::fold_batchnorm;
+use makemore_lab::format;
 use makemore_lab::layers::Layer;
 use makemore_lab::model::Mlp;
 use makemore_lab::rng::Rng;
 use makemore_lab::sample::sample_one;
+use makemore_lab::session::lab::Lab;
+use makemore_lab::session::protocol::{Event, Level, Request, Topic};
 use makemore_lab::train::Split;
 
 fn count_bn(m: &Mlp) -> usize {
@@ -74,4 +77,73 @@ fn a_model_without_batchnorm_is_not_folded() {
     let e = fold_batchnorm(&t.model).unwrap_err();
     assert!(e.contains("no BatchNorm"), "{e}");
     assert!(e.ends_with('.'), "a sentence: {e}");
+}
+
+/// A lab on a few hundred names at `chapter`, after `steps` steps.
+fn lab_after(chapter: &str, steps: usize) -> Lab {
+    let (mut lab, _) = Lab::new(few_names(400).as_bytes(), "test", "native", None, 0.0).unwrap();
+    lab.handle(
+        Request::Chapter {
+            name: chapter.into(),
+        },
+        0.0,
+    );
+    for _ in 0..steps {
+        lab.handle(Request::Step, 0.0);
+    }
+    lab
+}
+
+/// The one `Topic::Fold` notice of an answer.
+fn fold_notice(events: &[Event]) -> (String, Level) {
+    let found: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Notice {
+                message,
+                level,
+                topic: Topic::Fold,
+            } => Some((message.clone(), *level)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{events:?}");
+    found[0].clone()
+}
+
+#[test]
+fn the_fold_request_says_the_shapes_the_parameters_and_both_losses() {
+    let mut lab = lab_after("batchnorm", 20);
+    let (message, level) = fold_notice(&lab.handle(Request::Fold, 0.0));
+    assert_eq!(level, Level::Good, "{message}");
+    // The run's model is not changed: its numbers are what the sentence compares with.
+    let s = lab.session();
+    let model = &s.run().trainer.model;
+    let bs = model.config.block_size * model.config.n_embd;
+    let hidden = model.config.n_hidden;
+    assert!(count_bn(model) > 0, "the run keeps its BatchNorm");
+    let folded = fold_batchnorm(model).unwrap();
+    for needle in [
+        format!("{} × {}", format::count(bs), format::count(hidden)),
+        format!("{} before", format::count(model.n_params())),
+        format!("{} after", format::count(folded.n_params())),
+        "step 20".to_string(),
+    ] {
+        assert!(message.contains(&needle), "{needle:?} in {message}");
+    }
+    let val = s.run().trainer.data.val.clone();
+    let mut m = model.clone();
+    let loss = format::loss(m.eval_loss(&val.x, &val.y, 1024));
+    assert!(
+        message.contains(&format!("{loss} before, {loss} after")),
+        "{loss} in {message}"
+    );
+}
+
+#[test]
+fn the_fold_request_is_refused_with_a_sentence_without_batchnorm() {
+    let mut lab = lab_after("kaiming", 2);
+    let (message, level) = fold_notice(&lab.handle(Request::Fold, 0.0));
+    assert_eq!(level, Level::Warn);
+    assert!(message.contains("no BatchNorm"), "{message}");
 }

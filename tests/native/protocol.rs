@@ -37,6 +37,7 @@ fn request_index(r: &Request) -> usize {
         Request::LoadWeights { .. } => 20,
         Request::PanicForTest => 21,
         Request::PathFrame { .. } => 22,
+        Request::Fold => 23,
     }
 }
 
@@ -104,6 +105,7 @@ fn one_of_each_request() -> Vec<Request> {
         },
         Request::PanicForTest,
         Request::PathFrame { frame: Some(3) },
+        Request::Fold,
     ]
 }
 
@@ -207,6 +209,7 @@ fn all_topics() -> Vec<Topic> {
         Topic::Upload,
         Topic::Weights,
         Topic::Sampler,
+        Topic::Fold,
     ];
     for t in all {
         match t {
@@ -215,7 +218,8 @@ fn all_topics() -> Vec<Topic> {
             | Topic::Sampling
             | Topic::Upload
             | Topic::Weights
-            | Topic::Sampler => {}
+            | Topic::Sampler
+            | Topic::Fold => {}
         }
     }
     all.to_vec()
@@ -333,7 +337,7 @@ fn chart_ids_and_topics_are_named_as_serde_writes_them() {
     let topics: Vec<String> = all_topics().iter().map(serde_name).collect();
     assert_eq!(
         topics,
-        ["training", "settings", "sampling", "upload", "weights", "sampler"]
+        ["training", "settings", "sampling", "upload", "weights", "sampler", "fold"]
     );
 }
 
