@@ -238,6 +238,7 @@ impl Session {
         let loaded = crate::export::weights::from_safetensors(bytes, vocab, &config)?;
         self.reset()?;
         crate::export::weights::load_into(&mut self.run.trainer.model, &loaded);
+        self.run.restart_moved();
         Ok(())
     }
 

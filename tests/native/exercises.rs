@@ -10,6 +10,7 @@ use makemore_lab::rng::Rng;
 use makemore_lab::sample::sample_one;
 use makemore_lab::session::lab::Lab;
 use makemore_lab::session::protocol::{Event, Level, Request, Topic};
+use makemore_lab::session::views;
 use makemore_lab::train::Split;
 
 fn count_bn(m: &Mlp) -> usize {
@@ -146,4 +147,98 @@ fn the_fold_request_is_refused_with_a_sentence_without_batchnorm() {
     let (message, level) = fold_notice(&lab.handle(Request::Fold, 0.0));
     assert_eq!(level, Level::Warn);
     assert!(message.contains("no BatchNorm"), "{message}");
+}
+
+// ---- E01: every weight and bias zero trains only partly: which part? -------------------------
+
+/// A lab running `experiment` for `steps` steps.
+fn experiment_after(experiment: &str, steps: usize) -> Lab {
+    let (mut lab, _) = Lab::new(few_names(400).as_bytes(), "test", "native", None, 0.0).unwrap();
+    lab.handle(
+        Request::Experiment {
+            name: experiment.into(),
+        },
+        0.0,
+    );
+    for _ in 0..steps {
+        lab.handle(Request::Step, 0.0);
+    }
+    lab
+}
+
+/// The name of the output Linear's bias (the last Linear's).
+fn output_bias(model: &Mlp) -> String {
+    model
+        .layers
+        .iter()
+        .rev()
+        .find_map(|l| match l {
+            Layer::Linear(l) => l.bias.as_ref().map(|b| b.name.clone()),
+            _ => None,
+        })
+        .expect("an output bias")
+}
+
+#[test]
+fn with_every_weight_zero_only_the_output_bias_moves_and_the_weights_stay_symmetric() {
+    let mut lab = experiment_after("zero-init", 30);
+    let s = lab.session_mut();
+    assert_eq!(s.run().trainer.step, 30);
+    let model = &s.run().trainer.model;
+    let bias = output_bias(model);
+    let moved = s.run().moved();
+    assert_eq!(moved.len(), model.params().len());
+    for m in &moved {
+        if m.name == bias {
+            assert!(m.dist > 0.1, "{m:?}");
+            // It started at zero: no relative distance.
+            assert_eq!(m.rel, None);
+        } else {
+            assert_eq!(m.dist, 0.0, "{m:?}");
+        }
+        if m.name.ends_with(".weight") {
+            assert!(m.same_columns, "{m:?}");
+        }
+    }
+    // What the experiment says is what the run shows.
+    let symptom = makemore_lab::session::views::run_view(s)
+        .experiment
+        .expect("an experiment")
+        .symptom;
+    assert!(symptom.contains("only the output bias moved"), "{symptom}");
+    assert!(symptom.contains("columns all equal"), "{symptom}");
+    // And the update:data chart's text says it, tensor by tensor.
+    let lines = views::ratios::chart(s).lines;
+    let line = lines
+        .iter()
+        .find(|l| l.starts_with(views::ratios::MOVED_LEAD))
+        .expect("the moved line");
+    for m in &moved {
+        assert!(line.contains(&views::ratios::moved_text(m)), "{line}");
+    }
+    assert!(line.contains("layers.0.weight 0.00, all equal"), "{line}");
+    // The diagnostics CSV has the same numbers, a row per tensor.
+    let csv = makemore_lab::session::export::diagnostics_csv(s);
+    let rows: Vec<&str> = csv
+        .split("parameter,moved,moved_relative,same_columns,same_rows\n")
+        .nth(1)
+        .expect("the moved section")
+        .lines()
+        .collect();
+    assert_eq!(rows.len(), moved.len(), "{csv}");
+    let bias_row = rows.iter().find(|r| r.starts_with(&bias)).unwrap();
+    assert!(!bias_row.contains(",0,"), "{bias_row}");
+}
+
+#[test]
+fn with_kaimings_random_weights_every_tensor_moves_and_none_stays_symmetric() {
+    // The chapter the experiment breaks: the same check fails there.
+    let mut lab = lab_after("kaiming", 30);
+    let moved = lab.session_mut().run().moved();
+    for m in &moved {
+        assert!(m.dist > 0.0, "{m:?}");
+        assert!(!m.same_columns && !m.same_rows, "{m:?}");
+    }
+    let c = moved.iter().find(|m| m.name == "C").unwrap();
+    assert!(c.rel.is_some_and(|r| r > 0.0 && r < 1.0), "{c:?}");
 }
