@@ -1,11 +1,12 @@
-// The lecture's exercises on the page. E02: after a few hundred steps of the BatchNorm chapter,
+// The lecture's exercises on the page. E01: in the "All weights zero" experiment, the
+// update:data chart's text says that only the output bias moved from its start. E02: after a few hundred steps of the BatchNorm chapter,
 // "Fold BatchNorm" (in the runs row) answers with the folded first Linear, the parameter counts
 // and the val loss before and after, the same; without BatchNorm the worker refuses with a
 // sentence. Needs www/pkg/.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openLab, chooseChapter, trainTo, text, until } from './lab.mjs';
+import { openLab, chooseChapter, trainTo, text, until, untilTrainer } from './lab.mjs';
 
 let app;
 let page;
@@ -47,4 +48,16 @@ test('a model without BatchNorm is refused with a sentence', async () => {
   await chooseChapter(page, 'kaiming');
   const said = await fold(old);
   assert.match(said, /no BatchNorm layer, so there is nothing to fold/, said);
+});
+
+test('with every weight zero, the update:data text says only the output bias moved', async () => {
+  await chooseChapter(page, 'kaiming');
+  await page.click('#break-list button[data-experiment="zero-init"]');
+  await untilTrainer(page, (s) => s.experiment === 'zero-init');
+  assert.match(await text(page, '#run-experiment'), /only the output bias moved/);
+  await trainTo(page, 50);
+  await until(page, () => /layers\.2\.bias [1-9]/.test(document.querySelector('figure[data-chart="ratios"] .readout').textContent));
+  const said = await page.locator('figure[data-chart="ratios"] .readout').textContent();
+  assert.match(said, /How far each tensor moved from its start/, said);
+  assert.match(said, /C 0\.00 \(0\.0%\) · layers\.0\.weight 0\.00, all equal · layers\.0\.bias 0\.00, all equal · layers\.2\.weight 0\.00, all equal · layers\.2\.bias \d/, said);
 });
