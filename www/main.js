@@ -50,7 +50,7 @@ import { startOffline } from './sw-register.js';
 /** Where each topic's notices show (element ids). */
 /** @type {Record<Topic, string>} */
 const NOTICE_TARGET = {
-  training: 'notice', settings: 'custom-msg', sampling: 'sample-msg', upload: 'upload-msg', weights: 'weights-msg', sampler: 'sampler-msg', questions: 'quiz-msg', slow: 'slow-msg',
+  training: 'notice', settings: 'custom-msg', sampling: 'sample-msg', upload: 'upload-msg', weights: 'weights-msg', sampler: 'sampler-msg', questions: 'quiz-msg', slow: 'slow-msg', fold: 'fold-msg',
 };
 
 const perf = createPerf();

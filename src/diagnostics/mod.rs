@@ -2,16 +2,19 @@
 //! histograms of activations and their gradients, the |h| > 0.99 map, update:data ratios, the
 //! Kaiming demo, the embedding's principal components and the LR finder's suggestion; the
 //! weights' gradients (`weight_grads`) and BatchNorm's running against batch statistics and
-//! train- against eval-mode loss (`batchnorm`).
+//! train- against eval-mode loss (`batchnorm`); how far each parameter moved from its start
+//! (`moved`).
 //! Standard deviations are torch's (unbiased, n - 1); sums run in f64.
 
 mod batchnorm;
+mod moved;
 mod neuron;
 mod weight_grads;
 
 pub use batchnorm::{
     batchnorm_running, train_mode_loss, train_vs_eval_loss, BnRunning, TrainModeBatches,
 };
+pub use moved::{moved_from, Moved};
 pub use neuron::{neuron_step, BnPart, NeuronError, NeuronStep, SHOWN_WEIGHTS};
 pub use weight_grads::{py_e, py_plus_f, weight_grads, WeightGrad};
 

@@ -146,13 +146,7 @@ impl BatchNorm1d {
         ensure_len(&mut self.out, batch * n);
         if !training {
             for j in 0..n {
-                let s = match self.stat {
-                    BnStat::Var => (self.running_spread[j] + self.eps).sqrt(),
-                    BnStat::Std => self.running_spread[j],
-                };
-                let scale = self.gamma.data[j] / s;
-                self.c1[j] = scale;
-                self.c2[j] = self.beta.data[j] - self.running_mean[j] * scale;
+                (self.c1[j], self.c2[j]) = self.eval_scale_shift(j);
             }
             kernels::scale_shift(&mut self.out, inp, &self.c1, &self.c2);
             return;
@@ -185,6 +179,19 @@ impl BatchNorm1d {
             &self.gamma.data,
             &self.beta.data,
         );
+    }
+
+    /// Eval mode's `out = x * scale + shift` for feature `j`, from the running statistics:
+    /// scale = gamma / s with s = sqrt(running var + eps) (`BnStat::Var`) or the running std
+    /// (`BnStat::Std`, no eps), shift = beta - running mean * scale. Folding the layer into the
+    /// Linear before it (`export::fold`) uses the same two numbers.
+    pub fn eval_scale_shift(&self, j: usize) -> (f32, f32) {
+        let s = match self.stat {
+            BnStat::Var => (self.running_spread[j] + self.eps).sqrt(),
+            BnStat::Std => self.running_spread[j],
+        };
+        let scale = self.gamma.data[j] / s;
+        (scale, self.beta.data[j] - self.running_mean[j] * scale)
     }
 
     /// The last training batch's mean per feature.

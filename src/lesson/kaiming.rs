@@ -148,7 +148,9 @@ fn zero_init() -> Experiment {
         symptom: |_| {
             "Every hidden neuron outputs the same value for every example, forever: their \
              gradients are equal (here zero), so symmetry never breaks and only the output bias \
-             learns the letter frequencies."
+             learns the letter frequencies. The update:data chart's text says how far each \
+             tensor moved from its start: only the output bias moved; every Linear weight is \
+             still all zeros, its columns all equal."
                 .into()
         },
         chart: ChartId::Acts,

@@ -117,7 +117,9 @@ pub fn runs_csv(s: &Session) -> String {
 }
 
 /// `layer,kind,act_mean,act_std,act_saturated,grad_mean,grad_std` for every hidden activation
-/// layer of the last step, then `parameter,update_ratio_log10` for the latest update ratios.
+/// layer of the last step, then `parameter,update_ratio_log10` for the latest update ratios, then
+/// `parameter,moved,moved_relative,same_columns,same_rows` for how far every parameter tensor
+/// moved from its start (exercise E01; `moved_relative` empty where ||p0|| is 0).
 pub fn diagnostics_csv(s: &mut Session) -> String {
     let d = s.step_diag();
     let mut out = row(&[
@@ -146,6 +148,23 @@ pub fn diagnostics_csv(s: &mut Session) -> String {
     for (label, series) in s.run().ratio_labels().iter().zip(points) {
         let last = series.last().map_or(String::new(), |v| v.to_string());
         out += &row(&[label.clone(), last]);
+    }
+    out += "\n";
+    out += &row(&[
+        "parameter",
+        "moved",
+        "moved_relative",
+        "same_columns",
+        "same_rows",
+    ]);
+    for m in s.run().moved() {
+        out += &row(&[
+            m.name,
+            m.dist.to_string(),
+            m.rel.map_or(String::new(), |r| r.to_string()),
+            m.same_columns.to_string(),
+            m.same_rows.to_string(),
+        ]);
     }
     out
 }

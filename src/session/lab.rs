@@ -321,6 +321,14 @@ impl Lab {
                 }
                 Err(e) => Err(Refusal::warn(Topic::Slow)(e)),
             },
+            Request::Fold => match s.fold() {
+                Ok(f) => {
+                    let step = s.run().trainer.step;
+                    ev.push(notice(words::folded(&f, step), Level::Good, Topic::Fold));
+                    Ok(false)
+                }
+                Err(e) => Err(Refusal::warn(Topic::Fold)(e)),
+            },
             Request::PanicForTest => panic!("a panic asked for by the test"),
         };
         match outcome {

@@ -9,6 +9,7 @@
 //! - `sampling`: names, the step-through sampler and a name's score, on a stream of their own;
 //! - `runs`: a run's record, the earlier runs kept and the one compared;
 //! - `quiz`: the guesses at the chapter's questions, and the answers as the run shows them;
+//! - `slow`: one step in slow motion for one neuron;
 //! - `history`, `embedding_path`: a run's numbers and snapshots at bounded resolution;
 //! - `protocol`: every message between the page and the worker; `lab`: the worker's loop;
 //! - `views`: what the page shows (a table of charts, one file per chart); `words`: every
@@ -36,6 +37,7 @@ pub mod runs;
 pub mod sampling;
 pub mod settings;
 pub mod setup;
+pub mod slow;
 pub mod views;
 pub mod words;
 
@@ -249,6 +251,7 @@ impl Session {
         let loaded = crate::export::weights::from_safetensors(bytes, vocab, &config)?;
         self.reset()?;
         crate::export::weights::load_into(&mut self.run.trainer.model, &loaded);
+        self.run.restart_moved();
         Ok(())
     }
 
@@ -442,45 +445,7 @@ impl Session {
     /// `neuron` and example `example` of its batch (`diagnostics::neuron_step`, replayed on a
     /// copy of the weights from before the step: the same numbers, the run untouched by it).
     pub fn slow_step(&mut self, neuron: &str, example: &str) -> Result<(), String> {
-        let parse = |text: &str, what: &str| {
-            text.trim()
-                .parse::<usize>()
-                .map_err(|_| words::not_an_index(what, text))
-        };
-        let (j, e) = (parse(neuron, "neuron")?, parse(example, "example")?);
-        let t = &self.run.trainer;
-        let batch = t.train.batch_size;
-        let n_out = t.model.layers.first().map_or(0, |l| l.n_out());
-        // The limits first: a refused request takes no step.
-        let check = diagnostics::neuron_step(&t.model, &[], &[], 0.0, 0, 0);
-        if let Err(diagnostics::NeuronError::NoTanhLayer) = check {
-            return Err(words::neuron_problem(
-                &diagnostics::NeuronError::NoTanhLayer,
-            ));
-        }
-        if j >= n_out {
-            return Err(words::neuron_problem(&diagnostics::NeuronError::Neuron(
-                j, n_out,
-            )));
-        }
-        if e >= batch {
-            return Err(words::neuron_problem(&diagnostics::NeuronError::Example(
-                e, batch,
-            )));
-        }
-        let before = self.run.trainer.model.clone();
-        let lr = self.lr();
-        self.step_once()?;
-        let t = &self.run.trainer;
-        let (x, y) = t.last_batch();
-        let traced = diagnostics::neuron_step(&before, x, y, lr, j, e)
-            .map_err(|f| words::neuron_problem(&f))?;
-        let block = t.data.train.block_size.max(1);
-        let context: String = x[e * block..(e + 1) * block]
-            .iter()
-            .map(|&i| t.data.vocab.itos[i as usize])
-            .collect();
-        self.slow = Some((traced, context));
+        self.slow = Some(slow::step(&mut self.run, &self.settings, neuron, example)?);
         Ok(())
     }
 
@@ -545,6 +510,14 @@ impl Session {
         self.quiz.reveal(i)?;
         self.update_quiz();
         Ok(())
+    }
+
+    // ---- the lecture's exercises -------------------------------------------------------------
+
+    /// The lecture's exercise E02: the run's model with each BatchNorm folded into the Linear
+    /// before it, and the val loss of both (the run's model stays as it is).
+    pub fn fold(&mut self) -> Result<crate::export::fold::Folded, String> {
+        crate::export::fold::fold_trained(self.run.trainer_for_eval())
     }
 
     // ---- runs -------------------------------------------------------------------------------

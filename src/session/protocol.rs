@@ -149,6 +149,9 @@ pub enum Request {
         neuron: String,
         example: String,
     },
+    /// The lecture's exercise E02: fold each BatchNorm into the Linear before it and compare
+    /// (answered with a `Topic::Fold` notice; the run's model stays as it is).
+    Fold,
 }
 
 /// Worker -> page.
@@ -271,6 +274,7 @@ impl Request {
         "guess",
         "reveal",
         "slow_step",
+        "fold",
     ];
 }
 
@@ -314,6 +318,8 @@ pub enum Topic {
     Questions,
     /// One step in slow motion.
     Slow,
+    /// BatchNorm folded into the Linear before it (exercise E02).
+    Fold,
 }
 
 /// One chart as the page shows it: the caption above, the spec to draw, the text twin below.

@@ -10,7 +10,7 @@ use super::history::{History, StepRecord};
 use super::sampling::Sampling;
 use super::settings::Settings;
 use super::words;
-use crate::diagnostics;
+use crate::diagnostics::{self, Moved};
 use crate::train::{DivergeCause, StepError, Trainer, EXPLODE_FACTOR};
 
 /// Update:data ratios are taken every this many steps: computing them costs about a tenth of a
@@ -54,6 +54,9 @@ pub struct RunState {
     path: EmbeddingPath,
     path_at: Option<usize>,
     sampling: Sampling,
+    /// Every parameter's values at the start of the run (in `params()` order), for how far each
+    /// moved (`moved`): one copy of the weights (`settings::limits` counts it).
+    initial: Vec<Vec<f32>>,
 }
 
 impl RunState {
@@ -72,6 +75,7 @@ impl RunState {
             .collect();
         let sweep_steps = settings.sweep().map_or(0, |(n, _, _)| n);
         let c = &trainer.model.emb.weight;
+        let initial = initial_values(&trainer);
         RunState {
             number,
             threshold: settings.saturation_threshold,
@@ -87,6 +91,7 @@ impl RunState {
             fresh: false,
             path: EmbeddingPath::for_run(char_counts, c.shape[0], c.shape[1]),
             path_at: None,
+            initial,
             sampling: Sampling::new(settings.seed),
             trainer,
         }
@@ -109,6 +114,17 @@ impl RunState {
 
     pub fn ratio_labels(&self) -> &[String] {
         &self.ratio_labels
+    }
+
+    /// How far each parameter moved from its values at the start of the run (exercise E01).
+    pub fn moved(&self) -> Vec<Moved> {
+        diagnostics::moved_from(&self.trainer.model.params(), &self.initial)
+    }
+
+    /// The current weights become the start `moved` measures from (weights loaded into a new
+    /// run).
+    pub fn restart_moved(&mut self) {
+        self.initial = initial_values(&self.trainer);
     }
 
     pub fn train_ms(&self) -> f64 {
@@ -238,6 +254,12 @@ impl RunState {
     pub fn step_diag(&mut self) -> StepDiag {
         self.keep_step_diag();
         self.step_diag.clone().unwrap_or_else(StepDiag::none)
+    }
+
+    /// The trainer, to run its model in eval mode (the last step's diagnostics kept first).
+    pub fn trainer_for_eval(&mut self) -> &mut Trainer {
+        self.keep_step_diag();
+        &mut self.trainer
     }
 
     /// The sampling stream and the model, for a sample (the last step's diagnostics kept first).
@@ -426,4 +448,14 @@ impl RunState {
             self.request_eval();
         }
     }
+}
+
+/// A copy of every parameter's values, in `params()` order.
+fn initial_values(trainer: &Trainer) -> Vec<Vec<f32>> {
+    trainer
+        .model
+        .params()
+        .iter()
+        .map(|p| p.data.clone())
+        .collect()
 }

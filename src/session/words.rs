@@ -8,6 +8,7 @@
 //! `crate::format`.
 
 use crate::data::{hidden_char, Hidden};
+use crate::export::fold::Folded;
 use crate::format;
 use crate::train::{DivergeCause, StepError};
 
@@ -38,6 +39,45 @@ pub fn echo(value: &str) -> String {
     }
     out
 }
+
+/// Exercise E02's answer: the folded first Linear (its shapes and first values), the parameter
+/// counts and the val loss in eval mode before and after folding, at `step`.
+pub fn folded(f: &Folded, step: usize) -> String {
+    let l = f.first_linear();
+    let firsts = |v: &[f32]| {
+        let mut s: Vec<String> = v
+            .iter()
+            .take(FOLD_VALUES)
+            .map(|&x| format::signed(x))
+            .collect();
+        if v.len() > FOLD_VALUES {
+            s.push("…".into());
+        }
+        s.join(", ")
+    };
+    let bias = l.bias.as_ref().map_or(&[][..], |b| &b.data[..]);
+    let after = f.model.n_params();
+    format!(
+        "BatchNorm folded into the Linear before it, at step {step}: the first Linear's W' = W · \
+         γ / σ per output column is {rows} × {cols} ({w}) and its b' = (b − running mean) · γ / σ \
+         + β has {cols} values ({b}). Parameters: {before} before, {after} after (each \
+         BatchNorm's γ and β are now in W' and b'). Val loss in eval mode: {vb} before, {va} \
+         after (they differ by {diff}).",
+        step = format::count(step),
+        rows = format::count(l.n_in),
+        cols = format::count(l.n_out),
+        w = firsts(&l.weight.data),
+        b = firsts(bias),
+        before = format::count(f.params_before),
+        after = format::count(after),
+        vb = format::loss(f.val_before),
+        va = format::loss(f.val_after),
+        diff = format::sci((f.val_after - f.val_before).abs()),
+    )
+}
+
+/// How many of the folded W' and b' values `folded` quotes (the first row's first ones).
+pub const FOLD_VALUES: usize = 3;
 
 /// The run did all its steps.
 pub fn finished(steps: usize) -> String {

@@ -15,6 +15,7 @@ mod cli;
 mod data;
 mod diagnostics;
 mod embedding_path;
+mod exercises;
 mod experiments;
 mod fixtures;
 mod fuzz_names;

@@ -40,6 +40,7 @@ fn request_index(r: &Request) -> usize {
         Request::Guess { .. } => 23,
         Request::Reveal { .. } => 24,
         Request::SlowStep { .. } => 25,
+        Request::Fold => 26,
     }
 }
 
@@ -117,6 +118,7 @@ fn one_of_each_request() -> Vec<Request> {
             neuron: "7".into(),
             example: "0".into(),
         },
+        Request::Fold,
     ]
 }
 
@@ -233,6 +235,7 @@ fn all_topics() -> Vec<Topic> {
         Topic::Sampler,
         Topic::Questions,
         Topic::Slow,
+        Topic::Fold,
     ];
     for t in all {
         match t {
@@ -243,7 +246,8 @@ fn all_topics() -> Vec<Topic> {
             | Topic::Weights
             | Topic::Sampler
             | Topic::Questions
-            | Topic::Slow => {}
+            | Topic::Slow
+            | Topic::Fold => {}
         }
     }
     all.to_vec()
@@ -369,7 +373,8 @@ fn chart_ids_and_topics_are_named_as_serde_writes_them() {
             "weights",
             "sampler",
             "questions",
-            "slow"
+            "slow",
+            "fold"
         ]
     );
 }

@@ -1,7 +1,7 @@
 // @ts-check
 // The runs of the session: a table (every cell written by the worker), the run to compare
 // with, and files to take home (CSV and weights, written by the worker; saved here), and
-// weights to load back.
+// weights to load back; the button that folds BatchNorm into the Linear before it (E02).
 //
 //   const runs = createRuns({ post, module, words });
 //   runs.show(rows, compare, current);   // a `runs` event, and the run in use
@@ -34,6 +34,8 @@ export function createRuns({ post, module, words }) {
   $('clear-runs').onclick = () => post({ type: 'clear_runs' });
   $('runs-csv').onclick = () => post({ type: 'export', what: 'runs_csv' });
   $('save-weights').onclick = () => post({ type: 'export', what: 'weights' });
+  // Exercise E02: the worker folds the model's BatchNorms (or says why not) in a `fold` notice.
+  $('fold-bn').onclick = () => post({ type: 'fold' });
   weightsFile.onchange = async () => {
     const f = weightsFile.files?.[0];
     weightsFile.value = '';

@@ -18,8 +18,8 @@ pub const MAX_STEP_FLOPS: f64 = 1e9;
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Cost {
     pub params: usize,
-    /// Activations and their gradients for one batch, plus the weights three times (values,
-    /// gradients, the kept previous values), in bytes.
+    /// Activations and their gradients for one batch, plus the weights four times (values,
+    /// gradients, the kept previous values, the values at the start of the run), in bytes.
     pub bytes: f64,
     /// Multiply-adds x 2 of one training step (forward and both backward products).
     pub flops: f64,
@@ -44,7 +44,7 @@ impl Settings {
             3.0
         };
         let acts = b * (fan_in + l * per_layer * h + 2.0 * v);
-        let bytes = 4.0 * (2.0 * acts + 3.0 * params as f64);
+        let bytes = 4.0 * (2.0 * acts + 4.0 * params as f64);
         let macs = b * (fan_in * h + (l - 1.0) * h * h + h * v);
         Cost {
             params,

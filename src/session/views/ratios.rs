@@ -1,8 +1,10 @@
 //! The update:data ratio of every weight matrix over the run (log10), with the lecture's 1e-3
-//! line.
+//! line; its text also says how far every parameter tensor moved from its start, and which are
+//! still symmetric (exercise E01: what trains when every weight and bias starts at zero).
 
 use super::parts::{mean_of_last, view};
 use crate::charts::{ChartId, ChartSpec, SeriesSpec, UpdateRatioSpec};
+use crate::diagnostics::Moved;
 use crate::format;
 use crate::session::protocol::ChartView;
 use crate::session::{Session, RATIO_EVERY};
@@ -25,12 +27,17 @@ pub fn chart(s: &Session) -> ChartView {
             }
         })
         .collect();
+    let moved = s.run().moved();
     let lines = vec![
         format!(
             "log10(std(lr x grad) / std(weight)), every {} steps; the flat line is 1e-3, the lecture's guide",
             RATIO_EVERY
         ),
         now.join(" · "),
+        format!(
+            "{MOVED_LEAD}: {}",
+            moved.iter().map(moved_text).collect::<Vec<_>>().join(" · ")
+        ),
     ];
     let spec = UpdateRatioSpec {
         title: String::new(),
@@ -52,4 +59,25 @@ pub fn chart(s: &Session) -> ChartView {
         ChartSpec::UpdateRatios(spec),
         lines,
     )
+}
+
+/// How the text's line of distances from the start begins.
+pub const MOVED_LEAD: &str = "How far each tensor moved from its start, ||p − p0|| (of ||p0||)";
+
+/// One tensor in that line: "layers.0.weight 0.00, all equal", "C 1.23 (4.5%)".
+pub fn moved_text(m: &Moved) -> String {
+    let mut t = format!("{} {}", m.name, format::plain(m.dist));
+    if let Some(rel) = m.rel {
+        t += &format!(" ({})", format::pct(rel));
+    }
+    let same = match (m.shape.len(), m.same_columns, m.same_rows) {
+        (2, true, false) => Some("columns all equal"),
+        (2, false, true) => Some("rows all equal"),
+        (_, true, _) => Some("all equal"),
+        _ => None,
+    };
+    if let Some(same) = same {
+        t += &format!(", {same}");
+    }
+    t
 }
