@@ -60,7 +60,8 @@ pub(super) fn saturated_at_first_step(why: fn(&Facts) -> String) -> Question {
     Question {
         prompt: |f| {
             format!(
-                "At the first step, what percent of the hidden layer's tanh outputs will sit past                  ±{} (saturated)?",
+                "At the first step, what percent of the hidden layer's tanh outputs will sit \
+                 past ±{} (saturated)?",
                 format::exact(f.saturation_threshold)
             )
         },

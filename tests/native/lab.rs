@@ -97,10 +97,11 @@ fn the_start_says_ready_then_describes_the_run() {
             Event::Progress { .. } => "progress",
             Event::Diag { .. } => "diag",
             Event::Runs { .. } => "runs",
+            Event::Quiz { .. } => "quiz",
             _ => "other",
         })
         .collect();
-    assert_eq!(tags, ["ready", "run", "runs", "progress", "diag"]);
+    assert_eq!(tags, ["ready", "run", "runs", "progress", "quiz", "diag"]);
     let Event::Ready { data, kernels, .. } = &events[0] else {
         unreachable!()
     };
@@ -128,7 +129,7 @@ fn training_runs_in_slices_and_reports_at_the_pages_rates() {
     assert!(progress(&answer)[0].running, "Train is answered at once");
     assert!(lab.busy());
     let (mut last_progress, mut last_diag) = (clock.now, clock.now);
-    let (mut n_progress, mut n_diag) = (0, 0);
+    let (mut n_progress, mut n_diag, mut n_quiz) = (0, 0, 0);
     let mut speeds = Vec::new();
     let t_start = clock.now;
     while clock.now - t_start < 5000.0 {
@@ -168,6 +169,11 @@ fn training_runs_in_slices_and_reports_at_the_pages_rates() {
                     last_diag = now;
                     n_diag += 1;
                     assert_eq!(diag.step, lab.session().run().trainer.step);
+                }
+                // The questions are sent only when they change (here: the first step's answer).
+                Event::Quiz { .. } => {
+                    n_quiz += 1;
+                    assert!(n_quiz <= 2, "the questions sent {n_quiz} times");
                 }
                 other => panic!("unexpected while training: {other:?}"),
             }

@@ -55,6 +55,13 @@ fn every_chapter_asks_and_its_run_answers_on_two_vocabularies() {
                     q.line
                 );
                 assert!(q.line.contains("no guess"), "{}", q.line);
+                // One sentence each, with no run of spaces (a string continued wrongly).
+                for text in [&q.prompt, q.why.as_ref().unwrap(), &q.line] {
+                    assert!(
+                        !text.contains("  ") && !text.contains('\n'),
+                        "{id}: {text:?}"
+                    );
+                }
             }
         }
     }
