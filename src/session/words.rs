@@ -169,6 +169,7 @@ pub fn not_applied(fault: &str) -> String {
 
 /// A names file loaded (`data_line`: "32,033 names, vocabulary 27").
 pub fn names_loaded(name: &str, data_line: &str) -> String {
+    let name = echo(name);
     format!(
         "Loaded “{name}”: {data_line}. The model was reset for the new data (new vocabulary, new \
          initial weights)."
@@ -177,16 +178,19 @@ pub fn names_loaded(name: &str, data_line: &str) -> String {
 
 /// A names file refused (by the worker, or by its size before it is read).
 pub fn names_refused(name: &str, fault: &str) -> String {
+    let name = echo(name);
     format!("“{name}” was not loaded: {fault}. The data, model and plots in use are unchanged.")
 }
 
 /// Saved weights loaded into run `run`.
 pub fn weights_loaded(name: &str, run: u32) -> String {
+    let name = echo(name);
     format!("Loaded the weights of “{name}”: run {run} starts from them (sample, or train on).")
 }
 
 /// A weights file refused.
 pub fn weights_refused(name: &str, fault: &str) -> String {
+    let name = echo(name);
     format!("“{name}” was not loaded: {fault}. The model in use is unchanged.")
 }
 
@@ -454,5 +458,22 @@ mod tests {
         assert!(crash("RuntimeError: Unreachable executed").contains("ran out of memory"));
         assert_eq!(crash("a panic"), "a panic");
         assert_eq!(restarted(7), restarted(2));
+    }
+
+    #[test]
+    fn a_file_name_is_quoted_cut_and_with_its_direction_controls_shown() {
+        // A name that would reverse the sentence around it, or run on for a screen.
+        let bidi = "names\u{202E}txt.exe";
+        for said in [
+            names_loaded(bidi, "3 names"),
+            names_refused(bidi, "empty"),
+            weights_loaded(bidi, 2),
+            weights_refused(bidi, "bad"),
+        ] {
+            assert!(said.contains("names[U+202E]txt.exe"), "{said}");
+            assert!(!said.contains('\u{202E}'), "{said}");
+        }
+        let long = "x".repeat(5000);
+        assert!(names_refused(&long, "empty").chars().count() < 200);
     }
 }

@@ -8,7 +8,8 @@ use crate::session::{Session, PREVIEW_NAMES};
 pub fn data_view(s: &Session) -> DataView {
     let d = s.data();
     DataView {
-        source: s.source().to_string(),
+        // As the messages quote it: cut, its direction controls shown (a file's name).
+        source: crate::session::words::echo(s.source()),
         names: format::count(d.n_names()),
         vocab_size: d.vocab.size().to_string(),
         vocab: vocab_text(&d.vocab.itos),
