@@ -313,7 +313,7 @@ pub fn locate_on<DB: DrawingBackend>(
 ) -> Result<Option<(i32, i32)>, ChartError> {
     let hits = hits_of(spec, root)?;
     let mid = |a: (i32, i32), b: (i32, i32)| ((a.0 + b.0) / 2, (a.1 + b.1) / 2);
-    Ok(hits.iter().find_map(|h| match (h, item) {
+    let found = hits.iter().find_map(|h| match (h, item) {
         (Hit::Point { index, at, .. }, Pick::Point { index: i }) if *index == i => Some(*at),
         (
             Hit::Grid {
@@ -336,7 +336,44 @@ pub fn locate_on<DB: DrawingBackend>(
             Some(mid(*from, *to))
         }
         _ => None,
-    }))
+    });
+    Ok(found.or_else(|| line_spot(spec, &hits, item)))
+}
+
+/// A layer with no legend entry (a short chart leaves its legend out): the point of its curve
+/// farthest from every other curve, where a click picks it.
+fn line_spot(spec: &ChartSpec, hits: &[Hit], item: Pick) -> Option<(i32, i32)> {
+    let lines: Vec<(bool, &[(i32, i32)])> = hits
+        .iter()
+        .filter_map(|h| match h {
+            Hit::Line { index, points } => {
+                Some((layer_of(spec, *index) == Some(item), &points[..]))
+            }
+            _ => None,
+        })
+        .collect();
+    let away = |p: (i32, i32), ps: &[(i32, i32)]| match ps {
+        [q] => dist2(p, *q),
+        ps => ps
+            .windows(2)
+            .map(|w| segment_dist2(p, w[0], w[1]))
+            .fold(f64::INFINITY, f64::min),
+    };
+    lines
+        .iter()
+        .filter(|(own, _)| *own)
+        .flat_map(|(_, ps)| ps.iter().copied())
+        .map(|p| {
+            let others = lines
+                .iter()
+                .filter(|(own, _)| !*own)
+                .map(|(_, ps)| away(p, ps))
+                .fold(f64::INFINITY, f64::min);
+            (others, p)
+        })
+        .filter(|(others, _)| *others > 0.0)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, p)| p)
 }
 
 /// An arrow key's move from `current` (None: nothing picked yet, the first item).

@@ -163,13 +163,19 @@ export async function openApp(path = '', { root = WWW, viewport, contextOptions 
     const page = await context.newPage();
     const consoleErrors = [];
     const pageErrors = [];
+    // What the page and its workers asked for; `everything` adds the service worker's own
+    // requests (it stores every file of the site's version when it installs).
     const requests = [];
+    const everything = [];
     // Worker console messages arrive here too (msg.worker() is set), so one listener suffices.
     page.on('console', (msg) => {
       if (msg.type() === 'error') consoleErrors.push((msg.worker() ? '[worker] ' : '') + msg.text());
     });
     page.on('pageerror', (err) => pageErrors.push(String(err?.stack ?? err)));
-    context.on('request', (req) => requests.push(req.url()));
+    context.on('request', (req) => {
+      everything.push(req.url());
+      if (!req.serviceWorker()) requests.push(req.url());
+    });
     await page.goto(server.url + path);
     const origin = new URL(server.url).origin;
     return {
@@ -183,7 +189,7 @@ export async function openApp(path = '', { root = WWW, viewport, contextOptions 
       /** Console errors and uncaught page errors, in one list (empty when all is well). */
       errors: () => [...consoleErrors, ...pageErrors],
       /** Requests that left the origin (data: and blob: URLs are local and not counted). */
-      foreignRequests: () => requests.filter((u) => {
+      foreignRequests: () => everything.filter((u) => {
         const { protocol } = new URL(u);
         return protocol !== 'data:' && protocol !== 'blob:' && new URL(u).origin !== origin;
       }),

@@ -2,8 +2,8 @@
 // explanation waits, since it would give the answers away), a wrong guess and then, on the next
 // run, a right one, each judged against the run's own number and written beside the chart where
 // it shows; the runs table keeps the tally; another names file asks about its own vocabulary
-// (34 characters: -ln(1/34) = 3.53); presentation mode fills the screen with the questions and
-// A shows the answers one at a time; a teacher's link hides them. Writes
+// (34 characters: -ln(1/34) = 3.53); presentation mode fills the charts' side of the screen with the
+// questions and A shows the answers one at a time; a teacher's link hides them. Writes
 // docs/question-presentation-1024x768.png. Needs www/pkg/ (`cargo xtask build`).
 
 import { after, test } from 'node:test';
@@ -127,11 +127,14 @@ test('names of another vocabulary ask, and explain, with its own numbers', async
   await untilLine(page, 0, /the run 3\.53|The run: 3\.53/);
 });
 
-test('presentation mode asks full screen, and A shows each answer, then the charts', async () => {
+test('presentation mode asks over the charts, and A shows each answer, then the charts', async () => {
   const { page } = await lab('?chapter=kaiming&present=1', { viewport: { width: 1024, height: 768 } });
   await until(page, () => document.getElementById('questions').classList.contains('asking'));
   const box = await page.locator('#questions').boundingBox();
-  assert.ok(box.width >= 1000 && box.height >= 740, `the question fills the screen: ${JSON.stringify(box)}`);
+  const side = await page.locator('#side').boundingBox();
+  assert.ok(box.x >= side.x + side.width - 1 && box.x + box.width >= 1020 && box.height >= 760, `the question fills the charts' side of the screen: ${JSON.stringify(box)}`);
+  // The controls stay at hand beside it.
+  assert.equal(await page.locator('#step').isVisible(), true);
   mkdirSync(DOCS, { recursive: true });
   await page.screenshot({ path: `${DOCS}question-presentation-1024x768.png` });
   // The first answer (the demo's spread) is the run's model's own: shown at once.

@@ -117,13 +117,17 @@ for (const engine of ENGINES) {
         return;
       }
       await page.evaluate(() => addEventListener('unload', () => {}));
-      await page.goto('about:blank');
       let now = '';
-      for (let i = 0; i < 10 && !now.endsWith('// the second version\n'); i += 1) {
-        await new Promise((r) => setTimeout(r, 300));
+      // The new version installs (every file of it) before it takes over, and only while no
+      // page of the site is open: each try leaves the page for a while (up to 30 s on a loaded
+      // machine).
+      for (let i = 0; i < 20 && !now.endsWith('// the second version\n'); i += 1) {
+        await page.goto('about:blank');
+        await new Promise((r) => setTimeout(r, 500 + 100 * i));
         await page.goto(server.url);
         await offlineReady(page);
         now = await fetched(page, './worker.js');
+        if (!now.endsWith('// the second version\n')) await page.evaluate(() => addEventListener('unload', () => {}));
       }
       assert.ok(now.endsWith('// the second version\n'), 'the new version after the old page closed');
       await page.waitFor((prefix) => caches.keys().then((k) => k.filter((n) => n.startsWith(prefix)).length === 1), ours);

@@ -373,3 +373,21 @@ fn a_pick_reads_back_as_the_page_writes_it_and_a_broken_one_is_refused() {
         assert!(serde_json::from_str::<Pick>(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn a_layer_of_a_short_chart_without_its_legend_is_found_on_its_curve() {
+    // 130 px tall: the legend would cover the plot and is left out; each layer is still found,
+    // on its own curve, and a click there picks it.
+    let (acts, _) = layer_charts();
+    let svg = shown!("pick_acts_short", W, 130, |r| acts.draw(r));
+    assert!(!has_text(&svg, "layer 5 (Tanh)"), "no legend");
+    for layer in [1, 2, 3] {
+        let item = Pick::Layer { layer };
+        let mut s = String::new();
+        let b = SVGBackend::with_string(&mut s, (W, 130));
+        let at = locate(&acts, &b, item).unwrap().expect("found on its curve");
+        let mut s = String::new();
+        let b = SVGBackend::with_string(&mut s, (W, 130));
+        assert_eq!(pick(&acts, &b, at).unwrap(), Some(item), "layer {layer} at {at:?}");
+    }
+}
