@@ -293,6 +293,9 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
         });
         foldGrid.append(fig);
         charts[name] = { fig, canvas, readout, caption, baseHeight: f.height, cssHeight: f.height, view: null, draws: 0, drawMs: 0 };
+        // On a projector a chart's text sets its panel's height: a new line lays the key charts
+        // out again (elsewhere the text's box has a fixed height and never changes).
+        above.observe(readout);
         order.push(name);
         io.observe(fig);
         resized.observe(canvas);
@@ -321,13 +324,19 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
         ch.cssHeight = ch.baseHeight;
       }
       const key = keys.map((k) => charts[k]).filter((ch) => ch);
-      if (present) {
-        const room = Math.max(160, (window.innerHeight - 24) / rows - 128);
-        for (const ch of key) {
-          // A control under the chart (the embedding's path slider) takes its room from the canvas.
-          const control = /** @type {HTMLElement | null} */ (ch.fig.querySelector('.chart-control'))?.offsetHeight ?? 0;
-          ch.cssHeight = Math.round(room - control);
+      if (present && key.length) {
+        // The screen's height, less each row's caption, controls and whole text (measured:
+        // the text is never cut on a projector), shared by the rows' canvases; each figure in
+        // a row gets the row's tallest chrome, so that a row's canvases stay level.
+        const top = key[0].fig.getBoundingClientRect().top + window.scrollY;
+        const chromes = [];
+        for (let r = 0; r < rows; r++) {
+          const row = n % 2 === 1 ? (r === 0 ? key.slice(0, 1) : key.slice(2 * r - 1, 2 * r + 1)) : key.slice(2 * r, 2 * r + 2);
+          chromes.push(Math.max(0, ...row.map((ch) => ch.fig.offsetHeight - ch.canvas.offsetHeight)) + GAP);
         }
+        const chrome = chromes.reduce((a, b) => a + b, 0);
+        const each = Math.floor((window.innerHeight - top - chrome - 4) / rows);
+        for (const ch of key) ch.cssHeight = Math.max(MIN_HEIGHT, each);
       } else if (key.length && getComputedStyle(main).gridTemplateColumns.split(' ').length > 1) {
         // Two columns: the room from the first key chart's top to the bottom of the first
         // screen, less each row's caption, controls and text (measured), shared by the rows'
