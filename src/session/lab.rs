@@ -31,7 +31,14 @@ pub struct Lab {
     runs_sent: Option<(Vec<RunRow>, Option<u32>)>,
     /// The questions as last sent (sent again when anything in them changes).
     quiz_sent: Option<QuizView>,
+    /// Steps per second when the teacher slows training down (None: as fast as it goes), and
+    /// where the pace was last set going: (time, steps done then).
+    pace: Option<u32>,
+    paced_from: Option<(f64, usize)>,
 }
+
+/// The slowest and fastest pace a teacher may ask for, in steps per second.
+pub const PACE_LIMITS: (u32, u32) = (1, 100_000);
 
 fn notice(message: impl Into<String>, level: Level, topic: Topic) -> Event {
     Event::Notice {
@@ -96,6 +103,8 @@ impl Lab {
             rate: None,
             runs_sent: None,
             quiz_sent: None,
+            pace: None,
+            paced_from: None,
         };
         let mut events = vec![Event::Ready {
             data: views::data_view(&lab.session),
@@ -151,6 +160,7 @@ impl Lab {
                 let r = s.start().map_err(Refusal::warn(Topic::Training));
                 if r.is_ok() {
                     self.rate = Some((now, s.run().trainer.step));
+                    self.paced_from = Some((now, s.run().trainer.step));
                 }
                 r.map(|_| false)
             }
@@ -329,6 +339,18 @@ impl Lab {
                 }
                 Err(e) => Err(Refusal::warn(Topic::Fold)(e)),
             },
+            Request::Pace { per_second } => match per_second {
+                Some(n) if !(PACE_LIMITS.0..=PACE_LIMITS.1).contains(&n) => Err(Refusal::warn(
+                    Topic::Training,
+                )(
+                    words::pace_out_of_range(n, PACE_LIMITS),
+                )),
+                _ => {
+                    self.pace = per_second;
+                    self.paced_from = Some((now, s.run().trainer.step));
+                    Ok(false)
+                }
+            },
             Request::PanicForTest => panic!("a panic asked for by the test"),
         };
         match outcome {
@@ -349,12 +371,27 @@ impl Lab {
     pub fn tick(&mut self, clock: &mut dyn FnMut() -> f64) -> Vec<Event> {
         let t0 = clock();
         let mut last = t0;
-        let steps = self.session.work(|| {
+        let out_of_time = || {
             let now = clock();
             let step = now - last;
             last = now;
             now - t0 + step > SLICE_MS
-        });
+        };
+        let steps = match (self.pace, self.paced_from) {
+            // Paced: the steps due since the pace was set, no more (a slice may take none).
+            (Some(pace), Some((since, from)))
+                if self.session.run().is_running()
+                    && self.session.run().eval_progress().is_none() =>
+            {
+                let due = ((t0 - since).max(0.0) * f64::from(pace) / 1000.0).floor() as usize;
+                let done = self.session.run().trainer.step.saturating_sub(from);
+                match due.saturating_sub(done) {
+                    0 => 0,
+                    n => self.session.train(n, out_of_time),
+                }
+            }
+            _ => self.session.work(out_of_time),
+        };
         let now = clock();
         if steps > 0 {
             self.session.note_train_ms(now - t0);

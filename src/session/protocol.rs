@@ -149,6 +149,11 @@ pub enum Request {
         neuron: String,
         example: String,
     },
+    /// Train at most `per_second` steps a second (a pace a class can follow); None: as fast as
+    /// it goes.
+    Pace {
+        per_second: Option<u32>,
+    },
     /// The lecture's exercise E02: fold each BatchNorm into the Linear before it and compare
     /// (answered with a `Topic::Fold` notice; the run's model stays as it is).
     Fold,
@@ -275,6 +280,7 @@ impl Request {
         "reveal",
         "slow_step",
         "fold",
+        "pace",
     ];
 }
 

@@ -375,6 +375,16 @@ pub fn crash(fault: &str) -> String {
     }
 }
 
+/// A pace outside its limits.
+pub fn pace_out_of_range(n: u32, (lo, hi): (u32, u32)) -> String {
+    format!(
+        "a pace of {} steps a second is outside {}..{}",
+        format::count(n as usize),
+        format::count(lo as usize),
+        format::count(hi as usize)
+    )
+}
+
 // ---- the questions (the quiz's lines are written by views/quiz.rs) ---------------------------
 
 /// A guess after its answer is out.

@@ -100,3 +100,23 @@ test("the notebook's diagnostic run starts with one click", async () => {
   await page.click('#diag-run');
   await untilTrainer(page, (s, r) => s.run >= r && s.steps === 1000 && (s.running || s.step > 0), run);
 });
+
+test('a pace a class can follow: 10 steps a second', async () => {
+  const { page } = await lab('?chapter=fix-tanh');
+  await page.selectOption('#pace', '10');
+  const t0 = Date.now();
+  await page.click('#train');
+  await untilTrainer(page, (s) => s.step >= 15, undefined, 20_000);
+  const seconds = (Date.now() - t0) / 1000;
+  await page.click('#pause');
+  await untilTrainer(page, (s) => !s.running);
+  const { step } = await state(page);
+  // 10 a second: about 1.5 s for 15 steps (a report every quarter second, a loaded machine).
+  assert.ok(seconds >= 1.3, `15 steps took ${seconds} s`);
+  assert.ok(step <= 10 * (Date.now() - t0) / 1000 + 3, `${step} steps`);
+  // As fast as it goes again.
+  await page.selectOption('#pace', '');
+  await page.click('#train');
+  await untilTrainer(page, (s, n) => s.step >= n + 2000, step, 20_000);
+  await page.click('#pause');
+});

@@ -603,3 +603,49 @@ fn the_step_through_sampler_and_name_scores_leave_the_training_run_alone() {
     assert!(notices(&ev).iter().any(|n| n.0.contains("temperature")));
     assert_eq!(train(&mut poked), expected, "the same run, sampler or not");
 }
+
+#[test]
+fn a_pace_trains_that_many_steps_a_second_and_none_goes_full_speed() {
+    let (mut lab, _) = lab("fix-tanh");
+    let mut clock = FakeClock {
+        now: 1000.0,
+        per_call: 1.0,
+    };
+    lab.handle(
+        Request::Pace {
+            per_second: Some(100),
+        },
+        clock.now,
+    );
+    lab.handle(Request::Train, clock.now);
+    let t0 = clock.now;
+    // The worker ticks back to back; here 10 ms pass between ticks as well.
+    while clock.now - t0 < 3000.0 {
+        clock.tick(&mut lab);
+        clock.now += 10.0;
+    }
+    let steps = lab.session().run().trainer.step;
+    assert!(
+        (295..=301).contains(&steps),
+        "100 a second for 3 s: {steps}"
+    );
+    // As fast as it goes again: a whole slice of steps at once.
+    lab.handle(Request::Pace { per_second: None }, clock.now);
+    clock.tick(&mut lab);
+    assert_eq!(lab.session().run().trainer.step - steps, SLICE_MS as usize);
+    // Out of its limits: refused, with the limits.
+    let answer = lab.handle(
+        Request::Pace {
+            per_second: Some(0),
+        },
+        clock.now,
+    );
+    let said = answer
+        .iter()
+        .find_map(|e| match e {
+            Event::Notice { message, .. } => Some(message.clone()),
+            _ => None,
+        })
+        .expect("a notice");
+    assert!(said.contains("outside 1..100,000"), "{said}");
+}

@@ -41,6 +41,7 @@ fn request_index(r: &Request) -> usize {
         Request::Reveal { .. } => 24,
         Request::SlowStep { .. } => 25,
         Request::Fold => 26,
+        Request::Pace { .. } => 27,
     }
 }
 
@@ -119,6 +120,9 @@ fn one_of_each_request() -> Vec<Request> {
             example: "0".into(),
         },
         Request::Fold,
+        Request::Pace {
+            per_second: Some(10),
+        },
     ]
 }
 

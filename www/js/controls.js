@@ -42,6 +42,8 @@ export function createControls({ post, status }) {
   button('reset').onclick = () => { clear(); post({ type: 'reset' }); };
   button('new-seed').onclick = () => { clear(); post({ type: 'new_seed' }); };
   button('evaluate').onclick = () => post({ type: 'evaluate' });
+  const pace = $('pace', HTMLSelectElement);
+  pace.onchange = () => post({ type: 'pace', per_second: pace.value ? Number(pace.value) : null });
   field('budget').onchange = () => post({ type: 'budget', steps: field('budget').value, hold: field('budget-hold').checked });
   // The notebook's diagnostic run: 1,000 steps at the first rate, then stop and look; it starts.
   button('diag-run').onclick = () => {

@@ -385,9 +385,15 @@ fn a_layer_of_a_short_chart_without_its_legend_is_found_on_its_curve() {
         let item = Pick::Layer { layer };
         let mut s = String::new();
         let b = SVGBackend::with_string(&mut s, (W, 130));
-        let at = locate(&acts, &b, item).unwrap().expect("found on its curve");
+        let at = locate(&acts, &b, item)
+            .unwrap()
+            .expect("found on its curve");
         let mut s = String::new();
         let b = SVGBackend::with_string(&mut s, (W, 130));
-        assert_eq!(pick(&acts, &b, at).unwrap(), Some(item), "layer {layer} at {at:?}");
+        assert_eq!(
+            pick(&acts, &b, at).unwrap(),
+            Some(item),
+            "layer {layer} at {at:?}"
+        );
     }
 }
