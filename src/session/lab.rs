@@ -6,6 +6,7 @@
 
 use super::link::Link;
 use super::protocol::{Event, Level, PageOptions, QuizView, Request, RunRow, SampleView, Topic};
+use super::sheet::SheetRoom;
 use super::{views, words, Session};
 use crate::charts::ChartId;
 
@@ -31,6 +32,8 @@ pub struct Lab {
     runs_sent: Option<(Vec<RunRow>, Option<u32>)>,
     /// The questions as last sent (sent again when anything in them changes).
     quiz_sent: Option<QuizView>,
+    /// The backprop sheet, beside the session (`sheet`).
+    sheet: SheetRoom,
 }
 
 fn notice(message: impl Into<String>, level: Level, topic: Topic) -> Event {
@@ -96,6 +99,7 @@ impl Lab {
             rate: None,
             runs_sent: None,
             quiz_sent: None,
+            sheet: SheetRoom::default(),
         };
         let mut events = vec![Event::Ready {
             data: views::data_view(&lab.session),
@@ -122,7 +126,7 @@ impl Lab {
 
     /// Work is waiting: call `tick` again.
     pub fn busy(&self) -> bool {
-        self.session.busy()
+        self.session.busy() || self.sheet.busy()
     }
 
     /// A new run began: its description, then everything fresh.
@@ -321,6 +325,22 @@ impl Lab {
                 }
                 Err(e) => Err(Refusal::warn(Topic::Slow)(e)),
             },
+            Request::SheetOpen { answers } => {
+                ev.extend(self.sheet.open(s.data(), &answers));
+                Ok(false)
+            }
+            Request::SheetAnswer { id, text } => {
+                ev.extend(self.sheet.answer(s.data(), &id, &text));
+                Ok(false)
+            }
+            Request::SheetHint { id, level } => {
+                ev.extend(self.sheet.hint(s.data(), &id, level));
+                Ok(false)
+            }
+            Request::SheetTrain { steps } => {
+                ev.extend(self.sheet.train(s.data(), &steps));
+                Ok(false)
+            }
             Request::PanicForTest => panic!("a panic asked for by the test"),
         };
         match outcome {
@@ -340,6 +360,10 @@ impl Lab {
     /// within a slice plus the reports whatever the settings.
     pub fn tick(&mut self, clock: &mut dyn FnMut() -> f64) -> Vec<Event> {
         let t0 = clock();
+        if self.sheet.busy() {
+            // Exercise 4's slice; the session's training waits for it (a bounded number of steps).
+            return self.sheet.work(t0, || clock() - t0 > SLICE_MS);
+        }
         let mut last = t0;
         let steps = self.session.work(|| {
             let now = clock();
