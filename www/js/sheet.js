@@ -172,7 +172,8 @@ export function createSheet({ post, charts }) {
   function showVerdict(id, status, line) {
     const b = boxes.get(id);
     if (!b) return;
-    setMsg(b.verdict, line, LEVEL[status]);
+    setText(b.verdict, line);
+    b.verdict.className = `verdict ${LEVEL[status]}`.trim();
     b.box.dataset.status = status;
   }
 
