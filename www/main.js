@@ -17,7 +17,7 @@
 //   js/upload.js    names files
 //   js/quiz.js      the chapter's questions, the guesses beside their charts
 //   js/slowmo.js    one step in slow motion for one neuron
-//   js/sheet.js     backprop by hand (makemore part 4): the sheet at #sheet
+//   js/sheet.js     backprop by hand (makemore part 4): the sheet at #sheet, its own worker
 //   js/perf.js      timings; js/seam.js: the end-to-end tests' seam (window.__labSeam)
 //
 // The page keeps no numbers of its own: the worker sends text and chart specs, bounded in size
@@ -128,7 +128,6 @@ function onEvent(m) {
       const wasm = module.current();
       if (wasm && !linkApplied) presentation.start(m.page, wasm.panels());
       linkApplied = true;
-      sheet?.ready();
       document.body.dataset.ready = '1';
       break;
     }
@@ -255,7 +254,7 @@ const wasm = await module.load();
 words.ready(wasm);
 setText($('upload-hint'), wasm.upload_hint());
 charts.build(wasm);
-sheet = createSheet({ post, charts });
+sheet = createSheet({ charts, onEvent: onMessage });
 const embedding = charts.get('embedding');
 path = embedding ? createPath({ post, under: embedding.readout, words: wasm.path_words() }) : null;
 createKeyboard(/** @type {import('./types/protocol').Key[]} */ (wasm.keys()), {

@@ -325,20 +325,11 @@ impl Lab {
                 }
                 Err(e) => Err(Refusal::warn(Topic::Slow)(e)),
             },
-            Request::SheetOpen { answers } => {
-                ev.extend(self.sheet.open(s.data(), &answers));
-                Ok(false)
-            }
-            Request::SheetAnswer { id, text } => {
-                ev.extend(self.sheet.answer(s.data(), &id, &text));
-                Ok(false)
-            }
-            Request::SheetHint { id, level } => {
-                ev.extend(self.sheet.hint(s.data(), &id, level));
-                Ok(false)
-            }
-            Request::SheetTrain { steps } => {
-                ev.extend(self.sheet.train(s.data(), &steps));
+            req @ (Request::SheetOpen { .. }
+            | Request::SheetAnswer { .. }
+            | Request::SheetHint { .. }
+            | Request::SheetTrain { .. }) => {
+                ev.extend(self.sheet.handle(s.data(), req));
                 Ok(false)
             }
             Request::PanicForTest => panic!("a panic asked for by the test"),

@@ -6,12 +6,16 @@
 //! refusal is a notice under the sheet (`Topic::Sheet`). The student's text is judged by
 //! `backprop::lang`, whose limits (size, depth, work) turn a hostile text into a message.
 //!
+//! The wasm builds that train leave it out (feature `sheet`): the page's sheet has a worker of
+//! its own (web/sheet.rs), and the lab there answers the sheet's requests with a notice.
+//!
+//!   room.handle(data, request)  -> the events of one of the sheet's requests, as below
 //!   room.open(data, answers)   -> Event::Sheet (the parts, the exercises, their verdicts)
 //!   room.answer(data, id, text) -> Event::SheetVerdict
 //!   room.hint(data, id, level) -> Event::SheetHints
 //!   room.train(data, steps)    -> starts exercise 4; `work` steps it, Event::SheetTraining
 
-use super::protocol::{Event, Level, Topic};
+use super::protocol::{Event, Level, Request, Topic};
 use super::views::sheet as view;
 use crate::backprop::{DualRun, Lab, StepLosses};
 use crate::data::Dataset;
@@ -22,6 +26,9 @@ use std::sync::Arc;
 /// The lecture's generator seed (`torch.Generator().manual_seed(2147483647)`): the weights and
 /// batches of the sheet and of exercise 4's two runs.
 pub const SEED: u64 = 2147483647;
+/// What a build without the sheet says to the sheet's requests.
+const NOT_HERE: &str = "the backprop sheet is answered by a worker of its own, not the trainer's";
+
 /// Exercise 4's steps when the page has not said.
 pub const DEFAULT_STEPS: usize = 500;
 /// The most steps one request trains (each step runs the student's whole backward pass).
@@ -50,6 +57,20 @@ fn refusal(message: impl Into<String>) -> Event {
 }
 
 impl SheetRoom {
+    /// One of the sheet's requests (any other gets a notice).
+    pub fn handle(&mut self, data: &Dataset, req: Request) -> Vec<Event> {
+        if !cfg!(feature = "sheet") {
+            return vec![refusal(NOT_HERE)];
+        }
+        match req {
+            Request::SheetOpen { answers } => self.open(data, &answers),
+            Request::SheetAnswer { id, text } => self.answer(data, &id, &text),
+            Request::SheetHint { id, level } => self.hint(data, &id, level),
+            Request::SheetTrain { steps } => self.train(data, &steps),
+            _ => vec![refusal(NOT_HERE)],
+        }
+    }
+
     /// The lab on `data`: built once, and again (keeping the answers) when the names changed.
     fn lab(&mut self, data: &Dataset) -> Result<&mut Lab, String> {
         let stale = !matches!(&self.lab, Some((_, w)) if Arc::ptr_eq(w, &data.train_words));
@@ -142,12 +163,15 @@ impl SheetRoom {
 
     /// Exercise 4 has steps to take: call `work`.
     pub fn busy(&self) -> bool {
-        self.run.is_some()
+        cfg!(feature = "sheet") && self.run.is_some()
     }
 
     /// Steps exercise 4 until `done()` says the slice is over; reports at `REPORT_MS`, and when
     /// the run ends (its steps taken, or a step of the student's that failed).
     pub fn work(&mut self, now: f64, mut done: impl FnMut() -> bool) -> Vec<Event> {
+        if !cfg!(feature = "sheet") {
+            return Vec::new();
+        }
         let Some(run) = self.run.as_mut() else {
             return Vec::new();
         };

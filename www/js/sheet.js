@@ -5,11 +5,12 @@
 // button (and Ctrl+Enter) with the verdict beside it, hints in steps, and exercise 4: train N
 // steps and the two loss curves overlaid (the chart `sheet` of the chart table, pinned here).
 // What the student writes stays in this browser (localStorage, one key per exercise) and is
-// sent with the sheet when it opens; the worker judges every answer (src/session/sheet.rs) and
-// writes every line the page shows.
+// sent with the sheet when it opens. The sheet has a worker of its own (www/sheet-worker.js,
+// started when the sheet first opens, so that the trainer's wasm does not carry the sheet's
+// language): it judges every answer (src/session/sheet.rs) and writes every line the page shows;
+// its events come back through `onEvent`, as the trainer's.
 //
-//   const sheet = createSheet({ post, charts });
-//   sheet.ready();                                   // a (re)started trainer: send the sheet again if open
+//   const sheet = createSheet({ charts, onEvent });
 //   sheet.show(parts, exercises, lines, steps);      // Event::Sheet
 //   sheet.verdict(verdict, line);                    // Event::SheetVerdict
 //   sheet.hints(id, hints);                          // Event::SheetHints
@@ -57,16 +58,27 @@ function store(id, text) {
 
 /**
  * @param {object} o
- * @param {(msg: Request) => void} o.post to the trainer
  * @param {import('./charts.js').Charts} o.charts
+ * @param {(event: import('../types/protocol').Event) => void} o.onEvent the sheet worker's events
  */
-export function createSheet({ post, charts }) {
+export function createSheet({ charts, onEvent }) {
   const section = $('sheet');
   const parts = $('sheet-parts');
   const template = $('sheet-exercise', HTMLTemplateElement);
   /** @type {Map<string, {box: HTMLElement, text: HTMLTextAreaElement, verdict: HTMLElement, hints: HTMLElement, level: number}>} */
   const boxes = new Map();
   let sent = false;
+  /** @type {Worker | null} the sheet's worker, once the sheet opened */
+  let worker = null;
+
+  /** @param {Request} msg */
+  function post(msg) {
+    if (!worker) {
+      worker = new Worker(new URL('../sheet-worker.js', import.meta.url), { type: 'module' });
+      worker.onmessage = (e) => onEvent(e.data);
+    }
+    worker.postMessage(msg);
+  }
 
   function open() {
     return location.hash === '#sheet';
@@ -180,10 +192,6 @@ export function createSheet({ post, charts }) {
   apply();
 
   return {
-    ready() {
-      sent = false;
-      if (open()) apply();
-    },
     /**
      * @param {PartView[]} partViews
      * @param {ExerciseView[]} exercises
