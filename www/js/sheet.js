@@ -101,7 +101,6 @@ export function createSheet({ charts, onEvent }) {
     document.body.classList.toggle('sheet-open', on);
     if (on && !sent) {
       sent = true;
-      charts.pin('sheet', $('sheet-chart'));
       let kept = {};
       try {
         kept = answers();
@@ -118,6 +117,8 @@ export function createSheet({ charts, onEvent }) {
     apply();
   }
 
+  // The sheet's chart lives here, never among the lesson's.
+  charts.pin('sheet', $('sheet-chart'));
   $('sheet-close').onclick = close;
   // A chapter chosen while the sheet is open: back to the lesson, to see it.
   $('chapter-list').addEventListener('click', (e) => {
