@@ -1,7 +1,7 @@
 // Backprop by hand (makemore part 4), as a student uses it: the sheet at #sheet, every tensor of
 // exercise 1 filled in with the lecture's answers (as tests/native/backprop/lecture.rs types
 // them) turns green one after the other (Check, or Ctrl+Enter); exercises 2 and 3 too; a wrong
-// answer turns red with its message; hints come in steps; the answers are still there after a
+// answer turns red with its message, a megabyte of text too; hints come in steps; the answers are still there after a
 // reload; exercise 4 trains and its two loss curves overlay. Writes
 // docs/backprop-sheet-1366x768.png. Needs www/pkg/ (`cargo xtask build`).
 
@@ -46,7 +46,12 @@ function box(page, id) {
 
 /** Types `text` as exercise `id`'s answer and checks it (Ctrl+Enter, or the button). */
 async function write(page, id, text, { keys = false } = {}) {
-  await page.fill(`#answer-${id}`, text);
+  // As typed (an input event); a long text is pasted at once rather than typed.
+  await page.evaluate(([i, t]) => {
+    const area = document.getElementById(`answer-${i}`);
+    area.value = t;
+    area.dispatchEvent(new Event('input'));
+  }, [id, text]);
   await page.evaluate((i) => { delete document.getElementById(`exercise-${i}`).dataset.status; }, id);
   if (keys) {
     await page.focus(`#answer-${id}`);
@@ -88,6 +93,11 @@ test('a student fills in exercise 1 as the lecture does and sees every tensor tu
   assert.match(shapes.line, /yours has shape/);
   assert.equal((await write(page, 'b2', answers.find(([id]) => id === 'b2')[1])).status, 'exact');
   assert.equal((await write(page, 'hpreact', hpreact)).status, 'exact');
+  // A megabyte of text: a message, and the sheet goes on.
+  const huge = await write(page, 'h', `dh = dlogits @ W2.T\n${'# x\n'.repeat(1 << 18)}`);
+  assert.deepEqual([huge.status, huge.level], ['error', 'bad'], huge.line.slice(0, 200));
+  assert.match(huge.line, /at most/);
+  assert.equal((await write(page, 'h', answers.find(([id]) => id === 'h')[1])).status, 'exact');
   // Hints in steps: the shape, the local derivative, the answer.
   for (let n = 1; n <= 3; n++) {
     await page.click('#exercise-h .hint');
