@@ -17,6 +17,7 @@
 //   js/upload.js    names files
 //   js/quiz.js      the chapter's questions, the guesses beside their charts
 //   js/slowmo.js    one step in slow motion for one neuron
+//   js/sheet.js     backprop by hand (makemore part 4): the sheet at #sheet, its own worker
 //   js/perf.js      timings; js/seam.js: the end-to-end tests' seam (window.__labSeam)
 //
 // The page keeps no numbers of its own: the worker sends text and chart specs, bounded in size
@@ -38,6 +39,7 @@ import { installSeam } from './js/seam.js';
 import { createWords } from './js/words.js';
 import { createQuiz } from './js/quiz.js';
 import { createSlowMotion } from './js/slowmo.js';
+import { createSheet } from './js/sheet.js';
 import { startOffline } from './sw-register.js';
 
 /**
@@ -50,7 +52,7 @@ import { startOffline } from './sw-register.js';
 /** Where each topic's notices show (element ids). */
 /** @type {Record<Topic, string>} */
 const NOTICE_TARGET = {
-  training: 'notice', settings: 'custom-msg', sampling: 'sample-msg', upload: 'upload-msg', weights: 'weights-msg', sampler: 'sampler-msg', questions: 'quiz-msg', slow: 'slow-msg', fold: 'fold-msg',
+  training: 'notice', settings: 'custom-msg', sampling: 'sample-msg', upload: 'upload-msg', weights: 'weights-msg', sampler: 'sampler-msg', questions: 'quiz-msg', slow: 'slow-msg', fold: 'fold-msg', sheet: 'sheet-msg',
 };
 
 const perf = createPerf();
@@ -82,6 +84,8 @@ const charts = createCharts({
 });
 const slow = createSlowMotion({ post });
 const picking = createPicking({ module, charts, onPick: (name, pick) => { if (name === 'map') slow.picked(pick); } });
+/** @type {import('./js/sheet.js').Sheet | null} the backprop sheet, once the charts are made */
+let sheet = null;
 /** @type {import('./js/path.js').Path | null} the embedding's path slider, once its chart is made */
 let path = null;
 const controls = createControls({ post, status: trainer.status });
@@ -183,6 +187,18 @@ function onEvent(m) {
     case 'slow':
       slow.show(m.slow);
       break;
+    case 'sheet':
+      sheet?.show(m.parts, m.exercises, m.lines, m.steps);
+      break;
+    case 'sheet_verdict':
+      sheet?.verdict(m.verdict, m.line);
+      break;
+    case 'sheet_hints':
+      sheet?.hints(m.id, m.hints);
+      break;
+    case 'sheet_training':
+      sheet?.training(m.step, m.steps, m.running, m.line, m.level, m.chart);
+      break;
     case 'fatal':
       trainer.fail(words.fatal(m.message), false);
       break;
@@ -239,6 +255,7 @@ const wasm = await module.load();
 words.ready(wasm);
 setText($('upload-hint'), wasm.upload_hint());
 charts.build(wasm);
+sheet = createSheet({ charts, onEvent: onMessage });
 const embedding = charts.get('embedding');
 path = embedding ? createPath({ post, under: embedding.readout, words: wasm.path_words() }) : null;
 createKeyboard(/** @type {import('./types/protocol').Key[]} */ (wasm.keys()), {

@@ -124,6 +124,7 @@ fn percent_decode(text: &str) -> Result<String, String> {
     String::from_utf8(out).map_err(|_| "not UTF-8 text".to_string())
 }
 
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VerdictStatus {
@@ -137,6 +138,7 @@ pub enum VerdictStatus {
 }
 
 /// An answer judged.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
     pub id: String,
@@ -160,6 +162,7 @@ pub struct Verdict {
 }
 
 /// An exercise as the page shows it.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExerciseView {
     pub id: String,
@@ -175,6 +178,7 @@ pub struct ExerciseView {
 }
 
 /// One of the chapter's four parts, introducing its exercise.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PartView {
     pub number: u8,

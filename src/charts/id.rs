@@ -34,5 +34,7 @@ named_enum! {
         Score = "score",
         /// Why Kaiming init: y = x @ w with and without the 1/sqrt(fan_in) factor.
         Kaiming = "kaiming",
+        /// Backprop by hand, exercise 4: the loss with the student's backward pass and the core's.
+        Sheet = "sheet",
     }
 }

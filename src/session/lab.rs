@@ -6,6 +6,7 @@
 
 use super::link::Link;
 use super::protocol::{Event, Level, PageOptions, QuizView, Request, RunRow, SampleView, Topic};
+use super::sheet::SheetRoom;
 use super::{views, words, Session};
 use crate::charts::ChartId;
 
@@ -35,6 +36,8 @@ pub struct Lab {
     /// where the pace was last set going: (time, steps done then).
     pace: Option<u32>,
     paced_from: Option<(f64, usize)>,
+    /// The backprop sheet, beside the session (`sheet`).
+    sheet: SheetRoom,
 }
 
 /// The slowest and fastest pace a teacher may ask for, in steps per second.
@@ -105,6 +108,7 @@ impl Lab {
             quiz_sent: None,
             pace: None,
             paced_from: None,
+            sheet: SheetRoom::default(),
         };
         let mut events = vec![Event::Ready {
             data: views::data_view(&lab.session),
@@ -131,7 +135,7 @@ impl Lab {
 
     /// Work is waiting: call `tick` again.
     pub fn busy(&self) -> bool {
-        self.session.busy()
+        self.session.busy() || self.sheet.busy()
     }
 
     /// A new run began: its description, then everything fresh.
@@ -351,6 +355,13 @@ impl Lab {
                     Ok(false)
                 }
             },
+            req @ (Request::SheetOpen { .. }
+            | Request::SheetAnswer { .. }
+            | Request::SheetHint { .. }
+            | Request::SheetTrain { .. }) => {
+                ev.extend(self.sheet.handle(s.data(), req));
+                Ok(false)
+            }
             Request::PanicForTest => panic!("a panic asked for by the test"),
         };
         match outcome {
@@ -370,6 +381,10 @@ impl Lab {
     /// within a slice plus the reports whatever the settings.
     pub fn tick(&mut self, clock: &mut dyn FnMut() -> f64) -> Vec<Event> {
         let t0 = clock();
+        if self.sheet.busy() {
+            // Exercise 4's slice; the session's training waits for it (a bounded number of steps).
+            return self.sheet.work(t0, || clock() - t0 > SLICE_MS);
+        }
         let mut last = t0;
         let out_of_time = || {
             let now = clock();

@@ -12,6 +12,7 @@
 //! - `slow`: one step in slow motion for one neuron;
 //! - `history`, `embedding_path`: a run's numbers and snapshots at bounded resolution;
 //! - `protocol`: every message between the page and the worker; `lab`: the worker's loop;
+//!   `sheet`: the backprop sheet (makemore part 4), a room of the lab's beside the session;
 //! - `views`: what the page shows (a table of charts, one file per chart); `words`: every
 //!   sentence the lab says; `picked`: the sentence about a picked item; `link`: the query string
 //!   that reproduces a setup; `export`: files to take home; `keys`: the keyboard.
@@ -37,6 +38,7 @@ pub mod runs;
 pub mod sampling;
 pub mod settings;
 pub mod setup;
+pub mod sheet;
 pub mod slow;
 pub mod views;
 pub mod words;

@@ -10,6 +10,7 @@
 //! the specs with the same wasm module's `draw_chart`.
 
 pub use super::sampling::SamplerAction;
+pub use crate::backprop::{ExerciseView, PartView, Verdict, VerdictStatus};
 use crate::charts::{ChartId, ChartSpec};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -157,6 +158,25 @@ pub enum Request {
     /// The lecture's exercise E02: fold each BatchNorm into the Linear before it and compare
     /// (answered with a `Topic::Fold` notice; the run's model stays as it is).
     Fold,
+    /// Open the backprop sheet with the answers the page kept (exercise id -> text as typed);
+    /// answered with `Event::Sheet`.
+    SheetOpen {
+        answers: BTreeMap<String, String>,
+    },
+    /// An answer to exercise `id`, as typed: kept and judged (`Event::SheetVerdict`).
+    SheetAnswer {
+        id: String,
+        text: String,
+    },
+    /// Exercise `id`'s hints up to `level` (1 the shape, 2 the local derivative, 3 the answer).
+    SheetHint {
+        id: String,
+        level: usize,
+    },
+    /// Exercise 4: `steps` (as typed) with the sheet's answers beside the core's backward pass.
+    SheetTrain {
+        steps: String,
+    },
 }
 
 /// Worker -> page.
@@ -226,6 +246,27 @@ pub enum Event {
     Quiz { quiz: QuizView },
     /// A step in slow motion (`Request::SlowStep`).
     Slow { slow: SlowView },
+    /// The backprop sheet: its four parts' text, the exercises in the lecture's order with the
+    /// verdicts on the kept answers, each verdict's line, exercise 4's default steps.
+    Sheet {
+        parts: Vec<PartView>,
+        exercises: Vec<ExerciseView>,
+        lines: Vec<String>,
+        steps: String,
+    },
+    /// An answer judged, with the line the page writes beside it.
+    SheetVerdict { verdict: Verdict, line: String },
+    /// An exercise's hints so far.
+    SheetHints { id: String, hints: Vec<String> },
+    /// Exercise 4: steps done of `steps`, the status line, and the two loss curves.
+    SheetTraining {
+        step: usize,
+        steps: usize,
+        running: bool,
+        line: String,
+        level: Level,
+        chart: ChartView,
+    },
 }
 
 impl Event {
@@ -247,6 +288,10 @@ impl Event {
         "path",
         "quiz",
         "slow",
+        "sheet",
+        "sheet_verdict",
+        "sheet_hints",
+        "sheet_training",
     ];
 }
 
@@ -281,6 +326,10 @@ impl Request {
         "slow_step",
         "fold",
         "pace",
+        "sheet_open",
+        "sheet_answer",
+        "sheet_hint",
+        "sheet_train",
     ];
 }
 
@@ -326,6 +375,8 @@ pub enum Topic {
     Slow,
     /// BatchNorm folded into the Linear before it (exercise E02).
     Fold,
+    /// The backprop sheet.
+    Sheet,
 }
 
 /// One chart as the page shows it: the caption above, the spec to draw, the text twin below.

@@ -11,6 +11,8 @@
 //! - `worker` (worker): `WorkerLab`, the worker's `session::lab::Lab` behind JS values;
 //! - `bench` (worker): the benchmark's handle on this build's kernels;
 //! - `threads` (worker, the threaded build only): the pool the worker's steps are split across;
+//! - `sheet` (sheet): `SheetWorker`, the backprop sheet's room (`session::sheet`) in a worker of
+//!   its own, loaded when the page opens the sheet;
 //! - `panic`, `js` (both): a panic becomes a message on the page; Rust values as JS values.
 //!
 //! Everything here converts and forwards: the rules live in the core.
@@ -21,12 +23,14 @@ mod bench;
 mod canvas;
 #[cfg(feature = "page")]
 mod draw;
-#[cfg(any(feature = "page", feature = "worker"))]
+#[cfg(any(feature = "page", feature = "worker", feature = "sheet"))]
 mod js;
-#[cfg(any(feature = "page", feature = "worker"))]
+#[cfg(any(feature = "page", feature = "worker", feature = "sheet"))]
 mod panic;
 #[cfg(feature = "page")]
 mod pick;
+#[cfg(feature = "sheet")]
+mod sheet;
 #[cfg(feature = "threads")]
 mod threads;
 #[cfg(feature = "page")]
@@ -40,10 +44,12 @@ pub use bench::{KernelBench, StepBench};
 pub use draw::{
     chapters, charts, draw_chart, draw_figure, experiments, knobs, panels, trap_for_test,
 };
-#[cfg(any(feature = "page", feature = "worker"))]
+#[cfg(any(feature = "page", feature = "worker", feature = "sheet"))]
 pub use panic::init_panic_hook;
 #[cfg(feature = "page")]
 pub use pick::{describe_pick, draw_chart_picked, locate_pick, pick_chart, pick_slots, step_pick};
+#[cfg(feature = "sheet")]
+pub use sheet::SheetWorker;
 #[cfg(feature = "threads")]
 pub use threads::{init_thread_pool, start_pool};
 #[cfg(feature = "page")]

@@ -2,12 +2,11 @@
 //! JS values and are read as `protocol::Request`; the answers are `protocol::Event`s turned into
 //! plain JS objects. A message that is not a `Request` gets a typed notice, never a trap.
 
-use super::js::to_js;
+use super::js::{request, to_js};
 use super::panic::init_panic_hook;
 use crate::session::lab::Lab;
 use crate::session::protocol::{Event, Level, Request, Topic};
 use crate::session::words;
-use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 fn now() -> f64 {
@@ -16,34 +15,6 @@ fn now() -> f64 {
 
 fn events(ev: &[Event]) -> JsValue {
     to_js(ev)
-}
-
-/// A page message as a `Request`. The page writes `{type: 'chapter', name: 'deep'}`, as the
-/// events are written; `Request` is read in serde's external form (`{chapter: {name}}`,
-/// `"train"`), whose reader is far smaller in the wasm than the buffering one of a `type`
-/// field. This moves the tag; it knows no message.
-fn request(msg: JsValue) -> Result<Request, String> {
-    let tag = Reflect::get(&msg, &"type".into())
-        .ok()
-        .and_then(|t| t.as_string())
-        .ok_or("a message without a type")?;
-    let body = Object::new();
-    let mut fields = 0;
-    for entry in Object::entries(&Object::from(msg)).iter() {
-        let entry = Array::from(&entry);
-        if entry.get(0).as_string().as_deref() != Some("type") {
-            Reflect::set(&body, &entry.get(0), &entry.get(1)).map_err(|_| "an unreadable field")?;
-            fields += 1;
-        }
-    }
-    let external = if fields == 0 {
-        JsValue::from_str(&tag)
-    } else {
-        let o = Object::new();
-        Reflect::set(&o, &JsValue::from_str(&tag), &body).map_err(|_| "an unreadable message")?;
-        o.into()
-    };
-    serde_wasm_bindgen::from_value(external).map_err(|e| format!("'{tag}': {e}"))
 }
 
 #[wasm_bindgen]

@@ -3,10 +3,12 @@
 //! data elements) are there. The page's scripts are checked against the Rust types by tsc.
 
 use crate::support::few_names;
+use makemore_lab::backprop::EXERCISES;
 use makemore_lab::charts::ChartId;
 use makemore_lab::session::protocol::{
     Event, ExportKind, Level, Notice, PageOptions, Request, SampleView, SamplerAction, Topic,
 };
+use makemore_lab::session::sheet::SheetRoom;
 use makemore_lab::session::{views, Session};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -42,6 +44,10 @@ fn request_index(r: &Request) -> usize {
         Request::SlowStep { .. } => 25,
         Request::Fold => 26,
         Request::Pace { .. } => 27,
+        Request::SheetOpen { .. } => 28,
+        Request::SheetAnswer { .. } => 29,
+        Request::SheetHint { .. } => 30,
+        Request::SheetTrain { .. } => 31,
     }
 }
 
@@ -123,6 +129,20 @@ fn one_of_each_request() -> Vec<Request> {
         Request::Pace {
             per_second: Some(10),
         },
+        Request::SheetOpen {
+            answers: BTreeMap::from([("h".into(), "dh = dlogits @ W2.T".into())]),
+        },
+        Request::SheetAnswer {
+            id: "probs".into(),
+            text: "dprobs = (1.0 / probs) * dlogprobs".into(),
+        },
+        Request::SheetHint {
+            id: "C".into(),
+            level: 2,
+        },
+        Request::SheetTrain {
+            steps: "200".into(),
+        },
     ]
 }
 
@@ -145,6 +165,10 @@ fn event_index(e: &Event) -> usize {
         Event::Path { .. } => 13,
         Event::Quiz { .. } => 14,
         Event::Slow { .. } => 15,
+        Event::Sheet { .. } => 16,
+        Event::SheetVerdict { .. } => 17,
+        Event::SheetHints { .. } => 18,
+        Event::SheetTraining { .. } => 19,
     }
 }
 
@@ -226,6 +250,26 @@ fn one_of_each_event() -> Vec<Event> {
             },
         },
     ]
+    .into_iter()
+    .chain(sheet_events(&s))
+    .collect()
+}
+
+/// One of each of the backprop sheet's events, as its room makes them.
+fn sheet_events(s: &Session) -> Vec<Event> {
+    let mut room = SheetRoom::default();
+    // Exercise 1 filled in with the core's own answers, so that exercise 4 can train.
+    let answers = EXERCISES
+        .iter()
+        .filter(|e| e.number == 1)
+        .map(|e| (e.id.to_string(), e.answer.to_string()))
+        .collect();
+    let mut ev = room.open(s.data(), &answers);
+    ev.extend(room.answer(s.data(), "h", "dh = dlogits @ W2.T"));
+    ev.extend(room.hint(s.data(), "h", 3));
+    assert!(room.train(s.data(), "1").is_empty(), "exercise 4 refused");
+    ev.extend(room.work(0.0, || true));
+    ev
 }
 
 /// Every topic (a match without a wildcard: a new topic must be added here).
@@ -240,6 +284,7 @@ fn all_topics() -> Vec<Topic> {
         Topic::Questions,
         Topic::Slow,
         Topic::Fold,
+        Topic::Sheet,
     ];
     for t in all {
         match t {
@@ -251,7 +296,8 @@ fn all_topics() -> Vec<Topic> {
             | Topic::Sampler
             | Topic::Questions
             | Topic::Slow
-            | Topic::Fold => {}
+            | Topic::Fold
+            | Topic::Sheet => {}
         }
     }
     all.to_vec()
@@ -378,7 +424,8 @@ fn chart_ids_and_topics_are_named_as_serde_writes_them() {
             "sampler",
             "questions",
             "slow",
-            "fold"
+            "fold",
+            "sheet"
         ]
     );
 }

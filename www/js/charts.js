@@ -12,6 +12,7 @@
 //   charts.redraw(names);      // draw these again (a pick changed)
 //   charts.redrawAll();        // every chart again (a fresh wasm instance)
 //   charts.layout(keys, present);  // the chapter's key charts first, the others folded
+//   charts.pin(name, parent);  // a chart that lives in a page of its own (the sheet's), not the lesson's
 //   charts.get(name);          // a chart's canvas, readout and view (for picking)
 //   charts.stats(name);        // its view, draws and last draw time (for the tests)
 
@@ -62,6 +63,8 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
   const charts = {};
   /** @type {string[]} the charts in the table's order */
   const order = [];
+  /** @type {Set<string>} charts placed by `pin`, which `layout` leaves where they are */
+  const pinned = new Set();
   const dirty = new Set(); // charts with a new view, not yet drawn
   const stale = new Set(); // off screen: text current, canvas waiting
   const visible = new Set();
@@ -312,8 +315,8 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
     layout(keys, present) {
       laid = [keys, present];
       const main = /** @type {HTMLElement} */ (fold.parentElement);
-      for (const k of keys) if (charts[k]) main.insertBefore(charts[k].fig, fold);
-      for (const name of order) if (!keys.includes(name)) foldGrid.append(charts[name].fig);
+      for (const k of keys) if (charts[k] && !pinned.has(k)) main.insertBefore(charts[k].fig, fold);
+      for (const name of order) if (!keys.includes(name) && !pinned.has(name)) foldGrid.append(charts[name].fig);
       const n = keys.length;
       const rows = Math.max(1, Math.ceil(n / 2));
       for (const [name, ch] of Object.entries(charts)) {
@@ -355,6 +358,17 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
         if (ch.view) dirty.add(name);
       }
       schedule();
+    },
+    /**
+     * Moves chart `name`'s figure into `parent` for good: `layout` no longer places it.
+     * @param {string} name
+     * @param {HTMLElement} parent
+     */
+    pin(name, parent) {
+      const ch = charts[name];
+      if (!ch) return;
+      pinned.add(name);
+      parent.append(ch.fig);
     },
     /**
      * Shows the views the worker sent.

@@ -11,7 +11,7 @@ export type {
   Cadence, ChapterInfo, ChartId, ChartSpec, ChartView, DataView, DiagView, Event, ExperimentInfo,
   ExportKind, Figure, Group, Key, KeyAction, Knob, KnobKind, Level, Notice, PageOptions, PathView,
   Pick, PickSlot, ProgressView, QuestionView, QuizView, RunRow, RunView, SampleView, SamplerAction, SlowRow, SlowView,
-  Tools, Control, Topic,
+  Tools, Control, Topic, PartView, ExerciseView, Verdict, VerdictStatus,
 } from '../pkg/page/makemore_lab.js';
 
 /**

@@ -91,8 +91,18 @@ pub const THREADS: Variant = Variant {
     dir: "threads",
 };
 
+/// The backprop sheet's worker (www/sheet-worker.js, loaded when the sheet opens): the sheet's
+/// language and exercise 4's two runs, without the lesson's training.
+pub const SHEET: Variant = Variant {
+    name: "sheet",
+    toolchain: Toolchain::Stable,
+    target_features: "+simd128",
+    crate_features: "sheet",
+    dir: "sheet",
+};
+
 /// Every build, in the order `cargo xtask build` makes them.
-pub const ALL: [&Variant; 5] = [&PAGE, &PLAIN, &RELAXED, &THREADS_PLAIN, &THREADS];
+pub const ALL: [&Variant; 6] = [&PAGE, &PLAIN, &RELAXED, &THREADS_PLAIN, &THREADS, &SHEET];
 
 /// Largest shared memory (a shared memory must declare one): 1 GiB, far above what the largest
 /// allowed model and a 4 MiB names file need.

@@ -8,7 +8,8 @@
 //! makes its figures from this table at start-up (`figures`, through `web::charts`); the lists of
 //! charts sent per run, per step and per diagnostics are the table filtered by cadence. One file
 //! per chart's view (mirroring `crate::charts`), `parts` for what they share; `data`, `run`,
-//! `progress`, `quiz`, `slow` and `rows` are the views that are not charts.
+//! `progress`, `quiz`, `slow` and `rows` are the views that are not charts; `sheet` the backprop
+//! sheet's words and its chart.
 
 pub mod data;
 pub mod embedding;
@@ -27,6 +28,7 @@ pub mod run;
 pub mod running;
 pub mod sampler;
 pub mod score;
+pub mod sheet;
 pub mod slow;
 pub mod tools;
 pub mod weight_grads;
@@ -78,6 +80,9 @@ pub enum Build {
     Diag(fn(&Session, &Diag) -> ChartView),
     /// When the page asks (`Event::Charts`); its first state with each run.
     OnRequest(fn(&Session) -> ChartView),
+    /// By the backprop sheet's room (`session::sheet`, `Event::SheetTraining`), from exercise
+    /// 4's runs: never with the session's runs and steps.
+    Sheet,
 }
 
 /// When a chart's view is made (`Build` without its builder).
@@ -89,6 +94,7 @@ pub enum Cadence {
     Step,
     Diag,
     OnRequest,
+    Sheet,
 }
 
 /// Where the page keeps a chart's picked item: the per-layer charts share one (a layer picked in
@@ -262,6 +268,17 @@ pub const CHARTS: &[ChartDef] = &[
         lines: 5,
         tools: None,
     },
+    ChartDef {
+        id: ChartId::Sheet,
+        caption: sheet::CAPTION,
+        build: Build::Sheet,
+        height: 300,
+        wide: true,
+        pick: None,
+        csv: None,
+        lines: 2,
+        tools: None,
+    },
 ];
 
 impl Build {
@@ -271,6 +288,7 @@ impl Build {
             Build::Step(_) => Cadence::Step,
             Build::Diag(_) => Cadence::Diag,
             Build::OnRequest(_) => Cadence::OnRequest,
+            Build::Sheet => Cadence::Sheet,
         }
     }
 }

@@ -2,7 +2,8 @@
 //! batches and seeds (`lecture`), typical mistakes judged wrong with a message that points at
 //! them (`mistakes`), the language's features and refusals (`language`, `hostile`), the core's
 //! gradients against the core's `Mlp` and the hints' formulas (`core`), exercise 4's two runs
-//! (`training`), and the sheet's API (`sheet`). `cargo test --test native backprop::`.
+//! (`training`), the sheet's API (`sheet`), and the sheet through the worker's loop (`page`).
+//! `cargo test --test native backprop::`.
 
 mod support;
 
@@ -11,5 +12,6 @@ mod hostile;
 mod language;
 mod lecture;
 mod mistakes;
+mod page;
 mod sheet;
 mod training;

@@ -1,0 +1,135 @@
+// Backprop by hand (makemore part 4), as a student uses it: the sheet at #sheet, every tensor of
+// exercise 1 filled in with the lecture's answers (as tests/native/backprop/lecture.rs types
+// them) turns green one after the other (Check, or Ctrl+Enter); exercises 2 and 3 too; a wrong
+// answer turns red with its message, a megabyte of text too; hints come in steps; the answers are still there after a
+// reload; exercise 4 trains and its two loss curves overlay. Writes
+// docs/backprop-sheet-1366x768.png. Needs www/pkg/ (`cargo xtask build`).
+
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { openLab, until, waitReady } from './lab.mjs';
+
+const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
+const LECTURE = readFileSync(new URL('../native/backprop/lecture.rs', import.meta.url), 'utf8');
+
+/** A Rust string literal's text (its escapes are JSON's: \n, \", \\). */
+const unescape = (s) => JSON.parse(`"${s}"`);
+
+/** Exercise 1's answers as the lecture writes them: [id, text] in the lecture's order. */
+function exercise1() {
+  const block = LECTURE.slice(LECTURE.indexOf('pub const EXERCISE_1'), LECTURE.indexOf('];'));
+  return [...block.matchAll(/\("(\w+)", "((?:[^"\\]|\\.)*)"\)/g)].map((m) => [m[1], unescape(m[2])]);
+}
+
+/** Exercise 2's or 3's cell. */
+function cell(name) {
+  const m = LECTURE.match(new RegExp(`pub const ${name}: &str =\\s*"((?:[^"\\\\]|\\\\.)*)"`));
+  assert.ok(m, name);
+  return unescape(m[1]);
+}
+
+const apps = [];
+after(async () => {
+  for (const a of apps) await a.close();
+});
+
+/** Exercise `id`'s box: {status, level, line}. */
+function box(page, id) {
+  return page.evaluate((i) => {
+    const b = document.getElementById(`exercise-${i}`);
+    const v = b.querySelector('.verdict');
+    return { status: b.dataset.status ?? '', level: v.className.replace('verdict', '').trim(), line: v.textContent };
+  }, id);
+}
+
+/** Types `text` as exercise `id`'s answer and checks it (Ctrl+Enter, or the button). */
+async function write(page, id, text, { keys = false } = {}) {
+  // As typed (an input event); a long text is pasted at once rather than typed.
+  await page.evaluate(([i, t]) => {
+    const area = document.getElementById(`answer-${i}`);
+    area.value = t;
+    area.dispatchEvent(new Event('input'));
+  }, [id, text]);
+  await page.evaluate((i) => { delete document.getElementById(`exercise-${i}`).dataset.status; }, id);
+  if (keys) {
+    await page.focus(`#answer-${id}`);
+    await page.keyboard.press('Control+Enter');
+  } else {
+    await page.click(`#exercise-${id} .check`);
+  }
+  await until(page, (i) => document.getElementById(`exercise-${i}`).dataset.status, id);
+  return box(page, id);
+}
+
+test('a student fills in exercise 1 as the lecture does and sees every tensor turn green; exercise 4 overlays', async () => {
+  const app = await openLab('#sheet', { fold: 'closed' });
+  apps.push(app);
+  const { page } = app;
+  await until(page, () => document.querySelectorAll('#sheet .exercise').length === 28);
+  assert.equal(await page.evaluate(() => document.getElementById('sheet').hidden), false);
+  const answers = exercise1();
+  assert.equal(answers.length, 26);
+  // The boxes come in the lecture's order.
+  const ids = await page.$$eval('#sheet-part-1 .exercise', (bs) => bs.map((b) => b.dataset.id));
+  assert.deepEqual(ids, answers.map(([id]) => id));
+  for (const [i, [id, text]] of answers.entries()) {
+    const b = await write(page, id, text, { keys: i % 2 === 1 });
+    assert.deepEqual([b.status, b.level], ['exact', 'good'], `${id}: ${b.line}`);
+    assert.match(b.line, /exact/, id);
+  }
+  for (const [id, name] of [['cross_entropy', 'EXERCISE_2'], ['batchnorm', 'EXERCISE_3']]) {
+    const b = await write(page, id, cell(name));
+    assert.ok(b.status === 'exact' || (b.status === 'approximate' && b.level === 'warn'), `${id}: ${JSON.stringify(b)}`);
+    if (b.status === 'approximate') assert.match(b.line, /largest difference/, id);
+  }
+  // A wrong answer: red, with what is wrong; then right again.
+  const [, hpreact] = answers.find(([id]) => id === 'hpreact');
+  const wrong = await write(page, 'hpreact', 'dhpreact = (1.0 - h) * dh');
+  assert.deepEqual([wrong.status, wrong.level], ['wrong', 'bad'], wrong.line);
+  assert.match(wrong.line, /^dhpreact: wrong/);
+  const shapes = await write(page, 'b2', 'db2 = dlogits.sum(1)');
+  assert.match(shapes.line, /yours has shape/);
+  assert.equal((await write(page, 'b2', answers.find(([id]) => id === 'b2')[1])).status, 'exact');
+  assert.equal((await write(page, 'hpreact', hpreact)).status, 'exact');
+  // A megabyte of text: a message, and the sheet goes on.
+  const huge = await write(page, 'h', `dh = dlogits @ W2.T\n${'# x\n'.repeat(1 << 18)}`);
+  assert.deepEqual([huge.status, huge.level], ['error', 'bad'], huge.line.slice(0, 200));
+  assert.match(huge.line, /at most/);
+  assert.equal((await write(page, 'h', answers.find(([id]) => id === 'h')[1])).status, 'exact');
+  // Hints in steps: the shape, the local derivative, the answer.
+  for (let n = 1; n <= 3; n++) {
+    await page.click('#exercise-h .hint');
+    await until(page, (k) => document.querySelectorAll('#exercise-h .hints li').length === k, n);
+  }
+  assert.match(await page.textContent('#exercise-h .hints li:nth-child(3)'), /dh = dlogits @ W2\.T/);
+
+  // Exercise 4: the student's backward beside the core's, from the same seed.
+  await page.fill('#sheet-steps', '300');
+  await page.click('#sheet-train');
+  await until(page, () => document.getElementById('sheet-train-box').dataset.running === 'false'
+    && document.getElementById('sheet-train-box').dataset.step === '300', undefined, 60_000);
+  const line = await page.textContent('#sheet-train-msg');
+  assert.match(line, /step 300 of 300/);
+  await until(page, () => { const c = window.__labSeam.chart('sheet'); return c.draws > 0 && !c.pending; });
+  const spec = await page.evaluate(() => window.__labSeam.chart('sheet').view.spec.loss);
+  const [core, student] = [spec.losses, spec.earlier_runs[0].values];
+  assert.equal(core.length, 300);
+  assert.equal(student.length, 300);
+  const gap = Math.max(...core.map((c, i) => Math.abs(c - student[i])));
+  assert.ok(gap < 1e-4, `the curves overlay: ${gap}; ${line}`);
+  assert.ok(core.slice(-20).reduce((a, b) => a + b) / 20 < core[0] - 0.3, `it trains: ${core[0]} -> ${core.at(-1)}`);
+  mkdirSync(DOCS, { recursive: true });
+  await page.evaluate(() => document.getElementById('sheet-part-4').scrollIntoView({ block: 'center' }));
+  await page.screenshot({ path: `${DOCS}backprop-sheet-1366x768.png` });
+
+  // What the student wrote stays in the browser: after a reload, the answers and their verdicts.
+  await page.reload();
+  await waitReady(page);
+  await until(page, () => document.querySelectorAll('#sheet .exercise[data-status="exact"]').length >= 26);
+  for (const [id, text] of answers) {
+    assert.equal(await page.inputValue(`#answer-${id}`), text, id);
+  }
+  assert.deepEqual(app.errors(), []);
+});

@@ -1,0 +1,242 @@
+//! The sheet through the worker's loop (`session::lab::Lab::handle` and `tick`, the room
+//! `session::sheet`): the page's requests in, the sheet's events out. An answer typed as the
+//! lecture writes it comes back exact; a wrong one wrong with a message and the shapes; a
+//! megabyte of text is refused with a message; hints come in steps; exercise 4 trains in the
+//! worker's slices and its two curves overlay, or part ways with a wrong answer.
+
+use super::lecture::EXERCISE_1;
+use crate::support::few_names;
+use makemore_lab::backprop::VerdictStatus;
+use makemore_lab::charts::ChartSpec;
+use makemore_lab::session::lab::Lab;
+use makemore_lab::session::protocol::{ChartView, Event, Level, Request, Topic, Verdict};
+use makemore_lab::session::sheet::MAX_STEPS;
+use std::collections::BTreeMap;
+
+fn lab() -> Lab {
+    Lab::new(few_names(600).as_bytes(), "test", "native", None, 0.0)
+        .unwrap()
+        .0
+}
+
+fn verdict(events: &[Event]) -> (&Verdict, &str) {
+    events
+        .iter()
+        .find_map(|e| match e {
+            Event::SheetVerdict { verdict, line } => Some((verdict, line.as_str())),
+            _ => None,
+        })
+        .expect("a verdict")
+}
+
+fn sheet_notice(events: &[Event]) -> Option<&str> {
+    events.iter().find_map(|e| match e {
+        Event::Notice {
+            message,
+            topic: Topic::Sheet,
+            ..
+        } => Some(message.as_str()),
+        _ => None,
+    })
+}
+
+fn answer(lab: &mut Lab, id: &str, text: &str) -> Vec<Event> {
+    lab.handle(
+        Request::SheetAnswer {
+            id: id.into(),
+            text: text.into(),
+        },
+        0.0,
+    )
+}
+
+#[test]
+fn the_lectures_answers_come_back_exact_and_a_wrong_one_wrong() {
+    let mut lab = lab();
+    for (id, text) in EXERCISE_1 {
+        let ev = answer(&mut lab, id, text);
+        let (v, line) = verdict(&ev);
+        assert_eq!(v.status, VerdictStatus::Exact, "{id}: {v:?}");
+        assert!(line.contains("exact"), "{id}: {line}");
+    }
+    // A missing transpose: wrong, with both shapes in the line.
+    let ev = answer(&mut lab, "W2", "dW2 = h @ dlogits.T");
+    let (v, line) = verdict(&ev);
+    assert_eq!(v.status, VerdictStatus::Error, "{v:?}");
+    assert!(!line.is_empty(), "{v:?}");
+    let ev = answer(&mut lab, "W2", "dW2 = (dlogits.T @ h).T * 2");
+    let (v, line) = verdict(&ev);
+    assert_eq!(v.status, VerdictStatus::Wrong, "{v:?}");
+    assert!(line.starts_with("dW2: wrong"), "{line}");
+    let ev = answer(&mut lab, "b2", "db2 = dlogits.sum(1)");
+    let (v, line) = verdict(&ev);
+    assert_eq!(v.status, VerdictStatus::Wrong, "{v:?}");
+    assert!(line.contains("yours has shape"), "{line}");
+    // A typo: where it fails.
+    let ev = answer(&mut lab, "h", "dh = dlogits @ W2.T +");
+    let (v, line) = verdict(&ev);
+    assert_eq!(v.status, VerdictStatus::Error, "{v:?}");
+    assert!(line.starts_with("line 1, column"), "{line}");
+}
+
+#[test]
+fn the_sheet_opens_with_the_pages_answers_judged() {
+    let mut lab = lab();
+    let answers = BTreeMap::from([
+        ("h".to_string(), "dh = dlogits @ W2.T".to_string()),
+        ("b2".to_string(), "db2 = dlogits.sum(1)".to_string()),
+        ("C".to_string(), "x".repeat(1 << 20)),
+    ]);
+    let ev = lab.handle(Request::SheetOpen { answers }, 0.0);
+    let Some(Event::Sheet {
+        parts,
+        exercises,
+        lines,
+        ..
+    }) = ev.iter().find(|e| matches!(e, Event::Sheet { .. }))
+    else {
+        panic!("no sheet in {ev:?}")
+    };
+    assert_eq!(parts.len(), 4);
+    assert_eq!(exercises.len(), lines.len());
+    let status = |id: &str| {
+        let i = exercises.iter().position(|e| e.id == id).unwrap();
+        (exercises[i].verdict.status, lines[i].as_str())
+    };
+    assert_eq!(status("h").0, VerdictStatus::Exact);
+    assert_eq!(status("b2").0, VerdictStatus::Wrong);
+    assert_eq!(status("probs"), (VerdictStatus::Empty, ""));
+    // The megabyte answer was not kept, and a notice says why.
+    assert_eq!(status("C").0, VerdictStatus::Empty);
+    let refused = sheet_notice(&ev).expect("a notice for the long answer");
+    assert!(refused.contains("at most"), "{refused}");
+}
+
+#[test]
+fn a_megabyte_of_text_is_refused_with_a_message() {
+    let mut lab = lab();
+    let huge = format!("dh = dlogits @ W2.T\n{}", "# x\n".repeat(1 << 18));
+    let ev = answer(&mut lab, "h", &huge);
+    let (v, line) = verdict(&ev);
+    assert_eq!(v.status, VerdictStatus::Error, "{v:?}");
+    assert!(line.contains("at most"), "{line}");
+    // Deep nesting, within the size limit: a message too.
+    let deep = format!("dh = {}1{}", "(".repeat(2000), ")".repeat(2000));
+    let ev = answer(&mut lab, "h", &deep);
+    let (v, _) = verdict(&ev);
+    assert_eq!(v.status, VerdictStatus::Error, "{v:?}");
+    assert!(!v.message.is_empty());
+}
+
+#[test]
+fn hints_come_in_steps_and_unknown_exercises_get_a_notice() {
+    let mut lab = lab();
+    for level in 1..=3 {
+        let ev = lab.handle(
+            Request::SheetHint {
+                id: "h".into(),
+                level,
+            },
+            0.0,
+        );
+        let hints = ev
+            .iter()
+            .find_map(|e| match e {
+                Event::SheetHints { id, hints } if id == "h" => Some(hints),
+                _ => None,
+            })
+            .expect("hints");
+        assert_eq!(hints.len(), level);
+    }
+    let ev = lab.handle(
+        Request::SheetHint {
+            id: "nothing".into(),
+            level: 1,
+        },
+        0.0,
+    );
+    assert!(sheet_notice(&ev).unwrap().contains("no exercise"));
+}
+
+/// Trains exercise 4 to its end with a fake clock; every training event on the way.
+fn train(lab: &mut Lab, steps: &str) -> Vec<(usize, bool, String, Level, ChartView)> {
+    let ev = lab.handle(
+        Request::SheetTrain {
+            steps: steps.into(),
+        },
+        0.0,
+    );
+    assert!(sheet_notice(&ev).is_none(), "{ev:?}");
+    let mut now = 0.0;
+    let mut out = Vec::new();
+    for _ in 0..10_000 {
+        if !lab.busy() {
+            break;
+        }
+        for e in lab.tick(&mut || {
+            now += 5.0;
+            now
+        }) {
+            if let Event::SheetTraining {
+                step,
+                running,
+                line,
+                level,
+                chart,
+                ..
+            } = e
+            {
+                out.push((step, running, line, level, chart));
+            }
+        }
+    }
+    assert!(!lab.busy(), "exercise 4 ends");
+    out
+}
+
+fn curves(chart: &ChartView) -> (Vec<f32>, Vec<f32>) {
+    let ChartSpec::Loss(spec) = &chart.spec else {
+        panic!("a loss chart")
+    };
+    (spec.losses.clone(), spec.earlier_runs[0].values.clone())
+}
+
+#[test]
+fn exercise_4_trains_in_slices_and_its_curves_overlay() {
+    let mut lab = lab();
+    let ev = lab.handle(Request::SheetTrain { steps: "30".into() }, 0.0);
+    let missing = sheet_notice(&ev).expect("refused while answers are missing");
+    assert!(missing.contains("still empty"), "{missing}");
+    assert!(!lab.busy());
+    for (id, text) in EXERCISE_1 {
+        answer(&mut lab, id, text);
+    }
+    let reports = train(&mut lab, "30");
+    assert!(reports.len() >= 2, "reported on the way: {}", reports.len());
+    let (step, running, line, level, chart) = reports.last().unwrap();
+    assert_eq!(
+        (*step, *running, *level),
+        (30, false, Level::Good),
+        "{line}"
+    );
+    assert!(line.contains("bit for bit"), "{line}");
+    let (core, student) = curves(chart);
+    assert_eq!(core.len(), 30);
+    assert_eq!(core, student);
+    assert!(core[29] < core[0], "it trains: {core:?}");
+
+    // One wrong answer: the curves part ways, and the line says so.
+    answer(&mut lab, "hpreact", "dhpreact = (1.0 - h) * dh");
+    let reports = train(&mut lab, "30");
+    let (_, _, line, level, chart) = reports.last().unwrap();
+    assert_eq!(*level, Level::Bad, "{line}");
+    assert!(line.contains("part ways"), "{line}");
+    let (core, student) = curves(chart);
+    assert_ne!(core, student);
+
+    // Steps out of bounds are refused by name.
+    for bad in ["0", "abc", &format!("{}", MAX_STEPS + 1)] {
+        let ev = lab.handle(Request::SheetTrain { steps: bad.into() }, 0.0);
+        assert!(sheet_notice(&ev).unwrap().contains("steps"), "{bad}");
+    }
+}
