@@ -202,14 +202,17 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
   // height on its own (a notice, an upload's summary, a question answered): the key charts'
   // share of the first screen is measured again. Only heights count (a width change reflows
   // the canvases, which `resized` follows).
-  /** @type {WeakMap<Element, number>} */
-  const heights = new WeakMap();
+  // A height that changed with the width (a scroll bar came or went, the window was resized)
+  // is not counted: the layout itself can cause that, and would chase its own tail.
+  /** @type {WeakMap<Element, [number, number]>} */
+  const sizes = new WeakMap();
   const above = new ResizeObserver((entries) => {
     let changed = false;
     for (const e of entries) {
-      const h = Math.round(e.contentRect.height);
-      if (heights.get(e.target) !== h) changed = heights.has(e.target) || changed;
-      heights.set(e.target, h);
+      const [w, h] = [Math.round(e.contentRect.width), Math.round(e.contentRect.height)];
+      const was = sizes.get(e.target);
+      if (was && was[0] === w && was[1] !== h) changed = true;
+      sizes.set(e.target, [w, h]);
     }
     if (changed && laid) api.layout(...laid);
   });
