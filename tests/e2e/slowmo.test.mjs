@@ -78,3 +78,57 @@ test('a picked neuron, one step in slow motion, its update exact to the bit', as
   await until(page, () => /there is no neuron 999/.test(document.getElementById('slow-msg').textContent));
   assert.equal((await state(page)).step, now);
 });
+
+test('a saturated neuron, picked on the map, shows a slope near zero, and almost no gradient passes through it', async () => {
+  const app = await openLab('?chapter=fix-softmax');
+  apps.push(app);
+  const { page } = app;
+  await page.click('#step');
+  await untilTrainer(page, (s) => s.step >= 1 && s.diagStep !== null);
+  await untilLab(page, (lab) => lab.chart('map').draws > 0);
+  // The column of the map with the most saturated (white) cells, and a white cell of it.
+  const cell = await page.evaluate(() => {
+    const s = window.__labSeam.chart('map').view.spec.saturation;
+    let best = { col: 0, count: -1 };
+    for (let c = 2; c < s.cols - 2; c++) {
+      let n = 0;
+      for (let r = 0; r < s.rows; r++) n += s.values[r * s.cols + c] === 1 ? 1 : 0;
+      if (n > best.count) best = { col: c, count: n };
+    }
+    // A white cell away from the map's edges (a click lands within a cell or two of it).
+    const rows = [...Array(s.rows).keys()].filter((r) => s.values[r * s.cols + best.col] === 1);
+    const row = rows.reduce((a, r) => (Math.abs(r - s.rows / 2) < Math.abs(a - s.rows / 2) ? r : a), rows[0]);
+    return { row, col: best.col, count: best.count, rows: s.rows };
+  });
+  assert.ok(cell.count >= cell.rows * 0.75, `a mostly saturated neuron: ${JSON.stringify(cell)}`);
+  // The questions fold away after the first step and the key charts grow: the map is located
+  // once its layout has settled.
+  await until(page, () => document.getElementById('questions').classList.contains('none'));
+  await untilLab(page, (lab) => !lab.chart('map').pending);
+  const at = await locate(page, 'map', { kind: 'cell', row: cell.row, col: cell.col });
+  await page.locator('figure[data-chart="map"] canvas').click({ position: { x: at[0], y: at[1] } });
+  await until(page, () => window.__labSeam.pick('map') !== null);
+  const picked = await page.evaluate(() => window.__labSeam.pick('map'));
+  await until(page, (p) => document.getElementById('slow-neuron').value === String(p.col), picked);
+  await page.evaluate(() => { document.getElementById('slow-motion').open = true; });
+  // The step in slow motion takes the next batch: its example may sit elsewhere; a few steps
+  // of the same neuron find it saturated.
+  let seen = null;
+  for (let i = 0; i < 6 && !seen; i++) {
+    await page.fill('#slow-example', String(i));
+    const step = (await state(page)).step;
+    await page.click('#slow-go');
+    await untilTrainer(page, (s, n) => s.step > n, step);
+    await until(page, (n) => document.getElementById('slow-title').textContent.startsWith(`Step ${n + 1} `), step);
+    const r = await rows(page);
+    const h = Number(r.find((x) => x.what.startsWith('h = tanh')).value);
+    if (Math.abs(h) > 0.99) seen = r;
+  }
+  assert.ok(seen, `neuron ${picked.col} saturated in one of six examples`);
+  const slope = Number(seen.find((x) => x.what.startsWith("tanh's local slope")).value);
+  assert.ok(slope < 1 - 0.99 * 0.99, `slope ${slope}`);
+  assert.match(seen.find((x) => x.what.startsWith("tanh's local slope")).note, /almost nothing passes back/);
+  const dh = Math.abs(Number(seen.find((x) => x.what.startsWith('dloss/dh')).value));
+  const dpre = Math.abs(Number(seen.find((x) => x.what.startsWith('dloss/d(pre-activation)')).value));
+  assert.ok(dpre <= dh * 0.02 + 1e-12, `the gradient through it: ${dpre} of ${dh}`);
+});
