@@ -15,7 +15,7 @@ pub use batchnorm::{
     batchnorm_running, train_mode_loss, train_vs_eval_loss, BnRunning, TrainModeBatches,
 };
 pub use moved::{moved_from, Moved};
-pub use neuron::{neuron_step, BnPart, NeuronError, NeuronStep, SHOWN_WEIGHTS};
+pub use neuron::{check_neuron, neuron_step, BnPart, NeuronError, NeuronStep, SHOWN_WEIGHTS};
 pub use weight_grads::{py_e, py_plus_f, weight_grads, WeightGrad};
 
 use crate::layers::Layer;

@@ -76,8 +76,34 @@ pub enum NeuronError {
     Example(usize, usize),
 }
 
+/// Whether `model` can show neuron `neuron` of its first hidden layer for example `example` of a
+/// batch of `batch`; the position of its tanh layer and the Linear's (n_in, n_out) if so.
+pub fn check_neuron(
+    model: &Mlp,
+    batch: usize,
+    neuron: usize,
+    example: usize,
+) -> Result<(usize, usize, usize), NeuronError> {
+    let t = model
+        .layers
+        .iter()
+        .position(Layer::is_activation)
+        .filter(|&t| t >= 1 && matches!(model.layers[t], Layer::Tanh(_)))
+        .ok_or(NeuronError::NoTanhLayer)?;
+    let Layer::Linear(lin) = &model.layers[0] else {
+        return Err(NeuronError::NoTanhLayer);
+    };
+    if neuron >= lin.n_out {
+        return Err(NeuronError::Neuron(neuron, lin.n_out));
+    }
+    if example >= batch {
+        return Err(NeuronError::Example(example, batch));
+    }
+    Ok((t, lin.n_in, lin.n_out))
+}
+
 /// The step from `model` (the weights before the step) on the batch `(x, y)` at `lr`, for one
-/// neuron and one example. `None` for the step's update when it would not be finite.
+/// neuron and one example (checked by `check_neuron`).
 pub fn neuron_step(
     model: &Mlp,
     x: &[u32],
@@ -86,26 +112,8 @@ pub fn neuron_step(
     neuron: usize,
     example: usize,
 ) -> Result<NeuronStep, NeuronError> {
-    let t = model
-        .layers
-        .iter()
-        .position(Layer::is_activation)
-        .filter(|&t| t >= 1 && matches!(model.layers[0], Layer::Linear(_)))
-        .ok_or(NeuronError::NoTanhLayer)?;
-    if !matches!(model.layers[t], Layer::Tanh(_)) {
-        return Err(NeuronError::NoTanhLayer);
-    }
     let batch = y.len();
-    let Layer::Linear(lin) = &model.layers[0] else {
-        return Err(NeuronError::NoTanhLayer);
-    };
-    let (n_in, n_out) = (lin.n_in, lin.n_out);
-    if neuron >= n_out {
-        return Err(NeuronError::Neuron(neuron, n_out));
-    }
-    if example >= batch {
-        return Err(NeuronError::Example(example, batch));
-    }
+    let (t, n_in, n_out) = check_neuron(model, batch, neuron, example)?;
     let mut m = model.clone();
     m.par = Par::single();
     m.training = true;

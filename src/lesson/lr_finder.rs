@@ -78,10 +78,12 @@ pub(super) fn chapter() -> Chapter {
             chart: ChartId::Lr,
             asks: |_| true,
             why: |_| {
-                "Too small a rate moves the weights too little in the sweep's few steps; too large \
-                 a one overshoots, and the loss climbs. The lowest loss lies between: the notebook \
-                 picks about 0.1."
-                    .into()
+                format!(
+                    "Too small a rate moves the weights too little in the sweep's few steps; too \
+                     large a one overshoots, and the loss climbs. The lowest loss lies between: \
+                     the notebook picks about {}.",
+                    format::exact(PICKED)
+                )
             },
         }],
     }

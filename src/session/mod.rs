@@ -77,6 +77,9 @@ pub struct Session {
     earlier: EarlierRuns,
     /// The current run's guesses and answers.
     quiz: Quiz,
+    /// What the run's sentences may say (`facts`): computed once per run, the Kaiming demo's
+    /// draws included, not at every report.
+    facts: Facts,
     /// The last step shown in slow motion (cleared by a new run), with its context's text.
     slow: Option<(diagnostics::NeuronStep, String)>,
     /// The threads every run's steps are split across (one unless `set_par`).
@@ -99,17 +102,20 @@ impl Session {
         let settings = Settings::chapter(chapter);
         let names = Names::new(words, source, settings.block_size);
         let trainer = trainer(&names.data, &settings)?;
-        Ok(Session {
+        let mut s = Session {
             run: RunState::new(1, trainer, &settings, &names.char_counts),
+            facts: facts_of(&settings, names.data.vocab.size()),
             names,
             setup: Setup::Chapter(chapter),
             custom: false,
             settings,
             earlier: EarlierRuns::default(),
-            quiz: Quiz::new(chapter.chapter().questions.len()),
+            quiz: Quiz::default(),
             slow: None,
             par: Par::single(),
-        })
+        };
+        s.quiz = Quiz::new(s.questions().len());
+        Ok(s)
     }
 
     /// Splits this run's steps and every later run's across `par`'s threads (the results are
@@ -186,6 +192,7 @@ impl Session {
             &self.names.char_counts,
         );
         self.settings = settings;
+        self.facts = facts_of(&self.settings, self.names.data.vocab.size());
         self.quiz = Quiz::new(self.questions().len());
         self.slow = None;
         Ok(())
@@ -460,12 +467,7 @@ impl Session {
 
     /// What the run's sentences may say: its model's numbers, its seed, its threshold.
     pub fn facts(&self) -> Facts {
-        let st = &self.settings;
-        Facts::of(
-            &st.model_config(self.names.data.vocab.size()),
-            st.seed,
-            st.saturation_threshold,
-        )
+        self.facts
     }
 
     /// The questions this run asks: its chapter's, when it is that chapter as it is (a break-it
@@ -568,6 +570,15 @@ impl Session {
     pub fn set_compare(&mut self, run: Option<u32>) -> Result<(), String> {
         self.earlier.set_compare(run)
     }
+}
+
+/// The facts of a run of `settings` on a vocabulary of `vocab` characters.
+fn facts_of(settings: &Settings, vocab: usize) -> Facts {
+    Facts::of(
+        &settings.model_config(vocab),
+        settings.seed,
+        settings.saturation_threshold,
+    )
 }
 
 /// A trainer of `settings` on `data`, the settings checked together first.

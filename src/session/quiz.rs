@@ -47,12 +47,12 @@ impl Quiz {
         self.guesses.is_empty()
     }
 
-    /// Reads every answer the run now shows and had not shown before.
     /// Every answer is read: nothing more to update.
     pub fn complete(&self) -> bool {
         self.answers.iter().all(Option::is_some)
     }
 
+    /// Reads every answer the run now shows and had not shown before.
     pub fn update(&mut self, questions: &[Question], facts: &Facts, seen: &Seen) {
         for (q, a) in questions.iter().zip(&mut self.answers) {
             if a.is_none() {

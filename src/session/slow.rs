@@ -7,7 +7,7 @@
 use super::run::RunState;
 use super::settings::Settings;
 use super::words;
-use crate::diagnostics::{self, NeuronError, NeuronStep};
+use crate::diagnostics::{self, NeuronStep};
 
 /// The next step of `run`, and its numbers for neuron `neuron` and example `example` (as typed),
 /// with the example's context as text.
@@ -23,19 +23,9 @@ pub fn step(
             .map_err(|_| words::not_an_index(what, text))
     };
     let (j, e) = (parse(neuron, "neuron")?, parse(example, "example")?);
-    let t = &run.trainer;
-    let batch = t.train.batch_size;
-    let n_out = t.model.layers.first().map_or(0, |l| l.n_out());
     // The limits first: a refused request takes no step.
-    if let Err(NeuronError::NoTanhLayer) = diagnostics::neuron_step(&t.model, &[], &[], 0.0, 0, 0) {
-        return Err(words::neuron_problem(&NeuronError::NoTanhLayer));
-    }
-    if j >= n_out {
-        return Err(words::neuron_problem(&NeuronError::Neuron(j, n_out)));
-    }
-    if e >= batch {
-        return Err(words::neuron_problem(&NeuronError::Example(e, batch)));
-    }
+    diagnostics::check_neuron(&run.trainer.model, run.trainer.train.batch_size, j, e)
+        .map_err(|f| words::neuron_problem(&f))?;
     let before = run.trainer.model.clone();
     let lr = run.lr(settings);
     run.step_once(settings)?;

@@ -23,14 +23,20 @@ function rows(page) {
   })));
 }
 
-test('a picked neuron, one step in slow motion, its update exact to the bit', async () => {
+/** The fix-softmax chapter (most units saturated) after one step, its map drawn. */
+async function afterOneStep() {
   const app = await openLab('?chapter=fix-softmax');
   apps.push(app);
   const { page } = app;
   await page.click('#step');
   await untilTrainer(page, (s) => s.step >= 1 && s.diagStep !== null);
   await untilLab(page, (lab) => lab.chart('map').draws > 0);
-  // A cell of the map: row 2, column 5.
+  return page;
+}
+
+test('a picked neuron, one step in slow motion, its update exact to the bit', async () => {
+  const page = await afterOneStep();
+  // A cell of the map.
   const at = await locate(page, 'map', { kind: 'cell', row: 2, col: 5 });
   assert.ok(at, 'cell (2, 5) is drawn');
   await page.locator('figure[data-chart="map"] canvas').click({ position: { x: at[0], y: at[1] } });
@@ -80,12 +86,7 @@ test('a picked neuron, one step in slow motion, its update exact to the bit', as
 });
 
 test('a saturated neuron, picked on the map, shows a slope near zero, and almost no gradient passes through it', async () => {
-  const app = await openLab('?chapter=fix-softmax');
-  apps.push(app);
-  const { page } = app;
-  await page.click('#step');
-  await untilTrainer(page, (s) => s.step >= 1 && s.diagStep !== null);
-  await untilLab(page, (lab) => lab.chart('map').draws > 0);
+  const page = await afterOneStep();
   // The column of the map with the most saturated (white) cells, and a white cell of it.
   const cell = await page.evaluate(() => {
     const s = window.__labSeam.chart('map').view.spec.saturation;

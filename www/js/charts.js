@@ -47,6 +47,26 @@ const MIN_HEIGHT = 130;
 const MAX_HEIGHT = 360;
 
 /**
+ * Each key chart's canvas height that puts all of them on the first screen: the room from the
+ * first key chart's top to the bottom of the window, less each row's caption, controls and text
+ * (measured: each row counts its tallest), shared by the rows. The key charts stand two abreast,
+ * the first alone when there is an odd number of them.
+ * @param {{fig: HTMLElement, canvas: HTMLCanvasElement}[]} key the key charts, in order
+ * @param {number} n how many
+ * @param {number} rows how many rows they make
+ * @param {number} [spare] pixels left free at the bottom
+ */
+function shareOfScreen(key, n, rows, spare = 0) {
+  const top = key[0].fig.getBoundingClientRect().top + window.scrollY;
+  let chrome = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = n % 2 === 1 ? (r === 0 ? key.slice(0, 1) : key.slice(2 * r - 1, 2 * r + 1)) : key.slice(2 * r, 2 * r + 2);
+    chrome += Math.max(0, ...row.map((ch) => ch.fig.offsetHeight - ch.canvas.offsetHeight)) + GAP;
+  }
+  return Math.floor((window.innerHeight - top - chrome - spare) / rows);
+}
+
+/**
  * @param {object} o
  * @param {(msg: Request) => void} o.post to the trainer
  * @param {import('./module.js').Module} o.module the page's wasm module
@@ -331,29 +351,14 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
       }
       const key = keys.map((k) => charts[k]).filter((ch) => ch);
       if (present && key.length) {
-        // The screen's height, less each row's caption, controls and whole text (measured:
-        // the text is never cut on a projector), shared by the rows' canvases; each figure in
-        // a row gets the row's tallest chrome, so that a row's canvases stay level.
-        const top = key[0].fig.getBoundingClientRect().top + window.scrollY;
-        const chromes = [];
-        for (let r = 0; r < rows; r++) {
-          const row = n % 2 === 1 ? (r === 0 ? key.slice(0, 1) : key.slice(2 * r - 1, 2 * r + 1)) : key.slice(2 * r, 2 * r + 2);
-          chromes.push(Math.max(0, ...row.map((ch) => ch.fig.offsetHeight - ch.canvas.offsetHeight)) + GAP);
-        }
-        const chrome = chromes.reduce((a, b) => a + b, 0);
-        const each = Math.floor((window.innerHeight - top - chrome - 4) / rows);
+        // The screen's height, less each row's caption, controls and text (the projector's
+        // text box is taller), shared by the rows' canvases.
+        const each = shareOfScreen(key, n, rows, 4);
         for (const ch of key) ch.cssHeight = Math.max(MIN_HEIGHT, each);
       } else if (key.length && getComputedStyle(main).gridTemplateColumns.split(' ').length > 1) {
-        // Two columns: the room from the first key chart's top to the bottom of the first
-        // screen, less each row's caption, controls and text (measured), shared by the rows'
-        // canvases. (In one column, on a phone, the charts keep their own heights.)
-        const top = key[0].fig.getBoundingClientRect().top + window.scrollY;
-        let chrome = 0;
-        for (let r = 0; r < rows; r++) {
-          const row = n % 2 === 1 ? (r === 0 ? key.slice(0, 1) : key.slice(2 * r - 1, 2 * r + 1)) : key.slice(2 * r, 2 * r + 2);
-          chrome += Math.max(0, ...row.map((ch) => ch.fig.offsetHeight - ch.canvas.offsetHeight)) + GAP;
-        }
-        const each = Math.floor((window.innerHeight - top - chrome) / rows);
+        // Two columns: the same share of the first screen. (In one column, on a phone, the
+        // charts keep their own heights.)
+        const each = shareOfScreen(key, n, rows);
         for (const ch of key) ch.cssHeight = Math.max(MIN_HEIGHT, Math.min(MAX_HEIGHT, each));
       }
       for (const [name, ch] of Object.entries(charts)) {

@@ -13,7 +13,6 @@ use crate::format;
 pub fn slow_view(s: &Session) -> Option<SlowView> {
     let (n, context) = s.slow()?;
     let threshold = s.settings().saturation_threshold;
-    let t = &s.run().trainer;
     let step = s.run().history().steps();
     Some(SlowView {
         run: s.run().number,
@@ -24,7 +23,7 @@ pub fn slow_view(s: &Session) -> Option<SlowView> {
             n.neuron,
             n.example
         ),
-        rows: rows(n, threshold, t.model.layers.len() > 2),
+        rows: rows(n, threshold),
     })
 }
 
@@ -46,7 +45,7 @@ fn list(v: &[f32], of: usize) -> String {
     }
 }
 
-fn rows(n: &NeuronStep, threshold: f32, _deep: bool) -> Vec<SlowRow> {
+fn rows(n: &NeuronStep, threshold: f32) -> Vec<SlowRow> {
     let fan_in = n.inputs.len();
     let mut out = vec![
         row(
