@@ -30,7 +30,10 @@ function firstScreen(page) {
   return page.evaluate(() => {
     window.scrollTo(0, 0);
     return [...document.querySelectorAll('figure[data-chart]')]
-      .filter((f) => f.offsetParent !== null) // shown: not hidden, not in a closed fold
+      // Shown: not hidden, not in a closed fold. (A closed <details> keeps its content laid out
+      // under content-visibility: hidden in Chromium, offsetParent and all: a folded chart just
+      // below the screen's edge counted as shown where fonts were a pixel shorter.)
+      .filter((f) => f.checkVisibility() && !f.closest('details:not([open])'))
       .map((f) => ({ chart: f.dataset.chart, fig: f.getBoundingClientRect().toJSON(), canvas: f.querySelector('canvas').getBoundingClientRect().toJSON() }))
       .filter((b) => b.fig.top < innerHeight && b.fig.bottom > 0);
   });
