@@ -30,6 +30,12 @@ pub const COMPACT_W: u32 = 300;
 /// A plot narrower than this (pixels) gets the smaller legend of a compact frame: a compact
 /// frame's plot, and a half-width chart's at 1024 px (about 215 pixels).
 pub const COMPACT_PLOT_W: u32 = 230;
+/// Below this height (pixels) a chart draws a short frame: the compact caption, narrow margins,
+/// and no x-axis description (the figure's caption names the axis), so that the plot keeps
+/// most of the height. A key chart sized to share a laptop's first screen is 130 to 200 pixels.
+pub const SHORT_H: u32 = 200;
+/// The x-axis label area of a short frame: tick labels only.
+const SHORT_X_AREA: u32 = 26;
 /// Caption and legend sizes of a compact frame.
 pub const COMPACT_CAPTION_PX: f64 = 16.0;
 pub const COMPACT_LABEL_PX: f64 = 13.0;
@@ -145,16 +151,22 @@ pub fn build_chart<'a, DB: DrawingBackend>(
 ) -> Result<Chart<'a, DB>, ChartError> {
     root.fill(&WHITE)?;
     LEGEND.with(|l| l.borrow_mut().clear());
-    let width = root.dim_in_pixel().0;
+    let (width, height) = root.dim_in_pixel();
     let compact = width < COMPACT_W;
+    let short = height < SHORT_H;
+    SHORT.with(|s| s.set(short));
     let mut builder = ChartBuilder::on(root);
     builder
-        .margin(if compact { 6 } else { 12 })
+        .margin(if compact || short { 6 } else { 12 })
         .margin_right(if compact { 12 } else { 24 })
-        .x_label_area_size(if compact { 44 } else { 56 })
+        .x_label_area_size(match (short, compact) {
+            (true, _) => SHORT_X_AREA,
+            (false, true) => 44,
+            (false, false) => 56,
+        })
         .y_label_area_size(if compact { 56 } else { 80 });
     if !title.is_empty() {
-        let font = if compact {
+        let font = if compact || short {
             theme.compact_caption()
         } else {
             theme.caption()
@@ -206,7 +218,7 @@ pub fn draw_axes<DB: DrawingBackend>(
     if !grid {
         mesh.disable_mesh();
     }
-    if !x_desc.is_empty() {
+    if !x_desc.is_empty() && !SHORT.with(|s| s.get()) {
         mesh.x_desc(x_desc);
     }
     if !y_desc.is_empty() {
@@ -267,6 +279,9 @@ pub enum Swatch {
 }
 
 thread_local! {
+    /// Whether the chart being drawn has a short frame (`SHORT_H`): `build_chart` sets it,
+    /// `draw_axes` leaves the x-axis description out of the short label area.
+    static SHORT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// The legend entries of the chart being drawn: `build_chart` clears them, `draw_line` and
     /// `add_legend_entry` add to them, `draw_legend` draws and takes them.
     /// Each entry's series, if tagged (`tag_legend_entry`): its box is recorded for picking.

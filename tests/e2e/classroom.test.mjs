@@ -61,6 +61,31 @@ test('the runs table keeps every run, and an earlier run can be drawn beside the
   assert.match(lines[0], /^run,setup,seed,params,first loss/);
 });
 
+/**
+ * What a projector would cut, in presentation mode: a chart's text taller than its box or
+ * reaching past its figure, a figure past the window, the side column's text past its edge
+ * (it would have to scroll). [] when every word shows.
+ */
+function projectorCuts(page) {
+  return page.evaluate(() => {
+    const cuts = [];
+    for (const f of document.querySelectorAll('figure[data-chart]')) {
+      if (f.hidden) continue;
+      const r = f.querySelector('.readout');
+      const [fb, rb] = [f.getBoundingClientRect(), r.getBoundingClientRect()];
+      if (r.scrollHeight > r.clientHeight + 1) cuts.push(`${f.dataset.chart}: text ${r.scrollHeight} px in ${r.clientHeight}`);
+      if (rb.bottom > fb.bottom + 1) cuts.push(`${f.dataset.chart}: text ends at ${rb.bottom}, its figure at ${fb.bottom}`);
+      if (fb.bottom > innerHeight + 0.5 || fb.right > innerWidth + 0.5) cuts.push(`${f.dataset.chart}: past the window (${fb.bottom})`);
+      for (const p of r.querySelectorAll('p')) {
+        if (p.checkVisibility() && p.getBoundingClientRect().bottom > rb.bottom + 1) cuts.push(`${f.dataset.chart}: '${p.textContent.slice(0, 40)}' cut`);
+      }
+    }
+    const side = document.getElementById('side');
+    if (side.scrollHeight > side.clientHeight + 1) cuts.push(`the side column: ${side.scrollHeight} px in ${side.clientHeight}`);
+    return cuts;
+  });
+}
+
 test('presentation mode: the key charts of each chapter fit a 1024x768 projector, by keyboard', async () => {
   const { page } = await lab('', { viewport: { width: 1024, height: 768 } });
   await page.keyboard.press('p');
@@ -86,6 +111,7 @@ test('presentation mode: the key charts of each chapter fit a 1024x768 projector
     }
     const about = await page.locator('#run-about').boundingBox();
     assert.ok(about && about.y + about.height <= 768, `${ch}: the explanation is on screen`);
+    assert.deepEqual(await projectorCuts(page), [], `${ch}: every word shows`);
     if (ch === 'fix-tanh') {
       mkdirSync(DOCS, { recursive: true });
       await page.screenshot({ path: `${DOCS}presentation-1024x768.png` });
@@ -142,6 +168,7 @@ test('presentation mode at 1920x1080, mid-training; and the runs table in the pa
   await page.click('#train');
   await untilTrainer(page, (s) => s.step > 300 && s.diagStep > 0);
   await page.waitForTimeout(600);
+  assert.deepEqual(await projectorCuts(page), [], 'every word shows at 1920x1080');
   await page.screenshot({ path: `${DOCS}presentation-1920x1080.png` });
   await pause(page);
   await page.keyboard.press('p');

@@ -75,6 +75,30 @@ test('every chapter leads with its key charts, on the first screen, and no other
   }
 });
 
+test("an upload's message does not push the key charts off the first screen, and closes", async () => {
+  const { page } = await lab('?chapter=kaiming');
+  const header = async () => (await page.locator('#top').boundingBox()).height;
+  const was = await header();
+  const run = (await state(page)).run;
+  await page.setInputFiles('#file', { name: 'שמות-עבריים.txt', mimeType: 'text/plain', buffer: Buffer.from('דוד\nשרה\nמשה\nרחל\nיוסף\nלאה\nאברהם\nרבקה\n'.repeat(20)) });
+  await untilTrainer(page, (s, r) => s.run > r, run);
+  await page.waitForFunction(() => document.getElementById('upload-msg').classList.contains('good'));
+  // The message is on the screen, whole, and the header did not grow.
+  const msg = await page.locator('#upload-msg').boundingBox();
+  assert.ok(msg.y >= 0 && msg.y + msg.height <= SCREEN.height && msg.x >= 0 && msg.x + msg.width <= SCREEN.width, JSON.stringify(msg));
+  assert.ok(Math.abs((await header()) - was) <= 2, `the header was ${was} px high, now ${await header()}`);
+  await page.click('#step');
+  await untilTrainer(page, (s) => s.step >= 1 && s.diagStep !== null);
+  const keys = (await state(page)).keyCharts;
+  const shown = await firstScreen(page);
+  assert.deepEqual(shown.map((b) => b.chart), keys);
+  for (const b of shown) assert.ok(b.canvas.top >= 0 && b.canvas.bottom <= SCREEN.height && b.canvas.height >= 120, `${b.chart}: ${JSON.stringify(b.canvas)}`);
+  // Closed by its button; the data line keeps what it said.
+  await page.click('#upload-close');
+  assert.equal(await page.isVisible('#upload-msg'), false);
+  assert.match(await page.innerText('#data-source'), /שמות-עבריים/);
+});
+
 test('no heading shows without its content: "Break it" only in a chapter with experiments', async () => {
   const { page } = await lab('?chapter=lr-finder');
   assert.equal(await page.$$eval('#break-list button', (bs) => bs.length), 0);

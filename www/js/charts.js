@@ -120,7 +120,9 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
 
   function applyText() {
     for (const [node, lines] of pendingText) {
-      node.replaceChildren(...lines.map((l) => el('p', {}, l)));
+      // Presentation mode shows the first lines whole and leaves the rest out (style.css).
+      const shown = Number(node.dataset.projector) || lines.length;
+      node.replaceChildren(...lines.map((l, i) => el('p', i < shown ? {} : { class: 'detail' }, l)));
       shownText.set(node, lines.join('\n'));
     }
     pendingText.clear();

@@ -88,6 +88,7 @@ export function makeFigure(f, words, on) {
   readout.setAttribute('aria-label', words.readout_label);
   readout.setAttribute('aria-live', 'off');
   readout.style.setProperty('--lines', String(f.lines));
+  readout.dataset.projector = String(f.projector); // the lines a projector shows (charts.js)
   canvas.setAttribute('aria-describedby', readout.id);
   const buttons = el('span', { class: 'figure-tools' });
   const png = el('button', { type: 'button', title: words.png_title }, words.png);

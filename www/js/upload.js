@@ -9,6 +9,9 @@
 
 import { $, setMsg } from './dom.js';
 
+/** How long a good message stays (a refusal stays until closed or replaced). */
+const GOOD_FOR_MS = 20_000;
+
 /** @typedef {{ name: string, bytes: Uint8Array }} NamesFile */
 
 /**
@@ -61,6 +64,17 @@ export function createUpload({ post, module, words }) {
     });
     await sending;
   }
+
+  // On a laptop the message floats over the page (style.css): it closes with its button, and a
+  // good one by itself after a while (the data line above keeps what it said).
+  $('upload-close').onclick = () => setMsg(msg, '');
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let fading;
+  new MutationObserver(() => {
+    clearTimeout(fading);
+    const said = msg.textContent;
+    if (msg.className === 'good') fading = setTimeout(() => { if (msg.textContent === said) setMsg(msg, ''); }, GOOD_FOR_MS);
+  }).observe(msg, { childList: true, characterData: true, subtree: true, attributes: true });
 
   const picker = $('file', HTMLInputElement);
   picker.onchange = () => {

@@ -65,6 +65,10 @@ pub struct ChartDef {
     pub csv: Option<ExportKind>,
     /// The lines of its text twin the page shows without scrolling.
     pub lines: u32,
+    /// The first lines of its text twin that a projector shows (presentation mode), each whole:
+    /// the point of the chart; the lines after them (listings, per-tensor details) are left
+    /// out there, as the chart's figure must fit the screen.
+    pub projector: u32,
     /// The controls in its figure, above the canvas.
     pub tools: Option<&'static Tools>,
 }
@@ -120,6 +124,7 @@ pub struct Figure {
     pub pick: Option<PickSlot>,
     pub csv: Option<ExportKind>,
     pub lines: u32,
+    pub projector: u32,
     pub tools: Option<&'static Tools>,
 }
 
@@ -134,6 +139,7 @@ pub const CHARTS: &[ChartDef] = &[
         pick: None,
         csv: Some(ExportKind::LossCsv),
         lines: 5,
+        projector: 3,
         tools: None,
     },
     ChartDef {
@@ -145,6 +151,7 @@ pub const CHARTS: &[ChartDef] = &[
         pick: None,
         csv: None,
         lines: 5,
+        projector: 2,
         tools: None,
     },
     ChartDef {
@@ -156,6 +163,7 @@ pub const CHARTS: &[ChartDef] = &[
         pick: Some(PickSlot::Embedding),
         csv: None,
         lines: 6,
+        projector: 2,
         tools: None,
     },
     ChartDef {
@@ -167,6 +175,7 @@ pub const CHARTS: &[ChartDef] = &[
         pick: None,
         csv: None,
         lines: 5,
+        projector: 3,
         tools: None,
     },
     ChartDef {
@@ -178,6 +187,7 @@ pub const CHARTS: &[ChartDef] = &[
         pick: Some(PickSlot::Map),
         csv: None,
         lines: 5,
+        projector: 2,
         tools: None,
     },
     ChartDef {
@@ -189,6 +199,7 @@ pub const CHARTS: &[ChartDef] = &[
         pick: Some(PickSlot::Layer),
         csv: Some(ExportKind::DiagnosticsCsv),
         lines: 5,
+        projector: 2,
         tools: None,
     },
     ChartDef {
@@ -200,6 +211,7 @@ pub const CHARTS: &[ChartDef] = &[
         pick: Some(PickSlot::Layer),
         csv: Some(ExportKind::DiagnosticsCsv),
         lines: 8,
+        projector: 5,
         tools: None,
     },
     ChartDef {
@@ -211,6 +223,7 @@ pub const CHARTS: &[ChartDef] = &[
         pick: Some(PickSlot::Layer),
         csv: Some(ExportKind::DiagnosticsCsv),
         lines: 8,
+        projector: 5,
         tools: None,
     },
     ChartDef {
@@ -222,6 +235,7 @@ pub const CHARTS: &[ChartDef] = &[
         pick: Some(PickSlot::Layer),
         csv: None,
         lines: 5,
+        projector: 5,
         tools: None,
     },
     ChartDef {
@@ -233,6 +247,7 @@ pub const CHARTS: &[ChartDef] = &[
         pick: None,
         csv: None,
         lines: 5,
+        projector: 2,
         tools: None,
     },
     ChartDef {
@@ -244,6 +259,7 @@ pub const CHARTS: &[ChartDef] = &[
         pick: None,
         csv: None,
         lines: 5,
+        projector: 2,
         tools: Some(&sampler::TOOLS),
     },
     ChartDef {
@@ -255,6 +271,7 @@ pub const CHARTS: &[ChartDef] = &[
         pick: None,
         csv: None,
         lines: 5,
+        projector: 2,
         tools: Some(&score::TOOLS),
     },
     ChartDef {
@@ -266,6 +283,7 @@ pub const CHARTS: &[ChartDef] = &[
         pick: None,
         csv: None,
         lines: 5,
+        projector: 3,
         tools: None,
     },
     ChartDef {
@@ -277,6 +295,7 @@ pub const CHARTS: &[ChartDef] = &[
         pick: None,
         csv: None,
         lines: 2,
+        projector: 2,
         tools: None,
     },
 ];
@@ -305,6 +324,7 @@ impl ChartDef {
             pick: self.pick,
             csv: self.csv,
             lines: self.lines,
+            projector: self.projector,
             tools: self.tools,
         }
     }

@@ -403,3 +403,46 @@ fn tanh_slope_is_drawn_over_a_histogram_of_tanh_outputs() {
     assert!(!has_text(&s, TANH_SLOPE_LABEL));
     assert!(polylines(&s).iter().all(|l| l.1.len() != 101));
 }
+
+#[test]
+fn a_short_chart_gives_its_height_to_the_plot_and_leaves_the_axis_name_to_its_caption() {
+    // The Kaiming chapter's demo shares a 1366x768 first screen with two other key charts: its
+    // canvas is about 130 px tall. The curve spanned 15 px of it; a short frame gives it 46.
+    let data = HistogramSpec {
+        title: "w ~ randn: the spread grows".into(),
+        x_label: "value".into(),
+        y_label: "density".into(),
+        series: vec![HistSeriesSpec {
+            label: String::new(),
+            lo: -3.0,
+            hi: 3.0,
+            values: (0..40)
+                .map(|i| (-((i as f32 - 20.0) / 6.0).powi(2)).exp())
+                .collect(),
+        }],
+        bars: false,
+        layers: vec![],
+        tanh_slope: false,
+    };
+    let height = |svg: &str| {
+        let curve = polylines(svg)
+            .into_iter()
+            .find(|l| l.1.len() == 40)
+            .expect("the curve");
+        let ys = curve.1.iter().map(|p| p.1);
+        ys.clone().max().unwrap() - ys.min().unwrap()
+    };
+    let short = svg(450, 130, |r| draw_histograms(r, &data));
+    assert!(
+        height(&short) >= 40,
+        "the curve spans {} of 130 px",
+        height(&short)
+    );
+    assert!(
+        !has_text(&short, "value"),
+        "no x-axis name in a short frame"
+    );
+    assert!(has_text(&short, "density") && has_text(&short, "w ~ randn: the spread grows"));
+    let tall = svg(450, 300, |r| draw_histograms(r, &data));
+    assert!(has_text(&tall, "value"), "a tall frame names its x axis");
+}
