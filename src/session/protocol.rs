@@ -28,8 +28,9 @@ pub struct PageOptions {
 /// Page -> worker. The page writes `{type: 'chapter', name: 'deep'}` like the events; the wasm
 /// glue moves the tag and reads serde's external form, `{chapter: {name}}` (see web/worker.rs).
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, strum::VariantNames)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[strum(serialize_all = "snake_case")]
 pub enum Request {
     /// Start: the names (an upload's bytes, or none for the default names.txt), `simd`
     /// ("plain" forces the simd128 build) and `threads` (the page's `?threads=`: "1" forces one
@@ -181,8 +182,9 @@ pub enum Request {
 
 /// Worker -> page.
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, strum::VariantNames)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Event {
     /// The trainer is up: the data in use, the wasm build that trains, and the page's options
     /// from the link it was opened with.

@@ -1,5 +1,5 @@
 //! The protocol between the page and the worker (src/session/protocol.rs): every message's `type`
-//! tag is listed and reads back, and the names the page's markup must hold (figures, notice and
+//! tag is the one its type lists and reads back, and the names the page's markup must hold (figures, notice and
 //! data elements) are there. The page's scripts are checked against the Rust types by tsc.
 
 use crate::support::few_names;
@@ -11,106 +11,7 @@ use makemore_lab::session::protocol::{
 use makemore_lab::session::sheet::SheetRoom;
 use makemore_lab::session::{views, Session};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// The `type` tag of every request, in the order of `Request`'s variants (as the page writes
-/// them; serde's names are the test's to check).
-const REQUEST_TAGS: &[&str] = &[
-    "init",
-    "train",
-    "pause",
-    "step",
-    "reset",
-    "new_seed",
-    "evaluate",
-    "clear_runs",
-    "chapter",
-    "experiment",
-    "settings",
-    "budget",
-    "lr",
-    "sample",
-    "load",
-    "link",
-    "compare",
-    "export",
-    "sampler",
-    "score",
-    "load_weights",
-    "panic_for_test",
-    "path_frame",
-    "guess",
-    "reveal",
-    "slow_step",
-    "fold",
-    "pace",
-    "sheet_open",
-    "sheet_answer",
-    "sheet_hint",
-    "sheet_train",
-];
-
-/// The `type` tag of every event, in the order of `Event`'s variants.
-const EVENT_TAGS: &[&str] = &[
-    "ready",
-    "run",
-    "progress",
-    "diag",
-    "data",
-    "load_error",
-    "charts",
-    "samples",
-    "runs",
-    "link",
-    "file",
-    "notice",
-    "fatal",
-    "path",
-    "quiz",
-    "slow",
-    "sheet",
-    "sheet_verdict",
-    "sheet_hints",
-    "sheet_training",
-];
-
-/// The position of a request's variant in `REQUEST_TAGS`. A match without a wildcard: a new
-/// variant does not compile until it is listed here (and in `one_of_each_request`).
-fn request_index(r: &Request) -> usize {
-    match r {
-        Request::Init { .. } => 0,
-        Request::Train => 1,
-        Request::Pause => 2,
-        Request::Step => 3,
-        Request::Reset => 4,
-        Request::NewSeed => 5,
-        Request::Evaluate => 6,
-        Request::ClearRuns => 7,
-        Request::Chapter { .. } => 8,
-        Request::Experiment { .. } => 9,
-        Request::Settings { .. } => 10,
-        Request::Budget { .. } => 11,
-        Request::Lr { .. } => 12,
-        Request::Sample { .. } => 13,
-        Request::Load { .. } => 14,
-        Request::Link { .. } => 15,
-        Request::Compare { .. } => 16,
-        Request::Export { .. } => 17,
-        Request::Sampler { .. } => 18,
-        Request::Score { .. } => 19,
-        Request::LoadWeights { .. } => 20,
-        Request::PanicForTest => 21,
-        Request::PathFrame { .. } => 22,
-        Request::Guess { .. } => 23,
-        Request::Reveal { .. } => 24,
-        Request::SlowStep { .. } => 25,
-        Request::Fold => 26,
-        Request::Pace { .. } => 27,
-        Request::SheetOpen { .. } => 28,
-        Request::SheetAnswer { .. } => 29,
-        Request::SheetHint { .. } => 30,
-        Request::SheetTrain { .. } => 31,
-    }
-}
+use strum::VariantNames;
 
 fn one_of_each_request() -> Vec<Request> {
     vec![
@@ -186,10 +87,10 @@ fn one_of_each_request() -> Vec<Request> {
             neuron: "7".into(),
             example: "0".into(),
         },
-        Request::Fold,
         Request::Pace {
             per_second: Some(10),
         },
+        Request::Fold,
         Request::SheetOpen {
             answers: BTreeMap::from([("h".into(), "dh = dlogits @ W2.T".into())]),
         },
@@ -205,32 +106,6 @@ fn one_of_each_request() -> Vec<Request> {
             steps: "200".into(),
         },
     ]
-}
-
-/// As `request_index`, for `EVENT_TAGS`.
-fn event_index(e: &Event) -> usize {
-    match e {
-        Event::Ready { .. } => 0,
-        Event::Run { .. } => 1,
-        Event::Progress { .. } => 2,
-        Event::Diag { .. } => 3,
-        Event::Data { .. } => 4,
-        Event::LoadError { .. } => 5,
-        Event::Charts { .. } => 6,
-        Event::Samples { .. } => 7,
-        Event::Runs { .. } => 8,
-        Event::Link { .. } => 9,
-        Event::File { .. } => 10,
-        Event::Notice { .. } => 11,
-        Event::Fatal { .. } => 12,
-        Event::Path { .. } => 13,
-        Event::Quiz { .. } => 14,
-        Event::Slow { .. } => 15,
-        Event::Sheet { .. } => 16,
-        Event::SheetVerdict { .. } => 17,
-        Event::SheetHints { .. } => 18,
-        Event::SheetTraining { .. } => 19,
-    }
 }
 
 fn one_of_each_event() -> Vec<Event> {
@@ -402,34 +277,35 @@ fn serde_name(v: &impl serde::Serialize) -> String {
         .to_string()
 }
 
-#[test]
-fn every_request_has_its_listed_tag_and_reads_back() {
-    let all = one_of_each_request();
-    assert_eq!(all.len(), REQUEST_TAGS.len());
-    for (i, r) in all.iter().enumerate() {
-        assert_eq!(request_index(r), i, "{r:?}");
-        assert_eq!(tag(r), REQUEST_TAGS[i], "{r:?}");
-        let json = serde_json::to_string(r).unwrap();
-        let back: Request = serde_json::from_str(&json).unwrap();
-        assert_eq!(&back, r);
+/// The examples' tags, against the message type's own list of names (strum's `VariantNames`,
+/// derived in protocol.rs): one example of each message, in the type's order, and serde writes
+/// the name the type lists. A new message fails here, naming its tag, until it has an example.
+fn check_one_of_each<T>(all: &[T], names: &[&str])
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let tags: Vec<String> = all.iter().map(tag).collect();
+    assert_eq!(
+        tags, names,
+        "one example of each message, in the type's order"
+    );
+    for (t, m) in tags.iter().zip(all) {
+        let json = serde_json::to_string(m).unwrap();
+        let back: T = serde_json::from_str(&json).unwrap();
+        assert_eq!(&back, m, "{t} reads back");
     }
-    let unique: BTreeSet<_> = REQUEST_TAGS.iter().collect();
-    assert_eq!(unique.len(), REQUEST_TAGS.len());
+    let unique: BTreeSet<_> = names.iter().collect();
+    assert_eq!(unique.len(), names.len());
 }
 
 #[test]
-fn every_event_has_its_listed_tag_and_reads_back() {
-    let all = one_of_each_event();
-    assert_eq!(all.len(), EVENT_TAGS.len());
-    for (i, e) in all.iter().enumerate() {
-        assert_eq!(event_index(e), i, "{e:?}");
-        assert_eq!(tag(e), EVENT_TAGS[i]);
-        let json = serde_json::to_string(e).unwrap();
-        let back: Event = serde_json::from_str(&json).unwrap();
-        assert_eq!(&back, e, "{}", EVENT_TAGS[i]);
-    }
-    let unique: BTreeSet<_> = EVENT_TAGS.iter().collect();
-    assert_eq!(unique.len(), EVENT_TAGS.len());
+fn every_request_has_its_tag_and_reads_back() {
+    check_one_of_each(&one_of_each_request(), Request::VARIANTS);
+}
+
+#[test]
+fn every_event_has_its_tag_and_reads_back() {
+    check_one_of_each(&one_of_each_event(), Event::VARIANTS);
 }
 
 #[test]
