@@ -12,7 +12,14 @@ pub fn init_panic_hook() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         std::panic::set_hook(Box::new(|info| {
-            let msg = format!("internal error: {info}");
+            // The threaded builds carry no file and line (`-Z location-detail=none`: size).
+            let what = info.payload_as_str().unwrap_or("a panic");
+            let msg = match info.location() {
+                Some(at) if at.line() > 0 => {
+                    format!("internal error: {what} (at {}:{})", at.file(), at.line())
+                }
+                _ => format!("internal error: {what}"),
+            };
             web_sys::console::error_1(&JsValue::from_str(&msg));
             let global = js_sys::global();
             if let Ok(f) = Reflect::get(&global, &JsValue::from_str("__makemorePanic")) {

@@ -1,6 +1,6 @@
 // The paths a student takes, in the three engines students open the page with: Chromium
 // (Chromebooks), Firefox ESR, and WebKitGTK (Safari's engine: Macs, iPads, iPhones). Each engine
-// loads the page, trains, pauses, steps, samples, switches chapter, goes into presentation mode
+// loads the page, answers a chapter's question, trains, pauses, steps, samples, switches chapter, goes into presentation mode
 // and out, saves the weights and loads them back, opens a copied link fresh (the same run, loss
 // for loss), uploads a names file in Hebrew through the file picker, and works offline after the
 // first visit. The page's state is read from its text (tests/e2e/engines/student.mjs). What an
@@ -72,6 +72,21 @@ for (const engine of ENGINES) {
       await chooseChapter(page, 'fix-tanh');
       assert.match(await page.text('#run-title'), /tanh/i);
       assert.equal((await counter(page)).step, 0);
+    });
+
+    test("guesses before the first step, and is told after it beside the chart", async () => {
+      // The chapter's question (the share of saturated units at the first step) waits for a guess.
+      await page.waitFor(() => document.querySelectorAll('#question-list > li input').length > 0);
+      await page.fill('#q0-n', '90');
+      await page.click('#question-list > li:nth-child(1) button[type="submit"]');
+      await page.waitFor(() => /^Your guess: 90/.test(document.querySelector('#question-list > li .line')?.textContent ?? ''));
+      await page.click('#step');
+      await page.waitFor(() => /wrong/.test(document.querySelector('#question-list > li .line')?.textContent ?? ''));
+      // The questions fold away once the run is under way; the guess and the run's answer stay
+      // beside the chart where it shows.
+      const beside = await page.evaluate(() => [...document.querySelectorAll('figure .guess-line')].map((p) => [p.closest('figure').dataset.chart, p.innerText]));
+      assert.equal(beside.length, 1, JSON.stringify(beside));
+      assert.match(beside[0][1], /^Your guess 90\.00% · the run \d+\.\d\d%: wrong/);
     });
 
     test('trains, pauses, and steps one mini-batch', async () => {

@@ -143,6 +143,9 @@ impl Variant {
         let mut flags = format!("-C target-feature={}", self.target_features);
         if self.shared_memory() {
             cmd.args(["-Z", "build-std=panic_abort,std"]);
+            // No file, line and column in panic messages: the threaded builds carry the std they
+            // build, whose long source paths and location tables kept them at their gzip budget.
+            flags.push_str(" -Z location-detail=none");
             let links = [
                 "--shared-memory".to_string(),
                 "--import-memory".to_string(),
