@@ -258,7 +258,7 @@ charts.build(wasm);
 sheet = createSheet({ charts, onEvent: onMessage });
 const embedding = charts.get('embedding');
 path = embedding ? createPath({ post, under: embedding.readout, words: wasm.path_words() }) : null;
-createKeyboard(/** @type {import('./types/protocol').Key[]} */ (wasm.keys()), {
+const actions = {
   train_pause: controls.trainOrPause,
   step: () => controls.press('step'),
   reset: () => controls.press('reset'),
@@ -266,7 +266,13 @@ createKeyboard(/** @type {import('./types/protocol').Key[]} */ (wasm.keys()), {
   next_chapter: () => controls.chapterBy(1),
   present: presentation.toggle,
   reveal: quiz.reveal,
-});
+};
+createKeyboard(/** @type {import('./types/protocol').Key[]} */ (wasm.keys()), actions);
+// Presentation mode hides the page's tools and the chapter list: on a tablet (no keyboard) these
+// buttons do what ← → and P do.
+$('present-prev').onclick = actions.previous_chapter;
+$('present-next').onclick = actions.next_chapter;
+$('present-leave').onclick = actions.present;
 controls.build(wasm);
 controls.update();
 picking.ready(wasm);

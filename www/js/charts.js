@@ -239,6 +239,21 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
     if (changed && laid) api.layout(...laid);
   });
   for (const node of aboveCharts) above.observe(node);
+  // On a projector a chart's text sets its panel's height (elsewhere the text's box has a fixed
+  // height): a text that grew or shrank lays the key charts out again, whatever its width did
+  // (a chart moved into its key place and got its first text in the same frame). The layout
+  // changes only the canvases' heights, never a text's width: no tail to chase.
+  /** @type {WeakMap<Element, number>} */
+  const textHeights = new WeakMap();
+  const texts = new ResizeObserver((entries) => {
+    let changed = false;
+    for (const e of entries) {
+      const h = Math.round(e.contentRect.height);
+      if (textHeights.get(e.target) !== h) changed = true;
+      textHeights.set(e.target, h);
+    }
+    if (changed && laid?.[1]) api.layout(...laid);
+  });
 
   // Widths are read when the layout changes (the observer runs where layout is clean).
   // Each canvas is observed: a chart changes width without the page changing (presentation
@@ -321,9 +336,7 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
         });
         foldGrid.append(fig);
         charts[name] = { fig, canvas, readout, caption, baseHeight: f.height, cssHeight: f.height, view: null, draws: 0, drawMs: 0 };
-        // On a projector a chart's text sets its panel's height: a new line lays the key charts
-        // out again (elsewhere the text's box has a fixed height and never changes).
-        above.observe(readout);
+        texts.observe(readout);
         order.push(name);
         io.observe(fig);
         resized.observe(canvas);
