@@ -96,6 +96,8 @@ const presentation = createPresentation({
     charts.layout(keys, present);
     quiz.layout();
   },
+  // On the backprop sheet a copied link hands out what is written there.
+  hash: () => sheet?.handout() ?? location.hash,
   words,
 });
 const runs = createRuns({ post, module, words });

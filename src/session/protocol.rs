@@ -159,10 +159,13 @@ pub enum Request {
     /// The lecture's exercise E02: fold each BatchNorm into the Linear before it and compare
     /// (answered with a `Topic::Fold` notice; the run's model stays as it is).
     Fold,
-    /// Open the backprop sheet with the answers the page kept (exercise id -> text as typed);
-    /// answered with `Event::Sheet`.
+    /// Open the backprop sheet with the answers the page kept (exercise id -> text as typed)
+    /// and those a teacher's link handed out (`handed`: they fill only the boxes the page has
+    /// nothing in); answered with `Event::Sheet`, and a notice of what the link brought.
     SheetOpen {
         answers: BTreeMap<String, String>,
+        #[serde(default)]
+        handed: BTreeMap<String, String>,
     },
     /// An answer to exercise `id`, as typed: kept and judged (`Event::SheetVerdict`).
     SheetAnswer {

@@ -63,7 +63,7 @@ impl SheetRoom {
             return vec![refusal(NOT_HERE)];
         }
         match req {
-            Request::SheetOpen { answers } => self.open(data, &answers),
+            Request::SheetOpen { answers, handed } => self.open(data, &answers, &handed),
             Request::SheetAnswer { id, text } => self.answer(data, &id, &text),
             Request::SheetHint { id, level } => self.hint(data, &id, level),
             Request::SheetTrain { steps } => self.train(data, &steps),
@@ -86,16 +86,40 @@ impl SheetRoom {
 
     /// The sheet with `answers` (the page's, kept in the browser; an answer the sheet refuses,
     /// too long, is named in a notice and left out).
-    pub fn open(&mut self, data: &Dataset, answers: &BTreeMap<String, String>) -> Vec<Event> {
+    /// A box the page kept an answer in keeps it; a link's answer fills an empty box.
+    pub fn open(
+        &mut self,
+        data: &Dataset,
+        answers: &BTreeMap<String, String>,
+        handed: &BTreeMap<String, String>,
+    ) -> Vec<Event> {
         let lab = match self.lab(data) {
             Ok(lab) => lab,
             Err(e) => return vec![refusal(e)],
         };
         let mut ev = Vec::new();
+        let own = |id: &str| answers.get(id).is_some_and(|t| !t.trim().is_empty());
+        let (mut filled, mut kept) = (0, 0);
+        for (id, text) in handed.iter().filter(|(_, t)| !t.trim().is_empty()) {
+            if own(id) {
+                kept += 1;
+            } else if let Err(e) = lab.sheet.set(id, text) {
+                ev.push(refusal(e));
+            } else {
+                filled += 1;
+            }
+        }
         for (id, text) in answers {
             if let Err(e) = lab.sheet.set(id, text) {
                 ev.push(refusal(e));
             }
+        }
+        if !handed.is_empty() {
+            ev.push(Event::Notice {
+                message: view::handed_line(filled, kept),
+                level: Level::Good,
+                topic: Topic::Sheet,
+            });
         }
         let exercises = lab.exercises();
         ev.insert(

@@ -133,3 +133,29 @@ test('a student fills in exercise 1 as the lecture does and sees every tensor tu
   }
   assert.deepEqual(app.errors(), []);
 });
+
+test("a link copied on the sheet hands it out half done: its answers fill a student's empty boxes", async () => {
+  const app = await openLab('?chapter=deep#sheet', { fold: 'closed', contextOptions: { permissions: ['clipboard-read', 'clipboard-write'] } });
+  apps.push(app);
+  const { page } = app;
+  await until(page, () => !!document.getElementById('answer-logprobs'));
+  const [first, second] = exercise1();
+  await page.fill(`#answer-${first[0]}`, first[1]);
+  await page.fill(`#answer-${second[0]}`, second[1]);
+  await page.click('#copy-link');
+  await until(page, () => /chapter=deep/.test(location.search));
+  const url = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(url, /#sheet\?/, url);
+  // A student's browser: one box of their own (wrong), then the teacher's link.
+  const student = await openLab('', { fold: 'closed' });
+  apps.push(student);
+  await student.page.evaluate(([id]) => localStorage.setItem(`makemore-lab.sheet.${id}`, 'mine'), second);
+  const at = new URL(url); // on the student's own server (another port: another origin)
+  await student.page.goto(new URL(`${at.pathname}${at.search}${at.hash}`, student.page.url()).href);
+  await until(student.page, () => !!document.getElementById('answer-logprobs'));
+  assert.equal(await student.page.inputValue(`#answer-${first[0]}`), first[1], 'the hand-out filled the empty box');
+  assert.equal(await student.page.inputValue(`#answer-${second[0]}`), 'mine', "the student's own stays");
+  await until(student.page, () => /The link filled in 1 answer; 1 box kept what you wrote/.test(document.getElementById('sheet-msg').textContent));
+  assert.match(await student.page.evaluate(() => location.hash), /^#sheet$/, 'the address keeps only #sheet');
+  await until(student.page, ([id]) => document.getElementById(`exercise-${id}`).dataset.status === 'exact', first);
+});

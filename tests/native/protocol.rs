@@ -93,6 +93,7 @@ fn one_of_each_request() -> Vec<Request> {
         Request::Fold,
         Request::SheetOpen {
             answers: BTreeMap::from([("h".into(), "dh = dlogits @ W2.T".into())]),
+            handed: BTreeMap::from([("b2".into(), "db2 = dlogits.sum(0)".into())]),
         },
         Request::SheetAnswer {
             id: "probs".into(),
@@ -200,7 +201,7 @@ fn sheet_events(s: &Session) -> Vec<Event> {
         .filter(|e| e.number == 1)
         .map(|e| (e.id.to_string(), e.answer.to_string()))
         .collect();
-    let mut ev = room.open(s.data(), &answers);
+    let mut ev = room.open(s.data(), &answers, &BTreeMap::new());
     ev.extend(room.answer(s.data(), "h", "dh = dlogits @ W2.T"));
     ev.extend(room.hint(s.data(), "h", 3));
     assert!(room.train(s.data(), "1").is_empty(), "exercise 4 refused");

@@ -22,9 +22,10 @@ import { $, el, setMsg } from './dom.js';
  * @param {(msg: import('../types/protocol').Request) => void} o.post to the trainer
  * @param {(keys: string[], present: boolean) => void} o.layout the key charts first (only
  *   them, large, in presentation mode)
+ * @param {() => string} o.hash the address's hash a copied link carries
  * @param {import('./words.js').Words} o.words the page's sentences
  */
-export function createPresentation({ post, layout, words }) {
+export function createPresentation({ post, layout, hash, words }) {
   /** @type {PageOptions} */
   const page = { present: false, hidden: [] };
   /** @type {string[]} the panels a link may hide (element ids; from the wasm) */
@@ -98,8 +99,9 @@ export function createPresentation({ post, layout, words }) {
      * @param {string} query
      */
     async link(query) {
-      const url = `${location.origin}${location.pathname}?${query}`;
-      history.replaceState(null, '', `?${query}`);
+      // The hash: a link copied on the backprop sheet opens the sheet, with its answers.
+      const url = `${location.origin}${location.pathname}?${query}${hash()}`;
+      history.replaceState(null, '', `?${query}${location.hash}`);
       try {
         await navigator.clipboard.writeText(url);
         setMsg($('link-msg'), words.say((w) => w.link_copied(), url), 'good');

@@ -5,12 +5,14 @@
 // button (and Ctrl+Enter) with the verdict beside it, hints in steps, and exercise 4: train N
 // steps and the two loss curves overlaid (the chart `sheet` of the chart table, pinned here).
 // What the student writes stays in this browser (localStorage, one key per exercise) and is
-// sent with the sheet when it opens. The sheet has a worker of its own (www/sheet-worker.js,
+// sent with the sheet when it opens; a link copied on the sheet hands its answers out
+// (`#sheet?id=text&...`: they fill the boxes a student has nothing in). The sheet has a worker of its own (www/sheet-worker.js,
 // started when the sheet first opens, so that the trainer's wasm does not carry the sheet's
 // language): it judges every answer (src/session/sheet.rs) and writes every line the page shows;
 // its events come back through `onEvent`, as the trainer's.
 //
 //   const sheet = createSheet({ charts, onEvent });
+//   sheet.handout();                                 // the hash of a link with the answers
 //   sheet.show(parts, exercises, lines, steps);      // Event::Sheet
 //   sheet.verdict(verdict, line);                    // Event::SheetVerdict
 //   sheet.hints(id, hints);                          // Event::SheetHints
@@ -33,6 +35,8 @@ import { $, el, setMsg, setText } from './dom.js';
 const LEVEL = { empty: '', exact: 'good', approximate: 'warn', wrong: 'bad', error: 'bad' };
 
 const STORE = 'makemore-lab.sheet.';
+/** The start of a hand-out's address: `#sheet?` and the answers as a query string. */
+const HANDOUT = '#sheet?';
 
 /** @param {string} id */
 function stored(id) {
@@ -80,8 +84,9 @@ export function createSheet({ charts, onEvent }) {
     worker.postMessage(msg);
   }
 
+  /** The sheet's address: `#sheet`, or `#sheet?id=text&...` (a teacher's hand-out). */
   function open() {
-    return location.hash === '#sheet';
+    return location.hash === '#sheet' || location.hash.startsWith(HANDOUT);
   }
 
   /** The answers kept in this browser, for the worker's sheet. */
@@ -107,7 +112,15 @@ export function createSheet({ charts, onEvent }) {
       } catch {
         kept = {};
       }
-      post({ type: 'sheet_open', answers: kept });
+      // A hand-out's answers go to the worker, which fills the empty boxes with them and says
+      // so; the address keeps only #sheet (a reload does not hand them out again).
+      /** @type {Record<string, string>} */
+      const handed = {};
+      if (location.hash.startsWith(HANDOUT)) {
+        for (const [id, text] of new URLSearchParams(location.hash.slice(HANDOUT.length))) handed[id] = text;
+        history.replaceState(null, '', `${location.pathname}${location.search}#sheet`);
+      }
+      post({ type: 'sheet_open', answers: kept, handed });
     }
     if (on) section.scrollIntoView({ block: 'start' });
   }
@@ -159,6 +172,7 @@ export function createSheet({ charts, onEvent }) {
     text.id = `answer-${v.id}`;
     text.setAttribute('aria-label', `your ${v.gradient}`);
     text.value = v.answer || stored(v.id);
+    if (v.answer && !stored(v.id)) store(v.id, v.answer); // a hand-out's answer is the student's now
     text.rows = Math.max(2, text.value.split('\n').length);
     text.oninput = () => store(v.id, text.value);
     text.onkeydown = (e) => {
@@ -193,6 +207,18 @@ export function createSheet({ charts, onEvent }) {
   apply();
 
   return {
+    /**
+     * The hash of a link that hands out this sheet as it is (its non-empty answers), or null
+     * when the sheet is not open.
+     * @returns {string | null}
+     */
+    handout() {
+      if (!open()) return null;
+      const answers = new URLSearchParams();
+      for (const [id, b] of boxes) if (b.text.value.trim()) answers.append(id, b.text.value);
+      const query = answers.toString();
+      return query ? `${HANDOUT}${query}` : '#sheet';
+    },
     /**
      * @param {PartView[]} partViews
      * @param {ExerciseView[]} exercises

@@ -19,6 +19,26 @@ fn shape(s: &[usize]) -> String {
 
 /// The line beside an answer: exact, approximate with the largest difference, wrong with the
 /// message and the shapes, or where the answer fails to run.
+/// What a teacher's link brought to the sheet: the answers it filled in, and the boxes that kept
+/// what this browser had.
+pub fn handed_line(filled: usize, kept: usize) -> String {
+    let answers = |n: usize| match n {
+        1 => "1 answer".to_string(),
+        n => format!("{} answers", format::count(n)),
+    };
+    match kept {
+        0 => format!("The link filled in {}.", answers(filled)),
+        _ => format!(
+            "The link filled in {}; {} kept what you wrote in this browser.",
+            answers(filled),
+            match kept {
+                1 => "1 box".to_string(),
+                n => format!("{} boxes", format::count(n)),
+            }
+        ),
+    }
+}
+
 pub fn verdict_line(v: &Verdict) -> String {
     let note = |head: String| {
         if v.message.is_empty() {

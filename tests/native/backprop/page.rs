@@ -87,7 +87,13 @@ fn the_sheet_opens_with_the_pages_answers_judged() {
         ("b2".to_string(), "db2 = dlogits.sum(1)".to_string()),
         ("C".to_string(), "x".repeat(1 << 20)),
     ]);
-    let ev = lab.handle(Request::SheetOpen { answers }, 0.0);
+    let ev = lab.handle(
+        Request::SheetOpen {
+            answers,
+            handed: BTreeMap::new(),
+        },
+        0.0,
+    );
     let Some(Event::Sheet {
         parts,
         exercises,
@@ -110,6 +116,50 @@ fn the_sheet_opens_with_the_pages_answers_judged() {
     assert_eq!(status("C").0, VerdictStatus::Empty);
     let refused = sheet_notice(&ev).expect("a notice for the long answer");
     assert!(refused.contains("at most"), "{refused}");
+}
+
+#[test]
+fn a_link_hands_out_answers_into_the_empty_boxes_and_keeps_the_students_own() {
+    let mut lab = lab();
+    // The student wrote dh (wrong) in this browser; the teacher's link has dh and db2 right.
+    let answers = BTreeMap::from([("h".to_string(), "dh = 2 * dlogits @ W2.T".to_string())]);
+    let handed = BTreeMap::from([
+        ("h".to_string(), "dh = dlogits @ W2.T".to_string()),
+        ("b2".to_string(), "db2 = dlogits.sum(0)".to_string()),
+        ("probs".to_string(), "  ".to_string()),
+    ]);
+    let ev = lab.handle(Request::SheetOpen { answers, handed }, 0.0);
+    let Some(Event::Sheet { exercises, .. }) = ev.iter().find(|e| matches!(e, Event::Sheet { .. }))
+    else {
+        panic!("no sheet in {ev:?}")
+    };
+    let of = |id: &str| exercises.iter().find(|e| e.id == id).unwrap();
+    assert_eq!(
+        of("h").answer,
+        "dh = 2 * dlogits @ W2.T",
+        "the student's own stays"
+    );
+    assert_eq!(of("h").verdict.status, VerdictStatus::Wrong);
+    assert_eq!(
+        of("b2").answer,
+        "db2 = dlogits.sum(0)",
+        "the link fills an empty box"
+    );
+    assert_eq!(of("b2").verdict.status, VerdictStatus::Exact);
+    assert_eq!(of("probs").answer, "", "a blank hand-out fills nothing");
+    assert_eq!(
+        sheet_notice(&ev),
+        Some("The link filled in 1 answer; 1 box kept what you wrote in this browser.")
+    );
+    // Without a link, no word of one.
+    let ev = lab.handle(
+        Request::SheetOpen {
+            answers: BTreeMap::new(),
+            handed: BTreeMap::new(),
+        },
+        0.0,
+    );
+    assert_eq!(sheet_notice(&ev), None);
 }
 
 #[test]
