@@ -96,6 +96,7 @@ pub fn chart(s: &Session) -> ChartView {
                 every: r.loss.every(),
             })
             .collect(),
+        x_max: None,
     };
     view(ChartId::Loss, CAPTION, ChartSpec::Loss(spec), lines)
 }
