@@ -5,7 +5,9 @@
 //! tested natively with a fake clock.
 
 use super::link::Link;
-use super::protocol::{Event, Level, PageOptions, QuizView, Request, RunRow, SampleView, Topic};
+use super::protocol::{
+    Event, Level, PageOptions, PreviousChapter, QuizView, Request, RunRow, SampleView, Topic,
+};
 use super::sheet::SheetRoom;
 use super::{views, words, Session};
 use crate::charts::ChartId;
@@ -29,7 +31,7 @@ pub struct Lab {
     charts_sent: Option<(u32, usize, usize)>,
     itps: f64,
     rate: Option<(f64, usize)>,
-    runs_sent: Option<(Vec<RunRow>, Option<u32>)>,
+    runs_sent: Option<(Vec<RunRow>, Option<u32>, PreviousChapter)>,
     /// The questions as last sent (sent again when anything in them changes).
     quiz_sent: Option<QuizView>,
     /// Steps per second when the teacher slows training down (None: as fast as it goes), and
@@ -243,6 +245,11 @@ impl Lab {
                     false
                 })
                 .map_err(Refusal::warn(Topic::Training)),
+            Request::LossZoom { first_steps } => {
+                s.set_loss_zoom(first_steps);
+                self.charts_sent = None;
+                Ok(false)
+            }
             Request::Settings { values } => s
                 .apply_settings(values.iter().map(|(k, v)| (k.as_str(), v.as_str())))
                 .map(|_| true)
@@ -427,12 +434,14 @@ impl Lab {
         if force {
             let rows = (
                 views::run_rows(&self.session),
-                self.session.compare().map(|r| r.run),
+                self.session.runs().compared().map(|r| r.run),
+                views::previous_chapter(&self.session),
             );
             if self.runs_sent.as_ref() != Some(&rows) {
                 ev.push(Event::Runs {
                     runs: rows.0.clone(),
                     compare: rows.1,
+                    previous: rows.2.clone(),
                 });
                 self.runs_sent = Some(rows);
             }

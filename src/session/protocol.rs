@@ -104,6 +104,10 @@ pub enum Request {
     Compare {
         run: Option<u32>,
     },
+    /// The loss chart shows only the first `history::HEAD_STEPS` steps (`false`: the whole run).
+    LossZoom {
+        first_steps: bool,
+    },
     /// A file to take home (answered with `Event::File`).
     Export {
         what: ExportKind,
@@ -216,10 +220,12 @@ pub enum Event {
         samples: Vec<SampleView>,
         line: String,
     },
-    /// The runs of the session, newest last, and the one drawn for comparison.
+    /// The runs of the session, newest last, the one drawn for comparison, and the newest run
+    /// of the chapter before this one.
     Runs {
         runs: Vec<RunRow>,
         compare: Option<u32>,
+        previous: PreviousChapter,
     },
     /// The query string of the current setup (see `link`).
     Link { query: String },
@@ -445,6 +451,16 @@ pub struct ExperimentInfo {
     /// All of it as the run's description says it: "CHANGE Look at the CHART chart: SYMPTOM The
     /// fix: FIX. FIX_HOW".
     pub sentence: String,
+}
+
+/// The run "compare with the previous chapter" chooses: the newest earlier run of the chapter
+/// before this one in the lesson, if the session has one; `note` says which, or why there is
+/// none (the button's title).
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PreviousChapter {
+    pub run: Option<u32>,
+    pub note: String,
 }
 
 /// One run of the session, as a row of the runs table: every cell as text.

@@ -32,6 +32,7 @@ const REQUEST_TAGS: &[&str] = &[
     "load",
     "link",
     "compare",
+    "loss_zoom",
     "export",
     "sampler",
     "score",
@@ -94,21 +95,22 @@ fn request_index(r: &Request) -> usize {
         Request::Load { .. } => 14,
         Request::Link { .. } => 15,
         Request::Compare { .. } => 16,
-        Request::Export { .. } => 17,
-        Request::Sampler { .. } => 18,
-        Request::Score { .. } => 19,
-        Request::LoadWeights { .. } => 20,
-        Request::PanicForTest => 21,
-        Request::PathFrame { .. } => 22,
-        Request::Guess { .. } => 23,
-        Request::Reveal { .. } => 24,
-        Request::SlowStep { .. } => 25,
-        Request::Fold => 26,
-        Request::Pace { .. } => 27,
-        Request::SheetOpen { .. } => 28,
-        Request::SheetAnswer { .. } => 29,
-        Request::SheetHint { .. } => 30,
-        Request::SheetTrain { .. } => 31,
+        Request::LossZoom { .. } => 17,
+        Request::Export { .. } => 18,
+        Request::Sampler { .. } => 19,
+        Request::Score { .. } => 20,
+        Request::LoadWeights { .. } => 21,
+        Request::PanicForTest => 22,
+        Request::PathFrame { .. } => 23,
+        Request::Guess { .. } => 24,
+        Request::Reveal { .. } => 25,
+        Request::SlowStep { .. } => 26,
+        Request::Fold => 27,
+        Request::Pace { .. } => 28,
+        Request::SheetOpen { .. } => 29,
+        Request::SheetAnswer { .. } => 30,
+        Request::SheetHint { .. } => 31,
+        Request::SheetTrain { .. } => 32,
     }
 }
 
@@ -160,6 +162,7 @@ fn one_of_each_request() -> Vec<Request> {
             },
         },
         Request::Compare { run: Some(2) },
+        Request::LossZoom { first_steps: true },
         Request::Export {
             what: ExportKind::Weights,
         },
@@ -280,6 +283,7 @@ fn one_of_each_event() -> Vec<Event> {
         Event::Runs {
             runs: views::run_rows(&s),
             compare: None,
+            previous: views::previous_chapter(&s),
         },
         Event::Link {
             query: "chapter=deep".into(),
@@ -532,6 +536,8 @@ fn tool_ids() -> Vec<String> {
                 match c {
                     Control::Button { id, .. }
                     | Control::Field { id, .. }
+                    | Control::Select { id, .. }
+                    | Control::Check { id, .. }
                     | Control::Status { id } => id,
                 }
                 .to_string(),

@@ -37,7 +37,7 @@ pub use data::{data_line, data_view};
 pub use layers::{act_line, grad_line};
 pub use progress::{progress_view, stopped_notice};
 pub use quiz::quiz_view;
-pub use rows::run_rows;
+pub use rows::{previous_chapter, run_rows};
 pub use run::{experiment_info, experiment_list};
 pub use slow::slow_view;
 
@@ -134,7 +134,7 @@ pub const CHARTS: &[ChartDef] = &[
         pick: None,
         csv: Some(ExportKind::LossCsv),
         lines: 5,
-        tools: None,
+        tools: Some(&loss::TOOLS),
     },
     ChartDef {
         id: ChartId::Lr,
@@ -353,7 +353,7 @@ pub fn diag_view(s: &mut Session) -> DiagView {
     let s = &*s;
     // The compared run's first and last steps, drawn (the last) and written (both) with this
     // run's.
-    let other = s.compare().and_then(|r| {
+    let other = s.runs().compared().and_then(|r| {
         r.last.as_ref().map(|last| Compared {
             run: r.run,
             init: r.init.as_ref(),
