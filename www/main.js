@@ -170,7 +170,7 @@ function onEvent(m) {
       charts.show(m.charts);
       break;
     case 'runs':
-      runs.show(m.runs, m.compare, trainer.status().run?.run);
+      runs.show(m.runs, m.compare, trainer.status().run?.run, m.previous, m.previous_note);
       break;
     case 'link':
       presentation.link(m.query);
@@ -268,6 +268,7 @@ createKeyboard(/** @type {import('./types/protocol').Key[]} */ (wasm.keys()), {
   reveal: quiz.reveal,
 });
 controls.build(wasm);
+runs.bind();
 controls.update();
 picking.ready(wasm);
 charts.redrawAll();

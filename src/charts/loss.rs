@@ -47,8 +47,8 @@ fn up_to(values: Vec<f32>, every: f64, last: Option<f64>) -> Vec<f32> {
     }
 }
 
-/// Draws the loss chart of `data` (see [`LossSpec`]) into `root`. Its legend is a strip under
-/// the plot (`legend::draw_strip`): the lines may run anywhere in it.
+/// Draws the loss chart of `data` (see [`LossSpec`]) into `root`. Its legend is outside the plot
+/// (`legend`: under it, or right of a short one): the lines may run anywhere in it.
 pub fn draw_loss<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &LossSpec,
@@ -121,9 +121,8 @@ pub fn draw_loss<DB: DrawingBackend>(
         .chain(val_label.clone())
         .collect();
     root.fill(&WHITE)?;
-    let strip_h = legend::strip_height(root, &theme, &labels)?;
-    let (w, h) = root.dim_in_pixel();
-    let (plot, strip) = root.split_vertically(h.saturating_sub(strip_h));
+    let place = legend::place(root, &theme, &labels)?;
+    let (plot, key) = legend::split(root, place);
     let x = match x_max {
         Some(m) => (0.0, m),
         None => nice_range(0.0, last_step),
@@ -173,5 +172,5 @@ pub fn draw_loss<DB: DrawingBackend>(
         chart.draw_series(val.iter().map(|&p| TriangleMarker::new(p, 8, style)))?;
         add_legend_entry(label, Swatch::Triangle(style, 8));
     }
-    legend::draw_strip(&strip, &theme, w)
+    legend::draw(&key, &theme, root.dim_in_pixel().0, place)
 }

@@ -220,12 +220,14 @@ pub enum Event {
         samples: Vec<SampleView>,
         line: String,
     },
-    /// The runs of the session, newest last, the one drawn for comparison, and the newest run
-    /// of the chapter before this one.
+    /// The runs of the session, newest last, the one drawn for comparison, and the one
+    /// "compare with the previous chapter" chooses (`views::previous_chapter`: the newest run of
+    /// the chapter before this one), with `previous_note` saying which, or why there is none.
     Runs {
         runs: Vec<RunRow>,
         compare: Option<u32>,
-        previous: PreviousChapter,
+        previous: Option<u32>,
+        previous_note: String,
     },
     /// The query string of the current setup (see `link`).
     Link { query: String },
@@ -451,16 +453,6 @@ pub struct ExperimentInfo {
     /// All of it as the run's description says it: "CHANGE Look at the CHART chart: SYMPTOM The
     /// fix: FIX. FIX_HOW".
     pub sentence: String,
-}
-
-/// The run "compare with the previous chapter" chooses: the newest earlier run of the chapter
-/// before this one in the lesson, if the session has one; `note` says which, or why there is
-/// none (the button's title).
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PreviousChapter {
-    pub run: Option<u32>,
-    pub note: String,
 }
 
 /// One run of the session, as a row of the runs table: every cell as text.

@@ -130,15 +130,20 @@ impl EarlierRuns {
     /// The earlier runs the loss chart draws (at most `SHOWN`, oldest first): the compared one
     /// and the newest others.
     pub fn shown(&self) -> Vec<&RunRecord> {
-        let compared = self.compared();
-        let others = self
-            .runs
-            .iter()
-            .rev()
-            .filter(|r| Some(r.run) != self.compare)
-            .take(SHOWN - usize::from(compared.is_some()));
-        let mut shown: Vec<&RunRecord> = compared.into_iter().chain(others).collect();
-        shown.sort_by_key(|r| r.run);
+        let compared = self.compared().map(|r| r.run);
+        let mut others = SHOWN - usize::from(compared.is_some());
+        let mut shown = Vec::with_capacity(SHOWN);
+        // From the newest back (a plain loop: the training builds stay within their budget).
+        for i in (0..self.runs.len()).rev() {
+            let r = &self.runs[i];
+            if Some(r.run) == compared {
+                shown.push(r);
+            } else if others > 0 {
+                others -= 1;
+                shown.push(r);
+            }
+        }
+        shown.reverse();
         shown
     }
 

@@ -121,13 +121,13 @@ fn the_zoom_shows_the_first_steps_exactly_on_a_fixed_axis() {
 fn compare_with_the_previous_chapter_picks_its_newest_run_or_says_why_not() {
     let mut s = session("lr-finder");
     let p = views::previous_chapter(&s);
-    assert_eq!(p.run, None);
-    assert!(p.note.contains("first chapter"), "{}", p.note);
+    assert_eq!(p.0, None);
+    assert!(p.1.contains("first chapter"), "{}", p.1);
     s.choose_chapter("fix-softmax").unwrap();
     let p = views::previous_chapter(&s);
-    assert_eq!(p.run, None, "no run of chapter 3 yet");
+    assert_eq!(p.0, None, "no run of chapter 3 yet");
     let naive = ChapterId::Naive.chapter().title;
-    assert!(p.note.contains(naive), "{}", p.note);
+    assert!(p.1.contains(naive), "{}", p.1);
     // Two runs of chapter 3, then chapter 4: its newest run of chapter 3 is the one.
     s.choose_chapter("naive").unwrap();
     train(&mut s, 2);
@@ -136,23 +136,23 @@ fn compare_with_the_previous_chapter_picks_its_newest_run_or_says_why_not() {
     let newest = s.run().number;
     s.choose_chapter("fix-softmax").unwrap();
     let p = views::previous_chapter(&s);
-    assert_eq!(p.run, Some(newest), "{}", p.note);
-    assert!(p.note.contains(&format!("run {newest}")), "{}", p.note);
-    s.set_compare(p.run).unwrap();
+    assert_eq!(p.0, Some(newest), "{}", p.1);
+    assert!(p.1.contains(&format!("run {newest}")), "{}", p.1);
+    s.set_compare(p.0).unwrap();
     assert!(labels(&loss_spec(&s))
         .iter()
         .any(|l| l.starts_with(&format!("run {newest}:"))));
     // The next chapter compares with this one's run.
     train(&mut s, 2);
     s.choose_chapter("fix-tanh").unwrap();
-    assert_eq!(views::previous_chapter(&s).run, Some(newest + 1));
+    assert_eq!(views::previous_chapter(&s).0, Some(newest + 1));
     // A break-it experiment on chapter 6 compares with chapter 5, and its run is no chapter's.
     train(&mut s, 2);
     s.choose_experiment("weights-x10").unwrap();
-    assert_eq!(views::previous_chapter(&s).run, Some(newest + 2));
+    assert_eq!(views::previous_chapter(&s).0, Some(newest + 2));
     train(&mut s, 2);
     s.choose_chapter("kaiming").unwrap();
-    assert_eq!(views::previous_chapter(&s).run, Some(newest + 2));
+    assert_eq!(views::previous_chapter(&s).0, Some(newest + 2));
 }
 
 #[test]
@@ -161,7 +161,7 @@ fn the_lab_sends_the_previous_chapter_and_redraws_the_loss_chart_when_zoomed() {
     let (mut lab, _) = Lab::new(names.as_bytes(), "test", "native", None, 0.0).unwrap();
     let runs_event = |ev: &[Event]| {
         ev.iter().find_map(|e| match e {
-            Event::Runs { previous, .. } => Some(previous.clone()),
+            Event::Runs { previous, .. } => Some(*previous),
             _ => None,
         })
     };
@@ -171,7 +171,7 @@ fn the_lab_sends_the_previous_chapter_and_redraws_the_loss_chart_when_zoomed() {
         },
         1.0,
     );
-    assert!(runs_event(&ev).is_some_and(|p| p.run.is_none()));
+    assert_eq!(runs_event(&ev), Some(None));
     lab.handle(Request::Step, 2.0);
     let ev = lab.handle(
         Request::Chapter {
@@ -180,7 +180,7 @@ fn the_lab_sends_the_previous_chapter_and_redraws_the_loss_chart_when_zoomed() {
         3.0,
     );
     let naive_run = lab.session().runs().list().back().unwrap().run;
-    assert_eq!(runs_event(&ev).and_then(|p| p.run), Some(naive_run));
+    assert_eq!(runs_event(&ev), Some(Some(naive_run)));
     lab.handle(Request::Step, 4.0);
     let loss = |ev: &[Event]| {
         ev.iter()

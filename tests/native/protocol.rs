@@ -283,7 +283,8 @@ fn one_of_each_event() -> Vec<Event> {
         Event::Runs {
             runs: views::run_rows(&s),
             compare: None,
-            previous: views::previous_chapter(&s),
+            previous: None,
+            previous_note: views::previous_chapter(&s).1,
         },
         Event::Link {
             query: "chapter=deep".into(),

@@ -44,6 +44,14 @@ function control(c) {
         el('label', { htmlFor: c.id }, c.label),
         el('input', { id: c.id, type: 'text', value: c.value, size: c.size, inputmode: c.decimal ? 'decimal' : 'text', dir: 'auto' }),
       ];
+    case 'select':
+      return [el('label', { htmlFor: c.id }, c.label), el('select', { id: c.id })];
+    case 'check': {
+      const box = el('input', { id: c.id, type: 'checkbox' });
+      const label = el('label', { class: 'check' }, c.label);
+      label.prepend(box);
+      return [label];
+    }
     case 'status': {
       const s = el('span', { id: c.id, role: 'status' });
       s.setAttribute('aria-live', 'polite');

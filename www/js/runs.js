@@ -1,11 +1,13 @@
 // @ts-check
 // The runs of the session: a table (every cell written by the worker), the run to compare
-// with, and files to take home (CSV and weights, written by the worker; saved here), and
+// with (chosen beside the loss chart, in its figure's tool row: the list and "previous
+// chapter"), and files to take home (CSV and weights, written by the worker; saved here), and
 // weights to load back; the button that folds BatchNorm into the Linear before it (E02).
 //
 //   const runs = createRuns({ post, module, words });
-//   runs.show(rows, compare, current);   // a `runs` event, and the run in use
-//   runs.save(name, mime, bytes);        // a `file` event
+//   runs.bind();                                   // once the figures are made
+//   runs.show(rows, compare, current, previous, note);   // a `runs` event, and the run in use
+//   runs.save(name, mime, bytes);                  // a `file` event
 
 import { $, el, setMsg } from './dom.js';
 
@@ -25,12 +27,7 @@ const COLUMNS = ['run', 'setup', 'seed', 'params', 'first_loss', 'at_init', 'ste
  * @param {import('./words.js').Words} o.words the page's sentences
  */
 export function createRuns({ post, module, words }) {
-  const compare = $('compare', HTMLSelectElement);
   const weightsFile = $('weights-file', HTMLInputElement);
-  compare.onchange = () => {
-    const v = compare.value;
-    post({ type: 'compare', run: v === '' ? null : Number(v) });
-  };
   $('clear-runs').onclick = () => post({ type: 'clear_runs' });
   $('runs-csv').onclick = () => post({ type: 'export', what: 'runs_csv' });
   $('save-weights').onclick = () => post({ type: 'export', what: 'weights' });
@@ -61,14 +58,30 @@ export function createRuns({ post, module, words }) {
     post({ type: 'load_weights', bytes: new Uint8Array(buf), name: f.name }, [buf]);
   };
 
+  /** @param {number | null} run */
+  const compareWith = (run) => post({ type: 'compare', run });
+
   return {
+    /** Wires the loss figure's comparison controls (made with the figures). */
+    bind() {
+      const compare = $('compare', HTMLSelectElement);
+      compare.onchange = () => compareWith(compare.value === '' ? null : Number(compare.value));
+      const previous = $('compare-previous', HTMLButtonElement);
+      previous.disabled = true;
+      previous.onclick = () => {
+        if (previous.dataset.run) compareWith(Number(previous.dataset.run));
+      };
+    },
     /**
-     * The table and the compare choices (a `runs` event); `current` is the run in use.
+     * The table and the compare choices (a `runs` event); `current` is the run in use;
+     * `previous` the run "previous chapter" chooses (null: none), `note` which, or why none.
      * @param {RunRow[]} rows
      * @param {number | null} compared
      * @param {number | undefined} current
+     * @param {number | null} previous
+     * @param {string} note
      */
-    show(rows, compared, current) {
+    show(rows, compared, current, previous, note) {
       const body = $('runs-table', HTMLTableElement).tBodies[0];
       body.replaceChildren(...rows.map((r) => {
         const tr = el('tr');
@@ -83,9 +96,14 @@ export function createRuns({ post, module, words }) {
         if (r.run === current) continue;
         options.push(el('option', { value: String(r.run) }, words.say((w) => w.compare_choice(r.run, r.setup))));
       }
+      const compare = $('compare', HTMLSelectElement);
       compare.replaceChildren(...options);
       compare.value = compared == null ? '' : String(compared);
       $('clear-runs', HTMLButtonElement).disabled = options.length < 2;
+      const button = $('compare-previous', HTMLButtonElement);
+      button.disabled = previous == null;
+      button.dataset.run = previous == null ? '' : String(previous);
+      button.title = note;
     },
     /**
      * Saves a file the worker wrote.

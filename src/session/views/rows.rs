@@ -3,7 +3,7 @@
 
 use crate::format;
 use crate::lesson::ChapterId;
-use crate::session::protocol::{PreviousChapter, RunRow};
+use crate::session::protocol::RunRow;
 use crate::session::{words, RunRecord, Session};
 
 /// The runs table: every earlier run kept, then the current one.
@@ -18,8 +18,9 @@ pub fn run_rows(s: &Session) -> Vec<RunRow> {
         .collect()
 }
 
-/// The newest earlier run of the chapter before this one in the lesson, or why there is none.
-pub fn previous_chapter(s: &Session) -> PreviousChapter {
+/// The newest earlier run of the chapter before this one in the lesson (if any), and a sentence
+/// saying which, or why there is none.
+pub fn previous_chapter(s: &Session) -> (Option<u32>, String) {
     let current = s.chapter();
     let before = ChapterId::ALL
         .iter()
@@ -28,10 +29,8 @@ pub fn previous_chapter(s: &Session) -> PreviousChapter {
         .map(|i| ChapterId::ALL[i]);
     let run = before.and_then(|b| s.runs().newest_of(b)).map(|r| r.run);
     let title = |c: ChapterId| c.chapter().title;
-    PreviousChapter {
-        run,
-        note: words::previous_chapter(run, title(current), before.map(title)),
-    }
+    let note = words::previous_chapter(run, title(current), before.map(title));
+    (run, note)
 }
 
 fn run_row(r: &RunRecord) -> RunRow {
