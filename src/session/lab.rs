@@ -236,18 +236,13 @@ impl Lab {
                     Topic::Weights,
                 )),
             },
-            Request::Compare { run } => s
-                .set_compare(run)
-                .map(|_| {
-                    self.charts_sent = None;
-                    self.diag_sent = None;
-                    false
-                })
-                .map_err(Refusal::warn(Topic::Training)),
-            Request::LossZoom { first_steps } => {
+            Request::Compare { run, first_steps } => {
                 s.set_loss_zoom(first_steps);
                 self.charts_sent = None;
-                Ok(false)
+                self.diag_sent = None;
+                s.set_compare(run)
+                    .map(|_| false)
+                    .map_err(Refusal::warn(Topic::Training))
             }
             Request::Settings { values } => s
                 .apply_settings(values.iter().map(|(k, v)| (k.as_str(), v.as_str())))

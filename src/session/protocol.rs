@@ -100,12 +100,12 @@ pub enum Request {
     Link {
         page: PageOptions,
     },
-    /// Draw an earlier run beside the current one (None: none).
+    /// What the loss chart's tool row chose: the earlier run drawn beside the current one, in
+    /// the loss chart and the diagnostics' charts (None: none), and whether the loss chart shows
+    /// only the first `history::HEAD_STEPS` steps (one message for the row: a message more would
+    /// take the training builds over their size budget).
     Compare {
         run: Option<u32>,
-    },
-    /// The loss chart shows only the first `history::HEAD_STEPS` steps (`false`: the whole run).
-    LossZoom {
         first_steps: bool,
     },
     /// A file to take home (answered with `Event::File`).

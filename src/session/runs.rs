@@ -134,12 +134,10 @@ impl EarlierRuns {
         let mut others = SHOWN - usize::from(compared.is_some());
         let mut shown = Vec::with_capacity(SHOWN);
         // From the newest back (a plain loop: the training builds stay within their budget).
-        for i in (0..self.runs.len()).rev() {
-            let r = &self.runs[i];
-            if Some(r.run) == compared {
-                shown.push(r);
-            } else if others > 0 {
-                others -= 1;
+        for r in self.runs.iter().rev() {
+            let other = Some(r.run) != compared;
+            if !other || others > 0 {
+                others -= usize::from(other);
                 shown.push(r);
             }
         }

@@ -285,14 +285,9 @@ pub fn previous_chapter(run: Option<u32>, current: &str, before: Option<&str>) -
     }
 }
 
-/// The loss chart zoomed on the first steps of a run of `steps`.
-pub fn loss_zoomed(first: usize, steps: usize) -> String {
-    format!(
-        "zoomed on the first {} steps of {} (whole run: untick “first {} steps”)",
-        format::count(first),
-        format::count(steps),
-        format::count(first)
-    )
+/// The loss chart zoomed on the first `first` steps.
+pub fn loss_zoomed(first: usize) -> String {
+    format!("zoomed on the first {} steps", format::count(first))
 }
 
 /// The embedding's path slider: its label and what it does.

@@ -156,7 +156,7 @@ fn compare_with_the_previous_chapter_picks_its_newest_run_or_says_why_not() {
 }
 
 #[test]
-fn the_lab_sends_the_previous_chapter_and_redraws_the_loss_chart_when_zoomed() {
+fn the_lab_sends_the_previous_chapter_and_redraws_the_loss_chart_as_its_tool_row_says() {
     let names = few_names(300);
     let (mut lab, _) = Lab::new(names.as_bytes(), "test", "native", None, 0.0).unwrap();
     let runs_event = |ev: &[Event]| {
@@ -193,13 +193,29 @@ fn the_lab_sends_the_previous_chapter_and_redraws_the_loss_chart_when_zoomed() {
                 _ => None,
             })
     };
-    let ev = lab.handle(Request::LossZoom { first_steps: true }, 5.0);
+    let ev = lab.handle(
+        Request::Compare {
+            run: None,
+            first_steps: true,
+        },
+        5.0,
+    );
     assert_eq!(
         loss(&ev).expect("the loss chart again").x_max,
         Some(HEAD_STEPS)
     );
-    let ev = lab.handle(Request::LossZoom { first_steps: false }, 6.0);
+    let ev = lab.handle(
+        Request::Compare {
+            run: Some(naive_run),
+            first_steps: false,
+        },
+        6.0,
+    );
     assert_eq!(loss(&ev).expect("the loss chart again").x_max, None);
+    assert_eq!(
+        lab.session().runs().compared().map(|r| r.run),
+        Some(naive_run)
+    );
 }
 
 #[test]

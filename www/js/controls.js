@@ -96,8 +96,7 @@ export function createControls({ post, status }) {
     return row;
   }
 
-  /** The charts' tool rows (made with the figures): the step-through sampler, the name score,
-   * the loss chart's zoom. */
+  /** The charts' tool rows (made with the figures): the step-through sampler, the name score. */
   function bindTools() {
     /** @param {import('../types/protocol').SamplerAction} action */
     const sampler = (action) => { setMsg($('sampler-msg'), ''); post({ type: 'sampler', action, temperature: field('sampler-t').value }); };
@@ -113,10 +112,6 @@ export function createControls({ post, status }) {
     // A button with a value of its own puts it in the field first ("try “xqzjv”").
     const jumble = button('score-jumble');
     jumble.onclick = () => { if (jumble.dataset.value) name.value = jumble.dataset.value; };
-    // The loss chart: the whole run, or its first steps (the worker sends the x range).
-    const zoom = $('loss-zoom', HTMLInputElement);
-    zoom.checked = false;
-    zoom.onchange = () => post({ type: 'loss_zoom', first_steps: zoom.checked });
   }
 
   /** @param {RunView} run */

@@ -109,7 +109,10 @@ export function makeFigure(f, words, on) {
     buttons.append(csv);
   }
   fig.append(caption);
-  if (f.tools) fig.append(toolRow(f.tools));
-  fig.append(buttons, canvas, readout);
+  const tools = f.tools ? toolRow(f.tools) : null;
+  if (tools && !f.tools?.under) fig.append(tools);
+  fig.append(buttons, canvas);
+  if (tools && f.tools?.under) fig.append(tools);
+  fig.append(readout);
   return { fig, canvas, readout, caption };
 }

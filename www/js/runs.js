@@ -1,13 +1,14 @@
 // @ts-check
 // The runs of the session: a table (every cell written by the worker), the run to compare
-// with (chosen beside the loss chart, in its figure's tool row: the list and "previous
-// chapter"), and files to take home (CSV and weights, written by the worker; saved here), and
-// weights to load back; the button that folds BatchNorm into the Linear before it (E02).
+// with (chosen beside the loss chart, in its figure's tool row: the list, "previous chapter",
+// and the zoom on the first steps, sent with it), and files to take home (CSV and weights,
+// written by the worker; saved here), and weights to load back; the button that folds
+// BatchNorm into the Linear before it (E02).
 //
 //   const runs = createRuns({ post, module, words });
-//   runs.bind();                                   // once the figures are made
-//   runs.show(rows, compare, current, previous, note);   // a `runs` event, and the run in use
-//   runs.save(name, mime, bytes);                  // a `file` event
+//   runs.bind();        // once the figures are made: the loss figure's tool row
+//   runs.show(rows, compare, current, previous, note);  // a `runs` event; the run in use
+//   runs.save(name, mime, bytes);                       // a `file` event
 
 import { $, el, setMsg } from './dom.js';
 
@@ -58,19 +59,22 @@ export function createRuns({ post, module, words }) {
     post({ type: 'load_weights', bytes: new Uint8Array(buf), name: f.name }, [buf]);
   };
 
-  /** @param {number | null} run */
-  const compareWith = (run) => post({ type: 'compare', run });
-
   return {
-    /** Wires the loss figure's comparison controls (made with the figures). */
+    /**
+     * Wires the loss figure's tool row (made with the figures): the run to compare with, the
+     * previous chapter's in one click, and the zoom on the first steps, sent together.
+     */
     bind() {
       const compare = $('compare', HTMLSelectElement);
-      compare.onchange = () => compareWith(compare.value === '' ? null : Number(compare.value));
       const previous = $('compare-previous', HTMLButtonElement);
+      const zoom = $('loss-zoom', HTMLInputElement);
+      /** @param {string} run */
+      const send = (run) => post({ type: 'compare', run: run === '' ? null : Number(run), first_steps: zoom.checked });
+      compare.onchange = () => send(compare.value);
+      zoom.checked = false;
+      zoom.onchange = () => send(compare.value);
       previous.disabled = true;
-      previous.onclick = () => {
-        if (previous.dataset.run) compareWith(Number(previous.dataset.run));
-      };
+      previous.onclick = () => { if (previous.dataset.run) send(previous.dataset.run); };
     },
     /**
      * The table and the compare choices (a `runs` event); `current` is the run in use;

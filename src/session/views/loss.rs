@@ -13,7 +13,7 @@ use crate::session::{words, Session};
 
 pub const CAPTION: &str = "Loss: mini-batch (log10), smoothed, and full train/val splits";
 
-/// Beside the curve: the earlier run to compare with (the page fills the list from the runs
+/// Right under the curve: the earlier run to compare with (the page fills the list from the runs
 /// event), the newest run of the chapter before in one click, and the zoom on the first
 /// `HEAD_STEPS` steps.
 pub const TOOLS: Tools = Tools {
@@ -29,6 +29,7 @@ pub const TOOLS: Tools = Tools {
             label: "first 1,000 steps",
         },
     ],
+    under: true,
 };
 
 pub fn chart(s: &Session) -> ChartView {
@@ -88,7 +89,7 @@ pub fn chart(s: &Session) -> ChartView {
     }
     let zoom = s.loss_zoom();
     if zoom {
-        lines.push(words::loss_zoomed(HEAD_STEPS, h.steps()));
+        lines.push(words::loss_zoomed(HEAD_STEPS));
     }
     // Zoomed: the first steps exactly, this run's and the earlier ones'.
     let (losses, every) = if zoom {

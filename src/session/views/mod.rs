@@ -65,7 +65,7 @@ pub struct ChartDef {
     pub csv: Option<ExportKind>,
     /// The lines of its text twin the page shows without scrolling.
     pub lines: u32,
-    /// The controls in its figure, above the canvas.
+    /// The controls in its figure, above the canvas (or under it: `Tools::under`).
     pub tools: Option<&'static Tools>,
 }
 

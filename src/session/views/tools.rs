@@ -11,6 +11,9 @@ pub struct Tools {
     /// The row is a form with this id (Enter in its field submits it), or a plain row (`None`).
     pub form: Option<&'static str>,
     pub controls: &'static [Control],
+    /// The row sits under the canvas rather than above it (the loss chart's: a key chart's
+    /// canvas keeps its place on a crowded first screen, the row right under its curve).
+    pub under: bool,
 }
 
 /// One control of a tool row.
