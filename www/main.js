@@ -172,7 +172,7 @@ function onEvent(m) {
       charts.show(m.charts);
       break;
     case 'runs':
-      runs.show(m.runs, m.compare, trainer.status().run?.run);
+      runs.show(m.runs, m.compare, trainer.status().run?.run, m.previous, m.previous_note);
       break;
     case 'link':
       presentation.link(m.query);
@@ -276,6 +276,7 @@ $('present-prev').onclick = actions.previous_chapter;
 $('present-next').onclick = actions.next_chapter;
 $('present-leave').onclick = actions.present;
 controls.build(wasm);
+runs.bind();
 controls.update();
 picking.ready(wasm);
 charts.redrawAll();

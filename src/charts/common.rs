@@ -330,7 +330,7 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
 ) -> Result<(), ChartError> {
     use SeriesLabelPosition::*;
     const LINE_HEIGHT: f64 = 1.25;
-    let entries = LEGEND.with(|l| std::mem::take(&mut *l.borrow_mut()));
+    let entries = take_legend();
     if entries.is_empty() {
         return Ok(());
     }
@@ -399,13 +399,29 @@ pub fn draw_legend<'a, DB: DrawingBackend + 'a>(
             (x0 + margin + swatch_area, y),
             font.clone(),
         ))?;
-        let (x, y) = (x0 + margin, y + th / 2);
-        match swatch {
-            Swatch::Line(s) => area.draw(&PathElement::new(vec![(x, y), (x + sw, y)], s))?,
-            Swatch::Circle(s, r) => area.draw(&Circle::new((x + sw / 2, y), r, s))?,
-            Swatch::Triangle(s, r) => area.draw(&TriangleMarker::new((x + sw / 2, y), r, s))?,
-            Swatch::Bar(s) => area.draw(&Rectangle::new([(x, y - 7), (x + sw, y + 7)], s))?,
-        }
+        draw_swatch(&area, swatch, (x0 + margin, y + th / 2), sw)?;
+    }
+    Ok(())
+}
+
+/// The legend entries added since `build_chart`, taken (`draw_legend` and the legend under a
+/// plot, `legend::draw_strip`, draw them).
+pub(super) fn take_legend() -> Vec<(String, Swatch, Option<usize>)> {
+    LEGEND.with(|l| std::mem::take(&mut *l.borrow_mut()))
+}
+
+/// A legend entry's swatch, `sw` pixels long, from `(x, y)` (its left end, at mid-height).
+pub(super) fn draw_swatch<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    swatch: Swatch,
+    (x, y): (i32, i32),
+    sw: i32,
+) -> Result<(), ChartError> {
+    match swatch {
+        Swatch::Line(s) => area.draw(&PathElement::new(vec![(x, y), (x + sw, y)], s))?,
+        Swatch::Circle(s, r) => area.draw(&Circle::new((x + sw / 2, y), r, s))?,
+        Swatch::Triangle(s, r) => area.draw(&TriangleMarker::new((x + sw / 2, y), r, s))?,
+        Swatch::Bar(s) => area.draw(&Rectangle::new([(x, y - 7), (x + sw, y + 7)], s))?,
     }
     Ok(())
 }

@@ -25,6 +25,7 @@ mod embedding;
 mod figure;
 mod histograms;
 mod id;
+mod legend;
 mod loss;
 mod lr_finder;
 mod pick;

@@ -60,6 +60,10 @@ pub struct LossSpec {
     /// Earlier runs' mini-batch losses (not log10), drawn faded and smoothed over the same
     /// number of steps.
     pub earlier_runs: Vec<SeriesSpec>,
+    /// The last step the x axis shows, from 0, what lies beyond left out (`None`: every series
+    /// whole, the axis on round numbers).
+    #[serde(default)]
+    pub x_max: Option<usize>,
 }
 
 /// `draw_lr_finder`: loss vs log10(lr) of a learning-rate sweep (the notebook's

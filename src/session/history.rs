@@ -14,6 +14,9 @@ pub const POINTS: usize = 2048;
 pub const EARLIER_POINTS: usize = 512;
 /// Points of the learning-rate sweep: the notebook's 1,000-step sweep is kept exactly.
 pub const SWEEP_POINTS: usize = 4096;
+/// The first steps of a run, kept exactly (a first loss near 30 and its steep drop, for the loss
+/// chart's zoom): 4 KB a run.
+pub const HEAD_STEPS: usize = 1000;
 
 /// A series thinned to at most `cap` points (see the module doc).
 #[derive(Clone, Debug, PartialEq)]
@@ -129,6 +132,8 @@ pub struct History {
     pub sweep_loss: Thinned,
     pub sweep_lr: Thinned,
     sweep_steps: usize,
+    /// The losses of the first `HEAD_STEPS` steps, exactly.
+    head: Vec<f32>,
     pending: Option<StepRecord>,
     /// The first step's loss (the "first loss" of the lesson).
     pub first_loss: Option<f32>,
@@ -144,6 +149,7 @@ impl History {
             sweep_loss: Thinned::new(SWEEP_POINTS),
             sweep_lr: Thinned::new(SWEEP_POINTS),
             sweep_steps,
+            head: Vec::new(),
             pending: None,
             first_loss: None,
         }
@@ -161,6 +167,9 @@ impl History {
         if self.loss.len() < self.sweep_steps {
             self.sweep_loss.push(r.loss);
             self.sweep_lr.push(r.lr);
+        }
+        if self.head.len() < HEAD_STEPS {
+            self.head.push(r.loss);
         }
         self.loss.push(r.loss);
         self.lr.push(r.lr);
@@ -198,6 +207,15 @@ impl History {
             t.push(p.loss);
         }
         t
+    }
+
+    /// The losses of the first `HEAD_STEPS` steps, one per step, the pending step included.
+    pub fn loss_head(&self) -> Vec<f32> {
+        let mut h = self.head.clone();
+        if let Some(p) = self.pending.as_ref().filter(|_| h.len() < HEAD_STEPS) {
+            h.push(p.loss);
+        }
+        h
     }
 
     /// The loss points with the pending step included, and the steps per point.
@@ -285,5 +303,23 @@ mod tests {
         assert_eq!(h.sweep_points().1, vec![10.0, 9.0, 8.0]);
         assert_eq!(h.ratio_points().0[0], vec![-3.0, -3.0]);
         assert_eq!(h.first_loss, Some(10.0));
+        assert_eq!(h.loss_head(), vec![10.0, 9.0, 8.0, 7.0]);
+    }
+
+    #[test]
+    fn the_first_steps_are_kept_exactly_however_long_the_run() {
+        let mut h = History::new(0, 10, 0);
+        let n = 40 * POINTS;
+        for i in 0..n {
+            h.push(StepRecord {
+                loss: i as f32,
+                lr: 0.1,
+                ratios: None,
+            });
+        }
+        assert!(h.loss_series().every() > 1, "the whole run is thinned");
+        let head = h.loss_head();
+        assert_eq!(head.len(), HEAD_STEPS);
+        assert!(head.iter().enumerate().all(|(i, &x)| x == i as f32));
     }
 }

@@ -5,7 +5,7 @@
 //! tested natively with a fake clock.
 
 use super::link::Link;
-use super::protocol::{Event, Level, PageOptions, QuizView, Request, RunRow, SampleView, Topic};
+use super::protocol::{Event, Level, PageOptions, QuizView, Request, SampleView, Topic};
 use super::sheet::SheetRoom;
 use super::{views, words, Session};
 use crate::charts::ChartId;
@@ -29,7 +29,8 @@ pub struct Lab {
     charts_sent: Option<(u32, usize, usize)>,
     itps: f64,
     rate: Option<(f64, usize)>,
-    runs_sent: Option<(Vec<RunRow>, Option<u32>)>,
+    /// The runs event as last sent (sent again when anything in it changes).
+    runs_sent: Option<Event>,
     /// The questions as last sent (sent again when anything in them changes).
     quiz_sent: Option<QuizView>,
     /// Steps per second when the teacher slows training down (None: as fast as it goes), and
@@ -235,14 +236,14 @@ impl Lab {
                     Topic::Weights,
                 )),
             },
-            Request::Compare { run } => s
-                .set_compare(run)
-                .map(|_| {
-                    self.charts_sent = None;
-                    self.diag_sent = None;
-                    false
-                })
-                .map_err(Refusal::warn(Topic::Training)),
+            Request::Compare { run, first_steps } => {
+                s.set_loss_zoom(first_steps);
+                self.charts_sent = None;
+                self.diag_sent = None;
+                s.set_compare(run)
+                    .map(|_| false)
+                    .map_err(Refusal::warn(Topic::Training))
+            }
             Request::Settings { values } => s
                 .apply_settings(values.iter().map(|(k, v)| (k.as_str(), v.as_str())))
                 .map(|_| true)
@@ -425,16 +426,16 @@ impl Lab {
         // The answers the run now shows, before the runs table tallies the guesses.
         self.session.update_quiz();
         if force {
-            let rows = (
-                views::run_rows(&self.session),
-                self.session.compare().map(|r| r.run),
-            );
-            if self.runs_sent.as_ref() != Some(&rows) {
-                ev.push(Event::Runs {
-                    runs: rows.0.clone(),
-                    compare: rows.1,
-                });
-                self.runs_sent = Some(rows);
+            let (previous, previous_note) = views::previous_chapter(&self.session);
+            let runs = Event::Runs {
+                runs: views::run_rows(&self.session),
+                compare: self.session.runs().compared().map(|r| r.run),
+                previous,
+                previous_note,
+            };
+            if self.runs_sent.as_ref() != Some(&runs) {
+                ev.push(runs.clone());
+                self.runs_sent = Some(runs);
             }
         }
         let s = &mut self.session;

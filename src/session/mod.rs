@@ -57,11 +57,9 @@ use crate::lesson::{ChapterId, Facts, Question};
 use crate::pool::Par;
 use crate::rng;
 use crate::sample::Sample;
-use crate::train::Trainer;
 use names::Names;
 use quiz::Quiz;
 use runs::EarlierRuns;
-use std::collections::VecDeque;
 
 /// Names of the file shown as a preview of the data.
 pub const PREVIEW_NAMES: usize = 8;
@@ -84,6 +82,8 @@ pub struct Session {
     slow: Option<(diagnostics::NeuronStep, String)>,
     /// The threads every run's steps are split across (one unless `set_par`).
     par: Par,
+    /// The loss chart shows only the first `history::HEAD_STEPS` steps.
+    loss_zoom: bool,
 }
 
 impl Session {
@@ -101,7 +101,7 @@ impl Session {
     ) -> Result<Session, String> {
         let settings = Settings::chapter(chapter);
         let names = Names::new(words, source, settings.block_size);
-        let trainer = trainer(&names.data, &settings)?;
+        let trainer = settings.trainer(&names.data)?;
         let mut s = Session {
             run: RunState::new(1, trainer, &settings, &names.char_counts),
             facts: facts_of(&settings, names.data.vocab.size()),
@@ -113,6 +113,7 @@ impl Session {
             quiz: Quiz::default(),
             slow: None,
             par: Par::single(),
+            loss_zoom: false,
         };
         s.quiz = Quiz::new(s.questions().len());
         Ok(s)
@@ -160,7 +161,7 @@ impl Session {
         } else {
             names.as_ref().unwrap_or(&self.names).data.clone()
         };
-        let mut trainer = match trainer(&data, &settings) {
+        let mut trainer = match settings.trainer(&data) {
             Ok(t) => t,
             Err(e) => {
                 if build {
@@ -548,12 +549,11 @@ impl Session {
             self.short_title()
         );
         let guesses = self.quiz.summary(&self.questions(), self.run.trainer.step);
-        RunRecord::of(&self.run, label, setup, seed, points, guesses)
-    }
-
-    /// The runs before the current one (at most `MAX_EARLIER_RUNS`), oldest first.
-    pub fn earlier_runs(&self) -> &VecDeque<RunRecord> {
-        self.earlier.list()
+        let chapter = match self.setup {
+            Setup::Chapter(c) => Some(c),
+            Setup::Experiment(_) => None,
+        };
+        RunRecord::of(&self.run, label, setup, seed, chapter, points, guesses)
     }
 
     /// Forgets the earlier runs.
@@ -561,14 +561,24 @@ impl Session {
         self.earlier.clear()
     }
 
-    /// The earlier run drawn beside the current one.
-    pub fn compare(&self) -> Option<&RunRecord> {
-        self.earlier.compared()
-    }
-
     /// Chooses the earlier run to draw beside the current one (None: none).
     pub fn set_compare(&mut self, run: Option<u32>) -> Result<(), String> {
         self.earlier.set_compare(run)
+    }
+
+    /// The runs before the current one (at most `MAX_EARLIER_RUNS`), the one compared, the ones
+    /// the loss chart draws.
+    pub fn runs(&self) -> &EarlierRuns {
+        &self.earlier
+    }
+
+    /// Whether the loss chart shows only the first `history::HEAD_STEPS` steps.
+    pub fn loss_zoom(&self) -> bool {
+        self.loss_zoom
+    }
+
+    pub fn set_loss_zoom(&mut self, first_steps: bool) {
+        self.loss_zoom = first_steps;
     }
 }
 
@@ -578,16 +588,5 @@ fn facts_of(settings: &Settings, vocab: usize) -> Facts {
         &settings.model_config(vocab),
         settings.seed,
         settings.saturation_threshold,
-    )
-}
-
-/// A trainer of `settings` on `data`, the settings checked together first.
-fn trainer(data: &Dataset, settings: &Settings) -> Result<Trainer, String> {
-    let vocab = data.vocab.size();
-    settings.validate(vocab)?;
-    Trainer::new(
-        data.clone(),
-        settings.model_config(vocab),
-        settings.train_config(),
     )
 }

@@ -101,9 +101,13 @@ pub enum Request {
     Link {
         page: PageOptions,
     },
-    /// Draw an earlier run beside the current one (None: none).
+    /// What the loss chart's tool row chose: the earlier run drawn beside the current one, in
+    /// the loss chart and the diagnostics' charts (None: none), and whether the loss chart shows
+    /// only the first `history::HEAD_STEPS` steps (one message for the row: a message more would
+    /// take the training builds over their size budget).
     Compare {
         run: Option<u32>,
+        first_steps: bool,
     },
     /// A file to take home (answered with `Event::File`).
     Export {
@@ -221,10 +225,14 @@ pub enum Event {
         samples: Vec<SampleView>,
         line: String,
     },
-    /// The runs of the session, newest last, and the one drawn for comparison.
+    /// The runs of the session, newest last, the one drawn for comparison, and the one
+    /// "compare with the previous chapter" chooses (`views::previous_chapter`: the newest run of
+    /// the chapter before this one), with `previous_note` saying which, or why there is none.
     Runs {
         runs: Vec<RunRow>,
         compare: Option<u32>,
+        previous: Option<u32>,
+        previous_note: String,
     },
     /// The query string of the current setup (see `link`).
     Link { query: String },

@@ -6,10 +6,15 @@ use super::eval::EvalPoint;
 use super::history::Thinned;
 use super::run::RunState;
 use super::words;
+use crate::lesson::ChapterId;
 use std::collections::VecDeque;
 
 /// Earlier runs kept for comparison.
 pub const MAX_EARLIER_RUNS: usize = 20;
+
+/// Earlier runs drawn in the loss chart: the compared one and the newest others, this many in
+/// all (more would crowd the chart and its legend).
+pub const SHOWN: usize = 3;
 
 /// A run of the session, as the runs table and the comparisons show it. The current run's is
 /// made when asked (`Session::record`); earlier runs keep theirs, their loss thinned.
@@ -21,6 +26,8 @@ pub struct RunRecord {
     /// The setup and what differs from it: "custom from 6. Kaiming init: n_hidden=64".
     pub setup: String,
     pub seed: u64,
+    /// The chapter it ran, as the lesson has it (`None`: a break-it experiment).
+    pub chapter: Option<ChapterId>,
     pub params: usize,
     pub first_loss: Option<f32>,
     /// -ln(1/vocab).
@@ -32,6 +39,8 @@ pub struct RunRecord {
     /// Milliseconds spent training.
     pub train_ms: f64,
     pub loss: Thinned,
+    /// The losses of its first `history::HEAD_STEPS` steps, exactly.
+    pub head: Vec<f32>,
     /// The diagnostics of its first and of its last step.
     pub init: Option<StepDiag>,
     pub last: Option<StepDiag>,
@@ -47,6 +56,7 @@ impl RunRecord {
         label: String,
         setup: String,
         seed: u64,
+        chapter: Option<ChapterId>,
         points: usize,
         guesses: String,
     ) -> Self {
@@ -56,6 +66,7 @@ impl RunRecord {
             label,
             setup,
             seed,
+            chapter,
             params: run.trainer.model.n_params(),
             first_loss: run.history().first_loss,
             uniform: run.uniform_loss(),
@@ -68,6 +79,7 @@ impl RunRecord {
             last_eval: run.evals().last().copied(),
             train_ms: run.train_ms(),
             loss: run.history().loss_series().thinned_to(points),
+            head: run.history().loss_head(),
             init: init.cloned(),
             last: None,
             guesses,
@@ -113,6 +125,29 @@ impl EarlierRuns {
     pub fn compared(&self) -> Option<&RunRecord> {
         self.compare
             .and_then(|c| self.runs.iter().find(|r| r.run == c))
+    }
+
+    /// The earlier runs the loss chart draws (at most `SHOWN`, oldest first): the compared one
+    /// and the newest others.
+    pub fn shown(&self) -> Vec<&RunRecord> {
+        let compared = self.compared().map(|r| r.run);
+        let mut others = SHOWN - usize::from(compared.is_some());
+        let mut shown = Vec::with_capacity(SHOWN);
+        // From the newest back (a plain loop: the training builds stay within their budget).
+        for r in self.runs.iter().rev() {
+            let other = Some(r.run) != compared;
+            if !other || others > 0 {
+                others -= usize::from(other);
+                shown.push(r);
+            }
+        }
+        shown.reverse();
+        shown
+    }
+
+    /// The newest earlier run of `chapter` (a run of the chapter's own setup, custom or not).
+    pub fn newest_of(&self, chapter: ChapterId) -> Option<&RunRecord> {
+        self.runs.iter().rev().find(|r| r.chapter == Some(chapter))
     }
 
     /// Chooses the earlier run to draw beside the current one (None: none).

@@ -274,6 +274,22 @@ pub fn compare_choice(run: Option<u32>, setup: &str) -> String {
     }
 }
 
+/// "Compare with the previous chapter": the run it chooses, or why there is none.
+pub fn previous_chapter(run: Option<u32>, current: &str, before: Option<&str>) -> String {
+    match (run, before) {
+        (Some(run), Some(before)) => format!("compare with run {run}, the newest of {before}"),
+        (_, Some(before)) => {
+            format!("no run of {before} in this session yet: run it first to compare with it")
+        }
+        (_, None) => format!("{current} is the first chapter: there is none before it"),
+    }
+}
+
+/// The loss chart zoomed on the first `first` steps.
+pub fn loss_zoomed(first: usize) -> String {
+    format!("zoomed on the first {} steps", format::count(first))
+}
+
 /// The embedding's path slider: its label and what it does.
 pub const PATH_LABEL: &str = "Path";
 pub const PATH_TITLE: &str =

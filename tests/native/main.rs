@@ -12,6 +12,7 @@ mod backprop;
 mod chapters;
 mod charts;
 mod cli;
+mod compare;
 mod data;
 mod diagnostics;
 mod embedding_path;

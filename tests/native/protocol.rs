@@ -60,7 +60,10 @@ fn one_of_each_request() -> Vec<Request> {
                 hidden: vec!["custom".into()],
             },
         },
-        Request::Compare { run: Some(2) },
+        Request::Compare {
+            run: Some(2),
+            first_steps: true,
+        },
         Request::Export {
             what: ExportKind::Weights,
         },
@@ -156,6 +159,8 @@ fn one_of_each_event() -> Vec<Event> {
         Event::Runs {
             runs: views::run_rows(&s),
             compare: None,
+            previous: None,
+            previous_note: views::previous_chapter(&s).1,
         },
         Event::Link {
             query: "chapter=deep".into(),
@@ -409,6 +414,8 @@ fn tool_ids() -> Vec<String> {
                 match c {
                     Control::Button { id, .. }
                     | Control::Field { id, .. }
+                    | Control::Select { id, .. }
+                    | Control::Check { id, .. }
                     | Control::Status { id } => id,
                 }
                 .to_string(),

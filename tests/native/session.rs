@@ -248,7 +248,7 @@ fn a_good_file_replaces_the_data_and_resets() {
     assert_eq!(s.run().trainer.step, 0);
     assert_eq!(s.run().trainer.model.config.vocab_size, vocab.size());
     assert_eq!(s.chapter(), ChapterId::FixTanh, "the settings stay");
-    assert_eq!(s.earlier_runs().len(), 1, "the run on the old data is kept");
+    assert_eq!(s.runs().list().len(), 1, "the run on the old data is kept");
     train_n(&mut s, 3);
     assert_eq!(s.run().trainer.step, 3);
     // Samples are marked against the new names.
@@ -841,14 +841,14 @@ fn earlier_runs_are_kept_labelled_and_bounded() {
     let mut s = small("kaiming", 100);
     s.reset().unwrap();
     assert!(
-        s.earlier_runs().is_empty(),
+        s.runs().list().is_empty(),
         "a run without steps is not kept"
     );
     for _ in 0..MAX_EARLIER_RUNS + 3 {
         train_n(&mut s, 2);
         s.reset().unwrap();
     }
-    let e = s.earlier_runs();
+    let e = s.runs().list();
     assert_eq!(e.len(), MAX_EARLIER_RUNS);
     let newest = e.back().unwrap();
     assert_eq!(newest.run, s.run().number - 1);
@@ -864,9 +864,9 @@ fn earlier_runs_are_kept_labelled_and_bounded() {
     let ChartSpec::Loss(spec) = views::loss::chart(&s).spec else {
         panic!("a loss spec")
     };
-    assert_eq!(spec.earlier_runs.len(), views::loss::EARLIER_SHOWN);
+    assert_eq!(spec.earlier_runs.len(), makemore_lab::session::runs::SHOWN);
     s.clear_earlier();
-    assert!(s.earlier_runs().is_empty());
+    assert!(s.runs().list().is_empty());
 }
 
 #[test]

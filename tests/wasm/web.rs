@@ -63,6 +63,7 @@ fn loss_spec(n: usize) -> JsValue {
         .collect();
     let earlier: Vec<f32> = losses.iter().map(|l| l + 0.3).collect();
     to_js(&ChartSpec::Loss(LossSpec {
+        x_max: None,
         title: "loss".into(),
         label: "run 2".into(),
         losses,

@@ -44,6 +44,14 @@ function control(c) {
         el('label', { htmlFor: c.id }, c.label),
         el('input', { id: c.id, type: 'text', value: c.value, size: c.size, inputmode: c.decimal ? 'decimal' : 'text', dir: 'auto' }),
       ];
+    case 'select':
+      return [el('label', { htmlFor: c.id }, c.label), el('select', { id: c.id })];
+    case 'check': {
+      const box = el('input', { id: c.id, type: 'checkbox' });
+      const label = el('label', { class: 'check' }, c.label);
+      label.prepend(box);
+      return [label];
+    }
     case 'status': {
       const s = el('span', { id: c.id, role: 'status' });
       s.setAttribute('aria-live', 'polite');
@@ -102,7 +110,10 @@ export function makeFigure(f, words, on) {
     buttons.append(csv);
   }
   fig.append(caption);
-  if (f.tools) fig.append(toolRow(f.tools));
-  fig.append(buttons, canvas, readout);
+  const tools = f.tools ? toolRow(f.tools) : null;
+  if (tools && !f.tools?.under) fig.append(tools);
+  fig.append(buttons, canvas);
+  if (tools && f.tools?.under) fig.append(tools);
+  fig.append(readout);
   return { fig, canvas, readout, caption };
 }

@@ -1,11 +1,14 @@
 // @ts-check
 // The runs of the session: a table (every cell written by the worker), the run to compare
-// with, and files to take home (CSV and weights, written by the worker; saved here), and
-// weights to load back; the button that folds BatchNorm into the Linear before it (E02).
+// with (chosen beside the loss chart, in its figure's tool row: the list, "previous chapter",
+// and the zoom on the first steps, sent with it), and files to take home (CSV and weights,
+// written by the worker; saved here), and weights to load back; the button that folds
+// BatchNorm into the Linear before it (E02).
 //
 //   const runs = createRuns({ post, module, words });
-//   runs.show(rows, compare, current);   // a `runs` event, and the run in use
-//   runs.save(name, mime, bytes);        // a `file` event
+//   runs.bind();        // once the figures are made: the loss figure's tool row
+//   runs.show(rows, compare, current, previous, note);  // a `runs` event; the run in use
+//   runs.save(name, mime, bytes);                       // a `file` event
 
 import { $, el, setMsg } from './dom.js';
 
@@ -25,12 +28,7 @@ const COLUMNS = ['run', 'setup', 'seed', 'params', 'first_loss', 'at_init', 'ste
  * @param {import('./words.js').Words} o.words the page's sentences
  */
 export function createRuns({ post, module, words }) {
-  const compare = $('compare', HTMLSelectElement);
   const weightsFile = $('weights-file', HTMLInputElement);
-  compare.onchange = () => {
-    const v = compare.value;
-    post({ type: 'compare', run: v === '' ? null : Number(v) });
-  };
   $('clear-runs').onclick = () => post({ type: 'clear_runs' });
   $('runs-csv').onclick = () => post({ type: 'export', what: 'runs_csv' });
   $('save-weights').onclick = () => post({ type: 'export', what: 'weights' });
@@ -63,12 +61,31 @@ export function createRuns({ post, module, words }) {
 
   return {
     /**
-     * The table and the compare choices (a `runs` event); `current` is the run in use.
+     * Wires the loss figure's tool row (made with the figures): the run to compare with, the
+     * previous chapter's in one click, and the zoom on the first steps, sent together.
+     */
+    bind() {
+      const compare = $('compare', HTMLSelectElement);
+      const previous = $('compare-previous', HTMLButtonElement);
+      const zoom = $('loss-zoom', HTMLInputElement);
+      /** @param {string} run */
+      const send = (run) => post({ type: 'compare', run: run === '' ? null : Number(run), first_steps: zoom.checked });
+      compare.onchange = () => send(compare.value);
+      zoom.checked = false;
+      zoom.onchange = () => send(compare.value);
+      previous.disabled = true;
+      previous.onclick = () => { if (previous.dataset.run) send(previous.dataset.run); };
+    },
+    /**
+     * The table and the compare choices (a `runs` event); `current` is the run in use;
+     * `previous` the run "previous chapter" chooses (null: none), `note` which, or why none.
      * @param {RunRow[]} rows
      * @param {number | null} compared
      * @param {number | undefined} current
+     * @param {number | null} previous
+     * @param {string} note
      */
-    show(rows, compared, current) {
+    show(rows, compared, current, previous, note) {
       const body = $('runs-table', HTMLTableElement).tBodies[0];
       body.replaceChildren(...rows.map((r) => {
         const tr = el('tr');
@@ -83,9 +100,14 @@ export function createRuns({ post, module, words }) {
         if (r.run === current) continue;
         options.push(el('option', { value: String(r.run) }, words.say((w) => w.compare_choice(r.run, r.setup))));
       }
+      const compare = $('compare', HTMLSelectElement);
       compare.replaceChildren(...options);
       compare.value = compared == null ? '' : String(compared);
       $('clear-runs', HTMLButtonElement).disabled = options.length < 2;
+      const button = $('compare-previous', HTMLButtonElement);
+      button.disabled = previous == null;
+      button.dataset.run = previous == null ? '' : String(previous);
+      button.title = note;
     },
     /**
      * Saves a file the worker wrote.

@@ -3,9 +3,10 @@
 //! line).
 
 use super::{BatchNorm, Init, Knob, Nonlinearity, ScheduleKind, Settings, KNOBS};
+use crate::data::Dataset;
 use crate::lesson::{Chapter, ChapterId};
 use crate::model::{Activation, BnConfig, ModelConfig, WeightInit};
-use crate::train::{Schedule, TrainConfig};
+use crate::train::{Schedule, TrainConfig, Trainer};
 
 fn init_parts(w: WeightInit) -> (Init, f32) {
     match w {
@@ -182,6 +183,13 @@ impl Settings {
             schedule: self.schedule(),
             seed: self.seed,
         }
+    }
+
+    /// A trainer of these settings on `data`, the settings checked together first.
+    pub fn trainer(&self, data: &Dataset) -> Result<Trainer, String> {
+        let vocab = data.vocab.size();
+        self.validate(vocab)?;
+        Trainer::new(data.clone(), self.model_config(vocab), self.train_config())
     }
 
     /// Every knob's (key, value as text), in `KNOBS` order.

@@ -1,34 +1,41 @@
 //! The loss chart: the mini-batch loss (log10) with its moving average, the full-split
-//! evaluations, and the last few earlier runs faded behind it.
+//! evaluations, and a few earlier runs faded behind it (`EarlierRuns::shown`: the compared one
+//! and the newest others); the whole run, or zoomed on its first `HEAD_STEPS` steps.
 
 use super::parts::{mean_of_last, smooth_window, view};
+use super::tools::{button, Control, Tools};
 use crate::charts::{ChartId, ChartSpec, LossSpec, SeriesSpec};
 use crate::diagnostics::TrainModeBatches;
 use crate::format;
+use crate::session::history::HEAD_STEPS;
 use crate::session::protocol::ChartView;
-use crate::session::{RunRecord, Session};
+use crate::session::{words, Session};
 
 pub const CAPTION: &str = "Loss: mini-batch (log10), smoothed, and full train/val splits";
 
-/// Earlier runs drawn faded behind the loss curve.
-pub const EARLIER_SHOWN: usize = 3;
+/// Right under the curve: the earlier run to compare with (the page fills the list from the runs
+/// event), the newest run of the chapter before in one click, and the zoom on the first
+/// `HEAD_STEPS` steps.
+pub const TOOLS: Tools = Tools {
+    form: None,
+    controls: &[
+        Control::Select {
+            id: "compare",
+            label: "compare with",
+        },
+        button("compare-previous", "previous chapter"),
+        Control::Check {
+            id: "loss-zoom",
+            label: "first 1,000 steps",
+        },
+    ],
+    under: true,
+};
 
 pub fn chart(s: &Session) -> ChartView {
     let h = s.run().history();
     let series = h.loss_series();
-    // The last few runs, and the compared one if it is older.
-    let mut earlier: Vec<&RunRecord> = s
-        .earlier_runs()
-        .iter()
-        .rev()
-        .take(EARLIER_SHOWN)
-        .rev()
-        .collect();
-    if let Some(c) = s.compare() {
-        if !earlier.iter().any(|r| r.run == c.run) {
-            earlier.insert(0, c);
-        }
-    }
+    let earlier = s.runs().shown();
     let every = series.every();
     let losses = series.points();
     let window = smooth_window(losses.len());
@@ -80,22 +87,37 @@ pub fn chart(s: &Session) -> ChartView {
         let labels: Vec<&str> = earlier.iter().map(|r| r.label.as_str()).collect();
         lines.push(format!("earlier runs (faded): {}", labels.join("; ")));
     }
+    let zoom = s.loss_zoom();
+    if zoom {
+        lines.push(words::loss_zoomed(HEAD_STEPS));
+    }
+    // Zoomed: the first steps exactly, this run's and the earlier ones'.
+    let (losses, every) = if zoom {
+        (h.loss_head(), 1)
+    } else {
+        (losses, every)
+    };
     let spec = LossSpec {
         title: String::new(),
         label: format!("run {}", s.run().number),
+        smooth_window: smooth_window(losses.len()),
         losses,
         every,
-        smooth_window: window,
         train_points: evals.iter().map(|e| (e.step, e.train)).collect(),
         val_points: evals.iter().map(|e| (e.step, e.val)).collect(),
         earlier_runs: earlier
             .iter()
             .map(|r| SeriesSpec {
                 label: r.label.clone(),
-                values: r.loss.points(),
-                every: r.loss.every(),
+                values: if zoom {
+                    r.head.clone()
+                } else {
+                    r.loss.points()
+                },
+                every: if zoom { 1 } else { r.loss.every() },
             })
             .collect(),
+        x_max: zoom.then_some(HEAD_STEPS),
     };
     view(ChartId::Loss, CAPTION, ChartSpec::Loss(spec), lines)
 }

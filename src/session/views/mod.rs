@@ -37,7 +37,7 @@ pub use data::{data_line, data_view};
 pub use layers::{act_line, grad_line};
 pub use progress::{progress_view, stopped_notice};
 pub use quiz::quiz_view;
-pub use rows::run_rows;
+pub use rows::{previous_chapter, run_rows};
 pub use run::{experiment_info, experiment_list};
 pub use slow::slow_view;
 
@@ -69,7 +69,7 @@ pub struct ChartDef {
     /// the point of the chart; the lines after them (listings, per-tensor details) are left
     /// out there, as the chart's figure must fit the screen.
     pub projector: u32,
-    /// The controls in its figure, above the canvas.
+    /// The controls in its figure, above the canvas (or under it: `Tools::under`).
     pub tools: Option<&'static Tools>,
 }
 
@@ -140,7 +140,7 @@ pub const CHARTS: &[ChartDef] = &[
         csv: Some(ExportKind::LossCsv),
         lines: 5,
         projector: 3,
-        tools: None,
+        tools: Some(&loss::TOOLS),
     },
     ChartDef {
         id: ChartId::Lr,
@@ -373,7 +373,7 @@ pub fn diag_view(s: &mut Session) -> DiagView {
     let s = &*s;
     // The compared run's first and last steps, drawn (the last) and written (both) with this
     // run's.
-    let other = s.compare().and_then(|r| {
+    let other = s.runs().compared().and_then(|r| {
         r.last.as_ref().map(|last| Compared {
             run: r.run,
             init: r.init.as_ref(),

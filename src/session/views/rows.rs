@@ -1,18 +1,36 @@
-//! The runs table: every earlier run kept, then the current one, each cell as text.
+//! The runs table: every earlier run kept, then the current one, each cell as text; and the
+//! run "compare with the previous chapter" chooses.
 
 use crate::format;
+use crate::lesson::ChapterId;
 use crate::session::protocol::RunRow;
-use crate::session::{RunRecord, Session};
+use crate::session::{words, RunRecord, Session};
 
 /// The runs table: every earlier run kept, then the current one.
 pub fn run_rows(s: &Session) -> Vec<RunRow> {
     let current = s.record(2);
-    s.earlier_runs()
+    s.runs()
+        .list()
         .iter()
         .chain(std::iter::once(&current))
         .filter(|r| r.steps > 0 || r.run == current.run)
         .map(run_row)
         .collect()
+}
+
+/// The newest earlier run of the chapter before this one in the lesson (if any), and a sentence
+/// saying which, or why there is none.
+pub fn previous_chapter(s: &Session) -> (Option<u32>, String) {
+    let current = s.chapter();
+    let before = ChapterId::ALL
+        .iter()
+        .position(|&c| c == current)
+        .and_then(|i| i.checked_sub(1))
+        .map(|i| ChapterId::ALL[i]);
+    let run = before.and_then(|b| s.runs().newest_of(b)).map(|r| r.run);
+    let title = |c: ChapterId| c.chapter().title;
+    let note = words::previous_chapter(run, title(current), before.map(title));
+    (run, note)
 }
 
 fn run_row(r: &RunRecord) -> RunRow {

@@ -26,6 +26,7 @@ pub const TOOLS: Tools = Tools {
         },
         Control::Status { id: "sampler-msg" },
     ],
+    under: false,
 };
 
 pub fn chart(s: &Session) -> ChartView {

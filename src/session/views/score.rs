@@ -36,6 +36,7 @@ pub const TOOLS: Tools = Tools {
             value: "xqzjv",
         },
     ],
+    under: false,
 };
 
 /// The run's last scored name, or what to do.

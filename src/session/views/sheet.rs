@@ -149,6 +149,7 @@ pub fn chart(losses: &[StepLosses]) -> ChartView {
         _ => lines.push("no steps yet: fill in the answers and press Train".into()),
     }
     let spec = LossSpec {
+        x_max: None,
         title: String::new(),
         label: "the core's backward".into(),
         losses: core,

@@ -1,5 +1,5 @@
 //! The controls a chart's figure holds above its canvas (the step-through sampler's buttons, the
-//! name to score): their ids, words and starting values, written once here and made into the
+//! name to score, the loss chart's comparison and zoom): their ids, words and starting values, written once here and made into the
 //! figure by the page (www/js/charts.js) from the chart table.
 
 use serde::Serialize;
@@ -11,6 +11,9 @@ pub struct Tools {
     /// The row is a form with this id (Enter in its field submits it), or a plain row (`None`).
     pub form: Option<&'static str>,
     pub controls: &'static [Control],
+    /// The row sits under the canvas rather than above it (the loss chart's: a key chart's
+    /// canvas keeps its place on a crowded first screen, the row right under its curve).
+    pub under: bool,
 }
 
 /// One control of a tool row.
@@ -34,6 +37,16 @@ pub enum Control {
         value: &'static str,
         size: u32,
         decimal: bool,
+    },
+    /// A list to choose from with its label; the page fills its options.
+    Select {
+        id: &'static str,
+        label: &'static str,
+    },
+    /// A checkbox with its label (unticked at start).
+    Check {
+        id: &'static str,
+        label: &'static str,
     },
     /// Where the row's messages show (a live region).
     Status { id: &'static str },

@@ -28,6 +28,7 @@ fn every_chart_survives_small_and_odd_sizes() {
         every: 1,
     }];
     let loss = LossSpec {
+        x_max: None,
         title: "L".into(),
         label: "r".into(),
         losses: losses.to_vec(),
@@ -117,6 +118,7 @@ fn draw_all<DB: DrawingBackend>(
 fn charts_draw_into_split_areas() {
     let losses = fake_losses(1000, 23);
     let loss = LossSpec {
+        x_max: None,
         title: "Loss".into(),
         label: "run".into(),
         losses: losses.to_vec(),

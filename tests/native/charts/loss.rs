@@ -14,6 +14,7 @@ fn loss_chart_has_lines_markers_and_legend() {
         every: 1,
     }];
     let data = LossSpec {
+        x_max: None,
         title: "Loss".into(),
         label: "run 2".into(),
         losses: losses.to_vec(),
@@ -73,6 +74,7 @@ fn loss_chart_decimates_100k_points() {
         every: 1,
     }];
     let data = LossSpec {
+        x_max: None,
         title: "Loss".into(),
         label: "now".into(),
         losses: losses.to_vec(),
@@ -116,6 +118,7 @@ fn loss_chart_empty_and_nan() {
     let bad = [f32::NAN, f32::INFINITY, -1.0, 0.0];
     for losses in [&[][..], &nan[..], &bad[..]] {
         let data = LossSpec {
+            x_max: None,
             title: "Loss".into(),
             label: "run".into(),
             losses: losses.to_vec(),
@@ -138,6 +141,7 @@ fn loss_chart_empty_and_nan() {
     losses[200] = f32::INFINITY;
     losses[300] = 0.0;
     let data = LossSpec {
+        x_max: None,
         title: "Loss".into(),
         label: "run".into(),
         losses: losses.to_vec(),
@@ -152,9 +156,162 @@ fn loss_chart_empty_and_nan() {
     assert!(polylines(&s).iter().all(|l| !l.1.is_empty()));
     // A single step is enough to draw a chart.
     let one = LossSpec {
+        x_max: None,
         losses: vec![3.3],
         every: 1,
         ..data.clone()
     };
     assert!(!has_text(&svg(W, H, |r| draw_loss(r, &one)), "no data yet"));
+}
+
+/// Where the texts of `svg` that are one of `labels` are drawn, (x, y), whole or cut short
+/// with an ellipsis.
+fn label_at(svg: &str, labels: &[&str]) -> Vec<(i32, i32)> {
+    svg.split("<text")
+        .skip(1)
+        .filter(|t| {
+            let body = t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim();
+            let cut = body.strip_suffix('…');
+            labels
+                .iter()
+                .any(|l| *l == body || cut.is_some_and(|c| l.starts_with(c)))
+        })
+        .map(|t| {
+            let at = |a| attr(t, a).unwrap().parse::<f64>().unwrap() as i32;
+            (at("x"), at("y"))
+        })
+        .collect()
+}
+
+/// The data's lines: polylines of more than two points (a legend swatch has two).
+fn data_lines(svg: &str) -> Vec<Vec<(i32, i32)>> {
+    polylines(svg)
+        .into_iter()
+        .map(|l| l.1)
+        .filter(|p| p.len() > 2)
+        .collect()
+}
+
+fn with_earlier_runs() -> LossSpec {
+    let run = |label: &str, values: Vec<f32>| SeriesSpec {
+        label: label.into(),
+        values,
+        every: 1,
+    };
+    LossSpec {
+        x_max: None,
+        title: String::new(),
+        label: "run 5".into(),
+        losses: fake_losses(3000, 1),
+        every: 1,
+        smooth_window: 100,
+        train_points: vec![(2999, 2.2)],
+        val_points: vec![(2999, 2.25)],
+        // A run that never learned runs flat along the top, where a legend box in the plot's
+        // corner would sit; a short one ends mid-plot.
+        earlier_runs: vec![
+            run("run 2: 3. Naive init, seed 42", vec![30.0; 3000]),
+            run(
+                "run 3: 4. Fix: a small output layer, seed 42",
+                fake_losses(1000, 2),
+            ),
+            run(
+                "run 4: 5. Fix: tanh not saturated, seed 42",
+                fake_losses(3000, 7),
+            ),
+        ],
+    }
+}
+
+#[test]
+fn the_legend_is_outside_the_plot_and_never_covers_a_curve() {
+    let data = with_earlier_runs();
+    let labels = [
+        "run 5",
+        "run 2: 3. Naive init, seed 42",
+        "run 3: 4. Fix: a small output layer, seed 42",
+        "run 4: 5. Fix: tanh not saturated, seed 42",
+        "run 5, mean of 100",
+        "train 2.200",
+        "val 2.250",
+    ];
+    // The page's loss chart on a projector, a short key chart on a laptop's first screen (the
+    // legend goes right of the plot), a narrow screen, an even shorter one.
+    for (w, h) in [
+        (W, H),
+        (1100, 330),
+        (1300, 200),
+        (420, 330),
+        (420, 500),
+        (900, 150),
+    ] {
+        let s = svg(w, h, |r| draw_loss(r, &data));
+        let at = label_at(&s, &labels);
+        // Every label, or on a narrow chart with no room for them, none (the text twin has them).
+        let none = w < 600 && h < 400 && at.is_empty();
+        assert!(at.len() == labels.len() || none, "{w}x{h}: {:?}", texts(&s));
+        let lines = data_lines(&s);
+        assert_eq!(
+            lines.len(),
+            5,
+            "{w}x{h}: the raw, mean and earlier runs' lines"
+        );
+        let points = lines.iter().flatten();
+        let (right, bottom) = points.fold((0, 0), |(r, b), p| (r.max(p.0), b.max(p.1)));
+        for (x, y) in at {
+            assert!(
+                y > bottom || x > right,
+                "{w}x{h}: a label at ({x}, {y}) is over the data (up to x {right}, y {bottom})"
+            );
+            assert!(y < h as i32 && x < w as i32, "{w}x{h}: ({x}, {y})");
+        }
+        // The plot keeps most of the chart's height: the legend does not squeeze it.
+        let top = lines.iter().flatten().map(|p| p.1).min().unwrap();
+        assert!(
+            bottom - top > (h as i32) / 4,
+            "{w}x{h}: the data spans {top}..{bottom}"
+        );
+    }
+}
+
+#[test]
+fn the_x_axis_stops_at_x_max_and_the_data_beyond_is_left_out() {
+    let mut data = with_earlier_runs();
+    data.losses = fake_losses(5000, 3);
+    let right = |s: &str| data_lines(s).iter().flatten().map(|p| p.0).max().unwrap();
+    let whole = svg(W, H, |r| draw_loss(r, &data));
+    // The whole run: the axis reaches 5,000 steps; the 1,000-step run ends a fifth of the way.
+    assert!(
+        has_text(&whole, "5k") || has_text(&whole, "5000"),
+        "{:?}",
+        texts(&whole)
+    );
+    data.x_max = Some(1000);
+    let zoomed = svg(W, H, |r| draw_loss(r, &data));
+    assert!(
+        !has_text(&zoomed, "5k") && !has_text(&zoomed, "5000"),
+        "{:?}",
+        texts(&zoomed)
+    );
+    assert!(
+        has_text(&zoomed, "1k") || has_text(&zoomed, "1000"),
+        "{:?}",
+        texts(&zoomed)
+    );
+    // Cut at step 1,000: no line runs past the plot's right edge, and the lines reach it.
+    let (z, w) = (right(&zoomed), right(&whole));
+    assert!(
+        (z - w).abs() <= 3,
+        "the lines end at the plot's edge: {z} vs {w}"
+    );
+    // A run shorter than the axis ends where its last step is: a third of the way.
+    data.losses = fake_losses(300, 3);
+    data.earlier_runs.clear();
+    data.train_points.clear();
+    data.val_points.clear();
+    let short = svg(W, H, |r| draw_loss(r, &data));
+    let lines = data_lines(&short);
+    let left = lines.iter().flatten().map(|p| p.0).min().unwrap();
+    let frac = (right(&short) - left) as f64 / (right(&zoomed) - left) as f64;
+    assert!((0.25..0.35).contains(&frac), "{frac}");
 }
