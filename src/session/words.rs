@@ -266,11 +266,11 @@ pub fn kernels_line(kernels: &str) -> String {
     format!("kernels: {kernels}")
 }
 
-/// A choice of the "compare with" list: an earlier run and its setup, or none.
+/// A choice of the "compare" list: an earlier run and its setup, or none.
 pub fn compare_choice(run: Option<u32>, setup: &str) -> String {
     match run {
         Some(run) => format!("run {run}: {setup}"),
-        None => "no earlier run".into(),
+        None => "none".into(),
     }
 }
 

@@ -150,7 +150,7 @@ pub fn kernels_line(kernels: &str) -> String {
     words::kernels_line(kernels)
 }
 
-/// A choice of the "compare with" list: "run N: SETUP", or "no earlier run" for null.
+/// A choice of the "compare" list: "run N: SETUP", or "none" for null.
 #[wasm_bindgen]
 pub fn compare_choice(run: Option<u32>, setup: &str) -> String {
     words::compare_choice(run, setup)

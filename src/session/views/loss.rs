@@ -21,7 +21,7 @@ pub const TOOLS: Tools = Tools {
     controls: &[
         Control::Select {
             id: "compare",
-            label: "compare with",
+            label: "compare",
         },
         button("compare-previous", "previous chapter"),
         Control::Check {
