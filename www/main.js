@@ -92,8 +92,9 @@ const controls = createControls({ post, status: trainer.status });
 const quiz = createQuiz({ post, figure: (id) => charts.get(id)?.readout ?? null });
 const presentation = createPresentation({
   post,
-  layout: (keys, present) => {
-    charts.layout(keys, present);
+  module,
+  layout: (keys, present, hidden) => {
+    charts.layout(keys, present, hidden);
     quiz.layout();
   },
   words,
@@ -127,7 +128,7 @@ function onEvent(m) {
       // The link's page options (presentation, hidden panels) apply once: a restarted trainer
       // is not given the link again, and the page keeps its own.
       const wasm = module.current();
-      if (wasm && !linkApplied) presentation.start(m.page, wasm.panels());
+      if (wasm && !linkApplied) presentation.start(m.page);
       linkApplied = true;
       document.body.dataset.ready = '1';
       break;
@@ -212,7 +213,7 @@ function onEvent(m) {
 }
 
 /**
- * The sampled names, each with whether it is new or in a split.
+ * The sampled names, each with the split it is in, or none.
  * @param {import('./types/protocol').SampleView[]} samples
  * @param {string} line
  */
@@ -225,8 +226,8 @@ function showSamples(samples, line) {
     name.className = 'name';
     name.textContent = s.name;
     const tag = document.createElement('span');
-    tag.className = `tag ${s.novelty.replace('in ', '')}`;
-    tag.textContent = s.novelty;
+    tag.className = `tag ${s.novelty}`;
+    tag.textContent = words.say((w) => w.novelty_tag(s.novelty), s.novelty);
     li.append(name, tag);
     list.append(li);
   }

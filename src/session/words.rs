@@ -10,6 +10,7 @@
 use crate::data::{hidden_char, Hidden};
 use crate::export::fold::Folded;
 use crate::format;
+use crate::sample::Novelty;
 use crate::train::{DivergeCause, StepError};
 
 /// Most characters of a value a message quotes back (a link's part, a typed setting); the rest
@@ -201,11 +202,29 @@ pub fn sampled(
     temperature: &str,
     [train, val, new]: [usize; 3],
 ) -> String {
-    format!(
-        "{names} names at step {}, temperature {}: {new} new, {train} in train, {val} in val",
+    let line = format!(
+        "{names} names at step {}, temperature {}: {new} {}, {train} {}, {val} {}",
         format::count(step),
-        temperature.trim()
-    )
+        temperature.trim(),
+        novelty(Novelty::New),
+        novelty(Novelty::Train),
+        novelty(Novelty::Val),
+    );
+    if step == 0 {
+        format!("{line}. The model has not been trained yet: these are close to random letters")
+    } else {
+        line
+    }
+}
+
+/// A sampled name's tag: where it is in the names file, never a judgement (a name of an
+/// untrained model is "not in the list" because it is gibberish, not because it is new).
+pub fn novelty(n: Novelty) -> &'static str {
+    match n {
+        Novelty::Train => "in train",
+        Novelty::Val => "in val",
+        Novelty::New => "not in the list",
+    }
 }
 
 /// A message from the page the worker cannot read.
@@ -230,6 +249,8 @@ pub struct FigureWords {
     pub csv_title: &'static str,
     pub csv_label: String,
     pub readout_label: String,
+    /// A note under the chart that says why its thresholds and numbers are what they are.
+    pub note: Option<String>,
 }
 
 pub fn figure_words(chart: &str) -> FigureWords {
@@ -241,6 +262,19 @@ pub fn figure_words(chart: &str) -> FigureWords {
         csv_title: "save the numbers as CSV",
         csv_label: format!("save the {chart} numbers as CSV"),
         readout_label: format!("{chart} chart in numbers"),
+        note: figure_note(chart),
+    }
+}
+
+/// The note under a chart: why the saturation threshold (the charts that count saturated units)
+/// and why the layers' numbers (the per-layer charts).
+fn figure_note(chart: &str) -> Option<String> {
+    use crate::session::views::why;
+    match chart {
+        "preact" | "map" => Some(why::thresholds()),
+        "acts" => Some(format!("{} {}", why::LAYER_NUMBERS, why::thresholds())),
+        "grads" => Some(why::LAYER_NUMBERS.into()),
+        _ => None,
     }
 }
 
@@ -457,6 +491,42 @@ pub fn neuron_problem(fault: &crate::diagnostics::NeuronError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_charts_that_count_saturation_or_number_layers_say_why() {
+        for chart in ["preact", "map", "acts"] {
+            let note = figure_words(chart).note.unwrap();
+            assert!(
+                note.contains("0.97 in the deep network's"),
+                "{chart}: {note}"
+            );
+        }
+        for chart in ["acts", "grads"] {
+            let note = figure_words(chart).note.unwrap();
+            assert!(
+                note.contains("places in the notebook's `layers` list"),
+                "{chart}: {note}"
+            );
+        }
+        assert_eq!(figure_words("loss").note, None);
+    }
+
+    #[test]
+    fn an_untrained_models_samples_are_not_praised() {
+        let at_0 = sampled(10, 0, "1", [0, 0, 10]);
+        assert_eq!(
+            at_0,
+            "10 names at step 0, temperature 1: 10 not in the list, 0 in train, 0 in val. The \
+             model has not been trained yet: these are close to random letters"
+        );
+        let later = sampled(10, 500, "1", [3, 1, 6]);
+        assert!(!later.contains("random"), "{later}");
+        for n in [Novelty::New, Novelty::Train, Novelty::Val] {
+            assert!(!novelty(n).contains("new"), "{}", novelty(n));
+            // The worker sends the name, the page module says it in words.
+            assert_eq!(Novelty::from_name(n.name()), Some(n));
+        }
+    }
 
     #[test]
     fn a_fatal_message_is_one_sentence_and_a_trap_is_said_in_words() {
