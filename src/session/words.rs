@@ -249,7 +249,8 @@ pub struct FigureWords {
     pub csv_title: &'static str,
     pub csv_label: String,
     pub readout_label: String,
-    /// A note under the chart that says why its thresholds and numbers are what they are.
+    /// A note that says why the chart's thresholds and numbers are what they are (the page shows
+    /// it as the last line of the chart's text).
     pub note: Option<String>,
 }
 
@@ -266,11 +267,12 @@ pub fn figure_words(chart: &str) -> FigureWords {
     }
 }
 
-/// The note under a chart: why the saturation threshold (the charts that count saturated units)
-/// and why the layers' numbers (the per-layer charts).
+/// The note under a chart: how to read the loss's log10 axis, why the saturation threshold (the
+/// charts that count saturated units) and why the layers' numbers (the per-layer charts).
 fn figure_note(chart: &str) -> Option<String> {
     use crate::session::views::why;
     match chart {
+        "loss" => Some(why::log10_note()),
         "preact" | "map" => Some(why::thresholds()),
         "acts" => Some(format!("{} {}", why::LAYER_NUMBERS, why::thresholds())),
         "grads" => Some(why::LAYER_NUMBERS.into()),
@@ -508,7 +510,11 @@ mod tests {
                 "{chart}: {note}"
             );
         }
-        assert_eq!(figure_words("loss").note, None);
+        assert!(figure_words("loss")
+            .note
+            .unwrap()
+            .contains("0.35 is a loss of 2.24"));
+        assert_eq!(figure_words("lr").note, None);
     }
 
     #[test]

@@ -195,6 +195,7 @@ test('a student view in one click: its link hides what it says, and nothing else
   // The list says what each thing is, in words a teacher uses.
   assert.match(await page.textContent('label[for="hide-upload"]'), /the upload button/);
   assert.match(await page.textContent('label[for="hide-lr"]'), /Learning-rate finder/);
+  await page.click('#share summary');
   await page.click('#student-view');
   await until(page, () => /hide=/.test(location.search));
   const search = await page.evaluate(() => location.search);

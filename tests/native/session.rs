@@ -834,9 +834,6 @@ fn the_run_view_describes_the_run() {
         format::loss(27f32.ln())
     );
     assert!(loss.lines[1].contains(&want), "{:?}", loss.lines);
-    // How to read the log10 axis, at the curve's loss now (one step: its only loss).
-    let read = views::why::log10_reading(s.run().history().first_loss.unwrap()).unwrap();
-    assert_eq!(loss.lines[2], read, "{:?}", loss.lines);
 }
 
 #[test]

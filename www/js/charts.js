@@ -39,6 +39,7 @@ import { makeFigure } from './figure.js';
  * @property {ChartView | null} view the last view the worker sent
  * @property {number} draws
  * @property {number} drawMs the last draw's time
+ * @property {string | null} note why its numbers are what they are (the text twin's last line)
  */
 
 /** The grid's gap between rows of charts (0.75rem), and the key charts' canvas heights. */
@@ -318,7 +319,7 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
           csv: () => { if (f.csv) post({ type: 'export', what: f.csv }); },
         });
         foldGrid.append(fig);
-        charts[name] = { fig, canvas, readout, caption, baseHeight: f.height, cssHeight: f.height, view: null, draws: 0, drawMs: 0 };
+        charts[name] = { fig, canvas, readout, caption, baseHeight: f.height, cssHeight: f.height, view: null, draws: 0, drawMs: 0, note: words.note ?? null };
         // On a projector a chart's text sets its panel's height: a new line lays the key charts
         // out again (elsewhere the text's box has a fixed height and never changes).
         above.observe(readout);
@@ -393,7 +394,7 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
         if (!ch) continue;
         ch.view = v;
         setText(ch.caption, v.caption);
-        setLines(ch.readout, v.lines);
+        setLines(ch.readout, ch.note ? [...v.lines, ch.note] : v.lines);
         dirty.add(v.id);
       }
       onViews(views);

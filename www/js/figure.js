@@ -24,7 +24,8 @@ import { el } from './dom.js';
  * @property {string} csv_title
  * @property {string} csv_label
  * @property {string} readout_label the text twin's accessible name
- * @property {string | null} [note] why its thresholds and numbers are what they are (under it)
+ * @property {string | null} [note] why its thresholds and numbers are what they are (the last
+ *   line of its text twin: a line under the canvas would push the key charts off the screen)
  */
 
 /**
@@ -104,6 +105,5 @@ export function makeFigure(f, words, on) {
   fig.append(caption);
   if (f.tools) fig.append(toolRow(f.tools));
   fig.append(buttons, canvas, readout);
-  if (words.note) fig.append(el('p', { class: 'chart-note' }, words.note));
   return { fig, canvas, readout, caption };
 }

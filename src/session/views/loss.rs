@@ -53,7 +53,6 @@ pub fn chart(s: &Session) -> ChartView {
             s.data().vocab.size(),
             format::loss(s.run().uniform_loss())
         ));
-        lines.extend(super::why::log10_reading(mean_of_last(&losses, window)));
     } else {
         lines.push("no steps yet: press Train or Step".into());
     }

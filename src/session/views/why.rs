@@ -1,24 +1,30 @@
-//! The sentences that say why a chart's number reads as it does: how to read the loss chart's
-//! log10 axis (a line of its view, at the run's loss), and the notes under the charts (the
-//! page's module, `words::figure_words`): whose saturation threshold the deep network's 0.97 and
-//! the first MLP's 0.99 are, and why the per-layer charts number their layers 2, 5, 8...
+//! The notes under the charts that say why a number reads as it does (the page's module,
+//! `words::figure_words`): how to read the loss chart's log10 axis as a loss, whose saturation
+//! threshold the deep network's 0.97 and the first MLP's 0.99 are, and why the per-layer charts
+//! number their layers 2, 5, 8...
 
 use crate::format;
 use crate::lesson::{SATURATED, SATURATED_DEEP};
 
-/// How to read the loss chart's log10 axis, at `loss` (the run's loss now): "reading the log10
-/// axis: 0.35 on it is a loss of 2.24, about where the curve is now". None for a loss that has
-/// no logarithm.
-pub fn log10_reading(loss: f32) -> Option<String> {
-    if !(loss.is_finite() && loss > 0.0) {
-        return None;
+/// How to read the loss chart's log10 axis as a loss: a note under the chart (the page's
+/// module, `words::figure_words`; the training builds are at their size budget), at the
+/// exponents of `LOG10_POINTS`: "... 0.35 is a loss of 2.24, ...".
+pub fn log10_note() -> String {
+    let mut points = String::new();
+    for (i, &e) in LOG10_POINTS.iter().enumerate() {
+        let sep = if i == 0 { "" } else { "; " };
+        points.push_str(&format!(
+            "{sep}{} is a loss of {}",
+            format::plain(e),
+            format::plain(10f32.powf(e))
+        ));
     }
-    Some(format!(
-        "reading the log10 axis: {} on it is a loss of {}, about where the curve is now",
-        format::plain(loss.log10()),
-        format::plain(loss)
-    ))
+    format!("Reading the log10 axis: {points}.")
 }
+
+/// Where the log10 note reads the axis: from a trained model's loss (about 2.2) to a first loss
+/// near 30 (chapter 3).
+pub const LOG10_POINTS: [f32; 5] = [0.0, 0.3, 0.35, 0.5, 1.5];
 
 /// Why a tanh unit counts as saturated above the chapter's threshold: the notebook's for the
 /// model at hand (0.99 for the first MLP's map, 0.97 for the deep network's tanh layers). A note
@@ -43,22 +49,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_log10_axis_is_read_at_the_runs_loss() {
-        // The issue's example: 0.35 on the axis is a loss of 2.24.
-        assert_eq!(
-            log10_reading(2.24).unwrap(),
-            "reading the log10 axis: 0.35 on it is a loss of 2.24, about where the curve is now"
+    fn the_log10_axis_is_read_as_a_loss() {
+        let note = log10_note();
+        // The issue's example: 0.35 on the axis is a loss of 2.24; and chapter 3's first loss.
+        assert!(note.contains("; 0.35 is a loss of 2.24;"), "{note}");
+        assert!(note.contains("; 1.50 is a loss of 31.62."), "{note}");
+        assert!(
+            note.starts_with("Reading the log10 axis: 0.00 is a loss of 1.00; "),
+            "{note}"
         );
-        // The first loss of chapter 3, near 30, and a loss below 1.
-        assert!(log10_reading(27.9)
-            .unwrap()
-            .contains("1.45 on it is a loss of 27.90"));
-        assert!(log10_reading(0.5)
-            .unwrap()
-            .contains("-0.30 on it is a loss of 0.50"));
-        for bad in [f32::NAN, f32::INFINITY, 0.0, -1.0] {
-            assert_eq!(log10_reading(bad), None, "{bad}");
-        }
     }
 
     #[test]
