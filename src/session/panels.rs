@@ -59,14 +59,13 @@ pub struct Hideable {
 fn charts() -> impl Iterator<Item = (ChartId, &'static str)> {
     CHARTS
         .iter()
-        .filter(|c| !matches!(c.build, Build::Sheet))
+        .filter(|c| !matches!(c.build, Build::Sheet) && lesson_chart(c.id))
         .map(|c| (c.id, c.caption))
 }
 
-/// Every id a link may hide, in the page's order: the panels, then the charts.
-fn ids() -> impl Iterator<Item = &'static str> {
-    let charts = charts().map(|(id, _)| id.name());
-    Panel::NAMES.iter().copied().chain(charts)
+/// Whether chart `c` belongs to the lesson (the backprop sheet's lives on a page of its own).
+fn lesson_chart(c: ChartId) -> bool {
+    c != ChartId::Sheet
 }
 
 /// Everything a teacher can hide, in the page's order, with its plain name: the panels, then
@@ -87,13 +86,18 @@ pub fn hideable() -> Vec<Hideable> {
 
 /// Whether `id` names a panel or a chart a link may hide.
 pub fn is_hideable(id: &str) -> bool {
-    ids().any(|x| x == id)
+    Panel::NAMES.contains(&id) || ChartId::NAMES.contains(&id) && id != ChartId::Sheet.name()
 }
 
-/// `hidden` in the page's order, each once, without what cannot be hidden.
+/// `hidden` in the page's order (the panels, then the charts), each once, without what cannot be
+/// hidden.
 pub fn in_order<S: AsRef<str>>(hidden: &[S]) -> Vec<&'static str> {
-    ids()
-        .filter(|id| hidden.iter().any(|x| x.as_ref() == *id))
+    let chosen = |id: &str| is_hideable(id) && hidden.iter().any(|x| x.as_ref() == id);
+    Panel::NAMES
+        .iter()
+        .chain(ChartId::NAMES)
+        .copied()
+        .filter(|id| chosen(id))
         .collect()
 }
 

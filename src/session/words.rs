@@ -202,20 +202,22 @@ pub fn sampled(
     temperature: &str,
     [train, val, new]: [usize; 3],
 ) -> String {
-    let line = format!(
-        "{names} names at step {}, temperature {}: {new} {}, {train} {}, {val} {}",
+    // The tags as `novelty` says them (written out: the training builds are at their size
+    // budget; a test checks them).
+    let mut line = format!(
+        "{names} names at step {}, temperature {}: {new} not in the list, {train} in train, \
+         {val} in val",
         format::count(step),
-        temperature.trim(),
-        novelty(Novelty::New),
-        novelty(Novelty::Train),
-        novelty(Novelty::Val),
+        temperature.trim()
     );
     if step == 0 {
-        format!("{line}. The model has not been trained yet: these are close to random letters")
-    } else {
-        line
+        line.push_str(UNTRAINED);
     }
+    line
 }
+
+/// After the samples of a model that has not taken a step.
+const UNTRAINED: &str = ". The model has not been trained yet: these are close to random letters";
 
 /// A sampled name's tag: where it is in the names file, never a judgement (a name of an
 /// untrained model is "not in the list" because it is gibberish, not because it is new).
@@ -527,6 +529,12 @@ mod tests {
         );
         let later = sampled(10, 500, "1", [3, 1, 6]);
         assert!(!later.contains("random"), "{later}");
+        for (n, count) in [(Novelty::New, 6), (Novelty::Train, 3), (Novelty::Val, 1)] {
+            assert!(
+                later.contains(&format!("{count} {}", novelty(n))),
+                "{later}"
+            );
+        }
         for n in [Novelty::New, Novelty::Train, Novelty::Val] {
             assert!(!novelty(n).contains("new"), "{}", novelty(n));
             // The worker sends the name, the page module says it in words.
