@@ -352,7 +352,11 @@ fn run(a: &Args) -> Result<(), String> {
         );
         println!("Train loss: {train_loss:.4} | Val loss: {val_loss:.4}");
         for s in &samples {
-            println!("{}. ({})", s.name, s.novelty.as_str());
+            println!(
+                "{}. ({})",
+                s.name,
+                makemore_lab::session::words::novelty(s.novelty)
+            );
         }
         if let Some(e) = &a.experiment {
             let facts = Facts::of(&t.model.config, t.train.seed, p.saturation_threshold);

@@ -21,12 +21,21 @@ pub enum Novelty {
 }
 
 impl Novelty {
-    pub fn as_str(self) -> &'static str {
+    /// Its name in the messages and the page's styles ("train", "val", "new"); the words a
+    /// student reads are `session::words::novelty`.
+    pub fn name(self) -> &'static str {
         match self {
-            Novelty::Train => "in train",
-            Novelty::Val => "in val",
+            Novelty::Train => "train",
+            Novelty::Val => "val",
             Novelty::New => "new",
         }
+    }
+
+    /// The novelty of a name (`name`'s inverse).
+    pub fn from_name(name: &str) -> Option<Novelty> {
+        [Novelty::Train, Novelty::Val, Novelty::New]
+            .into_iter()
+            .find(|n| n.name() == name)
     }
 }
 

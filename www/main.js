@@ -92,8 +92,9 @@ const controls = createControls({ post, status: trainer.status });
 const quiz = createQuiz({ post, figure: (id) => charts.get(id)?.readout ?? null });
 const presentation = createPresentation({
   post,
-  layout: (keys, present) => {
-    charts.layout(keys, present);
+  module,
+  layout: (keys, present, hidden) => {
+    charts.layout(keys, present, hidden);
     quiz.layout();
   },
   // On the backprop sheet a copied link hands out what is written there.
@@ -129,7 +130,7 @@ function onEvent(m) {
       // The link's page options (presentation, hidden panels) apply once: a restarted trainer
       // is not given the link again, and the page keeps its own.
       const wasm = module.current();
-      if (wasm && !linkApplied) presentation.start(m.page, wasm.panels());
+      if (wasm && !linkApplied) presentation.start(m.page);
       linkApplied = true;
       document.body.dataset.ready = '1';
       break;
@@ -214,7 +215,7 @@ function onEvent(m) {
 }
 
 /**
- * The sampled names, each with whether it is new or in a split.
+ * The sampled names, each with the split it is in, or none.
  * @param {import('./types/protocol').SampleView[]} samples
  * @param {string} line
  */
@@ -227,8 +228,8 @@ function showSamples(samples, line) {
     name.className = 'name';
     name.textContent = s.name;
     const tag = document.createElement('span');
-    tag.className = `tag ${s.novelty.replace('in ', '')}`;
-    tag.textContent = s.novelty;
+    tag.className = `tag ${s.novelty}`;
+    tag.textContent = words.say((w) => w.novelty_tag(s.novelty), s.novelty);
     li.append(name, tag);
     list.append(li);
   }

@@ -43,7 +43,7 @@ pub(super) fn chapter() -> Chapter {
         },
         model: model(),
         train: train(100_000, DECAY),
-        saturation_threshold: 0.99,
+        saturation_threshold: super::SATURATED,
         key_charts: &[
             ChartId::Loss,
             ChartId::Preact,

@@ -69,7 +69,7 @@ pub(super) fn chapter() -> Chapter {
         },
         model: model(),
         train: train(100_000, DECAY),
-        saturation_threshold: 0.97,
+        saturation_threshold: super::SATURATED_DEEP,
         key_charts: &[
             ChartId::Acts,
             ChartId::Grads,

@@ -42,7 +42,7 @@ pub(super) fn chapter() -> Chapter {
                 lr: lr_finder::PICKED,
             },
         ),
-        saturation_threshold: 0.99,
+        saturation_threshold: super::SATURATED,
         key_charts: &[ChartId::Embedding, ChartId::Loss],
         experiments: vec![],
         questions: vec![

@@ -10,6 +10,13 @@ use crate::model::ModelConfig;
 /// their hidden weights by, over sqrt(fan_in).
 pub const TANH_GAIN: f32 = 5.0 / 3.0;
 
+/// |h| above this counts as saturated in the chapters of the first MLP: the notebook's
+/// threshold for its tanh layer (`h.abs() > 0.99`, the saturation map).
+pub const SATURATED: f32 = 0.99;
+/// The deep network's threshold: the notebook's per-layer printout for its tanh layers
+/// (`(t.abs() > 0.97).float().mean()`).
+pub const SATURATED_DEEP: f32 = 0.97;
+
 /// Batch of the Kaiming demo's input x (the notebook's batch of 32).
 pub const KAIMING_BATCH: usize = 32;
 /// Fan-out of the Kaiming demo's weight matrix (the notebook's 200).

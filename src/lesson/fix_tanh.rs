@@ -40,7 +40,7 @@ pub(super) fn chapter() -> Chapter {
         },
         model: model(),
         train: train(100_000, Schedule::Constant(0.1)),
-        saturation_threshold: 0.99,
+        saturation_threshold: super::SATURATED,
         key_charts: &[ChartId::Preact, ChartId::Map, ChartId::Loss],
         experiments: vec![],
         questions: vec![question::saturated_at_first_step(|f| {

@@ -43,7 +43,7 @@ pub(super) fn chapter() -> Chapter {
         },
         model: model(),
         train: train(100_000, Schedule::Constant(lr_finder::PICKED)),
-        saturation_threshold: 0.99,
+        saturation_threshold: super::SATURATED,
         key_charts: &[ChartId::Kaiming, ChartId::Preact, ChartId::Loss],
         experiments: vec![
             weights_x10(),

@@ -56,7 +56,7 @@ pub(super) fn chapter() -> Chapter {
         },
         model: model(),
         train: train(STEPS, SWEEP),
-        saturation_threshold: 0.99,
+        saturation_threshold: super::SATURATED,
         key_charts: &[ChartId::Lr, ChartId::Loss],
         experiments: vec![],
         questions: vec![Question {

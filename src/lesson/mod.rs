@@ -27,7 +27,9 @@ mod question;
 mod seen;
 
 pub use chapter::{Chapter, ChapterId, Experiment, ExperimentId};
-pub use facts::{kaiming_demo, Facts, KAIMING_BATCH, KAIMING_FAN_OUT, TANH_GAIN};
+pub use facts::{
+    kaiming_demo, Facts, KAIMING_BATCH, KAIMING_FAN_OUT, SATURATED, SATURATED_DEEP, TANH_GAIN,
+};
 pub use question::{Answer, Question, Reading};
 pub use seen::{Seen, RATIO_STEPS};
 

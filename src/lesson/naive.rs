@@ -36,7 +36,7 @@ pub(super) fn chapter() -> Chapter {
         },
         model: model(),
         train: train(100_000, Schedule::Constant(0.1)),
-        saturation_threshold: 0.99,
+        saturation_threshold: super::SATURATED,
         key_charts: &[ChartId::Loss, ChartId::Preact, ChartId::Map],
         experiments: vec![],
         questions: vec![

@@ -269,7 +269,7 @@ impl Lab {
                                 } else {
                                     x.name.clone()
                                 },
-                                novelty: x.novelty.as_str().to_string(),
+                                novelty: x.novelty.name().to_string(),
                             }
                         })
                         .collect();

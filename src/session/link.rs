@@ -1,30 +1,21 @@
 //! A link that reproduces a setup: the page's address holds the chapter, every knob that differs
 //! from the chapter (the seed and the step budget included), a learning-rate override, the
-//! presentation flag and the panels the teacher hid. Opening it in another browser gives the same
+//! presentation flag and the panels and charts the teacher hid (`panels.rs`). Opening it in another browser gives the same
 //! run: the same first loss and the same loss after N steps.
 //!
-//! `?chapter=deep&seed=7&steps=1000&schedule_steps=100000&lr_now=0.05&present=1&hide=custom,upload`
+//! `?chapter=deep&seed=7&steps=1000&schedule_steps=100000&lr_now=0.05&present=1&hide=upload,custom,lr`
 //! (or `experiment=no-tanh&...` for a break-it experiment).
 //! Knob keys are written as they are (`n_hidden=64`); `simd` and `threads` belong to the page's
 //! choice of wasm build and are passed over. A malformed link is refused whole, with a message
 //! that names the part at fault; the page then starts with the defaults.
 
+use super::panels;
 use super::protocol::PageOptions;
 use super::settings::{Knob, Settings};
 use super::setup::Setup;
 use super::words::echo;
 use crate::lesson::ChapterId;
 
-/// The page's panels a teacher can hide, by element id.
-pub const PANELS: &[&str] = &[
-    "upload",
-    "custom",
-    "chapters",
-    "sampling",
-    "controls",
-    "runs",
-    "questions",
-];
 /// Parameters of the page's own (the wasm build), not of the run.
 const PAGE_PARAMS: &[&str] = &["simd", "threads"];
 
@@ -76,7 +67,8 @@ fn encode(s: &str) -> String {
 
 impl Link {
     /// Reads a query string (with or without its leading '?'). Every part is checked: a knob
-    /// against its limits, the chapter against the lesson, the panels against `PANELS`.
+    /// against its limits, the chapter against the lesson, what is hidden against
+    /// `panels::hideable`.
     pub fn parse(query: &str) -> Result<Link, String> {
         let mut link = Link::default();
         let q = query.strip_prefix('?').unwrap_or(query);
@@ -90,11 +82,12 @@ impl Link {
                 "present" => link.page.present = matches!(v.as_str(), "1" | "true" | ""),
                 "hide" => {
                     for p in v.split(',').filter(|p| !p.is_empty()) {
-                        if !PANELS.contains(&p) {
+                        if !panels::is_hideable(p) {
                             return Err(format!(
-                                "there is no panel '{}' to hide (panels: {})",
+                                "nothing called '{}' can be hidden (panels: {}; charts: \
+                                 loss, map…)",
                                 echo(p),
-                                PANELS.join(", ")
+                                panels::Panel::NAMES.join(", ")
                             ));
                         }
                         link.page.hidden.push(p.to_string());
@@ -142,11 +135,7 @@ impl Link {
         if page.present {
             parts.push("present=1".into());
         }
-        let hidden: Vec<&str> = PANELS
-            .iter()
-            .copied()
-            .filter(|p| page.hidden.iter().any(|h| h == p))
-            .collect();
+        let hidden = panels::in_order(&page.hidden);
         if !hidden.is_empty() {
             parts.push(format!("hide={}", hidden.join(",")));
         }
@@ -194,7 +183,7 @@ mod tests {
         let e = Link::parse("chapter=deep&n_hidden=99999").unwrap_err();
         assert!(e.contains("hidden units") && e.contains("1024"), "{e}");
         let e = Link::parse("hide=everything").unwrap_err();
-        assert!(e.contains("no panel 'everything'"), "{e}");
+        assert!(e.contains("nothing called 'everything'"), "{e}");
         let e = Link::parse("seed=%zz").unwrap_err();
         assert!(e.contains("%-escape"), "{e}");
         let e = Link::parse("lr_now=-1").unwrap_err();

@@ -30,6 +30,7 @@ pub mod keys;
 pub mod lab;
 pub mod link;
 pub mod names;
+pub mod panels;
 pub mod picked;
 pub mod protocol;
 pub mod quiz;

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 pub struct PageOptions {
     /// Presentation mode: the chapter's key charts, large, with its explanation.
     pub present: bool,
-    /// Panels hidden from the students (ids of `link::PANELS`).
+    /// Panels and charts hidden from the students (ids of `panels::hideable`).
     pub hidden: Vec<String>,
 }
 
@@ -547,6 +547,7 @@ pub struct SlowRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SampleView {
     pub name: String,
-    /// "new", "in train" or "in val".
+    /// Where it is in the names file: "train", "val" or "new" (`sample::Novelty`; the page
+    /// says it in words with `words::novelty_tag`).
     pub novelty: String,
 }

@@ -10,6 +10,7 @@
 use crate::data::{hidden_char, Hidden};
 use crate::export::fold::Folded;
 use crate::format;
+use crate::sample::Novelty;
 use crate::train::{DivergeCause, StepError};
 
 /// Most characters of a value a message quotes back (a link's part, a typed setting); the rest
@@ -201,11 +202,31 @@ pub fn sampled(
     temperature: &str,
     [train, val, new]: [usize; 3],
 ) -> String {
-    format!(
-        "{names} names at step {}, temperature {}: {new} new, {train} in train, {val} in val",
+    // The tags as `novelty` says them (written out: the training builds are at their size
+    // budget; a test checks them).
+    let mut line = format!(
+        "{names} names at step {}, temperature {}: {new} not in the list, {train} in train, \
+         {val} in val",
         format::count(step),
         temperature.trim()
-    )
+    );
+    if step == 0 {
+        line.push_str(UNTRAINED);
+    }
+    line
+}
+
+/// After the samples of a model that has not taken a step.
+const UNTRAINED: &str = ". The model has not been trained yet: these are close to random letters";
+
+/// A sampled name's tag: where it is in the names file, never a judgement (a name of an
+/// untrained model is "not in the list" because it is gibberish, not because it is new).
+pub fn novelty(n: Novelty) -> &'static str {
+    match n {
+        Novelty::Train => "in train",
+        Novelty::Val => "in val",
+        Novelty::New => "not in the list",
+    }
 }
 
 /// A message from the page the worker cannot read.
@@ -230,6 +251,9 @@ pub struct FigureWords {
     pub csv_title: &'static str,
     pub csv_label: String,
     pub readout_label: String,
+    /// A note that says why the chart's thresholds and numbers are what they are (the page shows
+    /// it as the last line of the chart's text).
+    pub note: Option<String>,
 }
 
 pub fn figure_words(chart: &str) -> FigureWords {
@@ -241,6 +265,20 @@ pub fn figure_words(chart: &str) -> FigureWords {
         csv_title: "save the numbers as CSV",
         csv_label: format!("save the {chart} numbers as CSV"),
         readout_label: format!("{chart} chart in numbers"),
+        note: figure_note(chart),
+    }
+}
+
+/// The note under a chart: how to read the loss's log10 axis, why the saturation threshold (the
+/// charts that count saturated units) and why the layers' numbers (the per-layer charts).
+fn figure_note(chart: &str) -> Option<String> {
+    use crate::session::views::why;
+    match chart {
+        "loss" => Some(why::log10_note()),
+        "preact" | "map" => Some(why::thresholds()),
+        "acts" => Some(format!("{} {}", why::LAYER_NUMBERS, why::thresholds())),
+        "grads" => Some(why::LAYER_NUMBERS.into()),
+        _ => None,
     }
 }
 
@@ -473,6 +511,52 @@ pub fn neuron_problem(fault: &crate::diagnostics::NeuronError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_charts_that_count_saturation_or_number_layers_say_why() {
+        for chart in ["preact", "map", "acts"] {
+            let note = figure_words(chart).note.unwrap();
+            assert!(
+                note.contains("0.97 in the deep network's"),
+                "{chart}: {note}"
+            );
+        }
+        for chart in ["acts", "grads"] {
+            let note = figure_words(chart).note.unwrap();
+            assert!(
+                note.contains("places in the notebook's `layers` list"),
+                "{chart}: {note}"
+            );
+        }
+        assert!(figure_words("loss")
+            .note
+            .unwrap()
+            .contains("0.35 is a loss of 2.24"));
+        assert_eq!(figure_words("lr").note, None);
+    }
+
+    #[test]
+    fn an_untrained_models_samples_are_not_praised() {
+        let at_0 = sampled(10, 0, "1", [0, 0, 10]);
+        assert_eq!(
+            at_0,
+            "10 names at step 0, temperature 1: 10 not in the list, 0 in train, 0 in val. The \
+             model has not been trained yet: these are close to random letters"
+        );
+        let later = sampled(10, 500, "1", [3, 1, 6]);
+        assert!(!later.contains("random"), "{later}");
+        for (n, count) in [(Novelty::New, 6), (Novelty::Train, 3), (Novelty::Val, 1)] {
+            assert!(
+                later.contains(&format!("{count} {}", novelty(n))),
+                "{later}"
+            );
+        }
+        for n in [Novelty::New, Novelty::Train, Novelty::Val] {
+            assert!(!novelty(n).contains("new"), "{}", novelty(n));
+            // The worker sends the name, the page module says it in words.
+            assert_eq!(Novelty::from_name(n.name()), Some(n));
+        }
+    }
 
     #[test]
     fn a_fatal_message_is_one_sentence_and_a_trap_is_said_in_words() {

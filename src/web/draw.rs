@@ -136,10 +136,25 @@ pub fn keys() -> JsValue {
     to_js(crate::session::keys::KEYS)
 }
 
-/// The panels a teacher can hide with a link (element ids).
-#[wasm_bindgen(unchecked_return_type = "string[]")]
+/// What a teacher can hide with a link, in the page's order: `[{id, name, chart}]`, the panels
+/// (element ids) then the charts (`session::panels::hideable`).
+#[wasm_bindgen(unchecked_return_type = "Hideable[]")]
 pub fn panels() -> JsValue {
-    to_js(crate::session::link::PANELS)
+    to_js(&crate::session::panels::hideable())
+}
+
+/// The student view for a run whose key charts are `keys`: the ids it hides
+/// (`session::panels::student_view`; an unknown chart id is passed over).
+#[wasm_bindgen]
+pub fn student_view(keys: Vec<String>) -> Vec<String> {
+    let keys: Vec<charts::ChartId> = keys
+        .iter()
+        .filter_map(|k| charts::ChartId::from_name(k))
+        .collect();
+    crate::session::panels::student_view(&keys)
+        .into_iter()
+        .map(String::from)
+        .collect()
 }
 
 /// Every knob of the custom form: `[{key, label, group, help, kind: {type, min, max, choices}}]`.

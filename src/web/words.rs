@@ -150,6 +150,16 @@ pub fn kernels_line(kernels: &str) -> String {
     words::kernels_line(kernels)
 }
 
+/// A sampled name's tag in words ("in train", "in val", "not in the list") for its novelty as
+/// the worker sends it ("train", "val", "new").
+#[wasm_bindgen]
+pub fn novelty_tag(novelty: &str) -> String {
+    match crate::sample::Novelty::from_name(novelty) {
+        Some(n) => words::novelty(n).into(),
+        None => novelty.into(),
+    }
+}
+
 /// A choice of the "compare" list: "run N: SETUP", or "none" for null.
 #[wasm_bindgen]
 pub fn compare_choice(run: Option<u32>, setup: &str) -> String {

@@ -217,6 +217,49 @@ test('hidden panels: a link can hide the controls students should not touch', as
   assert.equal(await page.isVisible('#controls'), true);
 });
 
+test('a student view in one click: its link hides what it says, and nothing else', async () => {
+  const { page } = await lab('?chapter=fix-tanh');
+  // The list says what each thing is, in words a teacher uses.
+  assert.match(await page.textContent('label[for="hide-upload"]'), /the upload button/);
+  assert.match(await page.textContent('label[for="hide-lr"]'), /Learning-rate finder/);
+  await page.click('#share summary');
+  await page.click('#student-view');
+  await until(page, () => /hide=/.test(location.search));
+  const search = await page.evaluate(() => location.search);
+  const hidden = new URLSearchParams(search).get('hide').split(',');
+  // What a student does not need: the teacher's panels and the charts chapter 5 does not use.
+  for (const id of ['upload', 'custom', 'runs', 'lr', 'embedding', 'acts']) assert.ok(hidden.includes(id), search);
+  for (const id of ['preact', 'map', 'loss', 'controls', 'chapters', 'sampling']) assert.ok(!hidden.includes(id), search);
+  // Opened in a student's browser: each hidden thing is not visible, everything else is.
+  const { page: student } = await lab(search);
+  const all = await student.$$eval('#panel-list input[type=checkbox]', (boxes) => boxes.map((b) => ({
+    id: b.id.replace(/^hide-/, ''),
+    chart: b.closest('#chart-choices') !== null,
+    checked: b.checked,
+  })));
+  assert.ok(all.filter((h) => h.chart).length >= 13 && all.filter((h) => !h.chart).length >= 7, JSON.stringify(all));
+  for (const { id, chart, checked } of all) {
+    const gone = hidden.includes(id);
+    assert.equal(checked, gone, `${id}: its box`);
+    const selector = chart ? `figure[data-chart="${id}"]` : `#${id}`;
+    assert.equal(await student.isVisible(selector), !gone, `${id} ${gone ? 'hidden' : 'shown'}`);
+  }
+});
+
+test("the build line is in the closed 'about this computer' detail", async () => {
+  const { page } = await lab();
+  await until(page, () => document.getElementById('kernels').textContent !== '');
+  const about = await page.$eval('#kernels', (k) => {
+    const d = k.closest('details');
+    return { id: d?.id, open: d?.open, summary: d?.querySelector('summary')?.textContent, line: k.textContent };
+  });
+  assert.deepEqual([about.id, about.open, about.summary], ['about-computer', false, 'about this computer']);
+  assert.match(about.line, /^kernels: wasm simd128/);
+  assert.equal(await page.isVisible('#kernels'), false, 'closed');
+  await page.click('#about-computer summary');
+  assert.equal(await page.isVisible('#kernels'), true, 'opened');
+});
+
 test('take it home: a chart as PNG, the numbers as CSV, the weights as .safetensors that load back', async () => {
   const { page } = await lab('?chapter=kaiming&steps=300');
   await page.click('#train');

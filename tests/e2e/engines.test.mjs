@@ -51,6 +51,8 @@ for (const engine of ENGINES) {
         const { hasRelaxedSimd } = await import('./simd.js');
         return { relaxed: hasRelaxedSimd(), isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency };
       });
+      // The build line is under "about this computer": opened, as a curious student opens it.
+      await page.evaluate(() => { document.getElementById('about-computer').open = true; });
       const kernels = await page.text('#kernels');
       t.diagnostic(`${kernels} (hardwareConcurrency ${has.cores})`);
       assert.equal(has.isolated, true, 'the server sends COOP and COEP');

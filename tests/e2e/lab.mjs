@@ -205,7 +205,11 @@ export async function deepRun(path, steps, { isolated = true } = {}) {
       cores: await app.page.evaluate(() => navigator.hardwareConcurrency),
       isolated: await app.page.evaluate(() => crossOriginIsolated),
       kernels: (await state(app.page)).kernels,
-      shown: await app.page.locator('#kernels').innerText(),
+      // The build line, as shown once "about this computer" is opened.
+      shown: await app.page.evaluate(() => {
+        /** @type {HTMLDetailsElement} */ (document.getElementById('about-computer')).open = true;
+        return document.getElementById('kernels').innerText;
+      }),
       losses: (await losses(app.page)).slice(0, steps),
       wasm: wasmFetched(app.requests),
       errors: app.errors(),

@@ -29,6 +29,8 @@ const LINKS: &[&str] = &[
     "hide=upload,upload,custom&present=0&&&=&chapter",
     "n_hidden=%ZZ&chapter=deep%",
     "chapter=naive&seed=9007199254740992",
+    "chapter=fix-tanh&hide=upload,custom,runs,lr,embedding,ratios,acts,grads,weight_grads,running,kaiming",
+    "chapter=deep&hide=loss,sheet,map,questions&hide=acts",
 ];
 
 /// Values a knob is offered: good ones, and broken or hostile text.

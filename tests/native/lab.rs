@@ -407,11 +407,13 @@ fn samples_come_with_a_line_that_counts_them() {
     };
     assert_eq!(samples.len(), 25);
     let count = |what: &str| samples.iter().filter(|s| s.novelty == what).count();
-    let (new, train, val) = (count("new"), count("in train"), count("in val"));
+    let (new, train, val) = (count("new"), count("train"), count("val"));
     assert_eq!(new + train + val, 25);
     assert_eq!(
         line,
-        &format!("25 names at step 40, temperature 1.5: {new} new, {train} in train, {val} in val")
+        &format!(
+            "25 names at step 40, temperature 1.5: {new} not in the list, {train} in train, {val} in val"
+        )
     );
     let answer = lab.handle(
         Request::Sample {

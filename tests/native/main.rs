@@ -24,6 +24,7 @@ mod fuzz_settings;
 mod gradcheck;
 mod lab;
 mod lesson_text;
+mod links;
 mod memory;
 mod protocol;
 mod questions;

@@ -11,7 +11,7 @@
 //   charts.show(views);        // new ChartViews from the worker
 //   charts.redraw(names);      // draw these again (a pick changed)
 //   charts.redrawAll();        // every chart again (a fresh wasm instance)
-//   charts.layout(keys, present);  // the chapter's key charts first, the others folded
+//   charts.layout(keys, present, hidden);  // the chapter's key charts first, the others folded, none of the hidden
 //   charts.pin(name, parent);  // a chart that lives in a page of its own (the sheet's), not the lesson's
 //   charts.get(name);          // a chart's canvas, readout and view (for picking)
 //   charts.stats(name);        // its view, draws and last draw time (for the tests)
@@ -39,6 +39,7 @@ import { makeFigure } from './figure.js';
  * @property {ChartView | null} view the last view the worker sent
  * @property {number} draws
  * @property {number} drawMs the last draw's time
+ * @property {string | null} note why its numbers are what they are (the text twin's last line)
  */
 
 /** The grid's gap between rows of charts (0.75rem), and the key charts' canvas heights. */
@@ -218,7 +219,7 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
     schedule();
   }, { rootMargin: '100px' });
 
-  /** @type {[string[], boolean] | null} the last layout's key charts and mode */
+  /** @type {[string[], boolean, string[]] | null} the last layout's key charts, mode and hidden charts */
   let laid = null;
   // What stands above the key charts (the header, the chapter's text and questions) changes
   // height on its own (a notice, an upload's summary, a question answered): the key charts'
@@ -335,7 +336,7 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
           csv: () => { if (f.csv) post({ type: 'export', what: f.csv }); },
         });
         foldGrid.append(fig);
-        charts[name] = { fig, canvas, readout, caption, baseHeight: f.height, cssHeight: f.height, view: null, draws: 0, drawMs: 0 };
+        charts[name] = { fig, canvas, readout, caption, baseHeight: f.height, cssHeight: f.height, view: null, draws: 0, drawMs: 0, note: words.note ?? null };
         texts.observe(readout);
         order.push(name);
         io.observe(fig);
@@ -347,19 +348,24 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
      * right under its explanation, two abreast (the first across when their number is odd); the
      * others folded into "more charts", in the table's order. Presentation mode shows only the
      * key charts, sized to fill the window; otherwise they are sized to fit the first screen.
-     * @param {string[]} keys
+     * The charts a teacher hid (`hidden`) are not shown, and the fold not at all when it would
+     * be empty.
+     * @param {string[]} allKeys
      * @param {boolean} present
+     * @param {string[]} [hidden]
      */
-    layout(keys, present) {
-      laid = [keys, present];
+    layout(allKeys, present, hidden = []) {
+      laid = [allKeys, present, hidden];
+      const keys = allKeys.filter((k) => !hidden.includes(k));
       const main = /** @type {HTMLElement} */ (fold.parentElement);
       for (const k of keys) if (charts[k] && !pinned.has(k)) main.insertBefore(charts[k].fig, fold);
       for (const name of order) if (!keys.includes(name) && !pinned.has(name)) foldGrid.append(charts[name].fig);
+      fold.hidden = order.every((name) => keys.includes(name) || pinned.has(name) || hidden.includes(name));
       const n = keys.length;
       const rows = Math.max(1, Math.ceil(n / 2));
       for (const [name, ch] of Object.entries(charts)) {
         const i = keys.indexOf(name);
-        ch.fig.hidden = present && i < 0;
+        ch.fig.hidden = (present && i < 0) || hidden.includes(name);
         ch.fig.classList.toggle('key', i >= 0);
         ch.fig.style.gridColumn = i >= 0 ? (n % 2 === 1 && i === 0 ? '1 / -1' : 'auto') : '';
         ch.cssHeight = ch.baseHeight;
@@ -403,7 +409,7 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
         if (!ch) continue;
         ch.view = v;
         setText(ch.caption, v.caption);
-        setLines(ch.readout, v.lines);
+        setLines(ch.readout, ch.note ? [...v.lines, ch.note] : v.lines);
         dirty.add(v.id);
       }
       onViews(views);

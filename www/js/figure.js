@@ -24,6 +24,8 @@ import { el } from './dom.js';
  * @property {string} csv_title
  * @property {string} csv_label
  * @property {string} readout_label the text twin's accessible name
+ * @property {string | null} [note] why its thresholds and numbers are what they are (the last
+ *   line of its text twin: a line under the canvas would push the key charts off the screen)
  */
 
 /**

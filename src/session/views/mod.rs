@@ -8,7 +8,8 @@
 //! makes its figures from this table at start-up (`figures`, through `web::charts`); the lists of
 //! charts sent per run, per step and per diagnostics are the table filtered by cadence. One file
 //! per chart's view (mirroring `crate::charts`), `parts` for what they share; `data`, `run`,
-//! `progress`, `quiz`, `slow` and `rows` are the views that are not charts; `sheet` the backprop
+//! `progress`, `quiz`, `slow` and `rows` are the views that are not charts; `why` the lines
+//! that say why a chart's number reads as it does; `sheet` the backprop
 //! sheet's words and its chart.
 
 pub mod data;
@@ -32,6 +33,7 @@ pub mod sheet;
 pub mod slow;
 pub mod tools;
 pub mod weight_grads;
+pub mod why;
 
 pub use data::{data_line, data_view};
 pub use layers::{act_line, grad_line};
