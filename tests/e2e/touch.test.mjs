@@ -24,9 +24,14 @@ const SIZES = [
 /** WCAG 2.5.8: a target of at least 24x24 CSS pixels (asked of the phone layout). */
 const TARGET = 24;
 
-/** Elements that stick out of the screen's width and are not inside a box that clips or scrolls them. */
+/**
+ * Elements that stick out of the screen's width and are not inside a box that clips or scrolls
+ * them. What a closed <details> holds is not shown (Chromium keeps it laid out, offsetParent and
+ * all, under content-visibility: hidden): it is skipped, its own summary not.
+ */
 function overflowing() {
   const width = document.documentElement.clientWidth;
+  const folded = (el) => !!(el.tagName === 'SUMMARY' ? el.parentElement?.parentElement : el)?.closest('details:not([open])');
   const clipped = (el) => {
     for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
       if (getComputedStyle(p).overflowX !== 'visible') return p.getBoundingClientRect().right <= width + 0.5;
@@ -35,7 +40,7 @@ function overflowing() {
   };
   const out = [];
   for (const el of document.body.querySelectorAll('*')) {
-    if (el.offsetParent === null) continue;
+    if (el.offsetParent === null || folded(el)) continue;
     const r = el.getBoundingClientRect();
     if ((r.right > width + 0.5 || r.left < -0.5) && !clipped(el)) {
       out.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} [${Math.round(r.left)}, ${Math.round(r.right)}]`);
@@ -50,8 +55,10 @@ function overflowing() {
  */
 function controls() {
   const found = [];
+  // Inside a closed <details> (its own summary aside) or a closed dialog: not shown.
+  const folded = (el) => !!(el.tagName === 'SUMMARY' ? el.parentElement?.parentElement : el)?.closest('details:not([open]), dialog:not([open])');
   for (const el of document.querySelectorAll('button, input, select, summary, label.button, canvas[tabindex], [role="region"][tabindex]')) {
-    if (el.type === 'file' || el.offsetParent === null || el.closest('details:not([open]) > :not(summary), dialog:not([open])')) continue;
+    if (el.type === 'file' || el.offsetParent === null || folded(el)) continue;
     el.scrollIntoView({ block: 'center', inline: 'nearest' });
     const r = el.getBoundingClientRect();
     const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
