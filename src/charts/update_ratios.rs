@@ -46,7 +46,9 @@ pub fn draw_update_ratios_picked<DB: DrawingBackend>(
     let x = nice_range(0.0, last_step);
     let y = padded_nice_range(lo.min(REFERENCE), hi.max(REFERENCE), 0.02);
     let mut chart = build_chart(root, &theme, &data.title, x, y)?;
-    draw_axes(&mut chart, &theme, "step", "log10(update / data)", true)?;
+    // Short enough for the height of a key chart on a laptop (the figure's caption and text say
+    // which ratio: lr x std(grad) / std(weight)).
+    draw_axes(&mut chart, &theme, "step", "log10(ratio)", true)?;
     let buckets = line_buckets(&chart);
 
     for (i, s) in data.series.iter().enumerate() {
