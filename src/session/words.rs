@@ -202,13 +202,13 @@ pub fn sampled(
     temperature: &str,
     [train, val, new]: [usize; 3],
 ) -> String {
-    // The tags as `novelty` says them (written out: the training builds are at their size
-    // budget; a test checks them).
     let mut line = format!(
-        "{names} names at step {}, temperature {}: {new} not in the list, {train} in train, \
-         {val} in val",
+        "{names} names at step {}, temperature {}: {new} {}, {train} {}, {val} {}",
         format::count(step),
-        temperature.trim()
+        temperature.trim(),
+        novelty(Novelty::New),
+        novelty(Novelty::Train),
+        novelty(Novelty::Val)
     );
     if step == 0 {
         line.push_str(UNTRAINED);
@@ -272,12 +272,13 @@ pub fn figure_words(chart: &str) -> FigureWords {
 /// The note under a chart: how to read the loss's log10 axis, why the saturation threshold (the
 /// charts that count saturated units) and why the layers' numbers (the per-layer charts).
 fn figure_note(chart: &str) -> Option<String> {
+    use crate::charts::ChartId;
     use crate::session::views::why;
-    match chart {
-        "loss" => Some(why::log10_note()),
-        "preact" | "map" => Some(why::thresholds()),
-        "acts" => Some(format!("{} {}", why::LAYER_NUMBERS, why::thresholds())),
-        "grads" => Some(why::LAYER_NUMBERS.into()),
+    match ChartId::from_name(chart)? {
+        ChartId::Loss => Some(why::log10_note()),
+        ChartId::Preact | ChartId::Map => Some(why::thresholds()),
+        ChartId::Acts => Some(format!("{} {}", why::LAYER_NUMBERS, why::thresholds())),
+        ChartId::Grads => Some(why::LAYER_NUMBERS.into()),
         _ => None,
     }
 }
