@@ -188,6 +188,13 @@ pub fn draw_axes<DB: DrawingBackend>(
     grid: bool,
 ) -> Result<(), ChartError> {
     let (w, h) = chart.plotting_area().dim_in_pixel();
+    // A short frame leaves out a y description longer than its plot is high (it would be cut);
+    // the figure's caption names the axis, as it does the x axis there.
+    let y_shown = !SHORT.with(|s| s.get())
+        || chart
+            .plotting_area()
+            .estimate_text_size(y_desc, &theme.label())
+            .is_ok_and(|(tw, _)| tw <= h);
     let xr = chart.x_range();
     let yr = chart.y_range();
     // As many as fit, but at least two labelled ticks: plotters picks round numbers, and too
@@ -221,7 +228,7 @@ pub fn draw_axes<DB: DrawingBackend>(
     if !x_desc.is_empty() && !SHORT.with(|s| s.get()) {
         mesh.x_desc(x_desc);
     }
-    if !y_desc.is_empty() {
+    if !y_desc.is_empty() && y_shown {
         mesh.y_desc(y_desc);
     }
     mesh.draw()?;

@@ -446,3 +446,31 @@ fn a_short_chart_gives_its_height_to_the_plot_and_leaves_the_axis_name_to_its_ca
     let tall = svg(450, 300, |r| draw_histograms(r, &data));
     assert!(has_text(&tall, "value"), "a tall frame names its x axis");
 }
+
+#[test]
+fn a_short_chart_leaves_out_a_y_name_longer_than_its_plot_is_high() {
+    // Cut by the plot's height it read "log10(update / da" on the deep chapter's first screen.
+    let long = "log10(update / data) of every weight";
+    let data = HistogramSpec {
+        title: "short".into(),
+        x_label: "value".into(),
+        y_label: long.into(),
+        series: vec![HistSeriesSpec {
+            label: String::new(),
+            lo: -3.0,
+            hi: 3.0,
+            values: (0..40).map(|i| (i % 7) as f32).collect(),
+        }],
+        bars: false,
+        layers: vec![],
+        tanh_slope: false,
+    };
+    assert!(!has_text(
+        &svg(450, 130, |r| draw_histograms(r, &data)),
+        long
+    ));
+    assert!(has_text(
+        &svg(450, 400, |r| draw_histograms(r, &data)),
+        long
+    ));
+}
