@@ -23,7 +23,7 @@
 // The page keeps no numbers of its own: the worker sends text and chart specs, bounded in size
 // however long training runs.
 
-import { $, setMsg, setText } from './js/dom.js';
+import { $, setMsg, setPhrases, setText } from './js/dom.js';
 import { createTrainer } from './js/trainer.js';
 import { createModule } from './js/module.js';
 import { createPerf } from './js/perf.js';
@@ -88,7 +88,7 @@ const picking = createPicking({ module, charts, onPick: (name, pick) => { if (na
 let sheet = null;
 /** @type {import('./js/path.js').Path | null} the embedding's path slider, once its chart is made */
 let path = null;
-const controls = createControls({ post, status: trainer.status });
+const controls = createControls({ post, status: trainer.status, phrases: words.phrases });
 const quiz = createQuiz({ post, figure: (id) => charts.get(id)?.readout ?? null });
 const presentation = createPresentation({
   post,
@@ -104,6 +104,14 @@ const presentation = createPresentation({
 const runs = createRuns({ post, module, words });
 const upload = createUpload({ post, module, words });
 installSeam({ trainer, charts, picking, module, perf });
+
+// A sentence's phrase that names a chart (dom.js setPhrases) takes the reader to it.
+document.addEventListener('click', (e) => {
+  const a = e.target instanceof Element ? e.target.closest('a.chart-link') : null;
+  if (!(a instanceof HTMLElement)) return;
+  e.preventDefault();
+  charts.reveal(a.dataset.chart ?? '');
+});
 
 /**
  * The header's data fields: each a field of `DataView` (the type check says so), shown in the
@@ -138,7 +146,7 @@ function onEvent(m) {
     case 'run':
       setText($('seed'), m.run.seed);
       setText($('run-title'), m.run.title);
-      setText($('run-about'), m.run.about);
+      setPhrases($('run-about'), words.phrases(m.run.about));
       setText($('run-arch'), m.run.architecture);
       controls.showRun(m.run);
       charts.show(m.run.charts);

@@ -2,6 +2,7 @@
 
 use super::chapter::{decay_rates, train, Chapter, ChapterId, Experiment, ExperimentId, DECAY};
 use super::kaiming;
+use super::prose;
 use super::question::{self, Answer, Question, Reading};
 use crate::charts::ChartId;
 use crate::format;
@@ -29,13 +30,14 @@ pub(super) fn chapter() -> Chapter {
         text: |_| {
             let (initial, final_lr, _) = decay_rates();
             format!(
-                "Normalise the hidden pre-activations over the batch (the notebook's first \
+                "Normalise {} over the batch (the notebook's first \
                  version: std with no epsilon), then learn a gain and a bias. BatchNorm goes \
                  right after the Linear, whose bias it would subtract out with the batch mean: \
-                 the hidden bias is redundant, so it goes. The running mean and std are not \
-                 trained by backprop: each step moves them {} of the way toward the batch's, and \
-                 at eval they replace the batch's. The learning rate drops from {} to {} \
-                 half-way.",
+                 the hidden bias is redundant, so it goes. {} are not trained by backprop: each \
+                 step moves them {} of the way toward the batch's, and at eval they replace the \
+                 batch's. The learning rate drops from {} to {} half-way.",
+                prose::to(ChartId::Preact, "the hidden pre-activations"),
+                prose::to(ChartId::Running, "The running mean and std"),
                 format::exact(BnConfig::FIRST_CELL.momentum),
                 format::exact(initial),
                 format::exact(final_lr),

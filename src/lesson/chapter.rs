@@ -47,7 +47,8 @@ pub struct Chapter {
     /// "6. Kaiming init".
     pub title: &'static str,
     /// What the chapter shows and what to look for, in two or three sentences, with the numbers
-    /// of the run it describes (the vocabulary, the uniform loss, ...).
+    /// of the run it describes (the vocabulary, the uniform loss, ...); a phrase that names a
+    /// chart links to it (`prose::to`).
     pub text: fn(&Facts) -> String,
     /// The model (its `vocab_size` is the default names'; a run uses its data's).
     pub model: ModelConfig,
@@ -81,6 +82,11 @@ pub struct Experiment {
 }
 
 impl Chapter {
+    /// The chapter's text with `facts`, as words only (its links' words kept).
+    pub fn plain_text(&self, facts: &Facts) -> String {
+        super::prose::plain(&(self.text)(facts))
+    }
+
     /// This chapter with `e`'s change applied (its title and text stay the chapter's).
     pub fn broken_by(&self, e: &Experiment) -> Chapter {
         let mut c = self.clone();

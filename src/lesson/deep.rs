@@ -5,6 +5,7 @@ use super::chapter::{
     decay_rates, first_mlp, train, Chapter, ChapterId, Experiment, ExperimentId, DECAY,
 };
 use super::facts::TANH_GAIN;
+use super::prose;
 use super::question::{Answer, Question, Reading};
 use super::seen::RATIO_STEPS;
 use crate::charts::ChartId;
@@ -56,11 +57,14 @@ pub(super) fn chapter() -> Chapter {
             format!(
                 "{} hidden layers of [Linear, BatchNorm1d, Tanh] and an output Linear with a \
                  BatchNorm, whose gamma starts at {} so that the first outputs are not too \
-                 confident. Watch each layer's activations and gradients keep the same spread, \
-                 and every weight's update:data ratio settle near the 1e-3 line while the \
-                 learning rate is {}; at the drop to {} every ratio falls {} times ({} decade).",
+                 confident. Watch {} and {} keep the same spread, and {} settle near the 1e-3 \
+                 line while the learning rate is {}; at the drop to {} every ratio falls {} \
+                 times ({} decade).",
                 WORDS[m.n_layers].unwrap_or("Several"),
                 format::exact(m.last_gamma),
+                prose::to(ChartId::Acts, "each layer's activations"),
+                prose::to(ChartId::Grads, "gradients"),
+                prose::to(ChartId::Ratios, "every weight's update:data ratio"),
                 format::exact(initial),
                 format::exact(final_lr),
                 format::whole(initial / final_lr),

@@ -3,6 +3,7 @@
 use super::chapter::{train, Chapter, ChapterId};
 use super::lr_finder;
 use super::naive;
+use super::prose;
 use super::question::{self, Answer, Question, Reading};
 use crate::charts::ChartId;
 use crate::format;
@@ -24,12 +25,12 @@ pub(super) fn chapter() -> Chapter {
         text: |f| {
             format!(
                 "The finder's sweep, then {} steps at {} on the same weights, as in the notebook. \
-                 Each character is a point in {}-D: watch the vowels (a e i o u) cluster together, \
+                 Each character is {}: watch the vowels (a e i o u) cluster together, \
                  as the notebook finds; the chart's line gives their mean distance to each other \
                  and to the consonants.",
                 format::count(STEPS),
                 format::exact(lr_finder::PICKED),
-                f.n_embd
+                prose::to(ChartId::Embedding, &format!("a point in {}-D", f.n_embd)),
             )
         },
         model: model(),

@@ -2,6 +2,7 @@
 
 use super::chapter::{train, Chapter, ChapterId};
 use super::naive;
+use super::prose;
 use super::question;
 use crate::charts::ChartId;
 use crate::format;
@@ -24,12 +25,15 @@ pub(super) fn chapter() -> Chapter {
         text: |f| {
             format!(
                 "The output weights times 0.01 and the output bias zero: the logits start near \
-                 zero, the first loss is about -ln(1/{}) = {}, and no steps are wasted. Look at \
-                 the hidden layer though: most tanh units sit at ±1 (|h| > {}), where tanh's \
+                 zero, {} is about -ln(1/{}) = {}, and no steps are wasted. Look at {} \
+                 though: {} (|h| > {}), where tanh's \
                  slope 1 - h² is below {}: the gradient through them is at least {} times \
                  smaller, so the weights feeding them learn little.",
+                prose::to(ChartId::Loss, "the first loss"),
                 f.vocab_size,
                 format::plain(f.uniform_loss),
+                prose::to(ChartId::Preact, "the hidden layer"),
+                prose::to(ChartId::Map, "most tanh units sit at ±1"),
                 format::exact(f.saturation_threshold),
                 format::plain(f.slope_at_threshold),
                 format::whole(f.slope_factor())

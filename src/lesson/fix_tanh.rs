@@ -2,6 +2,7 @@
 
 use super::chapter::{train, Chapter, ChapterId};
 use super::fix_softmax;
+use super::prose;
 use super::question;
 use crate::charts::ChartId;
 use crate::format;
@@ -28,11 +29,13 @@ pub(super) fn chapter() -> Chapter {
         title: "5. Fix: tanh not saturated",
         text: |f| {
             format!(
-                "The hidden weights times {} and its bias times {}: the pre-activations shrink, \
-                 only a few percent of units pass |h| > {} (pre-activations past ±{} = \
-                 atanh({})), and the gradient flows through every neuron.",
+                "The hidden weights times {} and its bias times {}: {} shrink, only {} pass \
+                 |h| > {} (pre-activations past ±{} = atanh({})), and the gradient flows \
+                 through every neuron.",
                 format::exact(HIDDEN_SCALE),
                 format::exact(BIAS_SCALE),
+                prose::to(ChartId::Preact, "the pre-activations"),
+                prose::to(ChartId::Map, "a few percent of units"),
                 format::exact(f.saturation_threshold),
                 format::plain(f.preact_cut),
                 format::exact(f.saturation_threshold),

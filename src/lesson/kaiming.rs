@@ -3,6 +3,7 @@
 
 use super::chapter::{train, Chapter, ChapterId, Experiment, ExperimentId};
 use super::facts::TANH_GAIN;
+use super::prose;
 use super::question::{self, Answer, Question, Reading};
 use super::{fix_tanh, lr_finder};
 use crate::charts::ChartId;
@@ -26,18 +27,20 @@ pub(super) fn chapter() -> Chapter {
             format!(
                 "Kaiming init (He et al. 2015) aims for the same variance in every layer. With \
                  w ~ randn, x @ w spreads sqrt(fan_in) = sqrt({n}) = {} times wider than x; \
-                 dividing w by sqrt({n}) keeps the spread of x (the demo: std {} without the \
+                 dividing w by sqrt({n}) keeps the spread of x ({}: std {} without the \
                  factor, {} with it). The 5/3 on top is tanh's gain: it makes the \
                  pre-activations spread about 5/3 = {} on purpose, to make up for tanh's \
                  squashing. So the hidden weights get (5/3) / sqrt({n}) = {} instead of the \
-                 hand-picked {}; more units saturate than with {} (compare the |h| lines).",
+                 hand-picked {}; more units saturate than with {} (compare {}).",
                 format::plain(f.sqrt_fan_in()),
+                prose::to(ChartId::Kaiming, "the demo"),
                 format::plain(f.demo_y_std),
                 format::plain(f.demo_y_scaled_std),
                 format::plain(TANH_GAIN),
                 format::plain(f.kaiming_scale()),
                 format::exact(fix_tanh::HIDDEN_SCALE),
                 format::exact(fix_tanh::HIDDEN_SCALE),
+                prose::to(ChartId::Preact, "the |h| lines"),
                 n = f.fan_in,
             )
         },

@@ -1,6 +1,7 @@
 //! Chapter 1, Finding a learning rate: the notebook's sweep of the rate from 10^-3 to 10^0.
 
 use super::chapter::{first_mlp, train, Chapter, ChapterId};
+use super::prose;
 use super::question::{self, Answer, Question, Reading};
 use crate::charts::ChartId;
 use crate::format;
@@ -44,13 +45,14 @@ pub(super) fn chapter() -> Chapter {
             format!(
                 "One run of {} steps whose learning rate grows from {} to {}. From this naive \
                  init the loss falls while the rate grows, is lowest near {}, then blows up when \
-                 the rate gets too big. The chart marks the rate of the lowest smoothed loss; the \
+                 the rate gets too big. {} marks the rate of the lowest smoothed loss; the \
                  notebook reads roughly {} from the same plot, the rate the next chapters train \
                  at.",
                 format::count(STEPS),
                 format::exact(lo),
                 format::exact(hi),
                 format::exact(PICKED),
+                prose::to(ChartId::Lr, "The finder's chart"),
                 format::exact(PICKED),
             )
         },

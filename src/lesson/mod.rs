@@ -8,6 +8,7 @@
 //! - `chapter`: what a chapter and a break-it experiment are (`Chapter`, `Experiment`, the ids);
 //! - `facts`: the numbers of a run a chapter's sentences state;
 //! - `question`: what the page asks before a run shows it; `seen`: what a run has shown;
+//! - `prose`: a sentence whose phrases link to the chart they name;
 //! - one file per chapter, from `lr_finder` to `deep`.
 //!
 //! Below the session and the web: it knows the model's and the training's configs and the
@@ -23,6 +24,7 @@ mod fix_tanh;
 mod kaiming;
 mod lr_finder;
 mod naive;
+pub mod prose;
 mod question;
 mod seen;
 
@@ -109,7 +111,7 @@ mod tests {
     #[test]
     fn the_texts_state_the_runs_numbers() {
         let naive = ChapterId::Naive.chapter();
-        let text = (naive.text)(&naive.facts());
+        let text = naive.plain_text(&naive.facts());
         assert!(
             text.contains("With 27 characters") && text.contains("= 3.30"),
             "{text}"
@@ -122,13 +124,29 @@ mod tests {
             uniform_loss: 40f32.ln(),
             ..other
         };
-        let text = (naive.text)(&other);
+        let text = naive.plain_text(&other);
         assert!(text.contains("-ln(1/40) = 3.69"), "{text}");
         let kaiming = ChapterId::Kaiming.chapter();
         let f = kaiming.facts();
-        assert!((kaiming.text)(&f).contains(&format!(
+        assert!(kaiming.plain_text(&f).contains(&format!(
             "std {} without",
             crate::format::plain(f.demo_y_std)
         )));
+    }
+
+    #[test]
+    fn every_chapter_links_its_text_to_its_key_charts() {
+        for c in chapters() {
+            let f = c.facts();
+            let links = prose::charts(&(c.text)(&f));
+            assert!(!links.is_empty(), "{}: no phrase links to a chart", c.id);
+            for chart in links {
+                assert!(
+                    c.key_charts.contains(&chart),
+                    "{}: a link to {chart}, which the chapter does not show first",
+                    c.id
+                );
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Chapter 3, Naive init: every weight drawn from randn, and a first loss near 30.
 
 use super::chapter::{first_mlp, train, Chapter, ChapterId};
+use super::prose;
 use super::question::{self, Answer, Question, Reading};
 use crate::charts::ChartId;
 use crate::format;
@@ -26,11 +27,12 @@ pub(super) fn chapter() -> Chapter {
             format!(
                 "Every weight drawn from randn, {}-D embeddings. With {v} characters a model \
                  that knows nothing should give each one probability 1/{v} and start at \
-                 -ln(1/{v}) = {}, but this one starts near 30: its logits are large and random, \
-                 so it is confidently wrong, and the first thousand steps only undo that (the \
-                 hockey stick).",
+                 -ln(1/{v}) = {}, but this one {}: its logits are large and random, so it is \
+                 confidently wrong, and the first thousand steps only undo that ({}).",
                 f.n_embd,
                 format::plain(f.uniform_loss),
+                prose::to(ChartId::Loss, "starts near 30"),
+                prose::to(ChartId::Loss, "the hockey stick"),
                 v = f.vocab_size,
             )
         },

@@ -12,6 +12,7 @@
 pub use super::sampling::SamplerAction;
 pub use crate::backprop::{ExerciseView, PartView, Verdict, VerdictStatus};
 use crate::charts::{ChartId, ChartSpec};
+use crate::lesson::prose;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -363,6 +364,8 @@ pub struct RunView {
     pub chapter: String,
     /// The chapter's title, or "custom (from <title>)".
     pub title: String,
+    /// The chapter's text; a phrase that names a chart is marked as a link to it
+    /// (`lesson::prose`: the page module's `phrases` splits it).
     pub about: String,
     /// The layers and the parameter count.
     pub architecture: String,
@@ -455,9 +458,28 @@ pub struct ExperimentInfo {
     /// The chapter that fixes it (its title), and how.
     pub fix: String,
     pub fix_how: String,
-    /// All of it as the run's description says it: "CHANGE Look at the CHART chart: SYMPTOM The
-    /// fix: FIX. FIX_HOW".
+    /// All of it as the run's description says it: "CHANGE Look at CHART: SYMPTOM The fix: FIX.
+    /// FIX_HOW", CHART marked as a link to the chart (as `RunView::about`).
     pub sentence: String,
+}
+
+/// A stretch of a sentence: its words, and the chart they link to (`lesson::prose`). The
+/// worker sends a sentence whole, its links marked; the page module splits it into these.
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Phrase {
+    pub text: String,
+    pub chart: Option<ChartId>,
+}
+
+impl Phrase {
+    /// `text` (marked with `lesson::prose::to`) as its phrases.
+    pub fn all(text: &str) -> Vec<Phrase> {
+        prose::phrases(text)
+            .into_iter()
+            .map(|(text, chart)| Phrase { text, chart })
+            .collect()
+    }
 }
 
 /// One run of the session, as a row of the runs table: every cell as text.

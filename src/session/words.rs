@@ -150,7 +150,7 @@ pub fn no_earlier_run(run: u32) -> String {
 
 /// A break-it experiment, as the run's description says it.
 pub fn experiment(change: &str, chart: &str, symptom: &str, fix: &str, fix_how: &str) -> String {
-    format!("{change} Look at the {chart} chart: {symptom} The fix: {fix}. {fix_how}")
+    format!("{change} Look at {chart}: {symptom} The fix: {fix}. {fix_how}")
 }
 
 // ---- the lab's notices --------------------------------------------------------------------

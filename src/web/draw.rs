@@ -110,7 +110,7 @@ pub fn chapters() -> JsValue {
         .map(|c| ChapterInfo {
             name: c.id.name(),
             title: c.title,
-            about: (c.text)(&c.facts()),
+            about: c.plain_text(&c.facts()),
         })
         .collect();
     to_js(&list)

@@ -2,7 +2,9 @@
 //! refused by its size, a link copied, the trainer restarted, a crash): each is written once, in
 //! `session::words`; here they are handed to the page module's JavaScript.
 
+use super::js::to_js;
 use crate::data::{DataError, MAX_FILE_BYTES};
+use crate::session::protocol::Phrase;
 use crate::session::words;
 use wasm_bindgen::prelude::*;
 
@@ -176,4 +178,11 @@ pub fn path_words() -> Vec<String> {
 #[wasm_bindgen]
 pub fn unnamed_file() -> String {
     words::UNNAMED_FILE.into()
+}
+
+/// A sentence of the worker's (a chapter's text, a break-it experiment's) as its phrases: plain
+/// words, and the phrases that link to a chart (`[{text, chart}]`, `lesson::prose`).
+#[wasm_bindgen(unchecked_return_type = "Phrase[]")]
+pub fn phrases(text: &str) -> JsValue {
+    to_js(&Phrase::all(text))
 }

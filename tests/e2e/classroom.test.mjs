@@ -312,7 +312,7 @@ test('break it: one click breaks the chapter, and the page says what to look for
   assert.ok(buttons.includes('weights-x10'), buttons.join(' '));
   await page.click('#break-list button[data-experiment="weights-x10"]');
   await untilTrainer(page, (s) => s.experiment === 'weights-x10');
-  assert.match(await text(page, '#run-experiment'), /Look at the \w+ chart/);
+  assert.match(await text(page, '#run-experiment'), /Look at the saturation map: /);
   assert.match(await text(page, '#run-title'), /break it/);
   await page.click('#step');
   await untilTrainer(page, (s) => s.step === 1 && s.diagStep === 1);

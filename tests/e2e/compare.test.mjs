@@ -127,3 +127,27 @@ test('compare with, beside the loss chart: a run chosen there is drawn in it, "p
   await page.uncheck('#loss-zoom');
   await untilLab(page, (lab) => lab.chart('loss').view?.spec.loss.x_max === null);
 });
+
+test("the loss chart's tools keep their size in a 1024-px laptop's column and stay inside the figure", async () => {
+  for (const viewport of [{ width: 1024, height: 768 }, { width: 1366, height: 768 }]) {
+    const app = await openLab('?chapter=deep&hide=questions', { viewport, fold: 'closed' });
+    apps.push(app);
+    const boxes = await app.page.$eval('figure[data-chart="loss"]', (f) => {
+      const fig = f.getBoundingClientRect();
+      const row = f.querySelector('.tool-row');
+      return {
+        fig: [fig.left, fig.right],
+        controls: [...row.querySelectorAll('select, button, label')].map((c) => {
+          const r = c.getBoundingClientRect();
+          return { what: c.tagName + (c.id ? `#${c.id}` : ''), left: r.left, right: r.right, width: r.width, needs: c.scrollWidth };
+        }),
+      };
+    });
+    for (const c of boxes.controls) {
+      assert.ok(c.left >= boxes.fig[0] && c.right <= boxes.fig[1] + 0.5, `${viewport.width}: ${c.what} inside the figure: ${JSON.stringify(c)} in ${boxes.fig}`);
+      // A list shows its choice (not only its arrow); the rest their whole words.
+      const least = c.what.startsWith('SELECT') ? 60 : c.needs - 1;
+      assert.ok(c.width >= least, `${viewport.width}: ${c.what} not squeezed: ${JSON.stringify(c)}`);
+    }
+  }
+});

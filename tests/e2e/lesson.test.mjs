@@ -75,6 +75,44 @@ test('every chapter leads with its key charts, on the first screen, and no other
   }
 });
 
+test("a chart the chapter's text names is a link that takes the reader to it; a hidden chart's is words only", async () => {
+  const { page } = await lab('?chapter=fix-softmax');
+  const links = await page.$$eval('#run-about a.chart-link', (as) => as.map((a) => [a.textContent, a.dataset.chart]));
+  assert.deepEqual(links.map(([, c]) => c), ['loss', 'preact', 'map'], JSON.stringify(links));
+  const about = await page.textContent('#run-about');
+  assert.match(about, /Look at the hidden layer though: most tanh units sit at ±1 \(\|h\| > 0\.99\)/);
+  assert.doesNotMatch(about, /[\uE000-\uE002]/, 'no mark of a link shows');
+  // The chapter asks first: its explanation shows when the student asks for it.
+  await page.click('#about-hold');
+  // On a phone the charts are one under the other: the saturation map is screens below.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const below = await page.$eval('figure[data-chart="map"]', (f) => f.getBoundingClientRect().top);
+  assert.ok(below > 844, `the map starts below the screen (${below})`);
+  await page.click('#run-about a[data-chart="map"]');
+  await page.waitForFunction(() => {
+    const r = document.querySelector('figure[data-chart="map"]').getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= innerHeight + 1;
+  }, null, { timeout: 5000 });
+  const lit = await page.$eval('figure[data-chart="map"]', (f) => [f.classList.contains('lit'), document.activeElement === f]);
+  assert.deepEqual(lit, [true, true], 'the map is lit and has the focus');
+  assert.ok(!/#chart-/.test(await page.evaluate(() => location.hash)), 'the address keeps its own hash');
+  await page.waitForFunction(() => !document.querySelector('figure[data-chart="map"]').classList.contains('lit'), null, { timeout: 5000 });
+
+  // A teacher hid the map: its phrase is words only, and goes nowhere.
+  const hidden = (await lab('?chapter=fix-softmax&hide=map')).page;
+  const off = await hidden.$eval('#run-about a[data-chart="map"]', (a) => [a.classList.contains('off'), a.tabIndex, a.getAttribute('aria-disabled')]);
+  assert.deepEqual(off, [true, -1, 'true']);
+  assert.equal(await hidden.$eval('#run-about a[data-chart="preact"]', (a) => a.classList.contains('off')), false);
+});
+
+test("a break-it experiment's sentence links to the chart where it shows, by its name in words", async () => {
+  const { page } = await lab('?chapter=deep&experiment=deep-gain-3');
+  const link = await page.$eval('#run-experiment a.chart-link', (a) => [a.textContent, a.dataset.chart]);
+  assert.deepEqual(link, ['the activations of every layer', 'acts']);
+  assert.match(await page.textContent('#run-experiment'), /Look at the activations of every layer: /);
+});
+
 test("an upload's message does not push the key charts off the first screen, and closes", async () => {
   const { page } = await lab('?chapter=kaiming');
   const header = async () => (await page.locator('#top').boundingBox()).height;

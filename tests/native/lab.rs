@@ -466,6 +466,19 @@ fn the_end_of_the_budget_reports_once_with_the_evaluation() {
     assert_eq!(spec.train_points[0].0, 100);
 }
 
+#[test]
+fn the_loss_charts_text_says_where_the_mean_loss_sits_on_its_log10_axis() {
+    let (_, p) = train_tiny(50);
+    let loss = chart(&p.charts, ChartId::Loss).expect("the loss chart");
+    let line = &loss.lines[0];
+    // "step 50: ..., mean of the last 50 steps: 3.21 (at 0.51 on the log10 axis)"
+    let (_, mean) = line.split_once("steps: ").expect(line);
+    let (mean, rest) = mean.split_once(" (at ").expect(line);
+    let axis = rest.strip_suffix(" on the log10 axis)").expect(line);
+    let (mean, axis): (f32, f32) = (mean.parse().unwrap(), axis.parse().unwrap());
+    assert!((mean.log10() - axis).abs() < 0.006, "{line}");
+}
+
 /// Trains a tiny model for `steps` and returns the last progress with charts.
 fn train_tiny(steps: usize) -> (Lab, ProgressView) {
     let (mut lab, _) = lab("fix-tanh");

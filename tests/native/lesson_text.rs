@@ -142,7 +142,7 @@ fn check_chapter(id: ChapterId, extra: &[String]) {
         let f = c.facts_for_vocab(v);
         assert_eq!(f.vocab_size, v);
         let ok = allowed(&c, v, &f);
-        let text = (c.text)(&f);
+        let text = c.plain_text(&f);
         check(&format!("{id} text, vocab {v}"), &text, &ok, extra);
         for e in &c.experiments {
             let broken = c.broken_by(e);
@@ -230,7 +230,7 @@ fn naive_text() {
     // An uploaded file of 34 characters: the page's own chapter text says 3.53.
     let mut s = Session::new(names_34().as_bytes(), "34").unwrap();
     s.choose_chapter("naive").unwrap();
-    let about = views::run_view(&s).about;
+    let about = lesson::prose::plain(&views::run_view(&s).about);
     assert!(about.contains("-ln(1/34) = 3.53"), "{about}");
     // "starts near 30", for either vocabulary.
     for data in [support::data().clone(), data_34()] {

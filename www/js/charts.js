@@ -12,6 +12,7 @@
 //   charts.redraw(names);      // draw these again (a pick changed)
 //   charts.redrawAll();        // every chart again (a fresh wasm instance)
 //   charts.layout(keys, present, hidden);  // the chapter's key charts first, the others folded, none of the hidden
+//   charts.reveal(name);       // take the reader to a chart (a sentence's link to it)
 //   charts.pin(name, parent);  // a chart that lives in a page of its own (the sheet's), not the lesson's
 //   charts.get(name);          // a chart's canvas, readout and view (for picking)
 //   charts.stats(name);        // its view, draws and last draw time (for the tests)
@@ -45,6 +46,8 @@ import { makeFigure } from './figure.js';
 /** The grid's gap between rows of charts (0.75rem), and the key charts' canvas heights. */
 const GAP = 12;
 const MIN_HEIGHT = 130;
+/** How long a chart a link took the reader to stays lit, in ms. */
+const LIT_MS = 2000;
 const MAX_HEIGHT = 360;
 
 /**
@@ -221,6 +224,8 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
 
   /** @type {[string[], boolean, string[]] | null} the last layout's key charts, mode and hidden charts */
   let laid = null;
+  /** The timer that puts out a revealed chart's light. */
+  let litTimer = 0;
   // What stands above the key charts (the header, the chapter's text and questions) changes
   // height on its own (a notice, an upload's summary, a question answered): the key charts'
   // share of the first screen is measured again. Only heights count (a width change reflows
@@ -386,7 +391,35 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
         ch.canvas.style.height = `${ch.cssHeight}px`;
         if (ch.view) dirty.add(name);
       }
+      // A sentence's link to a chart not shown here is words only.
+      for (const a of document.querySelectorAll('a.chart-link')) {
+        if (!(a instanceof HTMLElement)) continue;
+        const off = Boolean(charts[a.dataset.chart ?? '']?.fig.hidden ?? true);
+        a.classList.toggle('off', off);
+        a.setAttribute('aria-disabled', String(off));
+        a.tabIndex = off ? -1 : 0;
+      }
       schedule();
+    },
+    /**
+     * Takes the reader to chart `name` (a sentence's link): opens "more charts" if it is folded
+     * there, scrolls it into view, gives it the focus and lights its frame for a moment. False
+     * when the chart is not shown (hidden by the teacher, or not a key chart in presentation).
+     * @param {string} name
+     */
+    reveal(name) {
+      const ch = charts[name];
+      if (!ch || ch.fig.hidden) return false;
+      if (foldGrid.contains(ch.fig)) fold.open = true;
+      const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+      ch.fig.scrollIntoView({ block: 'nearest', behavior: still ? 'auto' : 'smooth' });
+      ch.fig.focus({ preventScroll: true });
+      for (const c of Object.values(charts)) c.fig.classList.remove('lit');
+      void ch.fig.offsetWidth; // restart the light when the same link is followed again
+      ch.fig.classList.add('lit');
+      clearTimeout(litTimer);
+      litTimer = setTimeout(() => ch.fig.classList.remove('lit'), LIT_MS);
+      return true;
     },
     /**
      * Moves chart `name`'s figure into `parent` for good: `layout` no longer places it.

@@ -4,13 +4,13 @@
 // the worker what the user typed, as text: the worker checks it and answers (one rule, in
 // Rust). The chapters and the form come from the wasm module.
 //
-//   const controls = createControls({ post, status });  // status(): the trainer as the page knows it
+//   const controls = createControls({ post, status, phrases });  // status(): the trainer as the page knows it; phrases: words.phrases
 //   controls.build(wasm);     // the chapter buttons and the form, once the page's module is loaded
 //   controls.showRun(run);    // a new run
 //   controls.update();        // the buttons and fields for the state of training
 //   controls.trainOrPause(); controls.press('step'); controls.chapterBy(1);   // the keyboard's
 
-import { $, el, setText, setMsg } from './dom.js';
+import { $, el, setPhrases, setText, setMsg } from './dom.js';
 
 /**
  * @typedef {import('../types/protocol').Request} Request
@@ -25,8 +25,9 @@ import { $, el, setText, setMsg } from './dom.js';
  * @param {object} o
  * @param {(msg: Request) => void} o.post to the trainer
  * @param {() => TrainerStatus} o.status the trainer's last reported state
+ * @param {(text: string) => import('../types/protocol').Phrase[]} o.phrases a worker's sentence as its phrases (words.phrases)
  */
-export function createControls({ post, status }) {
+export function createControls({ post, status, phrases }) {
   /** @param {string} id */
   const button = (id) => $(id, HTMLButtonElement);
   /** @param {string} id */
@@ -133,7 +134,7 @@ export function createControls({ post, status }) {
     $('break-h').hidden = !list.children.length;
     const x = run.experiment;
     $('run-experiment').hidden = !x;
-    setText($('run-experiment'), x?.sentence ?? '');
+    setPhrases($('run-experiment'), x ? phrases(x.sentence) : []);
     for (const input of knobFields()) {
       const v = run.knobs[input.dataset.key ?? ''];
       if (v === undefined) continue;

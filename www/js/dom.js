@@ -55,3 +55,22 @@ export function setMsg(node, text, level = '') {
   node.textContent = text;
   node.className = level;
 }
+
+/**
+ * Writes a sentence whose phrases may link to a chart (`Phrase`: its words, and the chart they
+ * name): a linked phrase is an `a.chart-link` with the chart's name in `data-chart` (main.js
+ * takes the reader to the chart). Rewrites only when the sentence changed.
+ * @param {HTMLElement} node
+ * @param {import('../types/protocol').Phrase[]} phrases
+ */
+export function setPhrases(node, phrases) {
+  const key = JSON.stringify(phrases);
+  if (node.dataset.phrases === key) return;
+  node.dataset.phrases = key;
+  node.replaceChildren(...phrases.map((p) => {
+    if (!p.chart) return document.createTextNode(p.text);
+    const a = el('a', { class: 'chart-link', href: `#chart-${p.chart}` }, p.text);
+    a.dataset.chart = p.chart;
+    return a;
+  }));
+}

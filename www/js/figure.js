@@ -69,11 +69,13 @@ function control(c) {
 }
 
 /**
- * The row of controls above a chart's canvas: a form when the table says so.
+ * The row of controls above a chart's canvas (under it: class `under`): a form when the table
+ * says so.
  * @param {Tools} tools
  */
 function toolRow(tools) {
-  const row = tools.form ? el('form', { id: tools.form, class: 'row tool-row' }) : el('div', { class: 'row tool-row' });
+  const cls = tools.under ? 'row tool-row under' : 'row tool-row';
+  const row = tools.form ? el('form', { id: tools.form, class: cls }) : el('div', { class: cls });
   row.append(...tools.controls.flatMap(control));
   return row;
 }
@@ -86,8 +88,9 @@ function toolRow(tools) {
  */
 export function makeFigure(f, words, on) {
   const name = f.id;
-  const fig = el('figure', { class: f.wide ? 'chart wide' : 'chart' });
+  const fig = el('figure', { class: f.wide ? 'chart wide' : 'chart', id: `chart-${name}` });
   fig.dataset.chart = name;
+  fig.tabIndex = -1; // a link in a sentence takes the focus here (charts.reveal)
   const caption = el('figcaption', { id: `caption-${name}` }, f.caption);
   // The canvas' CSS height is the table's; its bitmap is sized per devicePixelRatio.
   const canvas = el('canvas', { height: f.height, role: 'img' });

@@ -9,6 +9,7 @@
 //   words.ready(wasm);                          // the module is loaded: the templates
 //   words.say((w) => w.link_copied(), '');      // a sentence, or the fallback without the module
 //   words.fatal(sentence);                      // the fatal message around a sentence
+//   words.phrases(text);                        // a worker's sentence, its links to charts split out
 //   words.broken('internal' | 'restart', fault) // the fatal message when the module is gone
 //   words.stillStarting(name);  words.restartButton(pageBroken);
 
@@ -59,6 +60,22 @@ export function createWords(module) {
      * @param {string} sentence
      */
     fatal: (sentence) => say((w) => w.fatal_message(sentence), sentence),
+    /**
+     * A sentence of the worker's as its phrases, each linked to the chart it names or plain
+     * (the module splits it: `lesson::prose`); without the module, the sentence as one phrase.
+     * @param {string} text
+     * @returns {import('../types/protocol').Phrase[]}
+     */
+    phrases(text) {
+      const whole = [{ text, chart: null }];
+      const wasm = module.current();
+      if (!wasm) return whole;
+      try {
+        return wasm.phrases(text);
+      } catch {
+        return whole;
+      }
+    },
     /**
      * The fatal message when the page's module cannot answer: a panic outside a chart's draw
      * ('internal') or a fresh instance that failed to load ('restart').

@@ -10,7 +10,7 @@ import type { Request as ExternalRequest } from '../pkg/page/makemore_lab.js';
 export type {
   Cadence, ChapterInfo, ChartId, ChartSpec, ChartView, DataView, DiagView, Event, ExperimentInfo,
   ExportKind, Figure, Group, Hideable, Key, KeyAction, Knob, KnobKind, Level, Notice, PageOptions, PathView,
-  Pick, PickSlot, ProgressView, QuestionView, QuizView, RunRow, RunView, SampleView, SamplerAction, SlowRow, SlowView,
+  Phrase, Pick, PickSlot, ProgressView, QuestionView, QuizView, RunRow, RunView, SampleView, SamplerAction, SlowRow, SlowView,
   Tools, Control, Topic, PartView, ExerciseView, Verdict, VerdictStatus,
 } from '../pkg/page/makemore_lab.js';
 

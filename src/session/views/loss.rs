@@ -48,11 +48,18 @@ pub fn chart(s: &Session) -> ChartView {
             None if every == 1 => format!("mini-batch loss {}", format::loss(last)),
             None => format!("mean loss of the last point {}", format::loss(last)),
         };
+        // The mean as a loss, and where that loss sits on the chart's log10 axis.
+        let mean = mean_of_last(&losses, window);
+        let on_axis = if mean.is_finite() && mean > 0.0 {
+            format!(" (at {} on the log10 axis)", format::plain(mean.log10()))
+        } else {
+            String::new()
+        };
         lines.push(format!(
-            "step {}: {last_text}, mean of the last {} steps: {}",
+            "step {}: {last_text}, mean of the last {} steps: {}{on_axis}",
             format::count(steps),
             format::count((window * every).min(steps)),
-            format::loss(mean_of_last(&losses, window))
+            format::loss(mean),
         ));
         lines.push(format!(
             "first loss {} (a uniform guess over {} characters gives {})",

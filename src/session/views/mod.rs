@@ -53,6 +53,9 @@ use tools::Tools;
 /// A chart's definition: what the page needs to hold its figure, and what makes its view.
 pub struct ChartDef {
     pub id: ChartId,
+    /// What a sentence calls it ("Look at the saturation map"): the link's words where a
+    /// sentence made by the session points at it.
+    pub called: &'static str,
     /// The figure's caption until its first view (a view may write a fuller one).
     pub caption: &'static str,
     /// When its view is made, and by what.
@@ -134,6 +137,7 @@ pub struct Figure {
 pub const CHARTS: &[ChartDef] = &[
     ChartDef {
         id: ChartId::Loss,
+        called: "the loss chart",
         caption: loss::CAPTION,
         build: Build::Step(loss::chart),
         height: 330,
@@ -146,6 +150,7 @@ pub const CHARTS: &[ChartDef] = &[
     },
     ChartDef {
         id: ChartId::Lr,
+        called: "the learning-rate finder",
         caption: lr::CAPTION,
         build: Build::Step(lr::chart),
         height: 320,
@@ -158,6 +163,7 @@ pub const CHARTS: &[ChartDef] = &[
     },
     ChartDef {
         id: ChartId::Embedding,
+        called: "the embedding",
         caption: embedding::CAPTION,
         build: Build::Diag(|s, _| embedding::chart(s)),
         height: 320,
@@ -170,6 +176,7 @@ pub const CHARTS: &[ChartDef] = &[
     },
     ChartDef {
         id: ChartId::Preact,
+        called: "the pre-activation histograms",
         caption: preact::CAPTION,
         build: Build::Diag(preact::chart),
         height: 290,
@@ -182,6 +189,7 @@ pub const CHARTS: &[ChartDef] = &[
     },
     ChartDef {
         id: ChartId::Map,
+        called: "the saturation map",
         caption: map::CAPTION,
         build: Build::Diag(map::chart),
         height: 320,
@@ -194,6 +202,7 @@ pub const CHARTS: &[ChartDef] = &[
     },
     ChartDef {
         id: ChartId::Ratios,
+        called: "the update:data ratios",
         caption: ratios::CAPTION,
         build: Build::Step(ratios::chart),
         height: 320,
@@ -206,6 +215,7 @@ pub const CHARTS: &[ChartDef] = &[
     },
     ChartDef {
         id: ChartId::Acts,
+        called: "the activations of every layer",
         caption: layers::ACTS_CAPTION,
         build: Build::Diag(layers::acts),
         height: 300,
@@ -218,6 +228,7 @@ pub const CHARTS: &[ChartDef] = &[
     },
     ChartDef {
         id: ChartId::Grads,
+        called: "the gradients of every layer",
         caption: layers::GRADS_CAPTION,
         build: Build::Diag(layers::grads),
         height: 300,
@@ -230,6 +241,7 @@ pub const CHARTS: &[ChartDef] = &[
     },
     ChartDef {
         id: ChartId::WeightGrads,
+        called: "the weight gradients",
         caption: weight_grads::CAPTION,
         build: Build::Diag(weight_grads::chart),
         height: 280,
@@ -242,6 +254,7 @@ pub const CHARTS: &[ChartDef] = &[
     },
     ChartDef {
         id: ChartId::Running,
+        called: "BatchNorm's running statistics",
         caption: running::CAPTION,
         build: Build::Diag(running::chart),
         height: 260,
@@ -254,6 +267,7 @@ pub const CHARTS: &[ChartDef] = &[
     },
     ChartDef {
         id: ChartId::Sampler,
+        called: "the sampler",
         caption: sampler::CAPTION,
         build: Build::OnRequest(sampler::chart),
         height: 260,
@@ -266,6 +280,7 @@ pub const CHARTS: &[ChartDef] = &[
     },
     ChartDef {
         id: ChartId::Score,
+        called: "the name's score",
         caption: score::CAPTION,
         build: Build::OnRequest(score::chart),
         height: 240,
@@ -278,6 +293,7 @@ pub const CHARTS: &[ChartDef] = &[
     },
     ChartDef {
         id: ChartId::Kaiming,
+        called: "the Kaiming demo",
         caption: kaiming::CAPTION,
         build: Build::Run(kaiming::chart),
         height: 290,
@@ -290,6 +306,7 @@ pub const CHARTS: &[ChartDef] = &[
     },
     ChartDef {
         id: ChartId::Sheet,
+        called: "exercise 4's loss curves",
         caption: sheet::CAPTION,
         build: Build::Sheet,
         height: 300,
@@ -335,6 +352,11 @@ impl ChartDef {
 /// The page's figures, in its order.
 pub fn figures() -> Vec<Figure> {
     CHARTS.iter().map(ChartDef::figure).collect()
+}
+
+/// What a sentence calls the chart `id` ("the saturation map").
+pub fn called(id: ChartId) -> &'static str {
+    CHARTS.iter().find(|c| c.id == id).map_or("", |c| c.called)
 }
 
 /// The charts one can point at, with the slot each one's pick is kept in.

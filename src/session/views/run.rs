@@ -2,7 +2,7 @@
 //! chapter's key charts, and the break-it experiment it is.
 
 use crate::format;
-use crate::lesson::{self, ChapterId, Experiment, Facts};
+use crate::lesson::{self, prose, ChapterId, Experiment, Facts};
 use crate::session::protocol::{ChartView, ExperimentInfo, RunView};
 use crate::session::{words, Session, Setup};
 
@@ -16,7 +16,13 @@ pub fn experiment_info(chapter: ChapterId, e: &Experiment, facts: &Facts) -> Exp
         title: e.title.into(),
         chapter: chapter.name().into(),
         change: e.change.into(),
-        sentence: words::experiment(e.change, e.chart.name(), &symptom, fix, &fix_how),
+        sentence: words::experiment(
+            e.change,
+            &prose::to(e.chart, super::called(e.chart)),
+            &symptom,
+            fix,
+            &fix_how,
+        ),
         symptom,
         chart: e.chart,
         fix: fix.into(),
