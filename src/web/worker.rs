@@ -13,6 +13,14 @@ fn now() -> f64 {
     js_sys::Date::now()
 }
 
+// The events' TypeScript type, for worker.js's type check. The training builds do not derive the
+// protocol's declarations (tsify's, feature `ts`: with them each build is about 100 KiB gzip
+// over its budget); the page module's bindings hold them, re-exported by www/types/protocol.d.ts.
+// The path is from www/pkg/, where the plain build's bindings are: worker.js's check reads those
+// (the other builds' copies are not checked: tsconfig.worker.json skips .d.ts files).
+#[wasm_bindgen(typescript_custom_section)]
+const EVENT_LIST: &str = "type EventList = import('../types/protocol').Event[];";
+
 fn events(ev: &[Event]) -> JsValue {
     to_js(ev)
 }
@@ -56,11 +64,13 @@ impl WorkerLab {
     }
 
     /// The events of the start (ready, the first run), once.
+    #[wasm_bindgen(unchecked_return_type = "EventList")]
     pub fn start_events(&mut self) -> JsValue {
         events(&std::mem::take(&mut self.first))
     }
 
     /// Answers one message from the page with a list of events.
+    #[wasm_bindgen(unchecked_return_type = "EventList")]
     pub fn handle(&mut self, msg: JsValue) -> JsValue {
         match request(msg) {
             Ok(req) => events(&self.lab.handle(req, now())),
@@ -73,6 +83,7 @@ impl WorkerLab {
     }
 
     /// One slice of work, and the reports that are due.
+    #[wasm_bindgen(unchecked_return_type = "EventList")]
     pub fn tick(&mut self) -> JsValue {
         events(&self.lab.tick(&mut now))
     }
