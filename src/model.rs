@@ -450,28 +450,32 @@ impl Mlp {
         })
     }
 
-    /// Mean loss over a whole split in eval mode (BatchNorm uses its running statistics),
-    /// in chunks of `chunk` examples, accumulated in f64. Restores the training flag.
-    pub fn eval_loss(&mut self, x: &[u32], y: &[u32], chunk: usize) -> f32 {
-        let bs = self.config.block_size;
+    /// The eval-mode forward pass (BatchNorm uses its running statistics) over x (batch,
+    /// block_size); leaves the logits in `self.logits()` and restores the training flag. The
+    /// val loss and sampling go through it.
+    pub fn forward_eval(&mut self, x: &[u32], batch: usize) {
         let was = self.training;
         self.training = false;
+        self.forward(x, batch);
+        self.training = was;
+    }
+
+    /// Mean loss over a whole split in eval mode (`forward_eval`), in chunks of `chunk`
+    /// examples, accumulated in f64.
+    pub fn eval_loss(&mut self, x: &[u32], y: &[u32], chunk: usize) -> f32 {
+        let bs = self.config.block_size;
         let mut total = 0.0f64;
         for (xc, yc) in x.chunks(chunk * bs).zip(y.chunks(chunk)) {
-            self.forward(xc, yc.len());
+            self.forward_eval(xc, yc.len());
             let l = loss::cross_entropy(self.logits(), yc, self.vocab_size(), None);
             total += l as f64 * yc.len() as f64;
         }
-        self.training = was;
         (total / y.len().max(1) as f64) as f32
     }
 
     /// Next-character probabilities for one context, in eval mode, at a temperature.
     pub fn predict(&mut self, context: &[u32], temperature: f32, probs: &mut Vec<f32>) {
-        let was = self.training;
-        self.training = false;
-        self.forward(context, 1);
-        self.training = was;
+        self.forward_eval(context, 1);
         let mut p = std::mem::take(&mut self.scratch);
         p.resize(self.vocab_size(), 0.0);
         loss::softmax(self.logits(), temperature, &mut p);

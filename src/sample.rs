@@ -272,10 +272,7 @@ pub fn score_name(model: &mut Mlp, vocab: &Vocab, name: &str) -> Result<NameScor
         context.rotate_left(1);
         context[bs - 1] = i;
     }
-    let was = model.training;
-    model.training = false;
-    model.forward(&x, ix.len());
-    model.training = was;
+    model.forward_eval(&x, ix.len());
     let v = model.vocab_size();
     let chars: Vec<CharScore> = ix
         .iter()

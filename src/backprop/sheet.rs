@@ -295,11 +295,11 @@ impl Lab {
         };
         let program = match compile(text) {
             Ok(p) => p,
-            Err(e) => return fail(e.to_string(), Some((e.line, e.col))),
+            Err(e) => return fail(e.message, Some((e.line, e.col))),
         };
         let mut env = exercise_env(ex, &self.params, &self.batch, &self.forward, &self.grads);
         if let Err(e) = env.run(&program) {
-            return fail(e.to_string(), Some((e.line, e.col)));
+            return fail(e.message, Some((e.line, e.col)));
         }
         let got = match env.get(&gradient) {
             Some(Value::Tensor(t)) => t.clone(),

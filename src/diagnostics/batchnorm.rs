@@ -2,6 +2,7 @@
 //! the last training batch, and the loss over a split in train mode (each batch normalised by
 //! its own statistics, as training sees it) next to eval mode (the running statistics).
 
+use crate::export::fold::fold_batchnorm;
 use crate::layers::{BnStat, Layer};
 use crate::loss;
 use crate::model::Mlp;
@@ -112,4 +113,61 @@ pub fn train_mode_loss(model: &mut Mlp, x: &[u32], y: &[u32], batch: usize) -> f
     } else {
         f32::NAN
     }
+}
+
+/// What a model's eval forward normalises BatchNorm with, as measured by
+/// [`eval_normalises_with`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EvalStats {
+    /// The batch's own statistics: an example's outputs depend on the examples beside it.
+    Batch,
+    /// The running statistics: an example's outputs are the same alone and in any batch.
+    Running,
+}
+
+/// An eval-mode forward over x (batch, block_size), leaving the logits in `Mlp::logits`: the
+/// model's own is `Mlp::forward_eval`.
+pub type EvalForward = fn(&mut Mlp, &[u32], usize);
+
+/// Measures what `eval` normalises with, on a copy of `model` and the examples x (at least
+/// two): the first example's logits from `eval` inside the batch, against normalising with the
+/// running statistics (the model with each BatchNorm folded into its Linear: `export::fold`)
+/// and with the batch's own (a train-mode forward). `Running`: the same as the running
+/// statistics', unlike the batch's, and the same again with the example alone; `Batch`: the
+/// batch's, unlike the running statistics'. `None` when it is neither, or when the two cannot
+/// be told apart (no BatchNorm; running statistics equal to the batch's).
+pub fn eval_normalises_with(model: &Mlp, x: &[u32], eval: EvalForward) -> Option<EvalStats> {
+    let bs = model.config.block_size;
+    let batch = x.len() / bs.max(1);
+    if batch < 2 {
+        return None;
+    }
+    let first = |m: &Mlp| m.logits()[..m.vocab_size()].to_vec();
+    let mut folded = fold_batchnorm(model).ok()?;
+    folded.forward(&x[..bs], 1);
+    let running = first(&folded);
+    let mut m = model.clone();
+    m.training = true;
+    m.forward(x, batch);
+    let own = first(&m);
+    eval(&mut m, x, batch);
+    let in_batch = first(&m);
+    if same(&running, &own) {
+        return None;
+    }
+    if same(&in_batch, &own) {
+        return Some(EvalStats::Batch);
+    }
+    if !same(&in_batch, &running) {
+        return None;
+    }
+    eval(&mut m, &x[..bs], 1);
+    same(&first(&m), &in_batch).then_some(EvalStats::Running)
+}
+
+/// Two rows of logits equal up to rounding (folding changes the order of the products).
+fn same(a: &[f32], b: &[f32]) -> bool {
+    let scale = a.iter().chain(b).fold(1f32, |m, x| m.max(x.abs()));
+    let diff = a.iter().zip(b).fold(0f32, |m, (x, y)| m.max((x - y).abs()));
+    diff <= 1e-4 * scale
 }

@@ -12,7 +12,8 @@ mod neuron;
 mod weight_grads;
 
 pub use batchnorm::{
-    batchnorm_running, train_mode_loss, train_vs_eval_loss, BnRunning, TrainModeBatches,
+    batchnorm_running, eval_normalises_with, train_mode_loss, train_vs_eval_loss, BnRunning,
+    EvalForward, EvalStats, TrainModeBatches,
 };
 pub use moved::{moved_from, Moved};
 pub use neuron::{check_neuron, neuron_step, BnPart, NeuronError, NeuronStep, SHOWN_WEIGHTS};

@@ -5,6 +5,7 @@ use super::kaiming;
 use super::prose;
 use super::question::{self, Answer, Question, Reading};
 use crate::charts::ChartId;
+use crate::diagnostics::EvalStats;
 use crate::format;
 use crate::model::{BnConfig, ModelConfig, WeightInit};
 
@@ -17,7 +18,8 @@ pub(super) fn model() -> ModelConfig {
     }
 }
 
-/// The answers of the eval question.
+/// The answers of the eval question, in the order of its reading: `EvalStats::Batch`, then
+/// `EvalStats::Running`.
 const EVAL_STATS: &[&str] = &[
     "the batch's own mean and std",
     "the running mean and std kept during training",
@@ -72,8 +74,15 @@ pub(super) fn chapter() -> Chapter {
                 answer: Answer::Choice {
                     choices: EVAL_STATS,
                 },
-                // The layer's eval path (layers/batchnorm.rs), tested there.
-                read: |_, _| Some(Reading::Choice(1)),
+                // As the run measured its model's eval forward.
+                read: |_, s| {
+                    s.eval_stats.map(|e| {
+                        Reading::Choice(match e {
+                            EvalStats::Batch => 0,
+                            EvalStats::Running => 1,
+                        })
+                    })
+                },
                 chart: ChartId::Running,
                 asks: |_| true,
                 why: |_| {

@@ -1,6 +1,9 @@
 //! What a run has shown so far: the numbers a question's answer is read from. The session fills
-//! it from the run (its first loss, its first step's diagnostics, its update ratios, its sweep,
-//! its embedding); a number the run has not shown yet is `None`, and the question waits.
+//! it from the run (its first loss, its first step's diagnostics and what its eval forward is
+//! measured to normalise with, its update ratios, its sweep, its embedding); a number the run
+//! has not shown yet is `None`, and the question waits.
+
+use crate::diagnostics::EvalStats;
 
 /// The run's own numbers, as far as it has got.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -21,6 +24,10 @@ pub struct Seen {
     /// The trained 2-D embedding's mean distances (vowel to vowel, vowel to consonant), once the
     /// run has done every step; `None` too when the vocabulary has no a e i o u.
     pub vowel_distances: Option<(f32, f32)>,
+    /// What the model's eval forward (the val loss, sampling) normalises BatchNorm with, as the
+    /// run measured it at its first step: an example alone and inside a batch, against the
+    /// running statistics and the batch's (`diagnostics::eval_normalises_with`).
+    pub eval_stats: Option<EvalStats>,
 }
 
 /// The steps the update-ratio question watches: the notebook's diagnostic run of 1,000 steps.

@@ -170,5 +170,6 @@ pub fn seen(run: &RunState, settings: &Settings) -> Seen {
         ratios,
         best_lr,
         vowel_distances,
+        eval_stats: run.eval_stats(),
     }
 }

@@ -10,7 +10,8 @@ use super::history::{History, StepRecord};
 use super::sampling::Sampling;
 use super::settings::Settings;
 use super::words;
-use crate::diagnostics::{self, Moved};
+use crate::diagnostics::{self, EvalStats, Moved};
+use crate::model::Mlp;
 use crate::train::{DivergeCause, StepError, Trainer, EXPLODE_FACTOR};
 
 /// Update:data ratios are taken every this many steps: computing them costs about a tenth of a
@@ -48,6 +49,8 @@ pub struct RunState {
     /// overwrite the layers' buffers); `fresh`: the buffers still hold the last step.
     init_diag: Option<StepDiag>,
     step_diag: Option<StepDiag>,
+    /// What the model's eval forward normalises BatchNorm with, measured at the first step.
+    eval_stats: Option<EvalStats>,
     fresh: bool,
     /// Snapshots of the embedding (from the first step on), and the step the page's slider
     /// chose (`None`: the live model).
@@ -88,6 +91,7 @@ impl RunState {
             train_ms: 0.0,
             init_diag: None,
             step_diag: None,
+            eval_stats: None,
             fresh: false,
             path: EmbeddingPath::for_run(char_counts, c.shape[0], c.shape[1]),
             path_at: None,
@@ -134,6 +138,12 @@ impl RunState {
     /// The diagnostics of the run's first step.
     pub fn init_diag(&self) -> Option<&StepDiag> {
         self.init_diag.as_ref()
+    }
+
+    /// What the model's eval forward normalises BatchNorm with, measured at the first step on
+    /// its batch (`None` before, or when it cannot tell: no BatchNorm).
+    pub fn eval_stats(&self) -> Option<EvalStats> {
+        self.eval_stats
     }
 
     pub fn is_running(&self) -> bool {
@@ -381,6 +391,12 @@ impl RunState {
                 self.observe_path();
                 if self.trainer.step == 1 {
                     self.init_diag = Some(StepDiag::of(&self.trainer, self.threshold));
+                    let (x, _) = self.trainer.last_batch();
+                    self.eval_stats = diagnostics::eval_normalises_with(
+                        &self.trainer.model,
+                        x,
+                        Mlp::forward_eval,
+                    );
                 }
                 Ok(loss)
             }

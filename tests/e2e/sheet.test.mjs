@@ -7,29 +7,12 @@
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openLab, until, waitReady } from './lab.mjs';
+import { cell, exercise1 } from './lecture.mjs';
 
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
-const LECTURE = readFileSync(new URL('../native/backprop/lecture.rs', import.meta.url), 'utf8');
-
-/** A Rust string literal's text (its escapes are JSON's: \n, \", \\). */
-const unescape = (s) => JSON.parse(`"${s}"`);
-
-/** Exercise 1's answers as the lecture writes them: [id, text] in the lecture's order. */
-function exercise1() {
-  const block = LECTURE.slice(LECTURE.indexOf('pub const EXERCISE_1'), LECTURE.indexOf('];'));
-  return [...block.matchAll(/\("(\w+)", "((?:[^"\\]|\\.)*)"\)/g)].map((m) => [m[1], unescape(m[2])]);
-}
-
-/** Exercise 2's or 3's cell. */
-function cell(name) {
-  const m = LECTURE.match(new RegExp(`pub const ${name}: &str =\\s*"((?:[^"\\\\]|\\\\.)*)"`));
-  assert.ok(m, name);
-  return unescape(m[1]);
-}
-
 const apps = [];
 after(async () => {
   for (const a of apps) await a.close();

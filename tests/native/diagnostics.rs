@@ -1,12 +1,14 @@
 //! The lecture's plots that the notebook leaves out: the weights' gradient distribution with
 //! its printed line, BatchNorm's running statistics against the batch's, and the loss in train
-//! mode against eval mode.
+//! mode against eval mode, and what the eval forward is measured to normalise with.
 
 use crate::support::{chapter, trained};
 
 use makemore_lab::diagnostics::{
-    batchnorm_running, py_e, py_plus_f, train_vs_eval_loss, weight_grads, Stats, WeightGrad,
+    batchnorm_running, eval_normalises_with, py_e, py_plus_f, train_vs_eval_loss, weight_grads,
+    EvalForward, EvalStats, Stats, WeightGrad,
 };
+use makemore_lab::layers::Layer;
 use makemore_lab::loss;
 use makemore_lab::model::Mlp;
 use makemore_lab::rng::Rng;
@@ -192,4 +194,43 @@ fn train_mode_and_eval_mode_losses() {
     let mut plain = trained("kaiming", 10);
     let (a, b) = train_vs_eval_loss(&mut plain.model, x, y, 32);
     assert!((a - b).abs() < 1e-5, "{a} {b}");
+}
+
+#[test]
+fn the_eval_forward_is_measured_to_normalise_with_the_running_statistics() {
+    // One step in: the running statistics have moved a little from (0, 1), far from the batch's.
+    for name in ["batchnorm", "deep"] {
+        let t = trained(name, 1);
+        let (x, _) = t.last_batch();
+        let measured = |eval| eval_normalises_with(&t.model, x, eval);
+        assert_eq!(
+            measured(Mlp::forward_eval),
+            Some(EvalStats::Running),
+            "{name}"
+        );
+        // An eval path that normalised with the batch's statistics reads the other answer.
+        let batch_stats: EvalForward = |m, x, b| {
+            m.training = true;
+            m.forward(x, b);
+        };
+        assert_eq!(measured(batch_stats), Some(EvalStats::Batch), "{name}");
+        // One that normalised with statistics of neither kind (the same for every batch, but
+        // not the running ones) reads neither.
+        let other_stats: EvalForward = |m, x, b| {
+            for l in &mut m.layers {
+                if let Layer::BatchNorm1d(bn) = l {
+                    bn.running_spread.iter_mut().for_each(|s| *s *= 4.0);
+                }
+            }
+            m.forward_eval(x, b);
+        };
+        assert_eq!(measured(other_stats), None, "{name}");
+    }
+    // Without BatchNorm there is nothing to tell apart.
+    let plain = trained("kaiming", 1);
+    let x = plain.last_batch().0;
+    assert_eq!(
+        eval_normalises_with(&plain.model, x, Mlp::forward_eval),
+        None
+    );
 }

@@ -3,6 +3,7 @@
 //! judged against the run's answer, not against a constant.
 
 use crate::support::few_names;
+use makemore_lab::diagnostics::EvalStats;
 use makemore_lab::format;
 use makemore_lab::lesson::{ChapterId, RATIO_STEPS};
 use makemore_lab::session::views::quiz_view;
@@ -183,4 +184,37 @@ fn a_break_it_experiment_and_custom_settings_ask_nothing() {
     assert_eq!(quiz_view(&s).questions.len(), 2);
     s.apply_settings([("n_hidden", "64")]).unwrap();
     assert!(quiz_view(&s).questions.is_empty());
+}
+
+#[test]
+fn the_batchnorm_eval_answer_is_what_the_run_measured() {
+    let mut s = Session::new(few_names(400).as_bytes(), "test").unwrap();
+    s.choose_chapter("batchnorm").unwrap();
+    let eval = |s: &Session| {
+        quiz_view(s)
+            .questions
+            .into_iter()
+            .find(|q| q.prompt.starts_with("At eval"))
+            .expect("the eval question")
+    };
+    // Asked for before the first step, the answer waits for the run to measure it.
+    let i = quiz_view(&s)
+        .questions
+        .iter()
+        .position(|q| q.prompt.starts_with("At eval"))
+        .unwrap();
+    s.reveal(i).unwrap();
+    assert_eq!(s.run().eval_stats(), None);
+    assert_eq!(eval(&s).answer, None, "{}", eval(&s).line);
+    s.step_once().unwrap();
+    s.update_quiz();
+    assert_eq!(s.run().eval_stats(), Some(EvalStats::Running));
+    let q = eval(&s);
+    assert_eq!(
+        q.answer.as_deref(),
+        Some(q.choices[1].as_str()),
+        "{}",
+        q.line
+    );
+    assert!(q.why.unwrap().starts_with("The running mean and std"));
 }

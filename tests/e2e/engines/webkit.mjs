@@ -142,10 +142,11 @@ export async function launchWebKit() {
       tap: noTouch,
       drag: noTouch,
       // Not WebDriver's Element Clear: it leaves the field with a `change`, and the page then
-      // writes the field back before the keys arrive. The text is typed over a selection.
+      // writes the field back before the keys arrive. The text is typed over a selection; a
+      // newline is the Enter key (a "\n" key arrives as no key at all).
       fill: async (selector, text) => {
         await evaluate((sel) => { const el = document.querySelector(sel); el.focus(); el.select(); }, selector);
-        await keys([...text]);
+        await keys([...text].map((c) => (c === '\n' ? KEYS.Enter : c)));
         await evaluate((sel) => document.querySelector(sel).blur(), selector);
       },
       press: (key) => keys([KEYS[key] ?? key]),

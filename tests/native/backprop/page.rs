@@ -77,6 +77,11 @@ fn the_lectures_answers_come_back_exact_and_a_wrong_one_wrong() {
     let (v, line) = verdict(&ev);
     assert_eq!(v.status, VerdictStatus::Error, "{v:?}");
     assert!(line.starts_with("line 1, column"), "{line}");
+    assert_eq!(
+        line.matches("column").count(),
+        1,
+        "where, said once: {line}"
+    );
 }
 
 #[test]
