@@ -24,6 +24,7 @@ pub mod kernels;
 pub mod layers;
 pub mod lesson;
 pub mod loss;
+pub mod memory;
 pub mod model;
 mod named;
 pub mod pool;

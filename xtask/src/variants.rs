@@ -104,9 +104,11 @@ pub const SHEET: Variant = Variant {
 /// Every build, in the order `cargo xtask build` makes them.
 pub const ALL: [&Variant; 6] = [&PAGE, &PLAIN, &RELAXED, &THREADS_PLAIN, &THREADS, &SHEET];
 
-/// Largest shared memory (a shared memory must declare one): 1 GiB, far above what the largest
-/// allowed model and a 4 MiB names file need.
-const MAX_MEMORY: u64 = 1 << 30;
+/// Largest shared memory (a shared memory must declare one): the lib's own figure, checked by
+/// its memory test.
+#[path = "../../src/memory.rs"]
+mod memory;
+use memory::MAX_MEMORY;
 
 impl Variant {
     /// A shared memory (the threaded builds).
