@@ -994,3 +994,19 @@ fn the_train_mode_val_loss_is_taken_in_the_runs_batches() {
         assert!(lines.contains(&want), "batch {batch}: {lines:?}");
     }
 }
+
+#[test]
+fn the_embedding_labels_each_character_with_its_count_in_the_names_in_use() {
+    let mut s = Session::new(few_names(300).as_bytes(), "few").unwrap();
+    s.choose_chapter("embed-2d").unwrap();
+    let v = views::embedding::chart(&s);
+    let ChartSpec::Embedding(spec) = &v.spec else {
+        panic!("an embedding spec")
+    };
+    assert_eq!(spec.counts, s.data().vocab.counts(s.words()));
+    assert_eq!(
+        spec.counts[0] as usize,
+        s.words().len(),
+        "'.' ends every name"
+    );
+}

@@ -268,7 +268,7 @@ fn live(s: &Session, proj: &Projection) -> ChartView {
         chars,
         xs: points.iter().map(|p| p[0]).collect(),
         ys: points.iter().map(|p| p[1]).collect(),
-        counts: s.data().vocab.counts(s.words()),
+        counts: s.char_counts().to_vec(),
         path: None,
     });
     view(ChartId::Embedding, caption, spec, vec![line])
