@@ -479,6 +479,20 @@ fn the_loss_charts_text_says_where_the_mean_loss_sits_on_its_log10_axis() {
     assert!((mean.log10() - axis).abs() < 0.006, "{line}");
 }
 
+#[test]
+fn after_one_step_the_loss_charts_text_gives_its_loss_once() {
+    let (_, p) = train_tiny(1);
+    let line = &chart(&p.charts, ChartId::Loss)
+        .expect("the loss chart")
+        .lines[0];
+    assert!(line.starts_with("step 1: mini-batch loss "), "{line}");
+    assert!(
+        !line.contains("mean of the last"),
+        "no mean of 1 steps: {line}"
+    );
+    assert!(line.ends_with(" on the log10 axis)"), "{line}");
+}
+
 /// Trains a tiny model for `steps` and returns the last progress with charts.
 fn train_tiny(steps: usize) -> (Lab, ProgressView) {
     let (mut lab, _) = lab("fix-tanh");

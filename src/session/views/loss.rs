@@ -55,11 +55,20 @@ pub fn chart(s: &Session) -> ChartView {
         } else {
             String::new()
         };
+        // Over one step the mean is that step's loss: said once.
+        let over = (window * every).min(steps);
+        let mean_text = if over > 1 {
+            format!(
+                ", mean of the last {} steps: {}",
+                format::count(over),
+                format::loss(mean)
+            )
+        } else {
+            String::new()
+        };
         lines.push(format!(
-            "step {}: {last_text}, mean of the last {} steps: {}{on_axis}",
+            "step {}: {last_text}{mean_text}{on_axis}",
             format::count(steps),
-            format::count((window * every).min(steps)),
-            format::loss(mean),
         ));
         lines.push(format!(
             "first loss {} (a uniform guess over {} characters gives {})",
