@@ -166,7 +166,10 @@ function onEvent(m) {
       break;
     case 'data': {
       const file = upload.loaded(m.upload);
-      if (file) trainer.useData(file);
+      if (file) {
+        trainer.useData(file);
+        sheet?.namesChanged(file);
+      }
       showData(m.data);
       break;
     }
@@ -266,7 +269,7 @@ const wasm = await module.load();
 words.ready(wasm);
 setText($('upload-hint'), wasm.upload_hint());
 charts.build(wasm);
-sheet = createSheet({ charts, onEvent: onMessage });
+sheet = createSheet({ charts, onEvent: onMessage, names: trainer.file });
 const embedding = charts.get('embedding');
 path = embedding ? createPath({ post, under: embedding.readout, words: wasm.path_words() }) : null;
 const actions = {

@@ -11,6 +11,7 @@
 //!
 //!   room.handle(data, request)  -> the events of one of the sheet's requests, as below
 //!   room.open(data, answers)   -> Event::Sheet (the parts, the exercises, their verdicts)
+//!   room.names_changed(data)   -> Event::Sheet again on other names, when it is open
 //!   room.answer(data, id, text) -> Event::SheetVerdict
 //!   room.hint(data, id, level) -> Event::SheetHints
 //!   room.train(data, steps)    -> starts exercise 4; `work` steps it, Event::SheetTraining
@@ -138,6 +139,17 @@ impl SheetRoom {
             ev.push(self.training_event());
         }
         ev
+    }
+
+    /// The names changed (the page's sheet worker was handed the upload in use): an opened
+    /// sheet is built again on `data`, keeping its answers, and shown anew (its shapes follow
+    /// the vocabulary, its verdicts the new batch); an unopened one waits until it opens.
+    /// Exercise 4's runs, if any, keep the names they started on.
+    pub fn names_changed(&mut self, data: &Dataset) -> Vec<Event> {
+        if self.lab.is_none() {
+            return Vec::new();
+        }
+        self.open(data, &BTreeMap::new(), &BTreeMap::new())
     }
 
     /// Keeps `text` as exercise `id`'s answer and judges it on the sheet's batch.

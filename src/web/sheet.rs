@@ -8,10 +8,20 @@ use super::js::{request, to_js};
 use super::panic::init_panic_hook;
 use crate::data::{parse_names, Dataset, SPLIT_SEED};
 use crate::session::lab::SLICE_MS;
-use crate::session::protocol::{Event, Level, Topic};
+use crate::session::protocol::{Event, Level, Request, Topic};
 use crate::session::sheet::SheetRoom;
 use crate::session::words;
 use wasm_bindgen::prelude::*;
+
+/// The sheet's examples of a names file (the lecture's context length).
+fn sheet_data(names: &[u8]) -> Result<Dataset, String> {
+    let words = parse_names(names).map_err(|e| e.to_string())?;
+    Ok(Dataset::new(
+        &words,
+        crate::backprop::Config::lecture(0).block_size,
+        SPLIT_SEED,
+    ))
+}
 
 fn now() -> f64 {
     js_sys::Date::now()
@@ -30,21 +40,28 @@ impl SheetWorker {
     pub fn new(names: Vec<u8>) -> Result<SheetWorker, JsError> {
         init_panic_hook();
         crate::data::unicode::set_nfc(|s| js_sys::JsString::from(s).normalize("NFC").into());
-        let words = parse_names(&names).map_err(|e| JsError::new(&e.to_string()))?;
-        let data = Dataset::new(
-            &words,
-            crate::backprop::Config::lecture(0).block_size,
-            SPLIT_SEED,
-        );
+        let data = sheet_data(&names).map_err(|e| JsError::new(&e))?;
         Ok(SheetWorker {
             room: SheetRoom::default(),
             data,
         })
     }
 
-    /// Answers one message from the page with a list of events.
+    /// Answers one message from the page with a list of events. `load` hands the sheet the
+    /// names file the page uses (an upload), as the trainer's lab has it.
     pub fn handle(&mut self, msg: JsValue) -> JsValue {
         match request(msg) {
+            Ok(Request::Load { bytes, name, .. }) => match sheet_data(&bytes) {
+                Ok(data) => {
+                    self.data = data;
+                    to_js(&self.room.names_changed(&self.data))
+                }
+                Err(e) => to_js(&[Event::Notice {
+                    message: words::names_refused(&name, &e),
+                    level: Level::Bad,
+                    topic: Topic::Sheet,
+                }]),
+            },
             Ok(req) => to_js(&self.room.handle(&self.data, req)),
             Err(e) => to_js(&[Event::Notice {
                 message: words::not_understood(&e),

@@ -142,3 +142,20 @@ test("a link copied on the sheet hands it out half done: its answers fill a stud
   assert.match(await student.page.evaluate(() => location.hash), /^#sheet$/, 'the address keeps only #sheet');
   await until(student.page, ([id]) => document.getElementById(`exercise-${id}`).dataset.status === 'exact', first);
 });
+
+test('the sheet works on the names the lesson uses: an upload changes its shapes and keeps the answers', async () => {
+  const app = await openLab('#sheet', { fold: 'closed' });
+  apps.push(app);
+  const { page } = app;
+  await until(page, () => /C \(27, 10\)/.test(document.getElementById('sheet-parts').textContent));
+  const [[id, text]] = exercise1();
+  await write(page, id, text);
+  assert.equal((await box(page, id)).status, 'exact');
+  // 60 names over six Hebrew letters: a vocabulary of 7 with '.'.
+  const names = Array.from({ length: 60 }, (_, i) => ['אב', 'בג', 'גדה', 'הו', 'ואב'][i % 5].repeat(1 + (i % 3)));
+  await page.setInputFiles('#file', { name: 'שמות.txt', mimeType: 'text/plain', buffer: Buffer.from(names.join('\n')) });
+  await until(page, () => /C \(7, 10\)/.test(document.getElementById('sheet-parts').textContent));
+  assert.match(await page.textContent(`#exercise-${id} .meaning`), /each of the 7 characters/);
+  assert.equal(await page.inputValue(`#answer-${id}`), text, 'the answer stays');
+  await until(page, (i) => document.getElementById(`exercise-${i}`).dataset.status === 'exact', id);
+});

@@ -11,8 +11,9 @@
 // language): it judges every answer (src/session/sheet.rs) and writes every line the page shows;
 // its events come back through `onEvent`, as the trainer's.
 //
-//   const sheet = createSheet({ charts, onEvent });
+//   const sheet = createSheet({ charts, onEvent, names });  // names(): the uploaded file in use, or null
 //   sheet.handout();                                 // the hash of a link with the answers
+//   sheet.namesChanged(file);                        // an upload in use: the sheet works on it too
 //   sheet.show(parts, exercises, lines, steps);      // Event::Sheet
 //   sheet.verdict(verdict, line);                    // Event::SheetVerdict
 //   sheet.hints(id, hints);                          // Event::SheetHints
@@ -28,6 +29,7 @@ import { $, el, setMsg, setText } from './dom.js';
  * @typedef {import('../types/protocol').VerdictStatus} VerdictStatus
  * @typedef {import('../types/protocol').ChartView} ChartView
  * @typedef {import('../types/protocol').Level} Level
+ * @typedef {{ name: string, bytes: Uint8Array }} NamesFile an uploaded names file
  */
 
 /** The level each verdict is shown with: green, amber, red. */
@@ -64,8 +66,9 @@ function store(id, text) {
  * @param {object} o
  * @param {import('./charts.js').Charts} o.charts
  * @param {(event: import('../types/protocol').Event) => void} o.onEvent the sheet worker's events
+ * @param {() => NamesFile | null} o.names the uploaded names file in use (null: the default names)
  */
-export function createSheet({ charts, onEvent }) {
+export function createSheet({ charts, onEvent, names }) {
   const section = $('sheet');
   const parts = $('sheet-parts');
   const template = $('sheet-exercise', HTMLTemplateElement);
@@ -80,8 +83,21 @@ export function createSheet({ charts, onEvent }) {
     if (!worker) {
       worker = new Worker(new URL('../sheet-worker.js', import.meta.url), { type: 'module' });
       worker.onmessage = (e) => onEvent(e.data);
+      // The sheet works on the names the lesson uses: an upload goes first (a copy: the
+      // trainer keeps its own for a restart).
+      const file = names();
+      if (file) worker.postMessage(load(file));
     }
     worker.postMessage(msg);
+  }
+
+  /**
+   * The message that hands the sheet's worker a names file.
+   * @param {NamesFile} file
+   * @returns {Request}
+   */
+  function load(file) {
+    return { type: 'load', bytes: file.bytes.slice(), name: file.name, upload: 0 };
   }
 
   /** The sheet's address: `#sheet`, or `#sheet?id=text&...` (a teacher's hand-out). */
@@ -153,6 +169,21 @@ export function createSheet({ charts, onEvent }) {
   }
 
   /**
+   * Writes exercise `v`'s words into its box (again when the names change: shapes and counts
+   * follow the vocabulary).
+   * @param {HTMLElement} box
+   * @param {ExerciseView} v
+   */
+  function describe(box, v) {
+    const q = (/** @type {string} */ s) => /** @type {HTMLElement} */ (box.querySelector(s));
+    q('.gradient').replaceChildren(el('code', {}, v.gradient));
+    setText(q('.forward'), v.forward);
+    setText(q('.meaning'), v.meaning);
+    q('.key-line').hidden = !v.key_line;
+    q('.key-line').replaceChildren(...(v.key_line ? [el('code', {}, v.key_line)] : []));
+  }
+
+  /**
    * The box of exercise `v`, made from the template.
    * @param {ExerciseView} v
    */
@@ -161,13 +192,7 @@ export function createSheet({ charts, onEvent }) {
     box.dataset.id = v.id;
     box.id = `exercise-${v.id}`;
     const q = (/** @type {string} */ s) => /** @type {HTMLElement} */ (box.querySelector(s));
-    q('.gradient').append(el('code', {}, v.gradient));
-    setText(q('.forward'), v.forward);
-    setText(q('.meaning'), v.meaning);
-    if (v.key_line) {
-      q('.key-line').hidden = false;
-      q('.key-line').append(el('code', {}, v.key_line));
-    }
+    describe(box, v);
     const text = /** @type {HTMLTextAreaElement} */ (q('textarea'));
     text.id = `answer-${v.id}`;
     text.setAttribute('aria-label', `your ${v.gradient}`);
@@ -208,6 +233,14 @@ export function createSheet({ charts, onEvent }) {
 
   return {
     /**
+     * The page uses another names file (an upload): a sheet that has a worker works on it from
+     * now on (an opened one is shown again, its answers kept); one that has none yet starts on it.
+     * @param {NamesFile} file
+     */
+    namesChanged(file) {
+      if (worker) worker.postMessage(load(file));
+    },
+    /**
      * The hash of a link that hands out this sheet as it is (its non-empty answers), or null
      * when the sheet is not open.
      * @returns {string | null}
@@ -238,6 +271,20 @@ export function createSheet({ charts, onEvent }) {
           parts.append(part);
         }
         $('sheet-steps', HTMLInputElement).value = steps;
+      } else {
+        // Shown again on other names: the same parts and boxes, their words anew; the hints
+        // given were of the old shapes.
+        for (const p of partViews) {
+          const text = parts.querySelector(`#sheet-part-${p.number} > p`);
+          if (text) setText(text, p.text);
+        }
+        for (const v of exercises) {
+          const b = boxes.get(v.id);
+          if (!b) continue;
+          describe(b.box, v);
+          b.level = 0;
+          b.hints.replaceChildren();
+        }
       }
       exercises.forEach((v, i) => showVerdict(v.id, v.verdict.status, lines[i] ?? ''));
     },

@@ -11,6 +11,7 @@
 //   trainer.status();           // {ready, dead, kernels, run, progress, diagStep}
 //   trainer.fail(text, pageBroken);      // the fatal message (words.fatal) and its button
 //   trainer.useData(file);      // the names file in use, loaded again by a restart
+//   trainer.file();             // that file, or null (the default names)
 
 import { $ } from './dom.js';
 
@@ -183,6 +184,8 @@ export function createTrainer({ onEvent, onChange, say, words }) {
     useData(file) {
       data = file;
     },
+    /** The uploaded names file in use (null: the default names). */
+    file: () => data,
   };
 }
 

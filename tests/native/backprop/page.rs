@@ -295,3 +295,57 @@ fn exercise_4_trains_in_slices_and_its_curves_overlay() {
         assert!(sheet_notice(&ev).unwrap().contains("steps"), "{bad}");
     }
 }
+
+#[test]
+fn the_page_sheets_worker_follows_the_names_in_use_and_keeps_the_answers() {
+    use makemore_lab::data::{parse_names, Dataset, SPLIT_SEED};
+    use makemore_lab::session::sheet::SheetRoom;
+    let data = |text: &str| Dataset::new(&parse_names(text.as_bytes()).unwrap(), 3, SPLIT_SEED);
+    let default = data(&few_names(600));
+    // 40 names over 6 letters and '.': a vocabulary of 7.
+    let other: Vec<String> = (0..40)
+        .map(|i| ["אב", "בג", "גדה", "הו", "ואב"][i % 5].repeat(1 + i % 3))
+        .collect();
+    let other = data(&other.join("\n"));
+    assert_eq!(other.vocab.size(), 7);
+    let logits_shape = |ev: &[Event]| {
+        ev.iter()
+            .find_map(|e| match e {
+                Event::Sheet { exercises, .. } => exercises
+                    .iter()
+                    .find(|x| x.tensor == "logits")
+                    .map(|x| x.shape.clone()),
+                _ => None,
+            })
+            .expect("the sheet, with logits")
+    };
+    let mut room = SheetRoom::default();
+    assert!(
+        room.names_changed(&other).is_empty(),
+        "an unopened sheet waits"
+    );
+    let ev = room.open(&default, &BTreeMap::new(), &BTreeMap::new());
+    assert_eq!(logits_shape(&ev)[1], 27);
+    let (id, text) = EXERCISE_1[0];
+    let v = room.answer(&default, id, text);
+    assert_eq!(verdict(&v).0.status, VerdictStatus::Exact);
+    let ev = room.names_changed(&other);
+    assert_eq!(
+        logits_shape(&ev)[1],
+        7,
+        "the shapes follow the new vocabulary"
+    );
+    let kept = ev
+        .iter()
+        .find_map(|e| match e {
+            Event::Sheet { exercises, .. } => exercises.iter().find(|x| x.id == id).cloned(),
+            _ => None,
+        })
+        .expect("the answered exercise");
+    assert_eq!(kept.answer, text, "the answer is kept");
+    assert_eq!(
+        kept.verdict.status,
+        VerdictStatus::Exact,
+        "and judged on the new batch"
+    );
+}
