@@ -176,6 +176,9 @@ pub(super) unsafe fn gemm<V: Simd>(
     c: *mut f32,
     cols: Range<usize>,
 ) {
+    if V::PACK_A {
+        return super::packed::gemm_packed::<V>(m, k, n, a, b, bias, c, cols);
+    }
     let w = V::W;
     let panel = V::NV * w;
     let (mut j0, n_end) = (cols.start, cols.end);
