@@ -20,6 +20,18 @@ use super::Simd;
 use std::mem::MaybeUninit;
 use std::ops::Range;
 
+/// Column panels below which broadcasting A ahead does not pay: a row tile's broadcasts cost
+/// about what the packed kernel saves on three panels, and a thread's block of a product split
+/// by columns (two threads, 200 columns: 3 or 4 panels) would broadcast all of A again for each
+/// block (measured 0.89x in WebKit on two threads).
+const MIN_PANELS: usize = 6;
+
+/// Whether `gemm` broadcasts A ahead for a block of `cols` columns.
+#[inline(always)]
+pub(super) fn pays<V: Simd>(cols: usize) -> bool {
+    cols >= MIN_PANELS * V::NV * V::W
+}
+
 /// Rows of the shared dimension per chunk: the buffer holds `MR * KC` vectors (8 KiB with
 /// simd128's 4 x 4-lane tiles).
 const KC: usize = 128;
