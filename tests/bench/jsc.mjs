@@ -6,8 +6,11 @@
 // thread's CPU time (/proc/<pid>/task/<pid>/schedstat, read while the shell waits), so that other
 // programs on a shared machine do not decide the ratios; each ratio is the median of the rounds'.
 //
-//   node tests/bench/jsc.mjs [--work deep|fix-tanh|forward|weight_grad|input_grad|products]
+//   node tests/bench/jsc.mjs [--work deep|fix-tanh|lab:deep|forward|weight_grad|input_grad|products]
 //                            [--steps N] [--rounds N] [PKG ...]
+//
+// lab:CHAPTER is the page's worker (`WorkerLab`: the session, its diagnostics and events) training
+// the chapter, counted by the steps its progress events show.
 //
 // PKG: a folder with makemore_lab.js and makemore_lab_bg.wasm, default www/pkg/ (the plain
 // build); the first is the reference. The relaxed builds do not load (JavaScriptCore has no
@@ -49,7 +52,14 @@ for (const pkg of pkgs) {
   const k = ${JSON.stringify(products)}.indexOf(work);
   let run;
   if (k >= 0) { const kb = new m.KernelBench(); run = (n) => kb.run(k, n); }
-  else { const sb = new m.StepBench(work, 200, 32, names); run = (n) => sb.steps(n); }
+  else if (work.startsWith('lab:')) {
+    // The page's worker: a WorkerLab training the chapter, ticked until n more steps are shown.
+    const lab = new m.WorkerLab({ type: 'init', bytes: null, name: null, simd: null, link: null, threads: null }, names);
+    lab.start_events();
+    for (const msg of [{ type: 'chapter', name: work.slice(4) }, { type: 'budget', steps: '10000000', hold: false }, { type: 'train' }]) lab.handle(msg);
+    let step = 0;
+    run = (n) => { const end = step + n; while (step < end) for (const e of lab.tick()) if (e.type === 'progress') step = e.progress.step; };
+  } else { const sb = new m.StepBench(work, 200, 32, names); run = (n) => sb.steps(n); }
   run(Number(steps)); // warm-up: the optimizing tier
   runs.push(run);
 }
