@@ -164,9 +164,47 @@ unsafe fn bcast_rows<V: Simd, const NVV: usize>(
 /// only C's columns `cols` (whose start is a multiple of the panel width, `NV * W`, so the tiles
 /// are those of the whole product and each element is summed in the same order).
 /// Column panels of NV vectors outside, row tiles of MR inside, so a panel of B (k x NV*W) stays
-/// in L1 while every row tile of A streams past it.
+/// in L1 while every row tile of A streams past it. A backend with `Simd::PACK_A` broadcasts A
+/// ahead (`kernels::packed`) when `cols` has enough panels to pay for it, and otherwise calls
+/// one copy of this kernel (not inlined into every product: the builds' size).
 #[inline(always)]
 pub(super) unsafe fn gemm<V: Simd>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: Mat,
+    b: Mat,
+    bias: *const f32,
+    c: *mut f32,
+    cols: Range<usize>,
+) {
+    if V::PACK_A {
+        if super::packed::pays::<V>(cols.len()) {
+            return super::packed::gemm_packed::<V>(m, k, n, a, b, bias, c, cols);
+        }
+        return gemm_outlined::<V>(m, k, n, a, b, bias, c, cols);
+    }
+    gemm_bcast::<V>(m, k, n, a, b, bias, c, cols)
+}
+
+/// `gemm_bcast`, not inlined.
+#[inline(never)]
+unsafe fn gemm_outlined<V: Simd>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: Mat,
+    b: Mat,
+    bias: *const f32,
+    c: *mut f32,
+    cols: Range<usize>,
+) {
+    gemm_bcast::<V>(m, k, n, a, b, bias, c, cols)
+}
+
+/// `gemm`'s broadcast kernel.
+#[inline(always)]
+unsafe fn gemm_bcast<V: Simd>(
     m: usize,
     k: usize,
     n: usize,

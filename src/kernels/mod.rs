@@ -6,6 +6,8 @@
 //! - `simd.rs`: the `Simd` trait every kernel is generic over, and the portable backend;
 //!   `simd_avx2.rs`, `simd_wasm.rs`: the AVX2 + FMA and the wasm simd128 backends;
 //! - `gemm.rs`: the matrix products (`Mat`, the micro-kernels below), `transpose`, `dot`;
+//! - `packed.rs`: the broadcast kernel with A's scalars broadcast ahead into a buffer, for the
+//!   plain simd128 builds (`Simd::PACK_A`; JavaScriptCore's broadcasts from memory are slow);
 //! - `blocks.rs`: `Out`, and the products' `_cols` and `_part` forms, which write one block of
 //!   the output (for `split.rs` and `layers::block`);
 //! - `elementwise.rs`: the exp and tanh approximations, tanh forward and backward over slices;
@@ -55,6 +57,7 @@ mod batchnorm;
 mod blocks;
 mod elementwise;
 mod gemm;
+mod packed;
 mod reduce;
 mod sgd;
 mod simd;

@@ -12,6 +12,10 @@ pub(crate) trait Simd: Copy {
     /// Dot micro-kernel: rows of A and rows of B per tile (<= 4 each).
     const DR: usize;
     const DP: usize;
+    /// The broadcast kernel first broadcasts a row tile's scalars of A into a buffer of vectors
+    /// (`kernels::packed`), for an engine where broadcasting a scalar from memory costs more
+    /// than loading a vector.
+    const PACK_A: bool = false;
     unsafe fn zero() -> Self;
     unsafe fn splat(x: f32) -> Self;
     unsafe fn load(p: *const f32) -> Self;

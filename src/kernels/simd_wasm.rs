@@ -20,6 +20,10 @@ impl Simd for Wasm {
     const NV: usize = 2;
     const DR: usize = 2;
     const DP: usize = 4;
+    // JavaScriptCore, which runs only the plain builds, computes the address of each
+    // `v128.load32_splat` apart (three instructions for one broadcast, where a vector load is
+    // one): see `kernels::packed`. The relaxed builds leave that path out.
+    const PACK_A: bool = cfg!(not(target_feature = "relaxed-simd"));
     #[inline(always)]
     unsafe fn zero() -> Self {
         Wasm(f32x4_splat(0.0))

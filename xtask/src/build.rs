@@ -130,13 +130,20 @@ const EXTRA_FEATURES: [(&str, &str); 2] = [
 /// `wasm-opt -O3` on a release build: the same code in about 10% fewer gzip bytes, which keeps
 /// every build under its `GZIP_BUDGET`. npm's binaryen (132) is used, not Debian's 108, which
 /// corrupts the externref table (see the toolchain notes); WASM_OPT names another one.
+///
+/// `--low-memory-unused` (nothing reads or writes the first KiB of memory: the bottom of the
+/// main thread's 1 MiB stack, which grows down from 1 MiB) lets it fold a pointer's constant
+/// offset into the load or store (`v128.load offset=16 p` for `v128.load (i32.add p 16)`).
+/// JavaScriptCore then folds the offset into the x86 address, one instruction where it computed
+/// the address apart in two: the plain builds' products in WebKit 1.5-2% faster, V8 no slower,
+/// and every build about 1.3 KiB smaller.
 fn optimize(wasm: &Path, variant: &Variant) -> Result {
     let wasm_opt = env::var_os("WASM_OPT")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("node_modules/.bin/wasm-opt"));
     let t = Instant::now();
     let mut cmd = Command::new(&wasm_opt);
-    cmd.arg("-O3").args(WASM_FEATURES);
+    cmd.args(["-O3", "--low-memory-unused"]).args(WASM_FEATURES);
     for (feature, flag) in EXTRA_FEATURES {
         if variant.has_feature(feature) {
             cmd.arg(flag);
