@@ -182,29 +182,14 @@ pub(super) unsafe fn gemm<V: Simd>(
         if super::packed::pays::<V>(cols.len()) {
             return super::packed::gemm_packed::<V>(m, k, n, a, b, bias, c, cols);
         }
-        return gemm_outlined::<V>(m, k, n, a, b, bias, c, cols);
+        return super::packed::gemm_outlined::<V>(m, k, n, a, b, bias, c, cols);
     }
-    gemm_bcast::<V>(m, k, n, a, b, bias, c, cols)
-}
-
-/// `gemm_bcast`, not inlined.
-#[inline(never)]
-unsafe fn gemm_outlined<V: Simd>(
-    m: usize,
-    k: usize,
-    n: usize,
-    a: Mat,
-    b: Mat,
-    bias: *const f32,
-    c: *mut f32,
-    cols: Range<usize>,
-) {
     gemm_bcast::<V>(m, k, n, a, b, bias, c, cols)
 }
 
 /// `gemm`'s broadcast kernel.
 #[inline(always)]
-unsafe fn gemm_bcast<V: Simd>(
+pub(super) unsafe fn gemm_bcast<V: Simd>(
     m: usize,
     k: usize,
     n: usize,

@@ -26,6 +26,23 @@ use std::ops::Range;
 /// block (measured 0.89x in WebKit on two threads).
 const MIN_PANELS: usize = 6;
 
+/// `gemm`'s broadcast kernel for a block too narrow for packing to pay, not inlined: one copy
+/// of it, not one in every product (the builds' size).
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+pub(super) unsafe fn gemm_outlined<V: Simd>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: Mat,
+    b: Mat,
+    bias: *const f32,
+    c: *mut f32,
+    cols: Range<usize>,
+) {
+    unsafe { super::gemm::gemm_bcast::<V>(m, k, n, a, b, bias, c, cols) }
+}
+
 /// Whether `gemm` broadcasts A ahead for a block of `cols` columns.
 #[inline(always)]
 pub(super) fn pays<V: Simd>(cols: usize) -> bool {
