@@ -127,6 +127,8 @@ test("a link copied on the sheet hands it out half done: its answers fill a stud
   await page.fill(`#answer-${second[0]}`, second[1]);
   await page.click('#copy-link');
   await until(page, () => /chapter=deep/.test(location.search));
+  // The address changes first; the clipboard's write finishes a moment later.
+  await page.waitForFunction(async () => /#sheet\?/.test(await navigator.clipboard.readText()), null, { timeout: 5000 });
   const url = await page.evaluate(() => navigator.clipboard.readText());
   assert.match(url, /#sheet\?/, url);
   // A student's browser: one box of their own (wrong), then the teacher's link.
