@@ -344,7 +344,8 @@ pub const PARTS: [(u8, &str, &str); 4] = [
          exercise 1's chain), dembcat, dW1, db1, demb, dC, computed afresh at every step. Two \
          copies of the network start from the same weights and see the same batches of {n}; \
          one steps with your gradients, the other with the core's, at the lecture's learning \
-         rate of 0.1. When your formulas are right, the two loss curves overlay: exactly with \
+         rate of 0.1. Each press starts both again from those weights, with your answers as \
+         they are then. When your formulas are right, the two loss curves overlay: exactly with \
          exercise 1's chain, to rounding with exercises 2 and 3. A wrong formula makes them \
          part, even when the net still learns with it: a wrong gradient can still go downhill, \
          only not along the same path.",

@@ -46,6 +46,8 @@ pub struct SheetRoom {
     losses: Vec<StepLosses>,
     target: usize,
     failed: Option<String>,
+    /// The names changed since exercise 4's last run: its curves were dropped.
+    stale: bool,
     last_report: f64,
 }
 
@@ -135,7 +137,7 @@ impl SheetRoom {
                 steps: format::count(DEFAULT_STEPS),
             },
         );
-        if !self.losses.is_empty() || self.failed.is_some() {
+        if !self.losses.is_empty() || self.failed.is_some() || self.stale {
             ev.push(self.training_event());
         }
         ev
@@ -144,8 +146,15 @@ impl SheetRoom {
     /// The names changed (the page's sheet worker was handed the upload in use): an opened
     /// sheet is built again on `data`, keeping its answers, and shown anew (its shapes follow
     /// the vocabulary, its verdicts the new batch); an unopened one waits until it opens.
-    /// Exercise 4's runs, if any, keep the names they started on.
+    /// Exercise 4's runs, if any, were on the earlier names: they stop, their curves go, and
+    /// its line says why until the next run.
     pub fn names_changed(&mut self, data: &Dataset) -> Vec<Event> {
+        if self.run.is_some() || !self.losses.is_empty() || self.failed.is_some() {
+            self.run = None;
+            self.losses.clear();
+            self.failed = None;
+            self.stale = true;
+        }
         if self.lab.is_none() {
             return Vec::new();
         }
@@ -190,6 +199,7 @@ impl SheetRoom {
                 self.losses = Vec::with_capacity(n);
                 self.target = n;
                 self.failed = None;
+                self.stale = false;
                 self.last_report = f64::NEG_INFINITY;
                 Vec::new()
             }
@@ -236,7 +246,11 @@ impl SheetRoom {
     }
 
     fn training_event(&self) -> Event {
-        let (line, level) = view::training_line(&self.losses, self.target, self.failed.as_deref());
+        let (line, level) = if self.stale {
+            (view::NAMES_CHANGED.to_string(), Level::Warn)
+        } else {
+            view::training_line(&self.losses, self.target, self.failed.as_deref())
+        };
         Event::SheetTraining {
             step: self.losses.len(),
             steps: self.target,

@@ -10,6 +10,10 @@ use crate::session::protocol::{ChartView, Level};
 
 pub const CAPTION: &str = "Exercise 4: the loss with your backward pass and with the core's";
 
+/// Exercise 4's line after the names changed under its runs.
+pub const NAMES_CHANGED: &str =
+    "The names changed, so the earlier runs' curves are gone: train again to compare on these names.";
+
 /// The two runs agree "to rounding" when their losses differ by less than this at every step.
 pub const ROUNDING: f32 = 1e-4;
 

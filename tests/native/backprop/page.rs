@@ -349,3 +349,54 @@ fn the_page_sheets_worker_follows_the_names_in_use_and_keeps_the_answers() {
         "and judged on the new batch"
     );
 }
+
+#[test]
+fn exercise_4_on_earlier_names_stops_and_says_so_when_the_names_change() {
+    use makemore_lab::data::{parse_names, Dataset, SPLIT_SEED};
+    use makemore_lab::session::sheet::SheetRoom;
+    let data = |text: &str| Dataset::new(&parse_names(text.as_bytes()).unwrap(), 3, SPLIT_SEED);
+    let default = data(&few_names(600));
+    let other = data(&few_names(300).to_uppercase());
+    let training = |ev: &[Event]| {
+        ev.iter()
+            .find_map(|e| match e {
+                Event::SheetTraining {
+                    step,
+                    running,
+                    line,
+                    level,
+                    chart,
+                    ..
+                } => Some((*step, *running, line.clone(), *level, chart.clone())),
+                _ => None,
+            })
+            .expect("exercise 4's status")
+    };
+    let mut room = SheetRoom::default();
+    room.open(&default, &BTreeMap::new(), &BTreeMap::new());
+    for (id, text) in EXERCISE_1 {
+        room.answer(&default, id, text);
+    }
+    // Stopped mid-run: a few steps taken of 40.
+    assert!(room.train(&default, "40").is_empty());
+    let mut n = 0;
+    room.work(0.0, || {
+        n += 1;
+        n >= 3
+    });
+    assert!(room.busy(), "still training");
+    let (step, running, line, level, chart) = training(&room.names_changed(&other));
+    assert!(!room.busy(), "the run on the earlier names stops");
+    assert_eq!((step, running, level), (0, false, Level::Warn), "{line}");
+    assert!(line.contains("names changed"), "{line}");
+    assert!(curves(&chart).0.is_empty(), "no curve of the earlier names");
+    // Run to its end on the new names, then the names change back: its curves go too.
+    room.train(&other, "5");
+    let ev = room.work(1e9, || false);
+    assert_eq!(training(&ev).0, 5);
+    let (step, _, line, _, _) = training(&room.names_changed(&default));
+    assert_eq!(step, 0, "{line}");
+    // The sheet reopened later says the same, until the next run.
+    let (_, _, again, _, _) = training(&room.open(&default, &BTreeMap::new(), &BTreeMap::new()));
+    assert_eq!(again, line);
+}
