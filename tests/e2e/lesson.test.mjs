@@ -106,6 +106,48 @@ test("a chart the chapter's text names is a link that takes the reader to it; a 
   assert.equal(await hidden.$eval('#run-about a[data-chart="preact"]', (a) => a.classList.contains('off')), false);
 });
 
+/** The mean brightness (0-255) of an element's pixel rows `from` to `to` rows above its bottom
+ * as shown (the last rows left out: an element at a fractional position blends its edge). */
+async function bottomBrightness(page, selector, [from, to] = [6, 2]) {
+  const png = (await page.locator(selector).screenshot()).toString('base64');
+  return page.evaluate(async ([src, n]) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${src}`;
+    await img.decode();
+    const o = new OffscreenCanvas(img.width, img.height);
+    const ctx = o.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const { data } = ctx.getImageData(0, img.height - n[0], img.width, n[0] - n[1]);
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum += (data[i] + data[i + 1] + data[i + 2]) / 3;
+    return sum / (data.length / 4);
+  }, [png, [from, to]]);
+}
+
+test("a chart's text cut at its box's edge shows a shade there, gone once its end is in view", async () => {
+  const { page } = await lab('?chapter=fix-tanh&hide=questions');
+  await page.click('#step');
+  await untilTrainer(page, (s) => s.step >= 1 && s.diagStep !== null);
+  // A key chart beside the chapter's text shows two lines of its text; the rest scrolls.
+  const cut = await page.evaluate(() => [...document.querySelectorAll('figure.key .readout')]
+    .find((r) => r.scrollHeight > r.clientHeight + 4)?.id ?? null);
+  assert.ok(cut, 'a key chart whose text does not fit its box');
+  const sel = `#${cut}`;
+  const plain = (s) => page.$eval(sel, (r, v) => { r.style.background = v; }, s);
+  const shaded = await bottomBrightness(page, sel);
+  await plain('none');
+  const bare = await bottomBrightness(page, sel);
+  assert.ok(shaded < bare - 8, `a shade at the cut edge: ${shaded.toFixed(1)} against ${bare.toFixed(1)} without it`);
+  // Scrolled to its end: no shade at the bottom (what is there is all there is).
+  await plain('');
+  await page.$eval(sel, (r) => { r.scrollTop = r.scrollHeight; });
+  await page.waitForTimeout(100);
+  const end = await bottomBrightness(page, sel);
+  await plain('none');
+  const endBare = await bottomBrightness(page, sel);
+  assert.ok(Math.abs(end - endBare) < 2, `no shade at the end: ${end.toFixed(1)} against ${endBare.toFixed(1)}`);
+});
+
 test("a break-it experiment's sentence links to the chart where it shows, by its name in words", async () => {
   const { page } = await lab('?chapter=deep&experiment=deep-gain-3');
   const link = await page.$eval('#run-experiment a.chart-link', (a) => [a.textContent, a.dataset.chart]);
