@@ -88,7 +88,7 @@ function toolRow(tools) {
  */
 export function makeFigure(f, words, on) {
   const name = f.id;
-  const fig = el('figure', { class: f.wide ? 'chart wide' : 'chart', id: `chart-${name}` });
+  const fig = el('figure', { class: ['chart', f.wide && 'wide', f.on_black && 'on-black'].filter(Boolean).join(' '), id: `chart-${name}` });
   fig.dataset.chart = name;
   fig.tabIndex = -1; // a link in a sentence takes the focus here (charts.reveal)
   const caption = el('figcaption', { id: `caption-${name}` }, f.caption);

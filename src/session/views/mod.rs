@@ -76,6 +76,9 @@ pub struct ChartDef {
     pub projector: u32,
     /// The controls in its figure, above the canvas (or under it: `Tools::under`).
     pub tools: Option<&'static Tools>,
+    /// Drawn light on black, as the lecture's imshow: presentation mode's dark page shows it as
+    /// drawn (it inverts the other charts' white).
+    pub on_black: bool,
 }
 
 /// What makes a chart's view, and so when it is made.
@@ -131,6 +134,7 @@ pub struct Figure {
     pub lines: u32,
     pub projector: u32,
     pub tools: Option<&'static Tools>,
+    pub on_black: bool,
 }
 
 /// Every chart of the page, in the page's order.
@@ -147,6 +151,7 @@ pub const CHARTS: &[ChartDef] = &[
         lines: 5,
         projector: 3,
         tools: Some(&loss::TOOLS),
+        on_black: false,
     },
     ChartDef {
         id: ChartId::Lr,
@@ -160,6 +165,7 @@ pub const CHARTS: &[ChartDef] = &[
         lines: 5,
         projector: 2,
         tools: None,
+        on_black: false,
     },
     ChartDef {
         id: ChartId::Embedding,
@@ -173,6 +179,7 @@ pub const CHARTS: &[ChartDef] = &[
         lines: 6,
         projector: 2,
         tools: None,
+        on_black: false,
     },
     ChartDef {
         id: ChartId::Preact,
@@ -186,6 +193,7 @@ pub const CHARTS: &[ChartDef] = &[
         lines: 5,
         projector: 3,
         tools: None,
+        on_black: false,
     },
     ChartDef {
         id: ChartId::Map,
@@ -199,6 +207,7 @@ pub const CHARTS: &[ChartDef] = &[
         lines: 5,
         projector: 2,
         tools: None,
+        on_black: true,
     },
     ChartDef {
         id: ChartId::Ratios,
@@ -212,6 +221,7 @@ pub const CHARTS: &[ChartDef] = &[
         lines: 5,
         projector: 2,
         tools: None,
+        on_black: false,
     },
     ChartDef {
         id: ChartId::Acts,
@@ -225,6 +235,7 @@ pub const CHARTS: &[ChartDef] = &[
         lines: 8,
         projector: 5,
         tools: None,
+        on_black: false,
     },
     ChartDef {
         id: ChartId::Grads,
@@ -238,6 +249,7 @@ pub const CHARTS: &[ChartDef] = &[
         lines: 8,
         projector: 5,
         tools: None,
+        on_black: false,
     },
     ChartDef {
         id: ChartId::WeightGrads,
@@ -251,6 +263,7 @@ pub const CHARTS: &[ChartDef] = &[
         lines: 5,
         projector: 5,
         tools: None,
+        on_black: false,
     },
     ChartDef {
         id: ChartId::Running,
@@ -264,6 +277,7 @@ pub const CHARTS: &[ChartDef] = &[
         lines: 5,
         projector: 2,
         tools: None,
+        on_black: false,
     },
     ChartDef {
         id: ChartId::Sampler,
@@ -277,6 +291,7 @@ pub const CHARTS: &[ChartDef] = &[
         lines: 5,
         projector: 2,
         tools: Some(&sampler::TOOLS),
+        on_black: false,
     },
     ChartDef {
         id: ChartId::Score,
@@ -290,6 +305,7 @@ pub const CHARTS: &[ChartDef] = &[
         lines: 5,
         projector: 2,
         tools: Some(&score::TOOLS),
+        on_black: false,
     },
     ChartDef {
         id: ChartId::Kaiming,
@@ -303,6 +319,7 @@ pub const CHARTS: &[ChartDef] = &[
         lines: 5,
         projector: 3,
         tools: None,
+        on_black: false,
     },
     ChartDef {
         id: ChartId::Sheet,
@@ -316,6 +333,7 @@ pub const CHARTS: &[ChartDef] = &[
         lines: 2,
         projector: 2,
         tools: None,
+        on_black: false,
     },
 ];
 
@@ -345,6 +363,7 @@ impl ChartDef {
             lines: self.lines,
             projector: self.projector,
             tools: self.tools,
+            on_black: self.on_black,
         }
     }
 }
