@@ -4,7 +4,8 @@
 //! the new ones were built, about twice the memory of one; and the worst case the limits allow
 //! against the threaded builds' cap (`makemore_lab::memory::MAX_MEMORY`, the linker's figure).
 //! Counted are the bytes asked for (not the allocator's overhead, and a native String's header is
-//! twice wasm32's): the browser's own peak is checked by the figure's 10% margin, not measured.
+//! twice wasm32's). The browser's own peak, the trainer's wasm memory in the same worst case, is
+//! measured by tests/bench/worstcase.mjs (docs/performance.md).
 
 use makemore_lab::data::{
     count_examples, examples_bytes, max_block_size, parse_names, MAX_FILE_BYTES,
