@@ -541,12 +541,7 @@ mod tests {
             (7, 2, 50),
         ];
         for &(m, k, n) in &shapes {
-            let mut a = vec![0.0; m * k];
-            let mut b = vec![0.0; k * n];
-            let mut bias = vec![0.0; n];
-            rng.fill_normal(&mut a, 1.0);
-            rng.fill_normal(&mut b, 1.0);
-            rng.fill_normal(&mut bias, 1.0);
+            let (a, b, bias) = super::super::testing::operands(&mut rng, m, k, n);
             let mut out = vec![f32::NAN; m * n];
             matmul(&mut out, &a, &b, None, m, k, n);
             close(&out, &naive(&a, &b, m, k, n));

@@ -276,12 +276,7 @@ mod tests {
             (9, 257, 3),
         ];
         for &(m, k, n) in &shapes {
-            let mut a = vec![0.0f32; m * k];
-            let mut b = vec![0.0f32; k * n];
-            let mut bias = vec![0.0f32; n];
-            rng.fill_normal(&mut a, 1.0);
-            rng.fill_normal(&mut b, 1.0);
-            rng.fill_normal(&mut bias, 1.0);
+            let (a, b, bias) = super::super::testing::operands(&mut rng, m, k, n);
             let panel = V::NV * V::W;
             let mats = [Mat::new(&a, k, 1), Mat::new(&a, 1, k)];
             for (t, am) in mats.into_iter().enumerate() {
