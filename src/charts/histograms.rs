@@ -138,14 +138,21 @@ fn draw_tanh_slope<'a, DB: DrawingBackend + 'a>(
 }
 
 /// Draws `left` and `right` side by side in `root` (each with its own axes), e.g. the Kaiming
-/// demo (`x` and `y = x @ w`) or the pre-activation / activation pair.
+/// demo (`x` and `y = x @ w`) or the pre-activation / activation pair; `left` over `right` where
+/// the area is too narrow for two plots abreast but tall enough for two (a portrait screen).
 pub fn draw_histogram_pair<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     left: &HistogramSpec,
     right: &HistogramSpec,
 ) -> Result<(), ChartError> {
     root.fill(&WHITE)?;
-    let (left_area, right_area) = root.split_horizontally(root.dim_in_pixel().0 / 2);
+    let (w, h) = root.dim_in_pixel();
+    let stacked = w / 2 < MIN_SIZE.0 && h / 2 >= MIN_SIZE.1;
+    let (left_area, right_area) = if stacked {
+        root.split_vertically(h / 2)
+    } else {
+        root.split_horizontally(w / 2)
+    };
     // Series of the same names on both sides (the batch's statistics and the running ones) get
     // one legend, on the right: a second one would cover half of the left plot.
     let (l, r) = (&left.series, &right.series);

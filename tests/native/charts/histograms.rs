@@ -131,6 +131,23 @@ fn histogram_bars_and_pair() {
             .count()
     };
     assert!(half(false) > 5_000 && half(true) > 5_000);
+
+    // A column too narrow for two plots abreast but tall enough for two (a portrait projector's
+    // chart): one over the other, both drawn, not "area too small".
+    let (w, h) = (250, 300);
+    let s = svg(w, h, |r| draw_histogram_pair(r, &left, &right));
+    assert!(!s.contains("area too small"), "{:?}", texts(&s));
+    assert!(has_text(&s, "x") && has_text(&s, "y = x @ w"));
+    let b = bitmap(w, h, |r| draw_histogram_pair(r, &left, &right));
+    let rows = |top: bool| {
+        b.chunks_exact(w as usize * 3)
+            .enumerate()
+            .filter(|(y, _)| (*y < h as usize / 2) == top)
+            .flat_map(|(_, row)| row.chunks_exact(3))
+            .filter(|p| p[2] as i32 > p[0] as i32 + 40)
+            .count()
+    };
+    assert!(rows(true) > 500 && rows(false) > 500, "{} over {}", rows(true), rows(false));
 }
 
 #[test]
