@@ -782,7 +782,26 @@ fn custom_settings_apply_or_change_nothing() {
 #[test]
 fn the_lr_finder_suggests_a_rate_inside_the_sweep() {
     let mut s = small("lr-finder", 200);
-    train_n(&mut s, 200);
+    // Half-way, the lowest loss so far is no suggestion: the loss has not turned up yet.
+    train_n(&mut s, 100);
+    let c = views::lr::chart(&s);
+    let ChartSpec::LrFinder(spec) = &c.spec else {
+        panic!("the finder's chart")
+    };
+    assert!(spec.suggested_exponent.is_none(), "no mark mid-sweep");
+    assert!(
+        !c.lines
+            .iter()
+            .any(|l| l.starts_with("suggested learning rate")),
+        "{:?}",
+        c.lines
+    );
+    assert!(
+        c.lines.iter().any(|l| l.contains("so far")),
+        "{:?}",
+        c.lines
+    );
+    train_n(&mut s, 100);
     let (step, lr, loss) = s.lr_suggestion().expect("a suggestion");
     assert!(step < 200);
     assert_eq!(lr, lrs(&s)[step]);

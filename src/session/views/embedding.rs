@@ -179,10 +179,13 @@ pub fn chart(s: &Session) -> ChartView {
     view.caption = format!("{}, {}", view.caption, step_text(step, live));
     let mut lines = vec![if live {
         format!(
-            "The path: {} snapshots from step 0 to {} (one every {} steps); the faint trails show where each letter came from. Move the slider to go back.",
+            "The path: {} snapshots from step 0 to {} (one every {}); the faint trails show where each letter came from. Move the slider to go back.",
             format::count(last + 1),
             format::count(step),
-            format::count(path.every()),
+            match path.every() {
+                1 => "step".to_string(),
+                n => format!("{} steps", format::count(n)),
+            },
         )
     } else {
         format!(

@@ -57,21 +57,32 @@ pub fn chart(s: &Session) -> ChartView {
         format::count(steps),
         format::count(done)
     )];
-    if let Some((step, lr, loss)) = suggestion {
-        lines.push(format!(
+    // The lowest loss of a sweep still under way is no suggestion: the loss has not turned up
+    // yet (after one step it is the first rate). The rate is suggested, and marked, at its end.
+    let swept = done >= steps;
+    match suggestion {
+        Some((step, lr, loss)) if swept => lines.push(format!(
             "suggested learning rate {} ({}): lowest smoothed loss {} at step {}",
             format::lr(lr),
             format::exp10(lr.log10()),
             format::loss(loss),
             format::count(step)
-        ));
+        )),
+        Some((step, lr, loss)) => lines.push(format!(
+            "lowest smoothed loss so far {} at learning rate {} ({}), step {}; the rate is suggested when the sweep ends",
+            format::loss(loss),
+            format::lr(lr),
+            format::exp10(lr.log10()),
+            format::count(step)
+        )),
+        None => {}
     }
     let spec = LrFinderSpec {
         title: String::new(),
         exponents: lrs.iter().map(|x| x.log10()).collect(),
         losses,
         smooth_window: LR_SMOOTH_WINDOW,
-        suggested_exponent: suggestion.map(|(_, lr, _)| lr.log10()),
+        suggested_exponent: suggestion.filter(|_| swept).map(|(_, lr, _)| lr.log10()),
     };
     view(ChartId::Lr, caption, ChartSpec::LrFinder(spec), lines)
 }

@@ -147,7 +147,12 @@ fn histogram_bars_and_pair() {
             .filter(|p| p[2] as i32 > p[0] as i32 + 40)
             .count()
     };
-    assert!(rows(true) > 500 && rows(false) > 500, "{} over {}", rows(true), rows(false));
+    assert!(
+        rows(true) > 500 && rows(false) > 500,
+        "{} over {}",
+        rows(true),
+        rows(false)
+    );
 }
 
 #[test]
