@@ -25,6 +25,24 @@ pub fn plain(x: f32) -> String {
     }
 }
 
+/// An upper bound as `plain` writes it, rounded up (never below `x`): 0.0591 -> "0.06", for
+/// "below 0.06".
+pub fn at_most(x: f32) -> String {
+    let x = x as f64;
+    if x == 0.0 || (x.abs() >= 0.01 && x.abs() < 1000.0) {
+        format!("{:.2}", (x * 100.0 - 1e-9).ceil() / 100.0)
+    } else {
+        let unit = 10f64.powi(x.abs().log10().floor() as i32 - 1);
+        format!("{:.1e}", (x / unit - 1e-9).ceil() * unit)
+    }
+}
+
+/// A lower bound as a whole number, rounded down (never above `x`): 16.9 -> "16", for "at
+/// least 16 times".
+pub fn at_least_whole(x: f32) -> String {
+    format!("{:.0}", ((x as f64) + 1e-9).floor())
+}
+
 /// A value to one decimal, for a rough size: 5.477 -> "5.5".
 pub fn tenths(x: impl Into<f64>) -> String {
     format!("{:.1}", x.into())
@@ -170,5 +188,26 @@ mod tests {
         assert_eq!(gflop(1.25e9), "1.2 GFLOP");
         // A precision formats the exact binary value: f32 and f64 write it alike.
         assert_eq!(nats(2.0625f32), nats(2.0625f64));
+    }
+
+    /// "below X" and "at least N times": the figures are bounds, rounded the safe way. tanh's
+    /// slope at 0.97 is 0.0591: "below 0.06" and "at most 1/16" (1/17 = 0.0588 would be less).
+    #[test]
+    fn bounds_round_the_safe_way() {
+        assert_eq!(at_most(0.0591), "0.06");
+        assert_eq!(at_most(0.0199), "0.02");
+        assert_eq!(at_most(0.0125), "0.02");
+        assert_eq!(at_most(0.02), "0.02");
+        assert_eq!(at_most(0.00123), "1.3e-3");
+        assert_eq!(at_least_whole(1.0 / 0.0591), "16");
+        assert_eq!(at_least_whole(1.0 / 0.0199), "50");
+        assert_eq!(at_least_whole(50.0), "50");
+        for th in [0.9f32, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999] {
+            let slope = 1.0 - th * th;
+            let bound: f32 = at_most(slope).parse().unwrap();
+            assert!(slope <= bound, "{th}: {slope} above {bound}");
+            let times: f32 = at_least_whole(1.0 / slope).parse().unwrap();
+            assert!(slope <= 1.0 / times, "{th}: {slope} above 1/{times}");
+        }
     }
 }

@@ -35,8 +35,8 @@ pub(super) fn chapter() -> Chapter {
                 prose::to(ChartId::Preact, "the hidden layer"),
                 prose::to(ChartId::Map, "most tanh units sit at ±1"),
                 format::exact(f.saturation_threshold),
-                format::plain(f.slope_at_threshold),
-                format::whole(f.slope_factor())
+                format::at_most(f.slope_at_threshold),
+                format::at_least_whole(f.slope_factor())
             )
         },
         model: model(),

@@ -118,8 +118,8 @@ fn weights_x10() -> Experiment {
                 f.vocab_size,
                 format::plain(f.uniform_loss),
                 format::exact(f.saturation_threshold),
-                format::plain(f.slope_at_threshold),
-                format::whole(f.slope_factor())
+                format::at_most(f.slope_at_threshold),
+                format::at_least_whole(f.slope_factor())
             )
         },
         chart: ChartId::Map,

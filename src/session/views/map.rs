@@ -38,8 +38,8 @@ pub fn chart(s: &Session, diag: &Diag) -> ChartView {
         format!(
             "where |h| > {th}, tanh's local gradient 1 - h² is below {}: a white cell passes at \
              most 1/{} of the gradient from above",
-            format::plain(diagnostics::tanh_slope(th_value)),
-            format::whole(1.0 / diagnostics::tanh_slope(th_value))
+            format::at_most(diagnostics::tanh_slope(th_value)),
+            format::at_least_whole(1.0 / diagnostics::tanh_slope(th_value))
         ),
     ];
     if f.rows < f.batch {

@@ -104,7 +104,7 @@ fn rows(n: &NeuronStep, threshold: f32) -> Vec<SlowRow> {
         if n.slope < tanh_slope(threshold) {
             format!(
                 "below {}: almost nothing passes back through this unit",
-                format::plain(tanh_slope(threshold))
+                format::at_most(tanh_slope(threshold))
             )
         } else {
             String::new()
