@@ -9,11 +9,9 @@
 // engines/webkit.mjs). questions.test.mjs and sheet.test.mjs go further in Chromium. Needs
 // www/pkg/ (`cargo xtask build`) and the browsers (`cargo xtask test` installs them).
 
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './harness.mjs';
-import { ENGINES, launch } from './engines/driver.mjs';
-import { ready, chooseChapter, counter, fatal } from './engines/student.mjs';
+import { eachEngine } from './engines/suite.mjs';
+import { chooseChapter, counter, fatal } from './engines/student.mjs';
 import { exercise1 } from './lecture.mjs';
 
 /** Question `i`'s line as the list shows it ('' before the list has it). */
@@ -60,69 +58,53 @@ async function check(page, id, text) {
   return verdict(page, id);
 }
 
-for (const engine of ENGINES) {
-  describe(engine, () => {
-    let server;
-    let browser;
-    let page;
-    before(async () => {
-      server = await startServer();
-      browser = await launch(engine);
-      page = await browser.open(server.url);
-      await ready(page);
-    });
-    after(async () => {
-      await browser?.close();
-      await server?.close();
-    });
-
-    test("chapter 7's choice, guessed wrong, is judged by what the run measured, beside the running statistics", async () => {
-      await chooseChapter(page, 'batchnorm');
-      const i = await question(page, 'At eval');
-      assert.equal(await line(page, i), 'Guess before you train.');
-      await page.click(`#q${i}-c0`);
-      await untilLine(page, i, /^Your guess: the batch's own mean and std/);
-      await step(page);
-      const judged = await untilLine(page, i, /wrong/);
-      assert.equal(judged, "Your guess the batch's own mean and std · the run the running mean and std kept during training: wrong.");
-      const why = await page.evaluate((k) => document.querySelectorAll('#question-list > li')[k].querySelector('.why')?.textContent, i);
-      assert.match(why, /one example alone has no batch/);
-      const lines = await beside(page, 'running');
-      assert.deepEqual(lines, [{ text: judged, verdict: 'wrong' }]);
-    });
-
-    test("chapter 3's number, guessed right, is judged beside the loss chart", async () => {
-      await chooseChapter(page, 'naive');
-      const i = await question(page, 'A model that knows nothing');
-      await page.fill(`#q${i}-n`, '3.3');
-      await page.click(`#question-list > li:nth-child(${i + 1}) button[type="submit"]`);
-      await untilLine(page, i, /^Your guess: 3\.30/);
-      await step(page);
-      const judged = await untilLine(page, i, /right\.$/);
-      assert.equal(judged, 'Your guess 3.30 · the run 3.30: right.');
-      const lines = await beside(page, 'loss');
-      assert.deepEqual(lines, [{ text: judged, verdict: 'right' }]);
-      // The chapter before's guess went with its run.
-      assert.deepEqual(await beside(page, 'running'), []);
-    });
-
-    test('the backprop sheet judges an answer as the lecture writes it exact, and a wrong one wrong with its message', async () => {
-      await page.click('#open-sheet');
-      await page.waitFor(() => !document.getElementById('sheet').hidden && !!document.getElementById('answer-logprobs'), undefined, 60_000);
-      const [id, text] = exercise1()[0];
-      assert.equal(id, 'logprobs');
-      const right = await check(page, id, text);
-      assert.equal(right.level, 'good', right.line);
-      assert.match(right.line, /^dlogprobs: exact, every number equals the core's/);
-      const wrong = await check(page, 'probs', 'dprobs = -(1.0 / probs) * dlogprobs');
-      assert.equal(wrong.level, 'bad', wrong.line);
-      assert.match(wrong.line, /^dprobs: wrong \(shape \(\d+, \d+\) is right, the largest difference is .+\)\. .*opposite sign/);
-    });
-
-    test('no error on the page', async (t) => {
-      assert.equal(await fatal(page), '');
-      if (!browser.can.console) t.diagnostic(`${engine}: its WebDriver reports no console (only the page's own error box is checked)`);
-      assert.deepEqual(page.errors(), []);
-    });
+eachEngine(({ engine, test }) => {
+  test("chapter 7's choice, guessed wrong, is judged by what the run measured, beside the running statistics", async ({ page }) => {
+    await chooseChapter(page, 'batchnorm');
+    const i = await question(page, 'At eval');
+    assert.equal(await line(page, i), 'Guess before you train.');
+    await page.click(`#q${i}-c0`);
+    await untilLine(page, i, /^Your guess: the batch's own mean and std/);
+    await step(page);
+    const judged = await untilLine(page, i, /wrong/);
+    assert.equal(judged, "Your guess the batch's own mean and std · the run the running mean and std kept during training: wrong.");
+    const why = await page.evaluate((k) => document.querySelectorAll('#question-list > li')[k].querySelector('.why')?.textContent, i);
+    assert.match(why, /one example alone has no batch/);
+    const lines = await beside(page, 'running');
+    assert.deepEqual(lines, [{ text: judged, verdict: 'wrong' }]);
   });
-}
+
+  test("chapter 3's number, guessed right, is judged beside the loss chart", async ({ page }) => {
+    await chooseChapter(page, 'naive');
+    const i = await question(page, 'A model that knows nothing');
+    await page.fill(`#q${i}-n`, '3.3');
+    await page.click(`#question-list > li:nth-child(${i + 1}) button[type="submit"]`);
+    await untilLine(page, i, /^Your guess: 3\.30/);
+    await step(page);
+    const judged = await untilLine(page, i, /right\.$/);
+    assert.equal(judged, 'Your guess 3.30 · the run 3.30: right.');
+    const lines = await beside(page, 'loss');
+    assert.deepEqual(lines, [{ text: judged, verdict: 'right' }]);
+    // The chapter before's guess went with its run.
+    assert.deepEqual(await beside(page, 'running'), []);
+  });
+
+  test('the backprop sheet judges an answer as the lecture writes it exact, and a wrong one wrong with its message', async ({ page }) => {
+    await page.click('#open-sheet');
+    await page.waitFor(() => !document.getElementById('sheet').hidden && !!document.getElementById('answer-logprobs'), undefined, 60_000);
+    const [id, text] = exercise1()[0];
+    assert.equal(id, 'logprobs');
+    const right = await check(page, id, text);
+    assert.equal(right.level, 'good', right.line);
+    assert.match(right.line, /^dlogprobs: exact, every number equals the core's/);
+    const wrong = await check(page, 'probs', 'dprobs = -(1.0 / probs) * dlogprobs');
+    assert.equal(wrong.level, 'bad', wrong.line);
+    assert.match(wrong.line, /^dprobs: wrong \(shape \(\d+, \d+\) is right, the largest difference is .+\)\. .*opposite sign/);
+  });
+
+  test('no error on the page', async ({ page, browser }, t) => {
+    assert.equal(await fatal(page), '');
+    if (!browser.can.console) t.diagnostic(`${engine}: its WebDriver reports no console (only the page's own error box is checked)`);
+    assert.deepEqual(page.errors(), []);
+  });
+});
