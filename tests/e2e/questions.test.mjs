@@ -89,8 +89,6 @@ eachEngine(({ engine, test }) => {
 
   test('a guess, wrong and then right, is judged against the run and stays beside its chart', async ({ page }) => {
     await chooseChapter(page, 'naive');
-    // The chapter before's guess went with its run.
-    assert.deepEqual(await beside(page, 'running'), []);
     await page.waitFor(() => document.querySelectorAll('#question-list > li').length > 0);
     let qs = await questions(page);
     assert.equal(qs.length, 2);
@@ -118,6 +116,8 @@ eachEngine(({ engine, test }) => {
     assert.deepEqual(wrong.map((l) => l.verdict), ['wrong', 'wrong'], JSON.stringify(wrong));
     assert.match(wrong[0].text, /Your guess 9\.00 · the run 3\.30: wrong/);
     assert.equal(await visible(page, '#run-about'), true, 'the explanation after the first step');
+    // The chapter before's guess went with its run.
+    assert.deepEqual(await beside(page, 'running'), []);
 
     // The next run asks again: right this time, the number typed and sent with Enter.
     await page.click('#reset');
