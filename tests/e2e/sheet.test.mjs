@@ -158,11 +158,11 @@ eachEngine(({ engine, test }) => {
   });
 
   test("a link copied on the sheet hands it out half done: its answers fill a student's empty boxes", async ({ browser, open }, t) => {
+    const [first, second] = exercise1();
     const teacher = await open('?chapter=deep#sheet');
-    const student = await open('');
+    let url;
     try {
       await teacher.waitFor(() => !!document.getElementById('answer-logprobs'));
-      const [first, second] = exercise1();
       // Typed, as a student types them (WebKitGTK's WebDriver types a newline as Enter).
       await teacher.fill(`#answer-${first[0]}`, first[1]);
       await teacher.fill(`#answer-${second[0]}`, second[1]);
@@ -176,7 +176,6 @@ eachEngine(({ engine, test }) => {
       // The address takes the chapter at once (not the answers: they are in the link alone).
       await teacher.waitFor(() => /chapter=deep/.test(location.search) && location.hash === '#sheet');
       const said = await teacher.waitFor(() => document.getElementById('link-msg').textContent || null);
-      let url;
       if (browser.can.clipboard) {
         assert.equal(said, 'link copied');
         url = await teacher.clipboard();
@@ -185,7 +184,14 @@ eachEngine(({ engine, test }) => {
         assert.ok(url, said);
       }
       assert.match(url, /\?chapter=deep#sheet\?/, url);
-      // A student's browser (a profile of its own): one box of their own (wrong), then the link.
+      assert.equal(await fatal(teacher), '');
+      assert.deepEqual(teacher.errors(), []);
+    } finally {
+      await teacher.close();
+    }
+    // A student's browser (a profile of its own): one box of their own (wrong), then the link.
+    const student = await open('');
+    try {
       await student.evaluate(([id]) => localStorage.setItem(`makemore-lab.sheet.${id}`, 'mine'), second);
       await student.goto(url);
       await student.waitFor(() => !!document.getElementById('answer-logprobs'), undefined, 60_000);
@@ -197,7 +203,6 @@ eachEngine(({ engine, test }) => {
       assert.equal(await fatal(student), '');
       assert.deepEqual(student.errors(), []);
     } finally {
-      await teacher.close();
       await student.close();
     }
   });

@@ -31,7 +31,19 @@ export function eachEngine(body, { path = '', page = true } = {}) {
         const close = p.close.bind(p);
         p.close = () => { pages.delete(p); return close(); };
         pages.add(p);
-        await ready(p);
+        try {
+          await ready(p);
+        } catch (e) {
+          // What the page showed instead, for the report: its state, and what it loaded and when.
+          const shown = await p.evaluate(() => ({
+            ready: document.body.dataset.ready, step: document.getElementById('step-count')?.textContent,
+            fatal: document.getElementById('fatal')?.hidden ? '' : document.getElementById('fatal')?.textContent,
+            url: location.href, readyState: document.readyState, visibility: document.visibilityState,
+            isolated: globalThis.crossOriginIsolated, module: window.__labSeam?.module(),
+            loaded: performance.getEntriesByType('resource').map((r) => `${r.name.replace(location.origin, '')} at ${Math.round(r.startTime)} ms for ${Math.round(r.duration)} ms`),
+          })).catch((x) => `(unreadable: ${x.message})`);
+          throw new Error(`${engine}: the page at '${at}' never became ready: ${e.message}; it showed ${JSON.stringify(shown)}; errors ${JSON.stringify(p.errors())}`);
+        }
         return p;
       }
       beforeAll(async () => {
