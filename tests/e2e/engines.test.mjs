@@ -134,7 +134,7 @@ eachEngine(({ engine, test }) => {
     assert.ok(r.first < 3, `the trained weights, not a fresh init: ${r.text}`);
   });
 
-  test('a copied link, opened fresh, gives the same run loss for loss', async ({ page, browser }) => {
+  test('a copied link, opened fresh, gives the same run loss for loss', async ({ page, open }) => {
     await chooseChapter(page, 'fix-tanh');
     await page.click('#new-seed');
     await page.waitFor(() => /^step 0 of/.test(document.getElementById('step-count').textContent) && !document.getElementById('step').disabled);
@@ -146,9 +146,8 @@ eachEngine(({ engine, test }) => {
     const here = await lossReadout(page);
     await page.click('#copy-link');
     const link = await page.waitFor(() => (/[?&]seed=/.test(location.search) ? location.href : null));
-    const fresh = await browser.open(link);
+    const fresh = await open(link);
     try {
-      await ready(fresh);
       assert.equal(await fresh.text('#seed'), seed);
       assert.equal(await chapter(fresh), 'fix-tanh');
       for (let i = 1; i <= 3; i++) {
@@ -186,11 +185,10 @@ eachEngine(({ engine, test }) => {
     assert.deepEqual(page.errors(), []);
   });
 
-  test('offline after the first visit: the page loads, trains and samples with the server gone', async ({ browser }, t) => {
+  test('offline after the first visit: the page loads, trains and samples with the server gone', async ({ browser, open }, t) => {
     const own = await startServer();
-    const visit = await browser.open(own.url);
+    const visit = await open(own.url);
     try {
-      await ready(visit);
       await visit.waitFor(() => document.documentElement.dataset.offline === 'ready', undefined, 30_000);
       await own.close();
       if (browser.can.offline) await visit.setOffline(true);

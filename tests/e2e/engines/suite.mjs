@@ -8,8 +8,9 @@
 //
 // `body` declares the tests with the `test`, `before` and `after` it is handed, which pass the
 // suite's { engine, server, browser, page, open } first (then node:test's context). `open(path,
-// options)` opens another page at server.url + path (options as browser.open's), waits until it
-// is ready, and closes it with the suite unless the test closed it first.
+// options)` opens another page at server.url + path, or at a whole URL (options as
+// browser.open's), waits until it is ready, and closes it with the suite unless the test closed it
+// first; a page that never becomes ready fails saying what it showed.
 
 import { after as afterAll, before as beforeAll, describe, test as nodeTest } from 'node:test';
 import { startServer } from '../harness.mjs';
@@ -27,7 +28,7 @@ export function eachEngine(body, { path = '', page = true } = {}) {
       /** What the tests get: filled in by `before`. */
       const suite = { engine, server: null, browser: null, page: null, open };
       async function open(at = '', options = {}) {
-        const p = await suite.browser.open(`${suite.server.url}${at}`, options);
+        const p = await suite.browser.open(/^https?:/.test(at) ? at : `${suite.server.url}${at}`, options);
         const close = p.close.bind(p);
         p.close = () => { pages.delete(p); return close(); };
         pages.add(p);
