@@ -7,13 +7,12 @@
 // by name. Saves docs/phone-390x844.png, docs/ipad-768x1024.png and docs/ipad-1024x768.png
 // (Chromium). Needs www/pkg/ (`cargo xtask build`).
 
-import { after, before, describe, test } from 'node:test';
+import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startServer } from './harness.mjs';
-import { ENGINES, launch } from './engines/driver.mjs';
-import { ready, counter, chooseChapter } from './engines/student.mjs';
+import { counter, chooseChapter } from './engines/student.mjs';
+import { eachEngine } from './engines/suite.mjs';
 
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
 const SIZES = [
@@ -118,143 +117,131 @@ async function tapPicksAsClickDoes(page, name, whilePicked = async () => {}) {
   throw new Error(`${name}: no tap on a 13x9 grid picked anything`);
 }
 
-for (const engine of ENGINES) {
-  describe(engine, () => {
-    let server;
-    let browser;
-    before(async () => {
-      server = await startServer();
-      browser = await launch(engine);
-    });
-    after(async () => {
-      await browser?.close();
-      await server?.close();
-    });
+eachEngine(({ engine, before, after, test }) => {
+  for (const size of SIZES) {
+    describe(`${size.width}x${size.height}`, () => {
+      let page;
+      const narrowSkip = (t, browser) => {
+        if (size.width < 447 && !browser.can.narrow) {
+          t.skip(`${engine}: MiniBrowser's window is no narrower than 447 px`);
+          return true;
+        }
+        return false;
+      };
+      const touchSkip = (t, browser) => {
+        if (narrowSkip(t, browser)) return true;
+        if (!browser.can.touch) {
+          t.skip(`${engine}: its WebDriver has no touch input`);
+          return true;
+        }
+        return false;
+      };
+      before(async ({ browser, open }) => {
+        if (size.width < 447 && !browser.can.narrow) return;
+        page = await open('?chapter=embed-2d', { width: size.width, height: size.height, touch: browser.can.touch });
+      });
+      after(async () => {
+        await page?.close();
+      });
 
-    for (const size of SIZES) {
-      describe(`${size.width}x${size.height}`, () => {
-        let page;
-        const narrowSkip = (t) => {
-          if (size.width < 447 && !browser.can.narrow) {
-            t.skip(`${engine}: MiniBrowser's window is no narrower than 447 px`);
-            return true;
+      test('nothing is wider than the screen', async ({ browser }, t) => {
+        if (narrowSkip(t, browser)) return;
+        assert.deepEqual(await page.evaluate(() => [innerWidth, innerHeight]), [size.width, size.height]);
+        await page.click('#step');
+        await page.waitFor(() => /^step 1 of/.test(document.getElementById('step-count').textContent));
+        await page.evaluate(() => { document.getElementById('custom').open = true; });
+        const wide = await page.evaluate(overflowing);
+        await page.evaluate(() => { document.getElementById('custom').open = false; });
+        // The page's width: the screen's, less a scrollbar where the engine draws one (Firefox: 12 px).
+        assert.ok(wide.width <= size.width && wide.width >= size.width - 20, `${wide.width} of ${size.width}`);
+        assert.equal(wide.scrollWidth, wide.width, JSON.stringify(wide.out));
+        assert.deepEqual(wide.out, []);
+      });
+
+      test('with touch, every control can be reached and tapped', async ({ browser }, t) => {
+        if (touchSkip(t, browser)) return;
+        // With the custom settings open, then the list of panels to hide (a pop-up over the page).
+        for (const open of ['custom', 'share']) {
+          await page.evaluate((o) => { for (const id of ['custom', 'share']) document.getElementById(id).open = id === o; }, open);
+          const found = (await page.evaluate(controls)).filter((c) => open === 'custom' || c.popup);
+          assert.ok(found.length > (open === 'custom' ? 40 : 5), `${found.length} controls`);
+          const bad = found.filter((c) => !c.reached || !c.inside);
+          assert.deepEqual(bad.map((c) => `${c.name} covered by ${c.covered}`), []);
+          if (size.phone) {
+            const small = found.filter((c) => c.w < TARGET - 0.5 || c.h < TARGET - 0.5);
+            assert.deepEqual(small.map((c) => `${c.name} ${Math.round(c.w)}x${Math.round(c.h)}`), []);
           }
-          return false;
-        };
-        const touchSkip = (t) => {
-          if (narrowSkip(t)) return true;
-          if (!browser.can.touch) {
-            t.skip(`${engine}: its WebDriver has no touch input`);
-            return true;
-          }
-          return false;
-        };
-        before(async () => {
-          if (size.width < 447 && !browser.can.narrow) return;
-          page = await browser.open(`${server.url}?chapter=embed-2d`, { width: size.width, height: size.height, touch: browser.can.touch });
-          await ready(page);
-        });
-        after(async () => {
-          await page?.close();
-        });
+        }
+        await page.evaluate(() => { document.getElementById('custom').open = false; document.getElementById('share').open = false; });
+        // Taps do what clicks do.
+        const { step } = await counter(page);
+        await page.tap('#step');
+        await page.waitFor((n) => document.getElementById('step-count').textContent.startsWith(`step ${n + 1} of`), step);
+        await page.tap('#sample');
+        await page.waitFor(() => document.querySelectorAll('#samples li').length === 20);
+        await page.tap('#custom summary');
+        await page.waitFor(() => document.getElementById('custom').open);
+        await page.tap('#custom summary');
+        await page.waitFor(() => !document.getElementById('custom').open);
+      });
 
-        test('nothing is wider than the screen', async (t) => {
-          if (narrowSkip(t)) return;
-          assert.deepEqual(await page.evaluate(() => [innerWidth, innerHeight]), [size.width, size.height]);
-          await page.click('#step');
-          await page.waitFor(() => /^step 1 of/.test(document.getElementById('step-count').textContent));
-          await page.evaluate(() => { document.getElementById('custom').open = true; });
-          const wide = await page.evaluate(overflowing);
-          await page.evaluate(() => { document.getElementById('custom').open = false; });
-          // The page's width: the screen's, less a scrollbar where the engine draws one (Firefox: 12 px).
-          assert.ok(wide.width <= size.width && wide.width >= size.width - 20, `${wide.width} of ${size.width}`);
-          assert.equal(wide.scrollWidth, wide.width, JSON.stringify(wide.out));
-          assert.deepEqual(wide.out, []);
+      test('the embedding path slider moves by touch', async ({ browser }, t) => {
+        if (touchSkip(t, browser)) return;
+        await page.tap('#train');
+        await page.waitFor(() => Number(document.getElementById('path-frame').max) >= 20);
+        await page.tap('#pause');
+        await page.waitFor(() => document.getElementById('pause').disabled);
+        const caption = 'figure[data-chart="embedding"] figcaption';
+        await page.waitFor((c) => /, live, step [\d,]+$/.test(document.querySelector(c).textContent), caption);
+        const [w, h] = await page.evaluate(() => {
+          const s = document.getElementById('path-frame');
+          return [s.clientWidth, s.clientHeight];
         });
+        await page.drag('#path-frame', { x: w - 4, y: h / 2 }, { x: 1, y: h / 2 });
+        await page.waitFor((c) => /, step 0$/.test(document.querySelector(c).textContent), caption);
+        assert.equal(await page.evaluate(() => document.getElementById('path-frame').value), '0');
+        await page.drag('#path-frame', { x: 4, y: h / 2 }, { x: w - 1, y: h / 2 });
+        await page.waitFor((c) => /, live, step [\d,]+$/.test(document.querySelector(c).textContent), caption);
+        if (engine === 'chromium') {
+          mkdirSync(DOCS, { recursive: true });
+          // The phone's shot shows the runs table and the loss chart (the page's top is the controls).
+          if (size.phone) await page.evaluate(() => document.getElementById('runs').scrollIntoView());
+          else await page.evaluate(() => scrollTo(0, 0));
+          await page.screenshot(`${DOCS}${size.shot}`);
+        }
+      });
 
-        test('with touch, every control can be reached and tapped', async (t) => {
-          if (touchSkip(t)) return;
-          // With the custom settings open, then the list of panels to hide (a pop-up over the page).
-          for (const open of ['custom', 'share']) {
-            await page.evaluate((o) => { for (const id of ['custom', 'share']) document.getElementById(id).open = id === o; }, open);
-            const found = (await page.evaluate(controls)).filter((c) => open === 'custom' || c.popup);
-            assert.ok(found.length > (open === 'custom' ? 40 : 5), `${found.length} controls`);
-            const bad = found.filter((c) => !c.reached || !c.inside);
-            assert.deepEqual(bad.map((c) => `${c.name} covered by ${c.covered}`), []);
-            if (size.phone) {
-              const small = found.filter((c) => c.w < TARGET - 0.5 || c.h < TARGET - 0.5);
-              assert.deepEqual(small.map((c) => `${c.name} ${Math.round(c.w)}x${Math.round(c.h)}`), []);
-            }
-          }
-          await page.evaluate(() => { document.getElementById('custom').open = false; document.getElementById('share').open = false; });
-          // Taps do what clicks do.
-          const { step } = await counter(page);
-          await page.tap('#step');
-          await page.waitFor((n) => document.getElementById('step-count').textContent.startsWith(`step ${n + 1} of`), step);
-          await page.tap('#sample');
-          await page.waitFor(() => document.querySelectorAll('#samples li').length === 20);
-          await page.tap('#custom summary');
-          await page.waitFor(() => document.getElementById('custom').open);
-          await page.tap('#custom summary');
-          await page.waitFor(() => !document.getElementById('custom').open);
-        });
+      test('a tap on the embedding picks a letter, as a click does', async ({ browser }, t) => {
+        if (touchSkip(t, browser)) return;
+        assert.match(await tapPicksAsClickDoes(page, 'embedding'), /^'.' at \(/);
+      });
 
-        test('the embedding path slider moves by touch', async (t) => {
-          if (touchSkip(t)) return;
-          await page.tap('#train');
-          await page.waitFor(() => Number(document.getElementById('path-frame').max) >= 20);
-          await page.tap('#pause');
-          await page.waitFor(() => document.getElementById('pause').disabled);
-          const caption = 'figure[data-chart="embedding"] figcaption';
-          await page.waitFor((c) => /, live, step [\d,]+$/.test(document.querySelector(c).textContent), caption);
-          const [w, h] = await page.evaluate(() => {
-            const s = document.getElementById('path-frame');
-            return [s.clientWidth, s.clientHeight];
-          });
-          await page.drag('#path-frame', { x: w - 4, y: h / 2 }, { x: 1, y: h / 2 });
-          await page.waitFor((c) => /, step 0$/.test(document.querySelector(c).textContent), caption);
-          assert.equal(await page.evaluate(() => document.getElementById('path-frame').value), '0');
-          await page.drag('#path-frame', { x: 4, y: h / 2 }, { x: w - 1, y: h / 2 });
-          await page.waitFor((c) => /, live, step [\d,]+$/.test(document.querySelector(c).textContent), caption);
-          if (engine === 'chromium') {
-            mkdirSync(DOCS, { recursive: true });
-            // The phone's shot shows the runs table and the loss chart (the page's top is the controls).
-            if (size.phone) await page.evaluate(() => document.getElementById('runs').scrollIntoView());
-            else await page.evaluate(() => scrollTo(0, 0));
-            await page.screenshot(`${DOCS}${size.shot}`);
-          }
-        });
+      test('a tap on the saturation map picks a cell, as a click does', async ({ browser }, t) => {
+        if (touchSkip(t, browser)) return;
+        assert.match(await tapPicksAsClickDoes(page, 'map'), /^example \d+: context '.*' → neuron \d+/);
+      });
 
-        test('a tap on the embedding picks a letter, as a click does', async (t) => {
-          if (touchSkip(t)) return;
-          assert.match(await tapPicksAsClickDoes(page, 'embedding'), /^'.' at \(/);
-        });
+      test('a tap on a layer picks it in every per-layer chart, as a click does', async ({ browser }, t) => {
+        if (touchSkip(t, browser)) return;
+        await chooseChapter(page, 'deep');
+        await page.tap('#step');
+        await page.waitFor(() => /^step 1 of/.test(document.getElementById('step-count').textContent)
+          && /layer 2 \(Tanh\)/.test(document.querySelector('figure[data-chart="acts"] .readout').textContent));
+        let grads = '';
+        const acts = await tapPicksAsClickDoes(page, 'acts', async () => { grads = await picked(page, 'grads'); });
+        const layer = acts.match(/^picked: (layer \d+ \(Tanh\))/);
+        assert.ok(layer, acts);
+        assert.ok(grads.startsWith(`picked: ${layer[1]}`), `the same layer in the gradients chart: ${grads}`);
+      });
 
-        test('a tap on the saturation map picks a cell, as a click does', async (t) => {
-          if (touchSkip(t)) return;
-          assert.match(await tapPicksAsClickDoes(page, 'map'), /^example \d+: context '.*' → neuron \d+/);
-        });
-
-        test('a tap on a layer picks it in every per-layer chart, as a click does', async (t) => {
-          if (touchSkip(t)) return;
-          await chooseChapter(page, 'deep');
-          await page.tap('#step');
-          await page.waitFor(() => /^step 1 of/.test(document.getElementById('step-count').textContent)
-            && /layer 2 \(Tanh\)/.test(document.querySelector('figure[data-chart="acts"] .readout').textContent));
-          let grads = '';
-          const acts = await tapPicksAsClickDoes(page, 'acts', async () => { grads = await picked(page, 'grads'); });
-          const layer = acts.match(/^picked: (layer \d+ \(Tanh\))/);
-          assert.ok(layer, acts);
-          assert.ok(grads.startsWith(`picked: ${layer[1]}`), `the same layer in the gradients chart: ${grads}`);
-        });
-
-        if (!size.phone) {
-          test('presentation mode fits the screen in every chapter', async (t) => {
-            if (touchSkip(t)) return;
-            const chapters = await page.evaluate(() => [...document.querySelectorAll('#chapter-list button')].map((b) => b.dataset.chapter));
-            await chooseChapter(page, chapters[0]);
-            await page.tap('#present');
-            await page.waitFor(() => document.body.classList.contains('present'));
+      if (!size.phone) {
+        test('presentation mode fits the screen in every chapter', async ({ browser }, t) => {
+          if (touchSkip(t, browser)) return;
+          const chapters = await page.evaluate(() => [...document.querySelectorAll('#chapter-list button')].map((b) => b.dataset.chapter));
+          await chooseChapter(page, chapters[0]);
+          await page.tap('#present');
+          await page.waitFor(() => document.body.classList.contains('present'));
+          try {
             // The chapter buttons are hidden in presentation mode: the arrow keys change chapter.
             for (const [i, ch] of chapters.entries()) {
               if (i > 0) await page.press('ArrowRight');
@@ -278,31 +265,33 @@ for (const engine of ENGINES) {
               assert.ok(fit.about <= size.height, `${ch}: the explanation is on screen (${fit.about})`);
               assert.deepEqual(fit.scroll, [size.width, size.height], `${ch}: no scrolling`);
             }
-            await page.press('p');
-            await page.waitFor(() => !document.body.classList.contains('present'));
-          });
+          } finally {
+            // Left as a student leaves it, also after a failure: the next test starts outside it.
+            if (await page.evaluate(() => document.body.classList.contains('present'))) await page.press('p');
+          }
+          await page.waitFor(() => !document.body.classList.contains('present'));
+        });
 
-          test('presentation mode can be left, and its chapter changed, by touch', async (t) => {
-            if (touchSkip(t)) return;
-            await page.tap('#present');
-            await page.waitFor(() => document.body.classList.contains('present'));
-            try {
-              // The page's tools and the chapter list are hidden there: its own buttons do what
-              // the keys do.
-              const before = await page.evaluate(() => document.querySelector('#chapter-list button[aria-pressed="true"]').dataset.chapter);
-              const [away, back] = before === 'lr-finder' ? ['#present-next', '#present-prev'] : ['#present-prev', '#present-next'];
-              await page.tap(away);
-              await page.waitFor((c) => document.querySelector('#chapter-list button[aria-pressed="true"]').dataset.chapter !== c, before);
-              await page.tap(back);
-              await page.waitFor((c) => document.querySelector('#chapter-list button[aria-pressed="true"]').dataset.chapter === c, before);
-              await page.tap('#present-leave');
-              await page.waitFor(() => !document.body.classList.contains('present'));
-            } finally {
-              await page.evaluate(() => document.body.classList.contains('present')).then((on) => on && page.press('p'));
-            }
-          });
-        }
-      });
-    }
-  });
-}
+        test('presentation mode can be left, and its chapter changed, by touch', async ({ browser }, t) => {
+          if (touchSkip(t, browser)) return;
+          await page.tap('#present');
+          await page.waitFor(() => document.body.classList.contains('present'));
+          try {
+            // The page's tools and the chapter list are hidden there: its own buttons do what
+            // the keys do.
+            const before = await page.evaluate(() => document.querySelector('#chapter-list button[aria-pressed="true"]').dataset.chapter);
+            const [away, back] = before === 'lr-finder' ? ['#present-next', '#present-prev'] : ['#present-prev', '#present-next'];
+            await page.tap(away);
+            await page.waitFor((c) => document.querySelector('#chapter-list button[aria-pressed="true"]').dataset.chapter !== c, before);
+            await page.tap(back);
+            await page.waitFor((c) => document.querySelector('#chapter-list button[aria-pressed="true"]').dataset.chapter === c, before);
+            await page.tap('#present-leave');
+            await page.waitFor(() => !document.body.classList.contains('present'));
+          } finally {
+            await page.evaluate(() => document.body.classList.contains('present')).then((on) => on && page.press('p'));
+          }
+        });
+      }
+    });
+  }
+}, { page: false });

@@ -1,7 +1,7 @@
 // Chromium for driver.mjs: Debian's Chromium through playwright-core, launched as the other e2e
 // tests launch it (harness.mjs). Touch is emulated (hasTouch, isMobile: a phone's or a tablet's
-// viewport, taps and touch drags through the DevTools protocol); offline and downloads are
-// playwright's.
+// viewport, taps and touch drags through the DevTools protocol); offline, downloads and the
+// clipboard (its permissions granted, as a user grants them) are playwright's.
 
 import { readFileSync } from 'node:fs';
 import { launchBrowser } from '../harness.mjs';
@@ -10,10 +10,11 @@ export async function launchChromium() {
   const browser = await launchBrowser();
   return {
     version: `Chromium ${browser.version()}`,
-    can: { touch: true, offline: true, narrow: true, console: true },
+    can: { touch: true, offline: true, narrow: true, console: true, clipboard: true },
     async open(url, { width, height, touch }) {
       const context = await browser.newContext({
         viewport: { width, height }, hasTouch: touch, isMobile: touch, acceptDownloads: true,
+        permissions: ['clipboard-read', 'clipboard-write'],
       });
       const page = await context.newPage();
       const errors = [];
@@ -69,6 +70,7 @@ export async function launchChromium() {
           return { name: d.suggestedFilename(), bytes: readFileSync(await d.path()) };
         },
         screenshot: (path) => page.screenshot({ path }),
+        clipboard: () => page.evaluate(() => navigator.clipboard.readText()),
         setOffline: (on) => context.setOffline(on),
         errors: () => [...errors],
         close: () => context.close(),

@@ -12,8 +12,9 @@
 // A page: goto(url), reload(), evaluate(fn, arg), waitFor(fn, arg, timeout), text(selector),
 // click(selector), clickAt(selector, {x, y}), fill(selector, text), press(key), upload(selector, path),
 // download(selector) -> {name, bytes}, screenshot(path), setOffline(on), tap(selector, {x, y}),
-// drag(selector, from, to) by touch, errors(), close(). `browser.can` says what the engine can
-// do in automation (touch, offline, narrow, console); a test skips by name what it cannot.
+// drag(selector, from, to) by touch, clipboard(), errors(), close(). `browser.can` says what the
+// engine can do in automation (touch, offline, narrow, console, clipboard); a test skips by name
+// what it cannot.
 
 import { launchChromium } from './chromium.mjs';
 import { launchFirefox } from './firefox.mjs';
@@ -42,13 +43,15 @@ class Page {
   drag(selector, from, to) { return this.b.drag(selector, from, to); }
   /** Types `text` into an empty field, then leaves it (its `change` fires). */
   fill(selector, text) { return this.b.fill(selector, text); }
-  /** Presses a key ('p', 'Escape', 'ArrowRight') on whatever has the focus. */
+  /** Presses a key ('p', 'Escape', 'ArrowRight'), or a chord ('Control+Enter'), on whatever has the focus. */
   press(key) { return this.b.press(key); }
   /** Chooses the file at `path` in an <input type=file>, as the file picker does. */
   upload(selector, path) { return this.b.upload(selector, path); }
   /** Clicks `selector` and resolves to the file the page saved: { name, bytes }. */
   download(selector) { return this.b.download(selector); }
   screenshot(path) { return this.b.screenshot(path); }
+  /** The text on the clipboard; throws where the engine cannot read it (see `can.clipboard`). */
+  clipboard() { return this.b.clipboard(); }
   /** The browser's network off (or on); throws where the engine cannot (see `can.offline`). */
   setOffline(on) { return this.b.setOffline(on); }
   /** Console errors and uncaught errors the engine reported (none where it cannot: `can.console`). */

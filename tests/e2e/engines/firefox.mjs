@@ -1,7 +1,8 @@
 // Firefox for driver.mjs: Debian's Firefox ESR through puppeteer-core over WebDriver BiDi (no
 // geckodriver, no browser download). Downloads go to a folder of the run's own (Firefox's
-// preferences); taps and touch drags are BiDi's touch input, though Firefox does not emulate a
-// touch screen (navigator.maxTouchPoints stays 0, `pointer: coarse` does not match).
+// preferences), and the clipboard is read with the preference Firefox's own tests set; taps and
+// touch drags are BiDi's touch input, though Firefox does not emulate a touch screen
+// (navigator.maxTouchPoints stays 0, `pointer: coarse` does not match).
 
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,11 +23,13 @@ export async function launchFirefox() {
       'browser.download.folderList': 2,
       'browser.download.useDownloadDir': true,
       'browser.download.always_ask_before_handling_new_types': false,
+      // navigator.clipboard.readText without the paste prompt (Firefox's own tests set it).
+      'dom.events.testing.asyncClipboard': true,
     },
   });
   return {
     version: `Firefox ${(await browser.version()).replace(/^firefox\//, '')}`,
-    can: { touch: true, offline: true, narrow: true, console: true },
+    can: { touch: true, offline: true, narrow: true, console: true, clipboard: true },
     async open(url, { width, height, touch }) {
       const context = await browser.createBrowserContext();
       const page = await context.newPage();
@@ -72,7 +75,14 @@ export async function launchFirefox() {
           await page.keyboard.type(text);
           await page.$eval(selector, (el) => el.blur());
         },
-        press: (key) => page.keyboard.press(key),
+        // A chord ('Control+Enter'): its modifiers held down around the last key.
+        press: async (key) => {
+          const held = key.split('+');
+          const last = held.pop();
+          for (const k of held) await page.keyboard.down(k);
+          await page.keyboard.press(last);
+          for (const k of held.reverse()) await page.keyboard.up(k);
+        },
         upload: async (selector, path) => {
           const el = await page.$(selector);
           await el.uploadFile(path);
@@ -84,6 +94,7 @@ export async function launchFirefox() {
           return newFile(downloads, before);
         },
         screenshot: (path) => page.screenshot({ path }),
+        clipboard: () => page.evaluate(() => navigator.clipboard.readText()),
         setOffline: (on) => page.setOfflineMode(on),
         errors: () => [...errors],
         close: () => context.close(),

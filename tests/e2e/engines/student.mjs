@@ -75,3 +75,18 @@ export const samples = (page) => page.evaluate(() => [...document.querySelectorA
 
 /** The page's crash box, if it shows: its text, else ''. */
 export const fatal = (page) => page.evaluate(() => (document.getElementById('fatal').hidden ? '' : document.getElementById('fatal').textContent));
+
+/** Whether `selector` is shown: laid out with a size and not made invisible (as playwright's isVisible). */
+export const visible = (page, selector) => page.evaluate((sel) => {
+  const el = document.querySelector(sel);
+  if (!el) return false;
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+}, selector);
+
+/** One step, and waits until the counter shows it. */
+export async function step(page) {
+  const { step: before } = await counter(page);
+  await page.click('#step');
+  await page.waitFor((n) => document.getElementById('step-count').textContent.startsWith(`step ${(n + 1).toLocaleString('en-US')} of`), before);
+}

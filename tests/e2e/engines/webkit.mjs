@@ -6,8 +6,9 @@
 // of the run's own, where MiniBrowser saves downloads.
 //
 // What WebDriver classic cannot do here: touch (pointer actions of type "touch" arrive as a
-// mouse), offline mode (the tests stop the server instead), the console (no log endpoint), and
-// a window narrower than MiniBrowser's toolbar (447 px).
+// mouse), offline mode (the tests stop the server instead), the console (no log endpoint), the
+// clipboard (no endpoint, and navigator.clipboard.readText is refused: NotAllowedError), and a
+// window narrower than MiniBrowser's toolbar (447 px).
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,10 @@ function miniBrowser() {
 }
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 /** WebDriver's code points for the keys the tests press by name. */
-const KEYS = { Escape: '\uE00C', Enter: '\uE007', Tab: '\uE004', ArrowLeft: '\uE012', ArrowRight: '\uE014', Home: '\uE011', End: '\uE010' };
+const KEYS = {
+  Escape: '\uE00C', Enter: '\uE007', Tab: '\uE004', ArrowLeft: '\uE012', ArrowRight: '\uE014', Home: '\uE011', End: '\uE010',
+  Control: '\uE009', Shift: '\uE008', Alt: '\uE00A', Meta: '\uE03D',
+};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts Xvfb on a free display; resolves to { display, stop() }. */
@@ -126,12 +130,13 @@ export async function launchWebKit() {
       });
       await S('DELETE', '/actions');
     };
-    /** Types `values` (characters or WebDriver key code points) on what has the focus. */
-    const keys = async (values) => {
-      const actions = values.flatMap((value) => [{ type: 'keyDown', value }, { type: 'keyUp', value }]);
+    /** Sends key actions (WebDriver's keyDown and keyUp of characters or key code points) to what has the focus. */
+    const keyActions = async (actions) => {
       await S('POST', '/actions', { actions: [{ type: 'key', id: 'keyboard', actions }] });
       await S('DELETE', '/actions');
     };
+    /** Types `values` (characters or WebDriver key code points) on what has the focus. */
+    const keys = (values) => keyActions(values.flatMap((value) => [{ type: 'keyDown', value }, { type: 'keyUp', value }]));
     const noTouch = () => { throw new Error('WebKitGTK\'s WebDriver has no touch input (a touch pointer arrives as a mouse)'); };
     const page = {
       goto: (u) => S('POST', '/url', { url: u }),
@@ -149,7 +154,11 @@ export async function launchWebKit() {
         await keys([...text].map((c) => (c === '\n' ? KEYS.Enter : c)));
         await evaluate((sel) => document.querySelector(sel).blur(), selector);
       },
-      press: (key) => keys([KEYS[key] ?? key]),
+      // A chord ('Control+Enter'): every key down in turn, then up in the reverse order.
+      press: (key) => {
+        const chord = key.split('+').map((k) => KEYS[k] ?? k);
+        return keyActions([...chord.map((value) => ({ type: 'keyDown', value })), ...chord.reverse().map((value) => ({ type: 'keyUp', value }))]);
+      },
       upload: async (selector, path) => S('POST', `/element/${await find(selector)}/value`, { text: path }),
       download: async (selector) => {
         const before = readdirSync(home);
@@ -157,6 +166,7 @@ export async function launchWebKit() {
         return newFile(home, before);
       },
       screenshot: async (path) => writeFileSync(path, Buffer.from(await S('GET', '/screenshot'), 'base64')),
+      clipboard: () => { throw new Error('WebKitGTK\'s WebDriver cannot read the clipboard'); },
       setOffline: () => { throw new Error('WebKitGTK\'s WebDriver has no offline mode'); },
       errors: () => [],
       close: async () => {
@@ -170,7 +180,7 @@ export async function launchWebKit() {
 
   return {
     get version() { return version; },
-    can: { touch: false, offline: false, narrow: false, console: false },
+    can: { touch: false, offline: false, narrow: false, console: false, clipboard: false },
     open,
     async close() {
       for (const p of [...pages]) await p.close().catch(() => {});
