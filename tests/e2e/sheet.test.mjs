@@ -5,7 +5,7 @@
 // wrong answer turns red with its message, a megabyte of text too; hints come in steps; exercise
 // 4 trains and its two loss curves overlay; the answers are still there after a reload; a link
 // copied on the sheet hands it out half done (answers typed as a student types them); an upload
-// changes its shapes and keeps the answers. The page's state is read from its text and the
+// changes its shapes and keeps the answers, and stops an exercise 4 on the earlier names. The page's state is read from its text and the
 // sheet's boxes. What one engine cannot do in automation is said by name: WebKitGTK's WebDriver
 // cannot read the clipboard, so there the clipboard refuses the link and the test takes it from
 // the page's own sentence ("copy this link: ..."). Writes docs/backprop-sheet-1366x768.png
@@ -150,7 +150,17 @@ eachEngine(({ engine, test }) => {
     await page.waitFor(() => /C \(27, 10\)/.test(document.getElementById('sheet-parts').textContent));
     const [[id, text]] = exercise1();
     assert.equal((await write(page, id, text)).status, 'exact');
+    // Exercise 4 under way on these names (the answers of the test before are in the boxes).
+    await page.fill('#sheet-steps', '5000');
+    await page.click('#sheet-train');
+    await page.waitFor(() => document.getElementById('sheet-train-box').dataset.running === 'true'
+      && Number(document.getElementById('sheet-train-box').dataset.step) > 0, undefined, 30_000);
     await page.upload('#file', HEBREW);
+    // Its runs were on the earlier names: they stop, their curves go, and the line says why.
+    await page.waitFor(() => document.getElementById('sheet-train-box').dataset.running === 'false'
+      && document.getElementById('sheet-train-box').dataset.step === '0', undefined, 30_000);
+    assert.match(await page.text('#sheet-train-msg'), /^The names changed, so the earlier runs' curves are gone/);
+    assert.equal(await page.evaluate(() => document.getElementById('sheet-train').disabled), false, 'Train can be pressed again');
     await page.waitFor(() => /C \(7, 10\)/.test(document.getElementById('sheet-parts').textContent), undefined, 30_000);
     assert.match(await page.text(`#exercise-${id} .meaning`), /each of the 7 characters/);
     assert.equal(await answer(page, id), text, 'the answer stays');
