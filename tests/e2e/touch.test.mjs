@@ -239,6 +239,25 @@ eachEngine(({ engine, before, after, test }) => {
           if (touchSkip(t, browser)) return;
           const chapters = await page.evaluate(() => [...document.querySelectorAll('#chapter-list button')].map((b) => b.dataset.chapter));
           await chooseChapter(page, chapters[0]);
+          // What each chart's last drawing wrote on its canvas: a chart squeezed below its least
+          // size writes "area too small" in place of its plot (seen in Firefox at 768x1024, where
+          // a canvas holds one device pixel per CSS pixel). A drawing starts by filling the whole
+          // canvas; a layout on its way may draw a chart at a passing size, then again.
+          await page.evaluate(() => {
+            if (window.__tooSmall) return;
+            window.__tooSmall = new Map();
+            const name = (ctx) => ctx.canvas.closest('figure')?.dataset.chart ?? '?';
+            const P = CanvasRenderingContext2D.prototype;
+            const [text, rect] = [P.fillText, P.fillRect];
+            P.fillText = function (t, ...rest) {
+              if (t === 'area too small') window.__tooSmall.set(name(this), true);
+              return text.call(this, t, ...rest);
+            };
+            P.fillRect = function (x, y, w, h) {
+              if (x <= 0 && y <= 0 && w * this.getTransform().a >= this.canvas.width && h * this.getTransform().d >= this.canvas.height) window.__tooSmall.delete(name(this));
+              return rect.call(this, x, y, w, h);
+            };
+          });
           await page.tap('#present');
           await page.waitFor(() => document.body.classList.contains('present'));
           try {
@@ -250,6 +269,10 @@ eachEngine(({ engine, before, after, test }) => {
               await page.tap('#step');
               await page.waitFor(() => /^step [1-9]/.test(document.getElementById('step-count').textContent));
               await new Promise((r) => setTimeout(r, 250));
+              const squeezed = await page.evaluate(() => [...window.__tooSmall.keys()]
+                .filter((c) => document.querySelector(`figure[data-chart="${c}"]`)?.checkVisibility() ?? true)
+                .map((c) => { const v = document.querySelector(`figure[data-chart="${c}"] canvas`); return `${c} (canvas ${v?.width}x${v?.height})`; }));
+              assert.deepEqual(squeezed, [], `${ch}: every chart on screen is drawn, none says "area too small"`);
               const fit = await page.evaluate(() => {
                 const boxes = [...document.querySelectorAll('figure[data-chart]')].filter((f) => !f.hidden).map((f) => {
                   const r = f.getBoundingClientRect();
