@@ -1,8 +1,13 @@
 // @ts-check
 // The charts: a figure for each row of the wasm's chart table (made by `build`, js/figure.js),
 // showing the last ChartView the worker sent for it (caption, spec, text twin). A canvas is drawn with the wasm module's draw_chart only when its view is new
-// and it is on screen, at most one chart per animation frame (round robin, so the loss chart,
-// new every frame while training, cannot starve the others), sharp at any devicePixelRatio.
+// and it is on screen, sharp at any devicePixelRatio. Each draw is a task of its own, queued as
+// the views come (round robin), on a canvas off screen; the next frame copies every chart drawn
+// since onto the page with the charts' text, so that one report's charts reach the screen in
+// one frame, however long their draws took. A frame that changes a canvas costs the compositor
+// the same whatever else changed in it, and in WebKitGTK on a machine without a GPU (Mesa's
+// software GL) about 30 ms of one core: drawn one chart a frame, a deep run's charts took
+// two to three times the frames, and as much CPU as the trainer's second thread.
 // Each canvas is an image whose description is its text twin; each figure saves as a PNG at
 // twice its resolution with its caption and numbers (the wasm's draw_figure).
 //
@@ -98,14 +103,25 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
   const shownText = new WeakMap();
   /** @type {Map<HTMLCanvasElement, number>} */
   const cssWidth = new Map();
+  /** @type {Map<string, HTMLCanvasElement>} each chart's canvas off screen, drawn on in a task */
+  const offscreen = new Map();
+  /** @type {Set<string>} charts drawn off screen, copied onto the page on the next frame */
+  const drawn = new Set();
   let next = 0;
   let framePending = false;
+  let drawPending = false;
   let trapNext = false; // the end-to-end test of a trap in a draw
 
+  /** The text on the next frame; the charts' draws from now, one task each. */
   function schedule() {
-    if (!framePending && module.current()) {
+    if (!module.current()) return;
+    if (!framePending && (pendingText.size || drawn.size)) {
       framePending = true;
       requestAnimationFrame(frame);
+    }
+    if (!drawPending && dirty.size) {
+      drawPending = true;
+      drawTask.port2.postMessage(null);
     }
   }
 
@@ -133,18 +149,36 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
   }
 
   /**
-   * Sizes the bitmap to the canvas' CSS size; the device pixels per CSS pixel.
+   * Sizes a bitmap to the chart canvas' CSS size; the device pixels per CSS pixel.
    * @param {Chart} ch
+   * @param {HTMLCanvasElement} canvas the chart's, or its canvas off screen
    */
-  function fit(ch) {
+  function fit(ch, canvas) {
     const dpr = window.devicePixelRatio || 1;
     const w = Math.max(200, Math.round(cssWidth.get(ch.canvas) ?? ch.canvas.clientWidth));
     const h = ch.cssHeight;
     const pw = Math.round(w * dpr);
     const ph = Math.round(h * dpr);
-    if (ch.canvas.width !== pw) ch.canvas.width = pw;
-    if (ch.canvas.height !== ph) ch.canvas.height = ph;
+    if (canvas.width !== pw) canvas.width = pw;
+    if (canvas.height !== ph) canvas.height = ph;
     return dpr;
+  }
+
+  /**
+   * Copies what chart `name` drew off screen onto its canvas (in a frame).
+   * @param {string} name
+   */
+  function present(name) {
+    const ch = charts[name];
+    const from = offscreen.get(name);
+    if (!from) return;
+    if (ch.canvas.width !== from.width) ch.canvas.width = from.width;
+    if (ch.canvas.height !== from.height) ch.canvas.height = from.height;
+    const ctx = ch.canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, from.width, from.height);
+    ctx.drawImage(from, 0, 0);
   }
 
   /** @param {string} name */
@@ -152,7 +186,13 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
     const ch = charts[name];
     const view = ch.view;
     if (!view) return;
-    const dpr = fit(ch);
+    let canvas = offscreen.get(name);
+    if (!canvas) {
+      canvas = document.createElement('canvas');
+      offscreen.set(name, canvas);
+    }
+    const to = canvas;
+    const dpr = fit(ch, to);
     const t0 = performance.now();
     try {
       module.call((wasm) => {
@@ -161,10 +201,11 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
           wasm.trap_for_test();
         }
         const pick = pickOf(name);
-        if (pick) wasm.draw_chart_picked(ch.canvas, view.spec, dpr, pick);
-        else wasm.draw_chart(ch.canvas, view.spec, dpr);
+        if (pick) wasm.draw_chart_picked(to, view.spec, dpr, pick);
+        else wasm.draw_chart(to, view.spec, dpr);
       });
       ch.draws += 1;
+      drawn.add(name);
     } catch (e) {
       // A trap: a fresh instance takes over and draws it (`redrawAll`).
       if (e instanceof WebAssembly.RuntimeError) dirty.add(name);
@@ -175,26 +216,9 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
     perf.draw(t0, ch.drawMs);
   }
 
-  // A frame's text goes in with the frame; its chart is drawn in a task of its own just after
-  // (a message to itself), so the frame's style, layout, paint and commit and the chart's draw
-  // are two tasks, not one: each stays short even when other programs take the CPU.
-  const drawTask = new MessageChannel();
-  drawTask.port1.onmessage = ({ data: name }) => {
-    if (!module.current()) { // the instance trapped in between: the fresh one draws it
-      dirty.add(name);
-      return;
-    }
-    const t0 = performance.now();
-    draw(name);
-    perf.task(t0, `draw: ${name}`);
-    if (dirty.size) schedule();
-  };
-
-  function frame() {
-    framePending = false;
-    const t0 = performance.now();
-    let drawn = '';
-    for (let i = 0; i < order.length && !drawn; i++) {
+  /** The next chart to draw: the first new one on screen from `next` on (those off screen wait). */
+  function nextDirty() {
+    for (let i = 0; i < order.length; i++) {
       const name = order[(next + i) % order.length];
       if (!dirty.has(name)) continue;
       dirty.delete(name);
@@ -203,13 +227,38 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
         continue;
       }
       stale.delete(name);
-      drawn = name;
       next = (order.indexOf(name) + 1) % order.length;
+      return name;
     }
+    return null;
+  }
+
+  // Each chart is drawn in a task of its own (a message to itself), apart from the frame's
+  // style, layout, paint and commit, so each task stays short even when other programs take the
+  // CPU. A hidden page draws nothing until it shows again (as frames, which it does not get).
+  const drawTask = new MessageChannel();
+  drawTask.port1.onmessage = () => {
+    drawPending = false;
+    // A trapped instance: the fresh one draws them (`redrawAll`).
+    if (!module.current() || document.hidden) return;
+    const name = nextDirty();
+    if (name) {
+      const t0 = performance.now();
+      draw(name);
+      perf.task(t0, `draw: ${name}`);
+    }
+    schedule();
+  };
+  document.addEventListener('visibilitychange', schedule);
+
+  function frame() {
+    framePending = false;
+    const t0 = performance.now();
     applyText();
-    perf.task(t0, 'frame: text');
-    if (drawn) drawTask.port2.postMessage(drawn);
-    else if (dirty.size) schedule();
+    for (const name of drawn) present(name);
+    if (drawn.size) perf.frame(t0, drawn.size);
+    drawn.clear();
+    perf.task(t0, 'frame: text and charts');
   }
 
   const io = new IntersectionObserver((entries) => {
@@ -476,7 +525,7 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
     stats(name) {
       const ch = charts[name];
       if (!ch) return null;
-      return { view: ch.view, draws: ch.draws, drawMs: ch.drawMs, pending: dirty.has(name) || stale.has(name) };
+      return { view: ch.view, draws: ch.draws, drawMs: ch.drawMs, pending: dirty.has(name) || stale.has(name) || drawn.has(name) };
     },
     /** The next draw traps (the end-to-end test of the recovery). */
     trapNextDraw() {

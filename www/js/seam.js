@@ -17,8 +17,10 @@
 //   locate(name, pick)   where `pick` is drawn on chart `name`: [x, y] in CSS pixels from the
 //                   canvas' corner, or null
 //   module()        the page's wasm module: {instances, traps, recovering, ready}
-//   timings(since)  {longestDrawMs, slow}: the longest chart draw, and the frames, draws and
-//                   messages over 20 ms ([start, what, ms]), from performance.now() `since` on
+//   timings(since)  {longestDrawMs, slow, draws, shown, frames}: the longest chart draw, the
+//                   frames, draws and messages over 20 ms ([start, what, ms]), the chart draws,
+//                   and the charts put on the page by how many frames, from performance.now()
+//                   `since` on
 //   post(request)   sends the trainer a request as the page would (the tests' panic_for_test)
 //   trapNextDraw()  the next chart draw traps in the page's wasm (a fresh instance takes over)
 
