@@ -246,7 +246,8 @@ eachEngine(({ engine, before, after, test }) => {
           await page.evaluate(() => {
             if (window.__tooSmall) return;
             window.__tooSmall = new Map();
-            const name = (ctx) => ctx.canvas.closest('figure')?.dataset.chart ?? '?';
+            // A chart draws on a canvas of its own off screen (named by its chart), then the page's.
+            const name = (ctx) => ctx.canvas.dataset.chart ?? ctx.canvas.closest('figure')?.dataset.chart ?? '?';
             const P = CanvasRenderingContext2D.prototype;
             const [text, rect] = [P.fillText, P.fillRect];
             P.fillText = function (t, ...rest) {

@@ -189,6 +189,7 @@ export function createCharts({ post, module, perf, pickOf, onViews, fold, aboveC
     let canvas = offscreen.get(name);
     if (!canvas) {
       canvas = document.createElement('canvas');
+      canvas.dataset.chart = name; // whose it is, for a reader of the canvas calls (tests)
       offscreen.set(name, canvas);
     }
     const to = canvas;
