@@ -17,7 +17,7 @@ import { ENGINES } from './engines/driver.mjs';
 import { eachEngine } from './engines/suite.mjs';
 import {
   ready, counter, running, chapter, chooseChapter, setBudget, pause, trainTo, lossReadout, readoutAt,
-  samples, fatal,
+  samples, fatal, noError,
 } from './engines/student.mjs';
 
 const HEBREW = ['אברהם', 'יצחק', 'יעקב', 'שרה', 'רבקה', 'רחל', 'לאה', 'משה', 'אהרן', 'מרים', 'דוד', 'שלמה',
@@ -179,11 +179,7 @@ eachEngine(({ engine, test }) => {
     assert.ok(names.every((n) => /^[\u05D0-\u05EA]+$/u.test(n)), names.join(' '));
   });
 
-  test('no error on the page', async ({ page, browser }, t) => {
-    assert.equal(await fatal(page), '');
-    if (!browser.can.console) t.diagnostic(`${engine}: its WebDriver reports no console (only the page's own error box is checked)`);
-    assert.deepEqual(page.errors(), []);
-  });
+  test('no error on the page', ({ page, browser }, t) => noError(page, browser, t, engine));
 
   test('offline after the first visit: the page loads, trains and samples with the server gone', async ({ browser, open }, t) => {
     const own = await startServer();

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eachEngine } from './engines/suite.mjs';
-import { fatal, ready } from './engines/student.mjs';
+import { fatal, noError, ready } from './engines/student.mjs';
 import { cell, exercise1 } from './lecture.mjs';
 
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
@@ -217,9 +217,5 @@ eachEngine(({ engine, test }) => {
     }
   });
 
-  test('no error on the page', async ({ page, browser }, t) => {
-    assert.equal(await fatal(page), '');
-    if (!browser.can.console) t.diagnostic(`${engine}: its WebDriver reports no console (only the page's own error box is checked)`);
-    assert.deepEqual(page.errors(), []);
-  });
+  test('no error on the page', ({ page, browser }, t) => noError(page, browser, t, engine));
 }, { path: '#sheet' });

@@ -1,6 +1,8 @@
 // What a student sees, read from the page's text (the step counter, the data line, the samples,
 // the loss chart's readout), for the tests that run in every engine: no page internals.
 
+import assert from 'node:assert/strict';
+
 /** Waits until the worker has the data and a run (the Train button is enabled). */
 export async function ready(page) {
   await page.waitFor(() => document.body.dataset.ready === '1' && !document.getElementById('step').disabled
@@ -75,6 +77,16 @@ export const samples = (page) => page.evaluate(() => [...document.querySelectorA
 
 /** The page's crash box, if it shows: its text, else ''. */
 export const fatal = (page) => page.evaluate(() => (document.getElementById('fatal').hidden ? '' : document.getElementById('fatal').textContent));
+
+/**
+ * No crash box and no error in the engine's console (where its WebDriver reports one; where it
+ * does not, test context `t` says so).
+ */
+export async function noError(page, browser, t, engine) {
+  assert.equal(await fatal(page), '');
+  if (!browser.can.console) t.diagnostic(`${engine}: its WebDriver reports no console (only the page's own error box is checked)`);
+  assert.deepEqual(page.errors(), []);
+}
 
 /** Whether `selector` is shown: laid out with a size and not made invisible (as playwright's isVisible). */
 export const visible = (page, selector) => page.evaluate((sel) => {
