@@ -18,18 +18,24 @@ pub fn signed(x: f32) -> String {
 
 /// An unsigned value with two decimals, tiny or huge ones in e-notation.
 pub fn plain(x: f32) -> String {
-    if x == 0.0 || (x.abs() >= 0.01 && x.abs() < 1000.0) {
+    if plain_fixed(x) {
         format!("{x:.2}")
     } else {
         format!("{x:.1e}")
     }
 }
 
+/// Whether `plain` writes `x` with two decimals (else in scientific notation).
+fn plain_fixed(x: f32) -> bool {
+    x == 0.0 || (x.abs() >= 0.01 && x.abs() < 1000.0)
+}
+
 /// An upper bound as `plain` writes it, rounded up (never below `x`): 0.0591 -> "0.06", for
 /// "below 0.06".
 pub fn at_most(x: f32) -> String {
+    let fixed = plain_fixed(x);
     let x = x as f64;
-    if x == 0.0 || (x.abs() >= 0.01 && x.abs() < 1000.0) {
+    if fixed {
         format!("{:.2}", (x * 100.0 - 1e-9).ceil() / 100.0)
     } else {
         let unit = 10f64.powi(x.abs().log10().floor() as i32 - 1);
