@@ -3,6 +3,7 @@
 //! and `matmul_a_bt_short` (da = d @ w^T), plus `transpose` and `dot`. Their blocks for threads
 //! are in `blocks.rs`.
 
+use super::tile::{bias_tile, store_tile, whole_rows};
 use super::{dispatch, Simd};
 use std::ops::Range;
 
@@ -56,28 +57,9 @@ unsafe fn bcast_tile<V: Simd, const R: usize, const NVV: usize>(
     c_rs: usize,
 ) {
     let w = V::W;
-    let mut acc = [[V::zero(); NVV]; R];
-    if !bias.is_null() {
-        for v in 0..NVV {
-            let bv = if v + 1 == NVV && last < w {
-                V::load_n(bias.add(j0 + v * w), last)
-            } else {
-                V::load(bias.add(j0 + v * w))
-            };
-            for row in acc.iter_mut() {
-                row[v] = bv;
-            }
-        }
-    }
+    let mut acc = bias_tile::<V, R, NVV>(bias, j0, last);
     // B rows p < k_full can be loaded as whole vectors (over-reading into the next row).
-    let span = NVV * w;
-    let k_full = if last == w {
-        k
-    } else if b.len >= j0 + span {
-        ((b.len - j0 - span) / b.rs + 1).min(k)
-    } else {
-        0
-    };
+    let k_full = whole_rows(b, j0, NVV * w, last, w, k);
     let ap = a.ptr.add(i0 * a.rs);
     for p in 0..k_full {
         bcast_step::<V, R, NVV, true>(
@@ -97,16 +79,7 @@ unsafe fn bcast_tile<V: Simd, const R: usize, const NVV: usize>(
             last,
         );
     }
-    for (i, row) in acc.iter().enumerate() {
-        let crow = c.add((i0 + i) * c_rs + j0);
-        for (v, x) in row.iter().enumerate() {
-            if v + 1 == NVV && last < w {
-                x.store_n(crow.add(v * w), last);
-            } else {
-                x.store(crow.add(v * w));
-            }
-        }
-    }
+    store_tile::<V, R, NVV>(&acc, c, c_rs, i0, j0, last);
 }
 
 /// One rank-1 update of the tile: acc[i][v] += A(i, p) * B(p, v-th vector). `FULL`: every B

@@ -69,6 +69,7 @@ mod softmax;
 pub mod split;
 #[cfg(test)]
 mod testing;
+mod tile;
 
 pub use batchnorm::{bn_dinp, bn_grad_sums, bn_normalize, bn_stats, scale_shift};
 pub(crate) use batchnorm::{bn_dinp_cols, bn_grad_sums_cols, bn_normalize_cols, bn_stats_cols};

@@ -16,6 +16,7 @@
 //! stored to C and loaded back, which keeps its value exactly.
 
 use super::gemm::Mat;
+use super::tile::{bias_tile, load_part, store_tile, whole_rows};
 use super::Simd;
 use std::mem::MaybeUninit;
 use std::ops::Range;
@@ -169,41 +170,21 @@ unsafe fn packed_tile<V: Simd, const R: usize, const NVV: usize>(
     i0: usize,
 ) {
     let w = V::W;
-    let partial = |v: usize| v + 1 == NVV && last < w;
-    let mut acc = [[V::zero(); NVV]; R];
-    if ch.p0 > 0 {
+    let mut acc = if ch.p0 > 0 {
+        let mut acc = [[V::zero(); NVV]; R];
         for (i, row) in acc.iter_mut().enumerate() {
             let crow = c.add((i0 + i) * c_rs + j0);
             for (v, x) in row.iter_mut().enumerate() {
-                *x = if partial(v) {
-                    V::load_n(crow.add(v * w), last)
-                } else {
-                    V::load(crow.add(v * w))
-                };
+                *x = load_part::<V, NVV>(crow, v, last);
             }
         }
-    } else if !ch.bias.is_null() {
-        for v in 0..NVV {
-            let bv = if partial(v) {
-                V::load_n(ch.bias.add(j0 + v * w), last)
-            } else {
-                V::load(ch.bias.add(j0 + v * w))
-            };
-            for row in acc.iter_mut() {
-                row[v] = bv;
-            }
-        }
-    }
+        acc
+    } else {
+        bias_tile::<V, R, NVV>(ch.bias, j0, last)
+    };
     // B rows p < k_full can be loaded as whole vectors (over-reading into the next row), as in
     // `gemm::bcast_tile`.
-    let span = NVV * w;
-    let k_full = if last == w {
-        ch.k
-    } else if b.len >= j0 + span {
-        ((b.len - j0 - span) / b.rs + 1).min(ch.k)
-    } else {
-        0
-    };
+    let k_full = whole_rows(b, j0, NVV * w, last, w, ch.k);
     let end = ch.p0 + ch.kc;
     let full = k_full.clamp(ch.p0, end);
     for p in ch.p0..full {
@@ -212,16 +193,7 @@ unsafe fn packed_tile<V: Simd, const R: usize, const NVV: usize>(
     for p in full..end {
         packed_step::<V, R, NVV, false>(&mut acc, ch, p, b, j0, last);
     }
-    for (i, row) in acc.iter().enumerate() {
-        let crow = c.add((i0 + i) * c_rs + j0);
-        for (v, x) in row.iter().enumerate() {
-            if partial(v) {
-                x.store_n(crow.add(v * w), last);
-            } else {
-                x.store(crow.add(v * w));
-            }
-        }
-    }
+    store_tile::<V, R, NVV>(&acc, c, c_rs, i0, j0, last);
 }
 
 /// One rank-1 update of the tile with row p of B: acc[i][v] += A(i, p) * B(p, v-th vector).
