@@ -56,7 +56,10 @@ test('compare with, beside the loss chart: a run chosen there is drawn in it, "p
   apps.push(app);
   const { page } = app;
 
-  // The control is in the loss figure, at the top of the page, not in the runs table.
+  // The control is in the loss figure, at the top of the page, not in the runs table; measured
+  // once the page stands as a student first sees it (the loss chart drawn, the layout done).
+  await untilLab(page, (lab) => lab.chart('loss').draws > 0 && !lab.chart('loss').pending);
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   const boxes = await page.evaluate(() => {
     window.scrollTo(0, 0);
     const box = (e) => e.getBoundingClientRect().toJSON();
